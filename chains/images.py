@@ -1,0 +1,172 @@
+"""Every image that enters the project passes through here.
+
+Uploads and provider outputs alike are sniffed, bounded, turned upright, stripped
+of metadata and re-encoded, so nothing a user or an API sent is ever served as-is.
+Files go to deterministic storage keys derived from (chain, index): a retried task
+overwrites the same files instead of leaving orphans, and a crash after the upload
+but before the database write can be recovered by finding the file where it must be.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
+from PIL import Image, ImageOps
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+MAX_PIXELS = 40_000_000
+ORIGINAL_QUALITY = 90
+THUMBNAIL_QUALITY = 80
+
+IMAGE_EMPTY = "The image is empty."
+IMAGE_UNREADABLE = "The file is not an image we can read."
+IMAGE_BAD_FORMAT = "Only JPEG, PNG and WebP images are accepted."
+IMAGE_TOO_LARGE = "The image is too large: at most 40 megapixels."
+IMAGE_ANIMATED = "Animated images are not accepted; send a still image."
+IMAGE_TRUNCATED = "The image file is damaged or incomplete."
+
+
+class ImageRejected(ValueError):
+    """An image the project will not take; `message` is safe to show to people."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    """Re-encoded pixels ready to store, with their thumbnails."""
+
+    original: bytes
+    thumbnails: dict[int, bytes]
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class StepImageKeys:
+    original: str
+    thumbnails: dict[int, str]
+
+
+def step_image_keys(*, chain_id: int, index: int) -> StepImageKeys:
+    stem = f"chains/{chain_id}/{index:03d}"
+    widths = settings.TELEPHONE_THUMBNAIL_WIDTHS
+    return StepImageKeys(
+        original=f"{stem}.webp",
+        thumbnails={width: f"{stem}-w{width}.webp" for width in widths},
+    )
+
+
+def clean_image(data: bytes) -> CleanImage:
+    """Decode untrusted bytes safely and return re-encoded, metadata-free WebP."""
+    picture = open_still_image(data)
+    picture = to_rgb(ImageOps.exif_transpose(picture))
+    return CleanImage(
+        original=encode_webp(picture, ORIGINAL_QUALITY),
+        thumbnails={
+            width: encode_webp(thumbnail(picture, width), THUMBNAIL_QUALITY)
+            for width in settings.TELEPHONE_THUMBNAIL_WIDTHS
+        },
+        width=picture.width,
+        height=picture.height,
+    )
+
+
+def open_still_image(data: bytes) -> Image.Image:
+    """Sniff the real format and refuse bombs before any pixel is decoded."""
+    if not data:
+        raise ImageRejected(IMAGE_EMPTY)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            picture = Image.open(io.BytesIO(data), formats=None)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageRejected(IMAGE_TOO_LARGE) from None
+        except Exception:
+            raise ImageRejected(IMAGE_UNREADABLE) from None
+    if picture.format not in ALLOWED_FORMATS:
+        raise ImageRejected(IMAGE_BAD_FORMAT)
+    if picture.width * picture.height > MAX_PIXELS:
+        raise ImageRejected(IMAGE_TOO_LARGE)
+    if getattr(picture, "is_animated", False) and picture.format != "MPO":
+        raise ImageRejected(IMAGE_ANIMATED)
+    try:
+        picture.load()
+    except Exception:
+        raise ImageRejected(IMAGE_TRUNCATED) from None
+    return picture
+
+
+def to_rgb(picture: Image.Image) -> Image.Image:
+    """Flatten transparency onto white and bring any mode (CMYK, 16-bit, palette) to RGB."""
+    if picture.mode in ("RGBA", "LA") or (picture.mode == "P" and "transparency" in picture.info):
+        rgba = picture.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    if picture.mode in ("I;16", "I;16B", "I;16L", "I"):
+        return picture.point(lambda value: value / 256).convert("L").convert("RGB")
+    return picture.convert("RGB")
+
+
+def thumbnail(picture: Image.Image, width: int) -> Image.Image:
+    if picture.width <= width:
+        return picture
+    height = max(1, round(picture.height * width / picture.width))
+    return picture.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def encode_webp(picture: Image.Image, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    picture.save(buffer, format="WEBP", quality=quality, method=4)
+    return buffer.getvalue()
+
+
+def store_step_images(
+    *, chain_id: int, index: int, image: CleanImage, storage: Storage | None = None
+) -> StepImageKeys:
+    """Write the original and thumbnails to their fixed keys, replacing any earlier try."""
+    storage = storage or default_storage
+    keys = step_image_keys(chain_id=chain_id, index=index)
+    _overwrite(storage, keys.original, image.original)
+    for width, key in keys.thumbnails.items():
+        _overwrite(storage, key, image.thumbnails[width])
+    return keys
+
+
+def load_stored_original(*, chain_id: int, index: int, storage: Storage | None = None) -> bytes | None:
+    """The original a crashed task already stored, if it is there and readable."""
+    storage = storage or default_storage
+    key = step_image_keys(chain_id=chain_id, index=index).original
+    if not storage.exists(key):
+        return None
+    with storage.open(key, "rb") as handle:
+        data = handle.read()
+    try:
+        open_still_image(data)
+    except ImageRejected:
+        return None
+    return data
+
+
+def delete_step_images(*, chain_id: int, index: int, storage: Storage | None = None) -> None:
+    storage = storage or default_storage
+    keys = step_image_keys(chain_id=chain_id, index=index)
+    for key in (keys.original, *keys.thumbnails.values()):
+        storage.delete(key)
+
+
+def _overwrite(storage: Storage, key: str, content: bytes) -> None:
+    """Storage.save() renames on collision; deterministic keys need a true overwrite."""
+    if storage.exists(key):
+        storage.delete(key)
+    saved = storage.save(key, ContentFile(content))
+    if saved != key:
+        raise RuntimeError(f"Storage wrote {saved!r} instead of {key!r}")

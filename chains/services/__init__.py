@@ -1,0 +1,28 @@
+"""Writes to chains and steps. Import from here; the submodules are an implementation detail."""
+
+from .lifecycle import (
+    CHAIN_ALREADY_ENDED,
+    CHAIN_BAD_DETAIL,
+    CHAIN_BAD_LENGTH,
+    CHAIN_BAD_MODE,
+    CHAIN_NOT_RESUMABLE,
+    ChainError,
+    chain_cancel,
+    chain_complete,
+    chain_create,
+    chain_enqueue_next,
+    chain_fail,
+    chain_pause,
+    chain_resume,
+    chain_start,
+)
+from .phases import Outcome, chain_claim, chain_release, step_caption, step_embed, step_paint_next
+from .rescue import chains_reconcile
+
+__all__ = [
+    "CHAIN_ALREADY_ENDED", "CHAIN_BAD_DETAIL", "CHAIN_BAD_LENGTH", "CHAIN_BAD_MODE",
+    "CHAIN_NOT_RESUMABLE", "ChainError", "Outcome", "chain_cancel", "chain_claim",
+    "chain_complete", "chain_create", "chain_enqueue_next", "chain_fail", "chain_pause",
+    "chain_release", "chain_resume", "chain_start", "chains_reconcile", "step_caption",
+    "step_embed", "step_paint_next",
+]

@@ -1,0 +1,163 @@
+"""Creating, starting, stopping and resuming chains."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .. import images
+from ..models import ACTIVE_STATUSES, Chain, Detail, Mode, Status, Step, Visibility
+from ..providers import build_providers
+from ..selectors import COMPLETE, chain_next_work
+from .dispatch import enqueue_work
+
+CHAIN_BAD_LENGTH = "A chain is 1 to {maximum} steps long."
+CHAIN_BAD_MODE = "Unknown mode; choose telephone, more or story."
+CHAIN_BAD_DETAIL = "Unknown detail level; choose somewhat, very, excessively or obsessively."
+CHAIN_NOT_RESUMABLE = "Only paused, failed or cancelled chains can be resumed."
+CHAIN_ALREADY_ENDED = "This chain has already ended."
+
+
+class ChainError(ValueError):
+    """A request about a chain that cannot be honoured; `message` is for people."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def chain_create(
+    *,
+    image: bytes,
+    target_length: int,
+    mode: str = Mode.TELEPHONE,
+    detail: str = Detail.VERY,
+    theme: str = "",
+    title: str = "",
+    owner=None,
+    visibility: str = Visibility.PUBLIC,
+    provider: str | None = None,
+    seed: int | None = None,
+    parent: Chain | None = None,
+    fork_step: Step | None = None,
+) -> Chain:
+    """Store a new chain and its starting image as step 0; it stays queued until started."""
+    _validate_settings(mode=mode, detail=detail, target_length=target_length)
+    clean = images.clean_image(image)
+    backend = provider or settings.TELEPHONE_PROVIDER
+    snapshot = build_providers(backend).snapshot
+    fields = dict(
+        title=title[:120], owner=owner, mode=mode, detail=detail, theme=theme[:200],
+        target_length=target_length, visibility=visibility, provider=backend,
+        provider_settings=snapshot, parent=parent, fork_step=fork_step,
+    )
+    if seed is not None:
+        fields["seed"] = seed
+    with transaction.atomic():
+        chain = Chain.objects.create(**fields)
+        _store_origin(chain=chain, clean=clean)
+    return chain
+
+
+def _validate_settings(*, mode: str, detail: str, target_length: int) -> None:
+    if mode not in Mode.values:
+        raise ChainError(CHAIN_BAD_MODE)
+    if detail not in Detail.values:
+        raise ChainError(CHAIN_BAD_DETAIL)
+    maximum = settings.TELEPHONE_MAX_STEPS
+    if not isinstance(target_length, int) or not 1 <= target_length <= maximum:
+        raise ChainError(CHAIN_BAD_LENGTH.format(maximum=maximum))
+
+
+def _store_origin(*, chain: Chain, clean: images.CleanImage) -> Step:
+    """Files first, then the row; if the row fails the files are removed again."""
+    keys = images.store_step_images(chain_id=chain.pk, index=0, image=clean)
+    try:
+        return Step.objects.create(
+            chain=chain, index=0, image=keys.original,
+            thumbnail_small=keys.thumbnails[min(keys.thumbnails)],
+            thumbnail_large=keys.thumbnails[max(keys.thumbnails)],
+            width=clean.width, height=clean.height,
+        )
+    except Exception:
+        images.delete_step_images(chain_id=chain.pk, index=0)
+        raise
+
+
+def chain_start(*, chain: Chain) -> Chain:
+    """Mark the chain running and hand its first phase to the workers after commit."""
+    now = timezone.now()
+    updated = Chain.objects.filter(pk=chain.pk, status__in=(Status.QUEUED, Status.PAUSED)).update(
+        status=Status.RUNNING, started_at=now, progressed_at=now, error_message=""
+    )
+    if updated:
+        transaction.on_commit(lambda: chain_enqueue_next(chain_id=chain.pk))
+    chain.refresh_from_db()
+    return chain
+
+
+def chain_enqueue_next(*, chain_id: int) -> str | None:
+    """Send the task for whatever the chain lacks; complete it when nothing is left."""
+    chain = Chain.objects.filter(pk=chain_id, status=Status.RUNNING).first()
+    if chain is None:
+        return None
+    work = chain_next_work(chain=chain)
+    if work is None:
+        return None
+    if work.phase == COMPLETE:
+        chain_complete(chain_id=chain_id)
+        return COMPLETE
+    enqueue_work(phase=work.phase, step_id=work.step_id)
+    return work.phase
+
+
+def chain_complete(*, chain_id: int) -> bool:
+    return bool(
+        Chain.objects.filter(pk=chain_id, status=Status.RUNNING).update(
+            status=Status.COMPLETED, finished_at=timezone.now(), claimed_until=None, claim_token=""
+        )
+    )
+
+
+def chain_fail(*, chain_id: int, message: str) -> bool:
+    """End a chain because of a permanent error; the message is shown on its page."""
+    return bool(
+        Chain.objects.filter(pk=chain_id, status__in=ACTIVE_STATUSES).update(
+            status=Status.FAILED, error_message=message[:2000], finished_at=timezone.now(),
+            claimed_until=None, claim_token="",
+        )
+    )
+
+
+def chain_cancel(*, chain: Chain) -> Chain:
+    """Stop a chain; a phase already talking to a provider finishes but starts nothing new."""
+    updated = Chain.objects.filter(
+        pk=chain.pk, status__in=(*ACTIVE_STATUSES, Status.PAUSED)
+    ).update(status=Status.CANCELLED, finished_at=timezone.now())
+    if not updated:
+        raise ChainError(CHAIN_ALREADY_ENDED)
+    chain.refresh_from_db()
+    return chain
+
+
+def chain_pause(*, chain: Chain) -> Chain:
+    Chain.objects.filter(pk=chain.pk, status__in=ACTIVE_STATUSES).update(status=Status.PAUSED)
+    chain.refresh_from_db()
+    return chain
+
+
+def chain_resume(*, chain: Chain) -> Chain:
+    """Pick a stopped chain up exactly where its rows say it stopped."""
+    now = timezone.now()
+    updated = Chain.objects.filter(
+        pk=chain.pk, status__in=(Status.PAUSED, Status.FAILED, Status.CANCELLED)
+    ).update(
+        status=Status.RUNNING, error_message="", finished_at=None, progressed_at=now,
+        claimed_until=None, claim_token="",
+    )
+    if not updated:
+        raise ChainError(CHAIN_NOT_RESUMABLE)
+    transaction.on_commit(lambda: chain_enqueue_next(chain_id=chain.pk))
+    chain.refresh_from_db()
+    return chain

@@ -1,0 +1,272 @@
+"""The three phases of a step: caption it, embed its caption, paint the next step.
+
+Each phase follows the same discipline, which is what lets a message be delivered
+twice or a worker be killed at any instant without a duplicate or a gap:
+
+1. do nothing if the chain is not running or the output already exists;
+2. claim the chain with a conditional update (one phase of a chain at a time);
+3. call the provider outside any transaction;
+4. write the output with an update guarded on "still missing", release the claim
+   and, only after commit, enqueue whatever the chain lacks next.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .. import costs, images, modes
+from ..models import Chain, Status, Step
+from ..providers import build_providers
+from ..providers.base import CaptionRequest, PaintRequest, PaintResult, ProviderError
+from .lifecycle import chain_enqueue_next
+
+PAINTED_IMAGE_UNREADABLE = "The image model returned a picture that could not be read: {reason}"
+CAPTION_EMPTY = "The captioner returned an empty caption."
+
+
+class Outcome(enum.Enum):
+    DONE = "done"
+    ALREADY_DONE = "already done"
+    BUSY = "busy"
+    INACTIVE = "inactive"
+
+
+def chain_claim(*, chain_id: int) -> str | None:
+    """Take the chain's work claim if it is free or expired; returns the claim token."""
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    taken = (
+        Chain.objects.filter(pk=chain_id, status=Status.RUNNING)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(
+            claimed_until=now + timedelta(seconds=settings.TELEPHONE_CLAIM_SECONDS),
+            claim_token=token,
+        )
+    )
+    return token if taken else None
+
+
+def chain_release(*, chain_id: int, token: str) -> bool:
+    return bool(
+        Chain.objects.filter(pk=chain_id, claim_token=token).update(
+            claimed_until=None, claim_token=""
+        )
+    )
+
+
+def _record_progress(*, chain_id: int, **usage) -> None:
+    """Add a phase's usage to the chain's totals and mark it as alive."""
+    increments = {field: F(field) + amount for field, amount in usage.items() if amount}
+    Chain.objects.filter(pk=chain_id).update(progressed_at=timezone.now(), **increments)
+
+
+def _load_step(step_id: int) -> Step | None:
+    return Step.objects.select_related("chain").filter(pk=step_id).first()
+
+
+def _elapsed_ms(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)
+
+
+def _finish_phase(*, chain_id: int, token: str, wrote: bool, usage: dict) -> None:
+    """Inside the phase's transaction: totals, release, then the next task on commit."""
+    if wrote:
+        _record_progress(chain_id=chain_id, **usage)
+    chain_release(chain_id=chain_id, token=token)
+    if wrote:
+        transaction.on_commit(lambda: chain_enqueue_next(chain_id=chain_id))
+
+
+def _guard(step: Step | None, *, done) -> Outcome | None:
+    if step is None or step.chain.status != Status.RUNNING:
+        return Outcome.INACTIVE
+    if done(step):
+        return Outcome.ALREADY_DONE
+    return None
+
+
+def step_caption(*, step_id: int) -> Outcome:
+    step = _load_step(step_id)
+    if skip := _guard(step, done=lambda s: bool(s.caption)):
+        return skip
+    chain = step.chain
+    token = chain_claim(chain_id=chain.pk)
+    if token is None:
+        return Outcome.BUSY
+    try:
+        started = time.perf_counter()
+        result = _caption(chain=chain, step=step)
+        elapsed = _elapsed_ms(started)
+    except BaseException:
+        chain_release(chain_id=chain.pk, token=token)
+        raise
+    cost = costs.caption_cost(
+        model=result.model, input_tokens=result.input_tokens, output_tokens=result.output_tokens
+    )
+    with transaction.atomic():
+        wrote = Step.objects.filter(pk=step.pk, caption="").update(
+            caption=result.text, caption_model=result.model, caption_request_id=result.request_id,
+            caption_ms=elapsed, captioned_at=timezone.now(),
+            input_tokens=F("input_tokens") + result.input_tokens,
+            output_tokens=F("output_tokens") + result.output_tokens,
+            estimated_cost=F("estimated_cost") + cost,
+        )
+        _finish_phase(
+            chain_id=chain.pk, token=token, wrote=bool(wrote),
+            usage={"input_tokens": result.input_tokens, "output_tokens": result.output_tokens,
+                   "estimated_cost": cost},
+        )
+    return Outcome.DONE
+
+
+def _caption(*, chain: Chain, step: Step):
+    providers = build_providers(chain.provider, chain.provider_settings)
+    with step.image.open("rb") as handle:
+        image_bytes = handle.read()
+    request = CaptionRequest(
+        image=image_bytes,
+        instructions=modes.caption_instructions(
+            mode=chain.mode, detail=chain.detail, theme=chain.theme, step_index=step.index
+        ),
+        detail=chain.detail, mode=chain.mode, theme=chain.theme,
+        step_index=step.index, seed=chain.seed + step.index,
+    )
+    result = providers.captioner.caption(request)
+    if not result.text.strip():
+        raise ProviderError(CAPTION_EMPTY, permanent=True)
+    return result
+
+
+def step_embed(*, step_id: int) -> Outcome:
+    step = _load_step(step_id)
+    if skip := _guard(step, done=lambda s: s.embedding is not None or not s.caption):
+        return skip
+    chain = step.chain
+    token = chain_claim(chain_id=chain.pk)
+    if token is None:
+        return Outcome.BUSY
+    try:
+        started = time.perf_counter()
+        providers = build_providers(chain.provider, chain.provider_settings)
+        result = providers.embedder.embed([step.caption])
+        elapsed = _elapsed_ms(started)
+    except BaseException:
+        chain_release(chain_id=chain.pk, token=token)
+        raise
+    vector = result.vectors[0].astype("float32")
+    cost = costs.embedding_cost(model=result.model, tokens=result.tokens)
+    with transaction.atomic():
+        wrote = Step.objects.filter(pk=step.pk, embedding__isnull=True).update(
+            embedding=vector.tobytes(), embedding_model=result.model,
+            embedding_dimension=int(vector.shape[0]), embedding_request_id=result.request_id,
+            embed_ms=elapsed, embedded_at=timezone.now(),
+            embedding_tokens=F("embedding_tokens") + result.tokens,
+            estimated_cost=F("estimated_cost") + cost,
+        )
+        _finish_phase(
+            chain_id=chain.pk, token=token, wrote=bool(wrote),
+            usage={"embedding_tokens": result.tokens, "estimated_cost": cost},
+        )
+    return Outcome.DONE
+
+
+def step_paint_next(*, step_id: int) -> Outcome:
+    """Paint step i+1 from step i's caption; never pays twice for the same image."""
+    source = _load_step(step_id)
+
+    def next_exists(step: Step) -> bool:
+        return step.index >= step.chain.target_length or Step.objects.filter(
+            chain_id=step.chain_id, index=step.index + 1
+        ).exists()
+
+    if skip := _guard(source, done=next_exists):
+        return skip
+    chain = source.chain
+    token = chain_claim(chain_id=chain.pk)
+    if token is None:
+        return Outcome.BUSY
+    try:
+        painted = _paint_or_recover(chain=chain, source=source)
+    except BaseException:
+        chain_release(chain_id=chain.pk, token=token)
+        raise
+    with transaction.atomic():
+        wrote = _create_painted_step(chain=chain, index=source.index + 1, painted=painted)
+        _finish_phase(
+            chain_id=chain.pk, token=token, wrote=wrote,
+            usage={"images_generated": painted.images_generated, "estimated_cost": painted.cost},
+        )
+    return Outcome.DONE
+
+
+class _Painted:
+    """A painted (or recovered) image, cleaned and already in storage."""
+
+    def __init__(self, *, prompt: str, result: PaintResult, clean: images.CleanImage,
+                 keys: images.StepImageKeys, elapsed_ms: int | None):
+        self.prompt = prompt
+        self.result = result
+        self.clean = clean
+        self.keys = keys
+        self.elapsed_ms = elapsed_ms
+        self.images_generated = result.images_generated
+        self.cost = costs.image_cost(
+            model=result.model, quality=str(result.params.get("quality", "standard")),
+            images=result.images_generated,
+        )
+
+
+def _paint_or_recover(*, chain: Chain, source: Step) -> _Painted:
+    index = source.index + 1
+    prompt = modes.paint_prompt(
+        mode=chain.mode, caption=source.caption, theme=chain.theme, step_index=source.index
+    )
+    recovered = images.load_stored_original(chain_id=chain.pk, index=index)
+    started = time.perf_counter()
+    if recovered is not None:
+        # A worker died after storing this image but before recording it: adopt it
+        # rather than paying for a second picture.
+        result = PaintResult(image=recovered, model=chain.provider_settings.get("image_model", ""),
+                             images_generated=0)
+        elapsed = None
+    else:
+        providers = build_providers(chain.provider, chain.provider_settings)
+        result = providers.painter.paint(
+            PaintRequest(prompt=prompt, seed=chain.seed + index, step_index=index)
+        )
+        elapsed = _elapsed_ms(started)
+    try:
+        clean = images.clean_image(result.image)
+    except images.ImageRejected as rejected:
+        raise ProviderError(
+            PAINTED_IMAGE_UNREADABLE.format(reason=rejected.message), permanent=True
+        ) from None
+    keys = images.store_step_images(chain_id=chain.pk, index=index, image=clean)
+    return _Painted(prompt=prompt, result=result, clean=clean, keys=keys, elapsed_ms=elapsed)
+
+
+def _create_painted_step(*, chain: Chain, index: int, painted: _Painted) -> bool:
+    result = painted.result
+    try:
+        with transaction.atomic():
+            Step.objects.create(
+                chain=chain, index=index, image=painted.keys.original,
+                thumbnail_small=painted.keys.thumbnails[min(painted.keys.thumbnails)],
+                thumbnail_large=painted.keys.thumbnails[max(painted.keys.thumbnails)],
+                width=painted.clean.width, height=painted.clean.height,
+                paint_prompt=painted.prompt, revised_prompt=result.revised_prompt,
+                image_model=result.model, image_request_id=result.request_id,
+                image_params=result.params, paint_ms=painted.elapsed_ms,
+                images_generated=result.images_generated, estimated_cost=painted.cost,
+            )
+    except IntegrityError:
+        return False
+    return True

@@ -1,0 +1,82 @@
+"""Celery tasks: one per phase of one step, plus the reconciler.
+
+Tasks take ids only and hold no logic of their own beyond retry policy: the work and
+its idempotency live in `chains.services`, so a task delivered twice, retried, or
+re-queued by the reconciler always lands on the same guarded code.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+
+from .models import Step
+from .providers.base import ProviderError
+from .providers.retrying import backoff_delay
+from .services import chain_fail, chains_reconcile, step_caption, step_embed, step_paint_next
+
+logger = logging.getLogger(__name__)
+
+STEP_TIMED_OUT = "The step took longer than the time limit."
+RETRIES_EXHAUSTED = "Gave up after {retries} retries: {message}"
+
+PHASE_TASK_OPTIONS = dict(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+
+
+@shared_task(name="chains.tasks.caption_step", **PHASE_TASK_OPTIONS)
+def caption_step(self, step_id: int) -> str:
+    return run_phase(self, step_caption, step_id)
+
+
+@shared_task(name="chains.tasks.embed_step", **PHASE_TASK_OPTIONS)
+def embed_step(self, step_id: int) -> str:
+    return run_phase(self, step_embed, step_id)
+
+
+@shared_task(name="chains.tasks.paint_next_step", **PHASE_TASK_OPTIONS)
+def paint_next_step(self, step_id: int) -> str:
+    return run_phase(self, step_paint_next, step_id)
+
+
+@shared_task(name="chains.tasks.reconcile_chains", ignore_result=True)
+def reconcile_chains() -> list[int]:
+    return chains_reconcile()
+
+
+def run_phase(task, phase, step_id: int) -> str:
+    """Run one phase; transient errors come back later, permanent ones end the chain."""
+    try:
+        outcome = phase(step_id=step_id)
+    except SoftTimeLimitExceeded:
+        return _on_provider_error(task, step_id, ProviderError(STEP_TIMED_OUT, permanent=False))
+    except ProviderError as error:
+        return _on_provider_error(task, step_id, error)
+    logger.info("phase=%s step=%s outcome=%s", phase.__name__, step_id, outcome.value)
+    return outcome.value
+
+
+def _on_provider_error(task, step_id: int, error: ProviderError) -> str:
+    chain_id = Step.objects.filter(pk=step_id).values_list("chain_id", flat=True).first()
+    retries = task.request.retries or 0
+    if error.permanent or retries >= settings.TELEPHONE_RETRY_MAX:
+        message = error.message if error.permanent else RETRIES_EXHAUSTED.format(
+            retries=retries, message=error.message
+        )
+        logger.warning("chain=%s step=%s failed: %s", chain_id, step_id, message)
+        if chain_id is not None:
+            chain_fail(chain_id=chain_id, message=message)
+        return "failed"
+    countdown = backoff_delay(
+        retries,
+        settings.TELEPHONE_RETRY_BASE_SECONDS,
+        settings.TELEPHONE_RETRY_CAP_SECONDS,
+        error.retry_after,
+    )
+    logger.warning(
+        "chain=%s step=%s transient error, retry %d in %.1fs: %s",
+        chain_id, step_id, retries + 1, countdown, error.message,
+    )
+    raise task.retry(countdown=countdown, exc=error)

@@ -1,0 +1,209 @@
+"""The generation loop, run eagerly: phases, idempotency, retries, cancel and resume."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from chains import tasks
+from chains.images import step_image_keys, store_step_images, clean_image
+from chains.models import Chain, Status, Step
+from chains.providers.base import ProviderError
+from chains.services import (
+    CHAIN_NOT_RESUMABLE,
+    ChainError,
+    Outcome,
+    chain_cancel,
+    chain_claim,
+    chain_resume,
+    chain_start,
+    chains_reconcile,
+    step_caption,
+    step_paint_next,
+)
+from tests.factories import make_chain
+from tests.support import providers as scripted
+from tests.support.providers import solid_png
+
+
+@pytest.fixture(autouse=True)
+def fresh_script():
+    scripted.reset()
+    yield
+    scripted.reset()
+
+
+def running(chain: Chain) -> Chain:
+    Chain.objects.filter(pk=chain.pk).update(status=Status.RUNNING, started_at=timezone.now())
+    chain.refresh_from_db()
+    return chain
+
+
+def assert_complete_without_gaps(chain: Chain) -> None:
+    chain.refresh_from_db()
+    indexes = list(chain.steps.order_by("index").values_list("index", flat=True))
+    assert indexes == list(range(chain.target_length + 1))
+    assert chain.status == Status.COMPLETED
+    for step in chain.steps.all():
+        assert step.caption and step.embedding is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_started_chain_runs_to_completion_with_every_step_stored():
+    chain = chain_start(chain=make_chain(target_length=3))
+    assert_complete_without_gaps(chain)
+    assert scripted.calls == {"caption": 4, "paint": 3, "embed": 4}
+    last = chain.steps.get(index=3)
+    assert last.paint_prompt == "caption of step 2"
+    assert last.revised_prompt == "revised: caption of step 2"
+    assert last.image.name == step_image_keys(chain_id=chain.pk, index=3).original
+    assert default_storage.exists(last.thumbnail_small.name)
+    assert last.vector.shape == (8,)
+    assert chain.input_tokens == 40 and chain.images_generated == 3
+    assert chain.finished_at is not None
+
+
+@pytest.mark.django_db
+def test_a_paint_task_delivered_twice_makes_one_step_and_one_call():
+    chain = running(make_chain(target_length=3))
+    origin = chain.steps.get(index=0)
+    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    tasks.paint_next_step.apply(args=[origin.pk])
+    tasks.paint_next_step.apply(args=[origin.pk])
+    assert scripted.calls["paint"] == 1
+    assert chain.steps.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_caption_task_delivered_twice_calls_the_captioner_once():
+    chain = running(make_chain())
+    origin = chain.steps.get(index=0)
+    assert step_caption(step_id=origin.pk) == Outcome.DONE
+    assert step_caption(step_id=origin.pk) == Outcome.ALREADY_DONE
+    assert scripted.calls["caption"] == 1
+
+
+@pytest.mark.django_db
+def test_a_claimed_chain_is_left_to_its_claimant():
+    chain = running(make_chain())
+    assert chain_claim(chain_id=chain.pk)
+    assert step_caption(step_id=chain.steps.get(index=0).pk) == Outcome.BUSY
+    assert scripted.calls["caption"] == 0
+
+
+@pytest.mark.django_db
+def test_an_expired_claim_can_be_taken_over():
+    chain = running(make_chain())
+    assert chain_claim(chain_id=chain.pk)
+    Chain.objects.filter(pk=chain.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert step_caption(step_id=chain.steps.get(index=0).pk) == Outcome.DONE
+
+
+@pytest.mark.django_db
+def test_an_image_stored_before_a_crash_is_adopted_not_paid_for_again():
+    chain = running(make_chain())
+    origin = chain.steps.get(index=0)
+    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    store_step_images(chain_id=chain.pk, index=1, image=clean_image(solid_png((1, 2, 3))))
+    assert step_paint_next(step_id=origin.pk) == Outcome.DONE
+    assert scripted.calls["paint"] == 0
+    assert chain.steps.get(index=1).images_generated == 0
+
+
+@pytest.mark.django_db
+def test_a_stopped_chain_runs_no_phase():
+    chain = make_chain()
+    assert step_caption(step_id=chain.steps.get(index=0).pk) == Outcome.INACTIVE
+    assert scripted.calls["caption"] == 0
+
+
+@pytest.mark.django_db
+def test_a_permanent_error_fails_the_chain_with_its_message():
+    chain = running(make_chain())
+    scripted.fail_next("caption", ProviderError("401: bad key", permanent=True))
+    assert tasks.caption_step.apply(args=[chain.steps.get(index=0).pk]).get() == "failed"
+    chain.refresh_from_db()
+    assert chain.status == Status.FAILED
+    assert chain.error_message == "401: bad key"
+    assert chain.claimed_until is None
+
+
+@pytest.fixture
+def eager_retries():
+    """Eagerly, Celery re-runs a retried task in place unless propagation re-raises it."""
+    from telephone_site.celery import app
+
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = True
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("eager_retries")
+def test_transient_errors_are_retried_and_the_chain_completes(settings):
+    settings.TELEPHONE_RETRY_BASE_SECONDS = 0
+    scripted.fail_next("paint", ProviderError("503", permanent=False), times=2)
+    chain = chain_start(chain=make_chain(target_length=2))
+    assert_complete_without_gaps(chain)
+    assert scripted.calls["paint"] == 4
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("eager_retries")
+def test_retries_give_up_after_the_limit(settings):
+    settings.TELEPHONE_RETRY_BASE_SECONDS = 0
+    settings.TELEPHONE_RETRY_MAX = 2
+    scripted.fail_next("caption", ProviderError("503 busy", permanent=False), times=5)
+    chain = chain_start(chain=make_chain(target_length=2))
+    chain.refresh_from_db()
+    assert chain.status == Status.FAILED
+    assert "503 busy" in chain.error_message
+    assert scripted.calls["caption"] == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cancelled_chain_resumes_where_it_stopped():
+    scripted.fail_next("paint", ProviderError("content policy", permanent=True))
+    chain = chain_start(chain=make_chain(target_length=3))
+    chain.refresh_from_db()
+    assert chain.status == Status.FAILED and chain.steps.count() == 1
+    chain_resume(chain=chain)
+    assert_complete_without_gaps(chain)
+    assert scripted.calls["caption"] == 4
+
+
+@pytest.mark.django_db
+def test_only_stopped_chains_resume_and_only_live_ones_cancel():
+    chain = running(make_chain())
+    with pytest.raises(ChainError, match=CHAIN_NOT_RESUMABLE):
+        chain_resume(chain=chain)
+    chain_cancel(chain=chain)
+    assert chain.status == Status.CANCELLED
+    with pytest.raises(ChainError):
+        chain_cancel(chain=chain)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reconciler_rescues_a_chain_whose_task_vanished(settings):
+    settings.TELEPHONE_STALL_SECONDS = 60
+    chain = running(make_chain(target_length=2))
+    long_ago = timezone.now() - timedelta(minutes=5)
+    Chain.objects.filter(pk=chain.pk).update(
+        progressed_at=long_ago, claimed_until=long_ago, claim_token="dead-worker"
+    )
+    assert chains_reconcile() == [chain.pk]
+    assert_complete_without_gaps(chain)
+
+
+@pytest.mark.django_db
+def test_the_reconciler_leaves_live_and_recent_chains_alone(settings):
+    settings.TELEPHONE_STALL_SECONDS = 60
+    claimed = running(make_chain())
+    chain_claim(chain_id=claimed.pk)
+    Chain.objects.filter(pk=claimed.pk).update(progressed_at=timezone.now() - timedelta(minutes=5))
+    recent = running(make_chain())
+    Chain.objects.filter(pk=recent.pk).update(progressed_at=timezone.now())
+    assert chains_reconcile() == []

@@ -1,0 +1,72 @@
+"""Shared fixtures: the network is blocked except loopback, media goes to a temp dir."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+import pytest
+
+from chains.providers import clear_provider_cache
+
+NETWORK_BLOCKED = "Tests may only talk to loopback; blocked connection to {address!r}."
+
+
+def _is_loopback(address) -> bool:
+    if isinstance(address, str):
+        return True  # AF_UNIX paths (PostgreSQL's socket) stay on this machine
+    host = address[0]
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _guarded_connect(self, address):
+    if not _is_loopback(address):
+        raise ConnectionRefusedError(NETWORK_BLOCKED.format(address=address))
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self, address):
+    if not _is_loopback(address):
+        raise ConnectionRefusedError(NETWORK_BLOCKED.format(address=address))
+    return _real_connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def block_non_loopback_network():
+    """Any accidental call to a real API fails loudly instead of leaking out."""
+    socket.socket.connect = _guarded_connect
+    socket.socket.connect_ex = _guarded_connect_ex
+    yield
+    socket.socket.connect = _real_connect
+    socket.socket.connect_ex = _real_connect_ex
+
+
+@pytest.fixture(autouse=True)
+def isolated_media(request, tmp_path):
+    """Every test writes images into its own folder, never the developer's media.
+
+    Tasks run eagerly unless a test starts a real worker. Pure tests run with
+    `-p no:django` too, so Django's `settings` fixture is only asked for when
+    the plugin is loaded.
+    """
+    clear_provider_cache()
+    if request.config.pluginmanager.hasplugin("django"):
+        from telephone_site.celery import app as celery_app
+
+        settings = request.getfixturevalue("settings")
+        settings.MEDIA_ROOT = tmp_path / "media"
+        celery_app.conf.task_always_eager = True
+        yield
+        celery_app.conf.task_always_eager = False
+    else:
+        yield
+    clear_provider_cache()
