@@ -64,3 +64,35 @@ def chain_progress(*, chain: Chain) -> tuple[int, int]:
     """(steps fully done, steps expected), counting step 0; for progress bars."""
     done = Step.objects.filter(chain=chain, embedding__isnull=False).count()
     return done, chain.target_length + 1
+
+
+def _thumbnail_of(index_order: str):
+    from django.db.models import OuterRef, Subquery
+
+    steps = Step.objects.filter(chain=OuterRef("pk")).order_by(index_order)
+    return Subquery(steps.values("thumbnail_small")[:1])
+
+
+def chains_with_cards(queryset: QuerySet[Chain]) -> QuerySet[Chain]:
+    """Annotate what a chain card shows, in the same query whatever the chain's length."""
+    from django.db.models import Count
+
+    return queryset.annotate(
+        first_thumbnail=_thumbnail_of("index"),
+        latest_thumbnail=_thumbnail_of("-index"),
+        step_count=Count("steps"),
+    )
+
+
+def chains_public_recent(*, limit: int = 24) -> QuerySet[Chain]:
+    return chains_with_cards(Chain.objects.public()).order_by("-created_at")[:limit]
+
+
+def chain_for_viewer(*, slug: str, user) -> Chain | None:
+    """A chain by its link: public or unlisted, or any of the viewer's own, or any for staff."""
+    chain = Chain.objects.filter(slug=slug).select_related("parent", "owner").first()
+    if chain is None:
+        return None
+    if getattr(user, "is_staff", False) or (chain.owner_id and chain.owner_id == getattr(user, "pk", None)):
+        return chain
+    return chain if Chain.objects.visible_by_link().filter(pk=chain.pk).exists() else None

@@ -44,6 +44,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 VAR_DIR = Path(env("TELEPHONE_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
 DEBUG = env_bool("DEBUG", True)
@@ -87,6 +88,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.media",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -234,8 +236,13 @@ if CELERY_BROKER_URL.startswith("filesystem"):
             "control_folder": str(BROKER_DIR / "control"),
             "processed_folder": str(BROKER_DIR / "processed"),
             "store_processed": False,
+            # The transport polls its folder; the default 1 s would add a second per phase.
+            "polling_interval": 0.05,
         }
     )
+    # kombu's filesystem transport expects its folders to exist already.
+    for folder in ("queue", "control", "processed"):
+        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True

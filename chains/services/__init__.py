@@ -17,12 +17,13 @@ from .lifecycle import (
     chain_start,
 )
 from .phases import Outcome, chain_claim, chain_release, step_caption, step_embed, step_paint_next
+from .inline import chain_run_inline
 from .rescue import chains_reconcile
 
 __all__ = [
     "CHAIN_ALREADY_ENDED", "CHAIN_BAD_DETAIL", "CHAIN_BAD_LENGTH", "CHAIN_BAD_MODE",
     "CHAIN_NOT_RESUMABLE", "ChainError", "Outcome", "chain_cancel", "chain_claim",
     "chain_complete", "chain_create", "chain_enqueue_next", "chain_fail", "chain_pause",
-    "chain_release", "chain_resume", "chain_start", "chains_reconcile", "step_caption",
+    "chain_release", "chain_resume", "chain_run_inline", "chain_start", "chains_reconcile", "step_caption",
     "step_embed", "step_paint_next",
 ]

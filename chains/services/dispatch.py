@@ -1,16 +1,40 @@
-"""Turning a phase name into a Celery message.
+"""Turning a phase into work: a Celery message normally, a local queue when inline.
 
 Kept apart so services can enqueue without importing the task module at import
-time (tasks import services; the cycle is broken here, lazily).
+time (tasks import services; the cycle is broken here, lazily). The inline queue
+lets `manage.py telephone --sync` and tests run a whole chain in one process as a
+flat loop, instead of eager tasks nesting one inside the other 600 deep.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
+
 from ..selectors import CAPTION, EMBED, PAINT
+
+_inline_queue: ContextVar[deque | None] = ContextVar("inline_queue", default=None)
 
 
 def enqueue_work(*, phase: str, step_id: int) -> None:
+    queue = _inline_queue.get()
+    if queue is not None:
+        queue.append((phase, step_id))
+        return
     from .. import tasks
 
     task = {CAPTION: tasks.caption_step, EMBED: tasks.embed_step, PAINT: tasks.paint_next_step}[phase]
     task.delay(step_id)
+
+
+@contextmanager
+def inline_dispatch() -> Iterator[deque]:
+    """Collect enqueued work in a local queue instead of sending it to the broker."""
+    queue: deque = deque()
+    token = _inline_queue.set(queue)
+    try:
+        yield queue
+    finally:
+        _inline_queue.reset(token)

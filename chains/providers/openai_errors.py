@@ -1,0 +1,140 @@
+"""Turn the openai client's exceptions into the one ProviderError the engine knows.
+
+The split that matters is permanent versus transient: a permanent error fails the
+chain with a message people can read, a transient one is retried. The messages are
+constants so tests (and anyone grepping the logs) can match them exactly.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
+
+import openai as openai_sdk
+
+from .base import ProviderError
+
+logger = logging.getLogger(__name__)
+
+RATE_LIMITED = "The OpenAI API is rate limiting us (HTTP 429): {detail}"
+SERVER_ERROR = "The OpenAI API had a server error (HTTP {status}): {detail}"
+TRY_AGAIN_STATUS = "The OpenAI API asked us to try again (HTTP {status}): {detail}"
+TIMED_OUT = "The OpenAI API did not answer in time."
+CONNECTION_FAILED = "Could not reach the OpenAI API: {detail}"
+REQUEST_REJECTED = "The OpenAI API rejected the request (HTTP {status}): {detail}"
+AUTHENTICATION_FAILED = "The OpenAI API did not accept the API key (HTTP {status}): {detail}"
+PERMISSION_DENIED = "The API key may not use this model or endpoint (HTTP {status}): {detail}"
+NOT_FOUND = "The OpenAI API does not know this model or endpoint (HTTP {status}): {detail}"
+UNPROCESSABLE = "The OpenAI API could not process the request (HTTP {status}): {detail}"
+CONTENT_POLICY = "The image model refused the prompt under its content policy: {detail}"
+UNEXPECTED_RESPONSE = "The OpenAI API sent a response we could not read: {detail}"
+CLIENT_FAILURE = "The OpenAI client failed: {detail}"
+
+# Servers that speak the OpenAI protocol do not agree on one code for a refusal.
+CONTENT_POLICY_CODES = frozenset({"content_policy_violation", "moderation_blocked"})
+TRANSIENT_CLIENT_STATUSES = frozenset({408, 409, 429})
+PERMANENT_TEMPLATES = {
+    400: REQUEST_REJECTED,
+    401: AUTHENTICATION_FAILED,
+    403: PERMISSION_DENIED,
+    404: NOT_FOUND,
+    422: UNPROCESSABLE,
+}
+LONGEST_DETAIL = 500
+
+
+def to_provider_error(exc: openai_sdk.OpenAIError) -> ProviderError:
+    """The single mapping from the client's exception tree to permanent/transient."""
+    if isinstance(exc, openai_sdk.APITimeoutError):
+        return ProviderError(TIMED_OUT, permanent=False)
+    if isinstance(exc, openai_sdk.APIConnectionError):
+        return ProviderError(CONNECTION_FAILED.format(detail=_cause_text(exc)), permanent=False)
+    if isinstance(exc, openai_sdk.APIStatusError):
+        return _status_error(exc)
+    if isinstance(exc, openai_sdk.APIResponseValidationError):
+        return ProviderError(UNEXPECTED_RESPONSE.format(detail=exc.message), permanent=True)
+    return ProviderError(CLIENT_FAILURE.format(detail=str(exc) or type(exc).__name__), permanent=True)
+
+
+def _status_error(exc: openai_sdk.APIStatusError) -> ProviderError:
+    status = exc.status_code
+    detail = server_message(exc)
+    logger.warning("OpenAI API answered HTTP %s (request %s): %s", status, exc.request_id, detail)
+    if status == 429:
+        retry_after = parse_retry_after(exc.response.headers)
+        return ProviderError(RATE_LIMITED.format(detail=detail), permanent=False, retry_after=retry_after)
+    if status >= 500:
+        retry_after = parse_retry_after(exc.response.headers)
+        return ProviderError(
+            SERVER_ERROR.format(status=status, detail=detail), permanent=False, retry_after=retry_after
+        )
+    if status in TRANSIENT_CLIENT_STATUSES:
+        return ProviderError(TRY_AGAIN_STATUS.format(status=status, detail=detail), permanent=False)
+    if status == 400 and exc.code in CONTENT_POLICY_CODES:
+        return ProviderError(CONTENT_POLICY.format(detail=detail), permanent=True)
+    template = PERMANENT_TEMPLATES.get(status, REQUEST_REJECTED)
+    return ProviderError(template.format(status=status, detail=detail), permanent=True)
+
+
+def server_message(exc: openai_sdk.APIStatusError) -> str:
+    """The server's own words; the client's `message` prefixes them with a status code."""
+    body = exc.body
+    if isinstance(body, Mapping):
+        message = body.get("message")
+        if isinstance(message, str) and message.strip():
+            return _shorten(message.strip())
+    if isinstance(body, str) and body.strip():
+        return _shorten(body.strip())
+    return _shorten(exc.message)
+
+
+def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+    """Seconds the server asked us to wait, from `retry-after-ms` or `retry-after`.
+
+    `retry-after` may be a number of seconds or an HTTP date; anything unreadable
+    or in the past counts as no hint at all rather than as "retry immediately".
+    """
+    lowered = {key.lower(): value for key, value in headers.items()}
+    milliseconds = _as_float(lowered.get("retry-after-ms"))
+    if milliseconds is not None and milliseconds >= 0:
+        return milliseconds / 1000.0
+    raw = lowered.get("retry-after")
+    if not raw:
+        return None
+    seconds = _as_float(raw)
+    if seconds is not None:
+        return seconds if seconds >= 0 else None
+    return _seconds_until_http_date(raw, now=time.time() if now is None else now)
+
+
+def _seconds_until_http_date(raw: str, *, now: float) -> float | None:
+    try:
+        moment = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is None:
+        return None
+    wait = moment.timestamp() - now
+    return wait if wait > 0 else None
+
+
+def _as_float(raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    try:
+        return float(raw.strip())
+    except ValueError:
+        return None
+
+
+def _cause_text(exc: BaseException) -> str:
+    cause = exc.__cause__
+    if cause is not None and str(cause):
+        return _shorten(f"{type(cause).__name__}: {cause}")
+    return _shorten(str(exc) or type(exc).__name__)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= LONGEST_DETAIL else text[: LONGEST_DETAIL - 1] + "…"

@@ -1,0 +1,459 @@
+"""The OpenAI backend, driven through the real `openai` client over real HTTP.
+
+Every test talks to the loopback fake server, so bodies, headers, status codes and
+timeouts go through the same code paths they would against the real API.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import io
+import sys
+import time
+from email.utils import formatdate
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from chains import modes
+from chains.providers import build_providers
+from chains.providers import openai as openai_backend
+from chains.providers.base import CaptionRequest, PaintRequest, ProviderError
+from chains.providers.openai_errors import (
+    AUTHENTICATION_FAILED,
+    CONTENT_POLICY,
+    RATE_LIMITED,
+    REQUEST_REJECTED,
+    SERVER_ERROR,
+    TIMED_OUT,
+    parse_retry_after,
+)
+from chains.providers.retrying import backoff_delay
+from tests.fakes.fixtures import FAKE_API_KEY, fake_openai  # noqa: F401  (pytest fixture)
+from tests.fakes.openai_server import (
+    CHAT,
+    EMBEDDINGS,
+    IMAGES,
+    MODERATIONS,
+    OUTAGE_MESSAGE,
+    chat_completion_json,
+    error_body,
+    make_png,
+)
+
+INSTRUCTIONS = "Describe this image in one or two sentences."
+
+
+def encoded(picture: Image.Image, format: str) -> bytes:
+    buffer = io.BytesIO()
+    picture.save(buffer, format=format)
+    return buffer.getvalue()
+
+
+def caption_request(image: bytes | None = None, detail: str = "somewhat") -> CaptionRequest:
+    return CaptionRequest(image=image or make_png(), instructions=INSTRUCTIONS, detail=detail)
+
+
+def record_sleeps(role) -> list[float]:
+    """Swap the role's sleep for a recorder, so backoff is observed without waiting."""
+    sleeps: list[float] = []
+    role.retry = dataclasses.replace(role.retry, sleep=sleeps.append)
+    return sleeps
+
+
+@pytest.fixture
+def build(fake_openai):  # noqa: F811  (the imported fixture, requested by name)
+    """Build providers after the test has set its settings, and close their pools after."""
+    built = []
+
+    def build_with(snapshot: dict | None = None):
+        providers = openai_backend.build(snapshot or {})
+        built.append(providers)
+        return providers
+
+    yield build_with
+    for providers in built:
+        openai_backend.close(providers)
+
+
+@pytest.fixture
+def providers(build):
+    return build()
+
+
+# --- Building ---------------------------------------------------------------------------
+
+
+def test_module_uses_the_real_openai_package():
+    assert openai_backend.openai_sdk is sys.modules["openai"]
+    assert hasattr(openai_backend.openai_sdk, "OpenAI")
+
+
+def test_snapshot_merges_settings_and_overrides_but_never_holds_the_key(fake_openai):  # noqa: F811
+    providers = build_providers("openai", {"caption_model": "gpt-4.1-mini", "api_key": "sneaky"})
+
+    assert providers.name == "openai"
+    assert providers.snapshot == {
+        "backend": "openai",
+        "caption_model": "gpt-4.1-mini",
+        "image_model": "dall-e-3",
+        "image_size": "1024x1024",
+        "image_quality": "standard",
+        "image_style": "vivid",
+        "embedding_model": "text-embedding-3-small",
+        "moderation_model": "omni-moderation-latest",
+        "base_url": fake_openai.url + "/v1",
+    }
+    assert FAKE_API_KEY not in repr(providers.snapshot)
+    assert "sneaky" not in repr(providers.snapshot)
+    openai_backend.close(providers)
+
+
+def test_missing_api_key_is_permanent(settings):
+    settings.OPENAI_API_KEY = ""
+    with pytest.raises(ProviderError) as caught:
+        openai_backend.build({})
+    assert caught.value.permanent
+    assert caught.value.message == openai_backend.MISSING_API_KEY
+
+
+# --- Captioning -------------------------------------------------------------------------
+
+
+def test_caption_sends_instructions_image_and_token_bound(fake_openai, providers):  # noqa: F811
+    image = encoded(Image.new("RGB", (16, 16), (10, 120, 200)), "JPEG")
+
+    result = providers.captioner.caption(caption_request(image, detail="somewhat"))
+
+    sent = fake_openai.last(CHAT)
+    assert sent.headers["authorization"] == f"Bearer {FAKE_API_KEY}"
+    assert sent.body["model"] == "gpt-4o-mini"
+    assert sent.body["max_tokens"] == modes.max_caption_tokens("somewhat")
+    [message] = sent.body["messages"]
+    assert message["role"] == "user"
+    text_part, image_part = message["content"]
+    assert text_part == {"type": "text", "text": INSTRUCTIONS}
+    assert image_part["type"] == "image_url"
+    prefix, _, payload = image_part["image_url"]["url"].partition(",")
+    assert prefix == "data:image/jpeg;base64"
+    assert base64.b64decode(payload) == image
+
+    assert result.text == fake_openai.caption.strip()
+    assert result.model == "gpt-4o-mini"
+    assert result.request_id.startswith("req_fake_")
+    assert (result.input_tokens, result.output_tokens) == (42, 17)
+
+
+def test_caption_keeps_the_servers_request_id(fake_openai, providers):  # noqa: F811
+    fake_openai.enqueue(CHAT, json=chat_completion_json("A cat."), headers={"x-request-id": "req_abc123"})
+
+    result = providers.captioner.caption(caption_request())
+
+    assert result.request_id == "req_abc123"
+    assert result.text == "A cat."
+
+
+@pytest.mark.parametrize(
+    "picture_format, mime",
+    [("PNG", "image/png"), ("JPEG", "image/jpeg"), ("WEBP", "image/webp"), ("GIF", "image/gif")],
+)
+def test_image_mime_type_is_sniffed_from_bytes(picture_format, mime):
+    data = encoded(Image.new("RGB", (4, 4), (0, 0, 0)), picture_format)
+    assert openai_backend.image_mime_type(data) == mime
+
+
+def test_reasoning_caption_models_get_max_completion_tokens():
+    assert openai_backend.caption_bounds("o4-mini", 300) == {"max_completion_tokens": 300}
+    assert openai_backend.caption_bounds("gpt-4o-mini", 300)["max_tokens"] == 300
+
+
+def test_empty_caption_is_permanent_and_not_retried(fake_openai, providers):  # noqa: F811
+    fake_openai.caption = "   "
+
+    with pytest.raises(ProviderError) as caught:
+        providers.captioner.caption(caption_request())
+
+    assert caught.value.permanent
+    assert caught.value.message == openai_backend.EMPTY_CAPTION
+    assert len(fake_openai.requests_to(CHAT)) == 1
+
+
+def test_caption_waits_for_retry_after_then_succeeds(fake_openai, providers):  # noqa: F811
+    slow_down = error_body("Slow down.", code="rate_limit_exceeded")
+    fake_openai.enqueue(CHAT, status=429, headers={"Retry-After": "1"}, json=slow_down)
+    sleeps: list[float] = []
+
+    def sleep_and_record(seconds: float) -> None:
+        sleeps.append(seconds)
+        time.sleep(seconds)
+
+    providers.captioner.retry = dataclasses.replace(providers.captioner.retry, sleep=sleep_and_record)
+    result = providers.captioner.caption(caption_request())
+
+    first, second = fake_openai.requests_to(CHAT)
+    assert result.text == fake_openai.caption.strip()
+    assert sleeps and sleeps[0] >= 1.0
+    assert second.received_at - first.received_at >= 1.0
+
+
+def test_caption_retries_server_errors_then_succeeds(fake_openai, providers):  # noqa: F811
+    fake_openai.enqueue(CHAT, status=500, json=error_body("Oops.", type="server_error"), times=2)
+    sleeps = record_sleeps(providers.captioner)
+
+    result = providers.captioner.caption(caption_request())
+
+    assert result.text == fake_openai.caption.strip()
+    assert len(fake_openai.requests_to(CHAT)) == 3
+    assert len(sleeps) == 2
+    assert all(0 <= wait <= providers.captioner.retry.cap for wait in sleeps)
+
+
+def test_caption_gives_up_after_the_configured_attempts(fake_openai, settings, build):  # noqa: F811
+    settings.OPENAI_RETRY_ATTEMPTS = 3
+    fake_openai.fail_all(503, until=time.time() + 60)
+    providers = build()
+    record_sleeps(providers.captioner)
+
+    with pytest.raises(ProviderError) as caught:
+        providers.captioner.caption(caption_request())
+
+    assert not caught.value.permanent
+    assert caught.value.message == SERVER_ERROR.format(status=503, detail=OUTAGE_MESSAGE)
+    assert len(fake_openai.requests_to(CHAT)) == 3
+
+
+def test_caption_timeout_is_transient(fake_openai, settings, build):  # noqa: F811
+    settings.OPENAI_CAPTION_TIMEOUT = 0.3
+    settings.OPENAI_RETRY_ATTEMPTS = 2
+    fake_openai.slow_down(CHAT, 1.5)
+    providers = build()
+    sleeps = record_sleeps(providers.captioner)
+
+    with pytest.raises(ProviderError) as caught:
+        providers.captioner.caption(caption_request())
+
+    assert not caught.value.permanent
+    assert caught.value.message == TIMED_OUT
+    assert len(fake_openai.requests_to(CHAT)) == 2
+    assert len(sleeps) == 1
+
+
+def test_bad_request_is_permanent_with_server_message_and_sent_once(fake_openai, providers):  # noqa: F811
+    fake_openai.enqueue(CHAT, status=400, json=error_body("Invalid image data.", code="invalid_image"))
+    record_sleeps(providers.captioner)
+
+    with pytest.raises(ProviderError) as caught:
+        providers.captioner.caption(caption_request())
+
+    assert caught.value.permanent
+    assert caught.value.message == REQUEST_REJECTED.format(status=400, detail="Invalid image data.")
+    assert "400" in caught.value.message
+    assert len(fake_openai.requests_to(CHAT)) == 1
+
+
+def test_unauthorized_is_permanent(fake_openai, providers):  # noqa: F811
+    refusal = error_body("Incorrect API key provided.", code="invalid_api_key")
+    fake_openai.enqueue(CHAT, status=401, json=refusal)
+
+    with pytest.raises(ProviderError) as caught:
+        providers.captioner.caption(caption_request())
+
+    assert caught.value.permanent
+    expected = AUTHENTICATION_FAILED.format(status=401, detail="Incorrect API key provided.")
+    assert caught.value.message == expected
+    assert len(fake_openai.requests_to(CHAT)) == 1
+
+
+# --- Painting ---------------------------------------------------------------------------
+
+
+def test_paint_dall_e_3_sends_quality_and_style_and_decodes_base64(fake_openai, providers):  # noqa: F811
+    result = providers.painter.paint(PaintRequest(prompt="A lighthouse at dusk."))
+
+    sent = fake_openai.last(IMAGES).body
+    assert sent == {
+        "model": "dall-e-3",
+        "prompt": "A lighthouse at dusk.",
+        "n": 1,
+        "size": "1024x1024",
+        "quality": "standard",
+        "style": "vivid",
+        "response_format": "b64_json",
+    }
+    assert result.image == fake_openai.image
+    assert result.model == "dall-e-3"
+    assert result.revised_prompt == "A vivid painting: A lighthouse at dusk."
+    assert result.params == {"size": "1024x1024", "quality": "standard", "style": "vivid"}
+    assert result.request_id.startswith("req_fake_")
+
+
+def test_paint_url_answer_is_downloaded_at_once(fake_openai, providers):  # noqa: F811
+    fake_openai.image_format = "url"
+
+    result = providers.painter.paint(PaintRequest(prompt="A lighthouse at dusk."))
+
+    assert result.image == fake_openai.image
+    [download] = [request for request in fake_openai.requests if request.path.startswith("/files/")]
+    assert download.method == "GET"
+    assert "authorization" not in download.headers  # the key stays with the API host
+
+
+def test_paint_url_download_failure_is_transient(fake_openai, providers):  # noqa: F811
+    missing = fake_openai.url + "/files/expired.png"
+    fake_openai.enqueue(IMAGES, json={"created": 1, "data": [{"url": missing}]})
+
+    with pytest.raises(ProviderError) as caught:
+        providers.painter.paint(PaintRequest(prompt="A lighthouse."))
+
+    assert not caught.value.permanent
+    assert "HTTP 404" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "model, expected_options",
+    [
+        ("dall-e-2", {"size": "512x512", "response_format": "b64_json"}),
+        ("gpt-image-1", {"size": "512x512", "quality": "high"}),  # dall-e-3's "hd", renamed
+        ("stable-diffusion-xl", {"size": "512x512"}),  # unknown models: only what all servers take
+    ],
+)
+def test_paint_sends_only_the_options_each_model_accepts(
+    fake_openai, build, model, expected_options  # noqa: F811
+):
+    providers = build({"image_model": model, "image_size": "512x512", "image_quality": "hd"})
+
+    result = providers.painter.paint(PaintRequest(prompt="A fox."))
+
+    sent = fake_openai.last(IMAGES).body
+    assert sent == {"model": model, "prompt": "A fox.", "n": 1, **expected_options}
+    assert result.image == fake_openai.image
+    assert result.params == {"size": "512x512", "quality": expected_options.get("quality", ""), "style": ""}
+
+
+def test_paint_server_error_is_raised_at_once_without_retry(fake_openai, providers):  # noqa: F811
+    fake_openai.enqueue(IMAGES, status=500, json=error_body("Oops.", type="server_error"), times=3)
+
+    with pytest.raises(ProviderError) as caught:
+        providers.painter.paint(PaintRequest(prompt="A fox."))
+
+    assert not caught.value.permanent
+    assert len(fake_openai.requests_to(IMAGES)) == 1
+
+
+def test_paint_rate_limit_carries_retry_after(fake_openai, providers):  # noqa: F811
+    fake_openai.enqueue(IMAGES, status=429, headers={"Retry-After": "1"}, json=error_body("Slow down."))
+
+    with pytest.raises(ProviderError) as caught:
+        providers.painter.paint(PaintRequest(prompt="A fox."))
+
+    assert not caught.value.permanent
+    assert caught.value.retry_after == 1.0
+    assert caught.value.message == RATE_LIMITED.format(detail="Slow down.")
+    assert len(fake_openai.requests_to(IMAGES)) == 1
+
+
+def test_paint_timeout_is_transient(fake_openai, settings, build):  # noqa: F811
+    settings.OPENAI_IMAGE_TIMEOUT = 0.3
+    fake_openai.slow_down(IMAGES, 1.5)
+    providers = build()
+    started = time.monotonic()
+
+    with pytest.raises(ProviderError) as caught:
+        providers.painter.paint(PaintRequest(prompt="A fox."))
+
+    assert time.monotonic() - started < 1.4
+    assert not caught.value.permanent
+    assert caught.value.message == TIMED_OUT
+    assert len(fake_openai.requests_to(IMAGES)) == 1
+
+
+def test_content_policy_refusal_is_permanent(fake_openai, providers):  # noqa: F811
+    refusal = "Your request was rejected as a result of our safety system."
+    fake_openai.enqueue(IMAGES, status=400, json=error_body(refusal, code="content_policy_violation"))
+
+    with pytest.raises(ProviderError) as caught:
+        providers.painter.paint(PaintRequest(prompt="Something forbidden."))
+
+    assert caught.value.permanent
+    assert caught.value.message == CONTENT_POLICY.format(detail=refusal)
+    assert len(fake_openai.requests_to(IMAGES)) == 1
+
+
+# --- Embedding and moderation -------------------------------------------------------------
+
+
+def test_embeddings_come_back_in_input_order(fake_openai, providers):  # noqa: F811
+    first, second = [0.1, 0.2, 0.3], [0.4, 0.5, 0.6]
+    fake_openai.enqueue(
+        EMBEDDINGS,
+        json={
+            "object": "list",
+            "model": "text-embedding-3-small",
+            "data": [
+                {"object": "embedding", "index": 1, "embedding": second},
+                {"object": "embedding", "index": 0, "embedding": first},
+            ],
+            "usage": {"prompt_tokens": 7, "total_tokens": 7},
+        },
+    )
+
+    result = providers.embedder.embed(["a red kite", "a green hill"])
+
+    assert fake_openai.last(EMBEDDINGS).body["input"] == ["a red kite", "a green hill"]
+    assert result.vectors.dtype == np.float32
+    np.testing.assert_allclose(result.vectors, np.array([first, second], dtype=np.float32))
+    assert result.tokens == 7
+    assert result.dimension == 3
+
+
+def test_moderation_sends_text_and_image_and_reports_categories(fake_openai, providers):  # noqa: F811
+    image = make_png()
+    fake_openai.flag("violence", "self-harm/intent")
+
+    result = providers.moderator.moderate(text="a caption", image=image)
+
+    sent = fake_openai.last(MODERATIONS).body
+    assert sent["model"] == "omni-moderation-latest"
+    text_item, image_item = sent["input"]
+    assert text_item == {"type": "text", "text": "a caption"}
+    assert image_item["type"] == "image_url"
+    assert image_item["image_url"]["url"] == "data:image/png;base64," + base64.b64encode(image).decode()
+    assert result.flagged
+    assert set(result.categories) == {"violence", "self-harm/intent"}
+
+
+def test_moderation_of_clean_text(fake_openai, providers):  # noqa: F811
+    result = providers.moderator.moderate(text="a kite")
+
+    assert not result.flagged
+    assert result.categories == ()
+    assert fake_openai.last(MODERATIONS).body["input"] == [{"type": "text", "text": "a kite"}]
+
+
+def test_text_only_moderation_models_get_a_plain_string(fake_openai, build):  # noqa: F811
+    build({"moderation_model": "text-moderation-latest"}).moderator.moderate(text="a kite")
+
+    assert fake_openai.last(MODERATIONS).body["input"] == "a kite"
+
+
+# --- Retry arithmetic ----------------------------------------------------------------------
+
+
+def test_retry_after_is_read_as_seconds_milliseconds_or_date():
+    now = time.time()
+    assert parse_retry_after({"Retry-After": "2"}) == 2.0
+    assert parse_retry_after({"retry-after-ms": "1500", "retry-after": "9"}) == 1.5
+    http_date = formatdate(now + 30, usegmt=True)
+    assert parse_retry_after({"Retry-After": http_date}, now=now) == pytest.approx(30, abs=1)
+    assert parse_retry_after({"Retry-After": "soon"}) is None
+    assert parse_retry_after({}) is None
+
+
+def test_backoff_is_jittered_capped_and_floored_by_retry_after():
+    assert backoff_delay(0, 0.5, 8.0, rand=lambda: 1.0) == 0.5
+    assert backoff_delay(3, 0.5, 8.0, rand=lambda: 1.0) == 4.0
+    assert backoff_delay(10, 0.5, 8.0, rand=lambda: 1.0) == 8.0
+    assert backoff_delay(10, 0.5, 8.0, rand=lambda: 0.0) == 0.0
+    assert backoff_delay(0, 0.5, 8.0, retry_after=3.0, rand=lambda: 1.0) == 3.0

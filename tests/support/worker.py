@@ -1,0 +1,117 @@
+"""Real Celery worker processes for integration tests and benchmarks.
+
+The worker shares the test database and media folder with the test process, and
+the broker the run is configured for (Redis in the PostgreSQL pass, the filesystem
+transport in the SQLite pass). It runs in its own process group so a test can
+SIGKILL it, children and all, the way an OOM killer or a lost machine would.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FAST_RECOVERY_ENV = {
+    "TELEPHONE_TASK_SOFT_TIME_LIMIT": "8",
+    "TELEPHONE_TASK_TIME_LIMIT": "10",
+    "TELEPHONE_CLAIM_SECONDS": "12",
+    "TELEPHONE_STALL_SECONDS": "2",
+    "TELEPHONE_RECONCILE_SECONDS": "1",
+    "TELEPHONE_RETRY_BASE_SECONDS": "0.2",
+    "TELEPHONE_RETRY_CAP_SECONDS": "2",
+}
+
+
+def database_url_for_worker() -> str:
+    """The URL of the database the tests are using right now (the test_ one)."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or "postgres"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+
+
+class WorkerProcess:
+    def __init__(self, *, log_path: Path, pool: str = "prefork", concurrency: int = 1,
+                 beat: bool = True, extra_env: dict | None = None):
+        self.log_path = log_path
+        self.pool = pool
+        self.concurrency = concurrency
+        self.beat = beat
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen | None = None
+
+    def environment(self) -> dict:
+        env = dict(os.environ)
+        env.update(FAST_RECOVERY_ENV)
+        env.update(
+            DATABASE_URL=database_url_for_worker(),
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
+            CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+            CELERY_TASK_ALWAYS_EAGER="false",
+            TELEPHONE_VAR_DIR=str(settings.VAR_DIR),
+        )
+        env.update(self.extra_env)
+        return env
+
+    def start(self) -> "WorkerProcess":
+        command = [
+            sys.executable, "-m", "celery", "-A", "telephone_site", "worker",
+            "--pool", self.pool, "--concurrency", str(self.concurrency),
+            "--loglevel", "INFO", "--without-mingle", "--without-gossip",
+            "--hostname", f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+        ]
+        if self.beat:
+            command += ["--beat", "--schedule", str(self.log_path.with_suffix(".beat"))]
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: no warm shutdown, no acks, no cleanup."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+
+def purge_broker() -> None:
+    """Drop messages a previous run left behind, so this run counts only its own."""
+    from telephone_site.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+
+
+def wait_until(predicate, *, timeout: float, interval: float = 0.2, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
