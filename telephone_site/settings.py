@@ -19,7 +19,8 @@ load_dotenv(BASE_DIR / ".env")
 
 
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """An empty value counts as unset, so a copied .env.example changes nothing."""
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool) -> bool:
