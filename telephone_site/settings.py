@@ -222,7 +222,7 @@ TELEPHONE_PRICES = {
 }
 
 # --- Celery -------------------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://localhost//")
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Above the longest retry countdown plus the hard time limit, so Redis never

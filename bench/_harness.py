@@ -1,0 +1,346 @@
+"""What the worker benchmarks share: a throw-away database, a clean queue, real workers.
+
+Every bench runs against PostgreSQL (database `telephone_bench`) and Redis DB 14,
+never the developer's data, and talks to real `celery worker` subprocesses started in
+their own process group so that `finally` can always take them down, children and all.
+The environment is set here once, before `django.setup()`, so the bench process and
+its workers agree on the database, the broker and the media folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = os.environ.get("BENCH_DB_NAME", "telephone_bench")
+DATABASE_URL = f"{PG_SERVER}/{DB_NAME}"
+BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
+
+READY_LINE = re.compile(r" ready\.\s*$", re.MULTILINE)
+DB_ERROR = re.compile(
+    r"OperationalError|InterfaceError|DatabaseError|IntegrityError|connection already closed"
+    r"|too many clients|server closed the connection"
+)
+TASK_LINE = re.compile(
+    r"^(?P<stamp>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ \S+ Task (?P<name>[\w.]+)\[(?P<id>[\w-]+)\] "
+    r"(?:(?P<received>received)|succeeded in (?P<runtime>[\d.e-]+)s)",
+    re.MULTILINE,
+)
+
+
+# --- environment and database -----------------------------------------------------------
+
+
+def prepare_environment(work_dir: Path) -> dict:
+    """Point this process (and the workers it starts) at the bench database and broker.
+
+    Must run before `django.setup()`: the settings module reads these at import.
+    Returns the environment to hand to subprocesses.
+    """
+    media = work_dir / "media"
+    var = work_dir / "var"
+    media.mkdir(parents=True, exist_ok=True)
+    var.mkdir(parents=True, exist_ok=True)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="telephone_site.settings",
+        DATABASE_URL=DATABASE_URL,
+        CELERY_BROKER_URL=BROKER_URL,
+        CELERY_TASK_ALWAYS_EAGER="false",
+        MEDIA_ROOT=str(media),
+        TELEPHONE_VAR_DIR=str(var),
+        DEBUG="false",  # DEBUG=True would make Django keep every query in memory
+        PYTHONHASHSEED=os.environ.get("PYTHONHASHSEED", "0"),
+    )
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return dict(os.environ)
+
+
+def ensure_database() -> None:
+    """Create `telephone_bench` when it is missing (CREATE DATABASE cannot run in a transaction)."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def migrate(env: dict) -> None:
+    """Bring the bench schema up to date in a subprocess, as a deploy would."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"migrate failed:\n{result.stdout}\n{result.stderr}")
+
+
+def setup(prefix: str) -> tuple[Path, dict]:
+    """Temp dir, env, database, schema and Django, in that order; returns (work_dir, env)."""
+    work_dir = Path(tempfile.mkdtemp(prefix=f"{prefix}-"))
+    env = prepare_environment(work_dir)
+    ensure_database()
+    migrate(env)
+    import django
+
+    django.setup()
+    return work_dir, env
+
+
+def clear_chains() -> None:
+    """Earlier runs' chains would only slow queries down and muddle the counts."""
+    from chains.models import Chain
+
+    Chain.objects.all().delete()
+
+
+def purge_queue() -> int:
+    """Empty the Celery queue and anything else left in the bench's own Redis DB.
+
+    The DB is the bench's alone, so flushing it also drops unacked messages a killed
+    worker left behind, which Redis would otherwise redeliver mid-run.
+    """
+    import redis
+    from telephone_site.celery import app
+
+    with app.connection_for_write() as conn:
+        purged = conn.default_channel.queue_purge("celery") or 0
+    redis.Redis.from_url(BROKER_URL).flushdb()
+    return purged
+
+
+# --- workers ------------------------------------------------------------------------------
+
+
+@dataclass
+class Worker:
+    """A `celery worker` subprocess in its own process group, logging to a file."""
+
+    log_path: Path
+    env: dict
+    pool: str = "prefork"
+    concurrency: int = 1
+    app: str = "telephone_site"
+    extra_args: Sequence[str] = ()
+    process: subprocess.Popen | None = field(default=None, init=False)
+
+    def start(self) -> "Worker":
+        command = [
+            sys.executable, "-m", "celery", "-A", self.app, "worker",
+            "--pool", self.pool, "--concurrency", str(self.concurrency),
+            "--loglevel", "INFO", "--without-mingle", "--without-gossip",
+            "--hostname", f"bench-{os.getpid()}-{time.monotonic_ns()}@%h", *self.extra_args,
+        ]
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        return self
+
+    def wait_ready(self, timeout: float = 60.0) -> float:
+        """Block until the worker logs "<hostname> ready."; returns the seconds it took."""
+        started = time.perf_counter()
+        wait_until(lambda: self._check_alive() and READY_LINE.search(self.log()),
+                   timeout=timeout, interval=0.05, what="the worker to be ready")
+        return time.perf_counter() - started
+
+    def _check_alive(self) -> bool:
+        if self.process is None or self.process.poll() is not None:
+            raise RuntimeError(f"worker exited early:\n{self.log()[-3000:]}")
+        return True
+
+    def stop(self) -> None:
+        """SIGTERM the group (warm shutdown), then SIGKILL whatever is left after 15 s."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size if self.log_path.exists() else 0
+
+    def log_since(self, offset: int) -> str:
+        with open(self.log_path, "rb") as handle:
+            handle.seek(offset)
+            return handle.read().decode(errors="replace")
+
+    def __enter__(self) -> "Worker":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def db_errors(log_text: str) -> list[str]:
+    """Log lines naming a database error; a thread pool sharing connections would show here."""
+    return [line for line in log_text.splitlines() if DB_ERROR.search(line)]
+
+
+def log_problems(log_text: str) -> list[str]:
+    """ERROR/CRITICAL lines and tracebacks, besides database errors."""
+    return [line for line in log_text.splitlines()
+            if " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback")]
+
+
+# --- task timings from the worker log --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskRun:
+    name: str
+    received: datetime | None
+    finished: datetime | None
+    runtime: float
+
+
+def task_runs(log_text: str) -> list[TaskRun]:
+    """Pair each task's "received" and "succeeded in Xs" lines, in the order received."""
+    received: dict[str, tuple[str, datetime]] = {}
+    runs: dict[str, TaskRun] = {}
+    order: list[str] = []
+    for match in TASK_LINE.finditer(log_text):
+        stamp = datetime.strptime(match["stamp"], "%Y-%m-%d %H:%M:%S,%f")
+        task_id = match["id"]
+        if match["received"]:
+            received[task_id] = (match["name"], stamp)
+            order.append(task_id)
+        else:
+            name, got = received.get(task_id, (match["name"], None))
+            runs[task_id] = TaskRun(name=name, received=got, finished=stamp, runtime=float(match["runtime"]))
+    return [runs[task_id] for task_id in order if task_id in runs]
+
+
+# --- small utilities --------------------------------------------------------------------------
+
+
+def wait_until(predicate: Callable[[], object], *, timeout: float, interval: float = 0.02,
+               what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def median(values: Iterable[float]) -> float:
+    return statistics.median(list(values))
+
+
+def print_table(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """A plain aligned text table; floats get three decimals, all-numeric columns align right."""
+    cells = [[_cell(value) for value in row] for row in rows]
+    columns = list(zip(*cells)) if cells else [() for _ in headers]
+    widths = [max([len(str(h)), *(len(value) for value in column)]) for h, column in zip(headers, columns)]
+    right = [bool(column) and all(_numeric(value) for value in column) for column in columns]
+    print(f"\n{title}")
+    print("  " + "  ".join(str(h).rjust(w) if r else str(h).ljust(w)
+                           for h, w, r in zip(headers, widths, right)))
+    print("  " + "  ".join("-" * w for w in widths))
+    for row in cells:
+        print("  " + "  ".join(value.rjust(w) if r else value.ljust(w)
+                               for value, w, r in zip(row, widths, right)))
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def _numeric(text: str) -> bool:
+    return bool(re.fullmatch(r"-?[\d.,]+[x%s]?", text))
+
+
+def machine_note() -> str:
+    """Enough context to compare runs: cores, load, Python."""
+    load = os.getloadavg()
+    return (f"{os.cpu_count()} cores, load {load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}, "
+            f"Python {sys.version.split()[0]}")
+
+
+def sample_image(size: int = 512) -> bytes:
+    """A deterministic starting picture with a sky, a sun and some ground, as PNG."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (size, size), (90, 150, 220))
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle([0, int(size * 0.65), size, size], fill=(60, 140, 70))
+    draw.ellipse([int(size * 0.65), int(size * 0.1), int(size * 0.85), int(size * 0.3)], fill=(250, 220, 60))
+    draw.polygon([(size * 0.2, size * 0.65), (size * 0.35, size * 0.35), (size * 0.5, size * 0.65)],
+                 fill=(120, 110, 100))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# --- running chains ---------------------------------------------------------------------------
+
+
+class ChainFailed(RuntimeError):
+    pass
+
+
+def run_chains(chains: Sequence, *, timeout: float, poll: float = 0.02) -> float:
+    """Start every chain, then poll the DB every `poll` s until all have ended.
+
+    Returns the wall time from the first `chain_start` to the poll that saw the last
+    one completed; raises ChainFailed if any ended otherwise.
+    """
+    from chains.models import ENDED_STATUSES, Chain, Status
+    from chains.services import chain_start
+
+    ids = [chain.pk for chain in chains]
+    started = time.perf_counter()
+    for chain in chains:
+        chain_start(chain=chain)
+
+    def all_ended():
+        statuses = list(Chain.objects.filter(pk__in=ids).values_list("status", flat=True))
+        return all(status in ENDED_STATUSES for status in statuses)
+
+    wait_until(all_ended, timeout=timeout, interval=poll, what=f"{len(ids)} chain(s) to end")
+    wall = time.perf_counter() - started
+    bad = Chain.objects.filter(pk__in=ids).exclude(status=Status.COMPLETED)
+    if bad.exists():
+        raise ChainFailed("; ".join(f"chain {c.pk}: {c.status} {c.error_message}" for c in bad))
+    return wall
+
+
+def check_complete(chain) -> None:
+    """Every step 0..N present once, captioned and embedded; anything else is a bug."""
+    chain.refresh_from_db()
+    steps = list(chain.steps.order_by("index").values_list("index", "caption", "embedding"))
+    indexes = [index for index, _, _ in steps]
+    if indexes != list(range(chain.target_length + 1)):
+        raise ChainFailed(f"chain {chain.pk}: steps {indexes}")
+    if any(not caption or embedding is None for _, caption, embedding in steps):
+        raise ChainFailed(f"chain {chain.pk}: a step lacks its caption or embedding")
