@@ -138,6 +138,18 @@ class Chain(models.Model):
     images_generated = models.PositiveIntegerField(default=0)
     estimated_cost = models.DecimalField(max_digits=12, decimal_places=5, default=Decimal("0"))
 
+    # Drift figures kept on the chain so lists can show and sort by them cheaply.
+    drift = models.FloatField(
+        null=True, blank=True, db_index=True,
+        help_text="Mean over steps of 1 − caption similarity to the origin.",
+    )
+    drift_curve = models.JSONField(
+        default=list, blank=True, help_text="Caption similarity to the origin, per step."
+    )
+    projection = models.JSONField(
+        default=list, blank=True, help_text="2-D positions of the captions, one [x, y] per step."
+    )
+
     objects = ChainQuerySet.as_manager()
 
     class Meta:
@@ -188,6 +200,9 @@ class Step(models.Model):
     embedding_dimension = models.PositiveIntegerField(default=0)
     embedding_request_id = models.CharField(max_length=120, blank=True)
 
+    similarity_to_origin = models.FloatField(null=True, blank=True)
+    similarity_to_previous = models.FloatField(null=True, blank=True)
+
     paint_ms = models.PositiveIntegerField(null=True, blank=True)
     caption_ms = models.PositiveIntegerField(null=True, blank=True)
     embed_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -219,3 +234,45 @@ class Step(models.Model):
         if not self.embedding:
             return None
         return np.frombuffer(bytes(self.embedding), dtype=np.float32)
+
+
+class AnimationFormat(models.TextChoices):
+    GIF = "gif", "GIF"
+    WEBP = "webp", "Animated WebP"
+
+
+class AnimationStatus(models.TextChoices):
+    PENDING = "pending", "Being made"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ChainAnimation(models.Model):
+    """A rendered animation of a chain, cached in storage per set of options.
+
+    `step_count` records how many steps it shows, so an animation of a chain that
+    has since grown is known to be stale and made again.
+    """
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="animations")
+    format = models.CharField(max_length=8, choices=AnimationFormat.choices)
+    width = models.PositiveSmallIntegerField()
+    frame_ms = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=16, choices=AnimationStatus.choices, default=AnimationStatus.PENDING
+    )
+    file = models.FileField(upload_to="animations/", blank=True)
+    step_count = models.PositiveSmallIntegerField(default=0)
+    error_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("chain", "format", "width", "frame_ms"), name="unique_animation_options"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain} · {self.format} {self.width}px {self.frame_ms}ms"

@@ -11,6 +11,7 @@ from ..models import ACTIVE_STATUSES, Chain, Detail, Mode, Status, Step, Visibil
 from ..providers import build_providers
 from ..selectors import COMPLETE, chain_next_work
 from .dispatch import enqueue_work
+from .drift import chain_refresh_projection
 
 CHAIN_BAD_LENGTH = "A chain is 1 to {maximum} steps long."
 CHAIN_BAD_MODE = "Unknown mode; choose telephone, more or story."
@@ -113,11 +114,13 @@ def chain_enqueue_next(*, chain_id: int) -> str | None:
 
 
 def chain_complete(*, chain_id: int) -> bool:
-    return bool(
-        Chain.objects.filter(pk=chain_id, status=Status.RUNNING).update(
-            status=Status.COMPLETED, finished_at=timezone.now(), claimed_until=None, claim_token=""
-        )
+    """Mark the chain done and place its captions on the 2-D map, once."""
+    completed = Chain.objects.filter(pk=chain_id, status=Status.RUNNING).update(
+        status=Status.COMPLETED, finished_at=timezone.now(), claimed_until=None, claim_token=""
     )
+    if completed:
+        chain_refresh_projection(chain_id=chain_id)
+    return bool(completed)
 
 
 def chain_fail(*, chain_id: int, message: str) -> bool:

@@ -26,6 +26,7 @@ from .. import costs, images, modes
 from ..models import Chain, Status, Step
 from ..providers import build_providers
 from ..providers.base import CaptionRequest, PaintRequest, PaintResult, ProviderError
+from .drift import step_record_similarities
 from .lifecycle import chain_enqueue_next
 
 PAINTED_IMAGE_UNREADABLE = "The image model returned a picture that could not be read: {reason}"
@@ -171,6 +172,8 @@ def step_embed(*, step_id: int) -> Outcome:
             embedding_tokens=F("embedding_tokens") + result.tokens,
             estimated_cost=F("estimated_cost") + cost,
         )
+        if wrote:
+            step_record_similarities(step=step, vector=vector)
         _finish_phase(
             chain_id=chain.pk, token=token, wrote=bool(wrote),
             usage={"embedding_tokens": result.tokens, "estimated_cost": cost},

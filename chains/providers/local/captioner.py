@@ -20,7 +20,7 @@ from .sightings import interpret_shapes, interpret_skyline, star_sighting
 
 MODEL_NAME = "local-captioner-v1"
 
-SENTENCES_FOR_DETAIL = {"somewhat": 1, "very": 3, "excessively": 5, "obsessively": 9}
+SENTENCES_FOR_DETAIL = {"somewhat": 1, "very": 3, "excessively": 5, "obsessively": 11}
 SKY_SHAPES_BELOW = 0.6
 
 

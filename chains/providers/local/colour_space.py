@@ -22,6 +22,7 @@ _RGB_TO_XYZ = np.array(
     dtype=np.float32,
 )
 _WHITE_D65 = np.array([0.95047, 1.0, 1.08883], dtype=np.float32)
+LOOKUP_BITS = 5
 
 
 def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
@@ -53,9 +54,6 @@ def nearest_colour_indices(lab_pixels: np.ndarray) -> np.ndarray:
         + (table**2).sum(axis=1)[None, :]
     )
     return distances.argmin(axis=1)
-
-
-LOOKUP_BITS = 5
 
 
 @lru_cache(maxsize=1)

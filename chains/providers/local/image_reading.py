@@ -11,7 +11,7 @@ import io
 import warnings
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from ..base import ProviderError
 
@@ -31,10 +31,8 @@ def read_thumbnail(image_bytes: bytes, size: int = ANALYSIS_SIZE) -> np.ndarray:
             image.load()
             rgb = _as_rgb(image)
             small = rgb.resize((size, size), Image.Resampling.BOX, reducing_gap=2.0)
-    except ProviderError:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError,
-            Image.DecompressionBombError, TypeError, IndexError) as exc:
+    except Exception as exc:  # noqa: BLE001 - decoders raise struct.error, zlib.error, SyntaxError...
+        # Whatever a decoder trips over, the upload is unusable and retrying cannot help.
         raise ProviderError(UNREADABLE, permanent=True) from exc
     return np.asarray(small, dtype=np.float32) / 255.0
 

@@ -116,6 +116,8 @@ def _classify(mask: np.ndarray, fill: float, aspect: float) -> str:
 def count_stars(rgb: np.ndarray) -> int:
     """Small isolated bright points on a dark ground, the way a night sky looks when shrunk."""
     grey = luminance(rgb)
+    if (grey < 0.3).mean() < 0.2:
+        return 0
     surround = ndimage.uniform_filter(grey, size=7, mode="nearest")
     peaks = (grey >= ndimage.maximum_filter(grey, size=3, mode="nearest")) & (grey > surround + 0.2)
     return int((peaks & (surround < 0.3) & (grey > 0.45)).sum())
