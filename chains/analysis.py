@@ -52,9 +52,9 @@ def project_2d(vectors: np.ndarray, *, seed: int = PROJECTION_SEED) -> np.ndarra
     count = len(unit)
     if count == 0:
         return np.zeros((0, 2))
-    if count < 3:
-        points = np.column_stack([np.linspace(0, 1, count), np.full(count, 0.5)])
-        return points
+    if count < 3 or np.allclose(unit, unit[0]):
+        # Nothing to spread out: lay the steps along a line, in order.
+        return np.column_stack([np.linspace(0, 1, count), np.full(count, 0.5)])
     if count < TSNE_MIN_POINTS:
         from sklearn.decomposition import PCA
 
