@@ -43,10 +43,15 @@ def run_steps(steps: int, detail: str) -> dict[str, list[float]]:
     for index in range(steps):
         started = time.perf_counter()
         caption = providers.captioner.caption(
-            CaptionRequest(image=image, instructions="Describe this image.", detail=detail, step_index=index, seed=1000 + index)
+            CaptionRequest(
+                image=image, instructions="Describe this image.", detail=detail, step_index=index,
+                seed=1000 + index,
+            )
         )
         captioned = time.perf_counter()
-        painted = providers.painter.paint(PaintRequest(prompt=caption.text, seed=1000 + index, step_index=index))
+        painted = providers.painter.paint(
+            PaintRequest(prompt=caption.text, seed=1000 + index, step_index=index),
+        )
         painted_at = time.perf_counter()
         providers.embedder.embed([caption.text])
         finished = time.perf_counter()
@@ -81,7 +86,9 @@ def main() -> int:
     print(f"{args.steps} steps, detail={args.detail}, 512x512")
     print(f"{'phase':<8} {'median ms':>10} {'p90 ms':>8}")
     for phase in PHASES:
-        print(f"{phase:<8} {statistics.median(timings[phase]):>10.1f} {percentile(timings[phase], 0.9):>8.1f}")
+        print(
+            f"{phase:<8} {statistics.median(timings[phase]):>10.1f} {percentile(timings[phase], 0.9):>8.1f}",
+        )
     median_total = statistics.median(timings["total"])
     if median_total > args.budget_ms:
         print(f"FAIL: median total {median_total:.1f} ms exceeds the {args.budget_ms:.0f} ms budget")

@@ -1,15 +1,31 @@
-"""Chain data in the shape of the original experiments' folders.
+"""Chain data in the shapes people take away: the experiments' folder, JSON and a ZIP.
 
-One metadata record per step, shared by the export command and (later) the JSON
-download, so both always describe a step the same way.
+One metadata record per step, shared by the export command, the JSON document and
+the ZIP, so all three always describe a step the same way. Nothing here writes to
+the database; callers pass the steps they fetched (in one query) and decide who may
+see the chain.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
+from typing import IO
 
-from .models import Chain, Step
+from django.db.models import Count
+from django.urls import reverse
+
+from .animation import AnimationOptions
+from .models import Chain, ChainAnimation, Step
+
+# Where a provider is reached is the operator's business, not the public's.
+PRIVATE_PROVIDER_SETTINGS = ("base_url",)
+# Past this size a ZIP being built moves from memory to a temporary file.
+ZIP_SPOOL_BYTES = 16 * 1024 * 1024
 
 
 def step_metadata(*, step: Step, chain: Chain) -> dict:
@@ -43,15 +59,131 @@ def chain_export_to_directory(*, chain: Chain, directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for step in chain.steps.order_by("index"):
-        name = "original.webp" if step.index == 0 else f"image_{step.index}.webp"
-        written.append(_copy_image(step, directory / name))
-        metadata = directory / f"metadata_{step.index}.json"
-        metadata.write_text(json.dumps(step_metadata(step=step, chain=chain), indent=2))
+        written.append(_copy_image(step, directory / _image_name(step)))
+        metadata = directory / _metadata_name(step)
+        metadata.write_bytes(_metadata_json(step=step, chain=chain))
         written.append(metadata)
     return written
+
+
+def _image_name(step: Step) -> str:
+    return "original.webp" if step.index == 0 else f"image_{step.index}.webp"
+
+
+def _metadata_name(step: Step) -> str:
+    return f"metadata_{step.index}.json"
+
+
+def _metadata_json(*, step: Step, chain: Chain) -> bytes:
+    return _json_bytes(step_metadata(step=step, chain=chain))
+
+
+def _json_bytes(document: dict) -> bytes:
+    return json.dumps(document, indent=2, ensure_ascii=False).encode()
 
 
 def _copy_image(step: Step, target: Path) -> Path:
     with step.image.open("rb") as source:
         target.write_bytes(source.read())
     return target
+
+
+def chain_document(
+    *, chain: Chain, steps: Iterable[Step], absolute_url: Callable[[str], str]
+) -> dict:
+    """The whole chain as plain JSON types, for people who study drift with their own tools.
+
+    `absolute_url` (a request's `build_absolute_uri`) turns paths into links that
+    still work once the document has left the site.
+    """
+    return {
+        "slug": chain.slug,
+        "title": chain.title,
+        "url": absolute_url(chain.get_absolute_url()),
+        "mode": chain.mode,
+        "detail": chain.detail,
+        "theme": chain.theme,
+        "target_length": chain.target_length,
+        "status": chain.status,
+        "seed": chain.seed,
+        "provider": chain.provider,
+        "provider_settings": {
+            key: value for key, value in chain.provider_settings.items()
+            if key not in PRIVATE_PROVIDER_SETTINGS
+        },
+        "created_at": _iso(chain.created_at),
+        "started_at": _iso(chain.started_at),
+        "finished_at": _iso(chain.finished_at),
+        "usage": {
+            "input_tokens": chain.input_tokens, "output_tokens": chain.output_tokens,
+            "embedding_tokens": chain.embedding_tokens, "images": chain.images_generated,
+            "estimated_cost_usd": str(chain.estimated_cost),
+        },
+        "drift": chain.drift,
+        "parent": _parent(chain),
+        "steps": [_step_record(step=step, chain=chain, absolute_url=absolute_url) for step in steps],
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _parent(chain: Chain) -> dict | None:
+    if chain.parent_id is None:
+        return None
+    fork_index = chain.fork_step.index if chain.fork_step_id else None
+    return {"slug": chain.parent.slug, "fork_step_index": fork_index}
+
+
+def _step_record(*, step: Step, chain: Chain, absolute_url: Callable[[str], str]) -> dict:
+    # The permalink is reversed from `chain`: step.get_absolute_url() would query each step's chain.
+    permalink = reverse("gallery:step_detail", kwargs={"slug": chain.slug, "index": step.index})
+    return {
+        **step_metadata(step=step, chain=chain),
+        "url": absolute_url(permalink),
+        "created_at": _iso(step.created_at),
+        "similarity_to_origin": step.similarity_to_origin,
+        "similarity_to_previous": step.similarity_to_previous,
+        "images": {
+            "original": _file_url(step.image, absolute_url),
+            "thumbnail_small": _file_url(step.thumbnail_small, absolute_url),
+            "thumbnail_large": _file_url(step.thumbnail_large, absolute_url),
+        },
+    }
+
+
+def _file_url(field, absolute_url: Callable[[str], str]) -> str | None:
+    return absolute_url(field.url) if field else None
+
+
+def chain_zip(*, chain: Chain, steps: Iterable[Step], document: dict) -> IO[bytes]:
+    """The experiments' folder plus chain.json as one archive, rewound and ready to stream.
+
+    Spooled: small chains stay in memory, long ones move to a temporary file. WebP is
+    already compressed, so images are stored as they are and only JSON is deflated.
+    """
+    spool = tempfile.SpooledTemporaryFile(max_size=ZIP_SPOOL_BYTES)
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("chain.json", _json_bytes(document))
+        for step in steps:
+            with step.image.open("rb") as source:
+                archive.writestr(_image_name(step), source.read(), compress_type=zipfile.ZIP_STORED)
+            archive.writestr(_metadata_name(step), _metadata_json(step=step, chain=chain))
+    spool.seek(0)
+    return spool
+
+
+def chain_animation_find(*, chain: Chain, options: AnimationOptions) -> ChainAnimation | None:
+    """The animation on record for these options, if any, in one query.
+
+    `current_step_count` is annotated beside it so a page can say that a ready
+    animation has gone stale because the chain grew since.
+    """
+    return (
+        ChainAnimation.objects.filter(
+            chain=chain, format=options.format, width=options.width, frame_ms=options.frame_ms
+        )
+        .annotate(current_step_count=Count("chain__steps"))
+        .first()
+    )

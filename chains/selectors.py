@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
-from .models import Chain, Status, Step
+from .models import Chain, Status, Step, Visibility
 
 CAPTION = "caption"
 EMBED = "embed"
@@ -66,33 +66,87 @@ def chain_progress(*, chain: Chain) -> tuple[int, int]:
     return done, chain.target_length + 1
 
 
-def _thumbnail_of(index_order: str):
-    from django.db.models import OuterRef, Subquery
-
+def _first_step_field(field: str, index_order: str):
     steps = Step.objects.filter(chain=OuterRef("pk")).order_by(index_order)
-    return Subquery(steps.values("thumbnail_small")[:1])
+    return Subquery(steps.values(field)[:1])
 
 
 def chains_with_cards(queryset: QuerySet[Chain]) -> QuerySet[Chain]:
     """Annotate what a chain card shows, in the same query whatever the chain's length."""
-    from django.db.models import Count
-
     return queryset.annotate(
-        first_thumbnail=_thumbnail_of("index"),
-        latest_thumbnail=_thumbnail_of("-index"),
+        first_thumbnail=_first_step_field("thumbnail_small", "index"),
+        first_caption=_first_step_field("caption", "index"),
+        latest_thumbnail=_first_step_field("thumbnail_small", "-index"),
+        latest_caption=_first_step_field("caption", "-index"),
         step_count=Count("steps"),
     )
 
 
-def chains_public_recent(*, limit: int = 24) -> QuerySet[Chain]:
-    return chains_with_cards(Chain.objects.public()).order_by("-created_at")[:limit]
+def chains_featured(*, limit: int = 8) -> QuerySet[Chain]:
+    public = Chain.objects.public().filter(is_featured=True)
+    return chains_with_cards(public).order_by("featured_order", "-created_at")[:limit]
+
+
+def chains_in_progress(*, limit: int = 8) -> QuerySet[Chain]:
+    running = Chain.objects.public().filter(status=Status.RUNNING)
+    return chains_with_cards(running).order_by("-started_at")[:limit]
+
+
+def chains_recently_finished(*, limit: int = 8) -> QuerySet[Chain]:
+    finished = Chain.objects.public().filter(status=Status.COMPLETED)
+    return chains_with_cards(finished).order_by("-finished_at")[:limit]
+
+
+LENGTH_RANGES = {"short": (1, 10), "medium": (11, 50), "long": (51, 200)}
+SORT_ORDERS = {
+    "newest": ("-created_at", "-pk"),
+    "longest": ("-target_length", "-created_at", "-pk"),
+    "drift": (F("drift").desc(nulls_last=True), "-created_at", "-pk"),
+}
+
+
+def chains_for_gallery(
+    *, mode: str = "", detail: str = "", status: str = "", length: str = "",
+    sort: str = "newest", query: str = "",
+) -> QuerySet[Chain]:
+    """Public chains filtered and sorted for the gallery; unknown values are ignored."""
+    chains = Chain.objects.public()
+    if mode:
+        chains = chains.filter(mode=mode)
+    if detail:
+        chains = chains.filter(detail=detail)
+    if status:
+        chains = chains.filter(status=status)
+    if length in LENGTH_RANGES:
+        low, high = LENGTH_RANGES[length]
+        chains = chains.filter(target_length__gte=low, target_length__lte=high)
+    if query:
+        matching = Step.objects.filter(chain=OuterRef("pk"), caption__icontains=query)
+        chains = chains.filter(Q(title__icontains=query) | Q(Exists(matching)))
+    return chains_with_cards(chains).order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["newest"]))
 
 
 def chain_for_viewer(*, slug: str, user) -> Chain | None:
-    """A chain by its link: public or unlisted, or any of the viewer's own, or any for staff."""
-    chain = Chain.objects.filter(slug=slug).select_related("parent", "owner").first()
+    """A chain by its link: public or unlisted to anyone; private or hidden to its owner and staff."""
+    chain = Chain.objects.filter(slug=slug).select_related("parent", "fork_step").first()
     if chain is None:
         return None
-    if getattr(user, "is_staff", False) or (chain.owner_id and chain.owner_id == getattr(user, "pk", None)):
+    if getattr(user, "is_staff", False):
         return chain
-    return chain if Chain.objects.visible_by_link().filter(pk=chain.pk).exists() else None
+    if chain.owner_id is not None and chain.owner_id == getattr(user, "pk", None):
+        return chain
+    if chain.visibility in (Visibility.PUBLIC, Visibility.UNLISTED) and not chain.is_hidden:
+        return chain
+    return None
+
+
+def chain_branches(*, chain: Chain) -> QuerySet[Chain]:
+    """Branches a visitor may see: listed ones only, with the step they forked from."""
+    return (
+        Chain.objects.public().filter(parent=chain).select_related("fork_step").order_by("created_at")
+    )
+
+
+def chain_timeline_steps(*, chain: Chain, after: int = -1) -> QuerySet[Step]:
+    """The steps a timeline shows, without the embedding blobs it never needs."""
+    return chain_steps(chain=chain).filter(index__gt=after).defer("embedding")

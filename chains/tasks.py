@@ -80,3 +80,15 @@ def _on_provider_error(task, step_id: int, error: ProviderError) -> str:
         chain_id, step_id, retries + 1, countdown, error.message,
     )
     raise task.retry(countdown=countdown, exc=error)
+
+
+from .services import animation_render  # noqa: E402  (appended with the animation exports)
+
+
+@shared_task(name="chains.tasks.render_chain_animation", acks_late=True, reject_on_worker_lost=True,
+             ignore_result=True)
+def render_chain_animation(animation_id: int) -> str:
+    """No retries: a failed render marks its row failed, and asking again starts a new one."""
+    outcome = animation_render(animation_id=animation_id)
+    logger.info("animation=%s outcome=%s", animation_id, outcome.value)
+    return outcome.value

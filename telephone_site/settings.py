@@ -162,6 +162,20 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- Cache: a file cache shared by web and worker processes; Redis when REDIS_URL is set.
+REDIS_URL = env("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    )
+}
+TELEPHONE_PAGE_CACHE_SECONDS = env_int("TELEPHONE_PAGE_CACHE_SECONDS", 600)
+
 LOGIN_URL = "admin:login"
 
 LOGGING = {

@@ -64,6 +64,10 @@ def isolated_media(request, tmp_path):
 
         settings = request.getfixturevalue("settings")
         settings.MEDIA_ROOT = tmp_path / "media"
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        from django.core.cache import cache
+
+        cache.clear()
         celery_app.conf.task_always_eager = True
         yield
         celery_app.conf.task_always_eager = False

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import images
+from ..cache import content_changed
 from ..models import ACTIVE_STATUSES, Chain, Detail, Mode, Status, Step, Visibility
 from ..providers import build_providers
 from ..selectors import COMPLETE, chain_next_work
@@ -58,6 +59,7 @@ def chain_create(
     with transaction.atomic():
         chain = Chain.objects.create(**fields)
         _store_origin(chain=chain, clean=clean)
+    content_changed(chain_id=chain.pk)
     return chain
 
 
@@ -93,9 +95,15 @@ def chain_start(*, chain: Chain) -> Chain:
         status=Status.RUNNING, started_at=now, progressed_at=now, error_message=""
     )
     if updated:
+        _changed(chain.pk)
         transaction.on_commit(lambda: chain_enqueue_next(chain_id=chain.pk))
     chain.refresh_from_db()
     return chain
+
+
+def _changed(chain_id: int) -> None:
+    """Visitors' cached pages for this chain and the lists go stale after commit."""
+    transaction.on_commit(lambda: content_changed(chain_id=chain_id))
 
 
 def chain_enqueue_next(*, chain_id: int) -> str | None:
@@ -120,17 +128,19 @@ def chain_complete(*, chain_id: int) -> bool:
     )
     if completed:
         chain_refresh_projection(chain_id=chain_id)
+        _changed(chain_id)
     return bool(completed)
 
 
 def chain_fail(*, chain_id: int, message: str) -> bool:
     """End a chain because of a permanent error; the message is shown on its page."""
-    return bool(
-        Chain.objects.filter(pk=chain_id, status__in=ACTIVE_STATUSES).update(
-            status=Status.FAILED, error_message=message[:2000], finished_at=timezone.now(),
-            claimed_until=None, claim_token="",
-        )
+    failed = Chain.objects.filter(pk=chain_id, status__in=ACTIVE_STATUSES).update(
+        status=Status.FAILED, error_message=message[:2000], finished_at=timezone.now(),
+        claimed_until=None, claim_token="",
     )
+    if failed:
+        _changed(chain_id)
+    return bool(failed)
 
 
 def chain_cancel(*, chain: Chain) -> Chain:
@@ -140,12 +150,14 @@ def chain_cancel(*, chain: Chain) -> Chain:
     ).update(status=Status.CANCELLED, finished_at=timezone.now())
     if not updated:
         raise ChainError(CHAIN_ALREADY_ENDED)
+    _changed(chain.pk)
     chain.refresh_from_db()
     return chain
 
 
 def chain_pause(*, chain: Chain) -> Chain:
-    Chain.objects.filter(pk=chain.pk, status__in=ACTIVE_STATUSES).update(status=Status.PAUSED)
+    if Chain.objects.filter(pk=chain.pk, status__in=ACTIVE_STATUSES).update(status=Status.PAUSED):
+        _changed(chain.pk)
     chain.refresh_from_db()
     return chain
 
@@ -161,6 +173,7 @@ def chain_resume(*, chain: Chain) -> Chain:
     )
     if not updated:
         raise ChainError(CHAIN_NOT_RESUMABLE)
+    _changed(chain.pk)
     transaction.on_commit(lambda: chain_enqueue_next(chain_id=chain.pk))
     chain.refresh_from_db()
     return chain

@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .. import costs, images, modes
+from ..cache import content_changed
 from ..models import Chain, Status, Step
 from ..providers import build_providers
 from ..providers.base import CaptionRequest, PaintRequest, PaintResult, ProviderError
@@ -67,6 +68,7 @@ def _record_progress(*, chain_id: int, **usage) -> None:
     """Add a phase's usage to the chain's totals and mark it as alive."""
     increments = {field: F(field) + amount for field, amount in usage.items() if amount}
     Chain.objects.filter(pk=chain_id).update(progressed_at=timezone.now(), **increments)
+    transaction.on_commit(lambda: content_changed(chain_id=chain_id))
 
 
 def _load_step(step_id: int) -> Step | None:

@@ -1,74 +1,251 @@
-"""The pages that exist so far: home, chain timeline (live), step permalink."""
+"""Public pages: home, gallery, timeline (live, scrubber), permalink, presentation."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from chains.models import Chain, Status, Visibility
+from chains.models import Chain, Status, Step, Visibility
 from chains.services import chain_run_inline
 from tests.factories import make_chain
 
 pytestmark = pytest.mark.django_db
 
 
-def test_home_lists_public_chains_only(client):
-    shown = make_chain(title="Shown")
-    make_chain(title="Unlisted one", visibility=Visibility.UNLISTED)
-    hidden = make_chain(title="Hidden one")
-    Chain.objects.filter(pk=hidden.pk).update(is_hidden=True)
+def finished(**fields) -> Chain:
+    chain = make_chain(**fields)
+    Chain.objects.filter(pk=chain.pk).update(status=Status.COMPLETED, finished_at=timezone.now())
+    chain.refresh_from_db()
+    return chain
+
+
+def hide(chain: Chain) -> Chain:
+    Chain.objects.filter(pk=chain.pk).update(is_hidden=True)
+    return chain
+
+
+# --- home ---------------------------------------------------------------------------
+
+
+def test_home_shows_featured_running_and_finished_sections(client):
+    featured = finished(title="Star chain")
+    Chain.objects.filter(pk=featured.pk).update(is_featured=True)
+    running = make_chain(title="Busy chain")
+    Chain.objects.filter(pk=running.pk).update(status=Status.RUNNING, started_at=timezone.now())
+    finished(title="Done chain")
     page = client.get("/").content.decode()
-    assert shown.title in page
-    assert "Unlisted one" not in page and "Hidden one" not in page
+    for heading, title in (("Featured", "Star chain"), ("In progress", "Busy chain"), ("Recently finished", "Done chain")):
+        assert heading in page and title in page
 
 
-def test_home_query_count_does_not_grow_with_chains(client, django_assert_max_num_queries):
-    for _ in range(6):
-        make_chain()
-    with django_assert_max_num_queries(3):
-        client.get("/")
+def test_home_never_lists_hidden_unlisted_or_private_chains(client):
+    hide(finished(title="Hidden one"))
+    finished(title="Unlisted one", visibility=Visibility.UNLISTED)
+    finished(title="Private one", visibility=Visibility.PRIVATE)
+    page = client.get("/").content.decode()
+    assert "Hidden one" not in page and "Unlisted one" not in page and "Private one" not in page
 
 
 def test_empty_home_explains_how_to_start(client):
     assert b"No chains yet" in client.get("/").content
 
 
-def test_a_running_chain_polls_and_an_ended_one_stops(client):
-    chain = make_chain()
-    Chain.objects.filter(pk=chain.pk).update(status=Status.RUNNING)
-    assert b'hx-trigger="every' in client.get(chain.get_absolute_url()).content
-    Chain.objects.filter(pk=chain.pk).update(status=Status.COMPLETED)
-    assert b'hx-trigger="every' not in client.get(chain.get_absolute_url()).content
+# --- gallery --------------------------------------------------------------------------
 
 
-def test_htmx_requests_get_only_the_timeline_fragment(client):
-    chain = make_chain()
-    fragment = client.get(chain.get_absolute_url(), headers={"HX-Request": "true"}).content
-    assert fragment.lstrip().startswith(b'<section id="timeline"')
-    assert b"<html" not in fragment
+def test_gallery_filters_by_mode_detail_status_and_length(client):
+    finished(title="Story chain", mode="story", detail="somewhat", target_length=60)
+    finished(title="Plain chain", mode="telephone", detail="very", target_length=3)
+    page = client.get("/gallery/?mode=story&detail=somewhat&status=completed&length=long").content.decode()
+    assert "Story chain" in page and "Plain chain" not in page
+
+
+def test_gallery_search_matches_caption_text(client):
+    chain = finished(title="Searchable")
+    Step.objects.filter(chain=chain, index=0).update(caption="a lighthouse in a storm")
+    finished(title="Other")
+    page = client.get("/gallery/?q=lighthouse").content.decode()
+    assert "Searchable" in page and "Other" not in page
+
+
+def test_gallery_sorts_by_length_and_drift(client):
+    short = finished(title="Short chain", target_length=2)
+    long = finished(title="Long chain", target_length=90)
+    Chain.objects.filter(pk=short.pk).update(drift=0.9)
+    Chain.objects.filter(pk=long.pk).update(drift=0.1)
+    by_length = client.get("/gallery/?sort=longest").content.decode()
+    assert by_length.index("Long chain") < by_length.index("Short chain")
+    by_drift = client.get("/gallery/?sort=drift").content.decode()
+    assert by_drift.index("Short chain") < by_drift.index("Long chain")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?page=abc", "?page=-3", "?page=99999", "?mode=banana", "?sort=%00", "?length=huge&status=x",
+     "?q=" + "x" * 500, "?detail[]=1"],
+)
+def test_gallery_survives_garbage_parameters(client, query):
+    finished()
+    response = client.get("/gallery/" + query)
+    assert response.status_code == 200
+
+
+def test_gallery_pages_with_real_links_and_infinite_scroll(client):
+    for number in range(26):
+        finished(title=f"Chain {number:02d}")
+    first = client.get("/gallery/").content.decode()
+    assert first.count('class="chain-card"') == 24
+    assert 'href="/gallery/?page=2"' in first and 'hx-trigger="revealed"' in first
+    more = client.get("/gallery/?page=2", headers={"HX-Request": "true"}).content.decode()
+    assert more.count('class="chain-card"') == 2
+    assert "<html" not in more and "revealed" not in more
+
+
+def test_gallery_never_lists_hidden_unlisted_or_private(client):
+    hide(finished(title="Hidden one"))
+    finished(title="Unlisted one", visibility=Visibility.UNLISTED)
+    finished(title="Private one", visibility=Visibility.PRIVATE)
+    for query in ("", "?q=one", "?sort=drift"):
+        page = client.get("/gallery/" + query).content.decode()
+        assert "Hidden one" not in page and "Unlisted one" not in page and "Private one" not in page
+
+
+def test_gallery_query_count_does_not_grow_with_chains(client, django_assert_max_num_queries):
+    for _ in range(30):
+        finished(target_length=5)
+    with django_assert_max_num_queries(6):
+        client.get("/gallery/?sort=drift&q=caption")
+
+
+def test_gallery_is_cached_for_visitors_and_refreshed_when_a_chain_changes(client):
+    finished(title="First")
+    assert client.get("/gallery/").get("X-Page-Cache") is None
+    cached = client.get("/gallery/")
+    assert cached.get("X-Page-Cache") == "hit" and "HX-Request" in cached["Vary"]
+    chain_run_inline(chain=make_chain(title="Newcomer", target_length=1))
+    assert "Newcomer" in client.get("/gallery/").content.decode()
+
+
+def test_htmx_and_full_gallery_responses_are_cached_apart(client):
+    finished(title="Only")
+    client.get("/gallery/")
+    fragment = client.get("/gallery/", headers={"HX-Request": "true", "HX-Target": "gallery-results"})
+    assert b"<html" not in fragment.content
+
+
+# --- timeline -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ran_chain(transactional_db):
+    return chain_run_inline(chain=make_chain(target_length=4))
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_finished_chain_shows_every_step_with_thumbnails_and_captions(client):
-    chain = chain_run_inline(chain=make_chain(target_length=2))
-    page = client.get(chain.get_absolute_url()).content.decode()
-    for step in chain.steps.all():
+def test_timeline_shows_every_step_with_thumbnails_alt_text_and_plots(client, ran_chain):
+    page = client.get(ran_chain.get_absolute_url()).content.decode()
+    for step in ran_chain.steps.all():
+        assert f'id="step-{step.index}"' in page
         assert step.thumbnail_small.url in page
         assert f'alt="{step.caption}' in page
-    step = chain.steps.get(index=2)
-    permalink = client.get(step.get_absolute_url()).content.decode()
-    assert 'property="og:image"' in permalink and step.caption in permalink
+    assert step.image.url not in page, "timelines serve thumbnails, never originals"
+    assert 'id="step-slider"' in page and 'max="4"' in page
+    assert "<svg" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scrubber_selects_a_step_and_swaps_only_the_viewer(client, ran_chain):
+    url = ran_chain.get_absolute_url()
+    page = client.get(url + "?step=3").content.decode()
+    assert 'value="3"' in page and 'rel="prev"' in page
+    fragment = client.get(url + "?step=2", headers={"HX-Request": "true", "HX-Target": "viewer"}).content.decode()
+    assert fragment.lstrip().startswith('<article id="viewer"')
+    assert "Step 2" in fragment
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("step", ["abc", "-1", "999", ""])
+def test_scrubber_survives_garbage_steps(client, ran_chain, step):
+    assert client.get(ran_chain.get_absolute_url() + "?step=" + step).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_timeline_query_count_does_not_grow_with_steps(client, django_assert_max_num_queries):
+    chain = chain_run_inline(chain=make_chain(target_length=12))
+    with django_assert_max_num_queries(8):
+        client.get(chain.get_absolute_url())
+
+
+def test_a_running_chain_polls_for_new_steps_and_an_ended_one_does_not(client):
+    chain = make_chain()
+    Chain.objects.filter(pk=chain.pk).update(status=Status.RUNNING)
+    assert b'id="live-poller"' in client.get(chain.get_absolute_url()).content
+    Chain.objects.filter(pk=chain.pk).update(status=Status.COMPLETED)
+    assert b'id="live-poller"' not in client.get(chain.get_absolute_url()).content
+
+
+def test_live_fragment_sends_only_new_steps_and_stops_when_the_chain_ends(client):
+    chain = make_chain(target_length=3)
+    Chain.objects.filter(pk=chain.pk).update(status=Status.RUNNING)
+    Step.objects.filter(chain=chain, index=0).update(caption="the first caption")
+    live = client.get(f"/c/{chain.slug}/live/?after=-1", headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-swap-oob="beforeend:#steps"' in live and "the first caption" in live
+    assert 'id="live-poller"' in live and "after=0" in live
+    nothing_new = client.get(f"/c/{chain.slug}/live/?after=0").content.decode()
+    assert "beforeend:#steps" not in nothing_new
+    Chain.objects.filter(pk=chain.pk).update(status=Status.COMPLETED)
+    ended = client.get(f"/c/{chain.slug}/live/?after=0").content.decode()
+    assert 'id="live-poller"' not in ended and "Completed" in ended
+
+
+def test_live_fragment_survives_a_garbage_after(client):
+    chain = make_chain()
+    assert client.get(f"/c/{chain.slug}/live/?after=zzz").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_timeline_shows_lineage_both_ways(client, ran_chain):
+    fork = ran_chain.steps.get(index=2)
+    branch = make_chain(title="A branch", parent=ran_chain, fork_step=fork)
+    parent_page = client.get(ran_chain.get_absolute_url()).content.decode()
+    assert "A branch" in parent_page and "from step 2" in parent_page
+    branch_page = client.get(branch.get_absolute_url()).content.decode()
+    assert "Branched from" in branch_page and f"?step=2" in branch_page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_step_permalink_has_social_preview_tags(client, ran_chain):
+    step = ran_chain.steps.get(index=2)
+    page = client.get(step.get_absolute_url()).content.decode()
+    assert 'property="og:image"' in page and 'name="twitter:card"' in page
+    assert step.caption[:50] in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_presentation_mode_has_every_slide_and_works_without_script(client, ran_chain):
+    page = client.get(f"/c/{ran_chain.slug}/present/?step=1").content.decode()
+    assert page.count('class="slide"') == 5
+    assert 'href="?step=2"' in page and 'href="?step=0"' in page
+    assert "js/present.js" in page
 
 
 @pytest.mark.parametrize("visibility, hidden", [(Visibility.PRIVATE, False), (Visibility.PUBLIC, True)])
 def test_private_and_hidden_chains_are_404_for_visitors_but_not_for_staff(client, visibility, hidden):
     chain = make_chain(visibility=visibility)
     Chain.objects.filter(pk=chain.pk).update(is_hidden=hidden)
-    assert client.get(chain.get_absolute_url()).status_code == 404
-    assert client.get(f"{chain.get_absolute_url()}0/").status_code == 404
+    for suffix in ("", "0/", "live/", "present/"):
+        assert client.get(chain.get_absolute_url() + suffix).status_code == 404
     staff = get_user_model().objects.create_user("mod", password="x", is_staff=True)
     client.force_login(staff)
     assert client.get(chain.get_absolute_url()).status_code == 200
+
+
+def test_a_hidden_finished_chain_is_not_served_from_cache(client):
+    chain = finished()
+    assert client.get(chain.get_absolute_url()).status_code == 200
+    hide(chain)
+    assert client.get(chain.get_absolute_url()).status_code == 404
 
 
 def test_unlisted_chains_open_by_link(client):
@@ -84,3 +261,4 @@ def test_unknown_chain_and_step_are_404(client):
 
 def test_pages_refuse_post(client):
     assert client.post("/").status_code == 405
+    assert client.post("/gallery/").status_code == 405

@@ -145,7 +145,8 @@ def _copy_positions(
         return [(x, y)]
     reach = min(0.4, 0.08 + 0.035 * count)
     return [
-        (_clamp(x + rng.uniform(-reach, reach)), _clamp(y + rng.uniform(-reach, reach) * 0.6)) for _ in range(count)
+        (_clamp(x + rng.uniform(-reach, reach)), _clamp(y + rng.uniform(-reach, reach) * 0.6))
+        for _ in range(count)
     ]
 
 
