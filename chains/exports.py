@@ -79,7 +79,7 @@ def _metadata_json(*, step: Step, chain: Chain) -> bytes:
 
 
 def _json_bytes(document: dict) -> bytes:
-    return json.dumps(document, indent=2, ensure_ascii=False).encode()
+    return json.dumps(document, indent=2).encode()
 
 
 def _copy_image(step: Step, target: Path) -> Path:

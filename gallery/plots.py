@@ -41,13 +41,15 @@ def fmt(value: float, digits: int = 1) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def clamp(value: float, low: float, high: float) -> float:
+    return min(max(value, low), high)
+
+
 def similarity_label(value: float) -> str:
     return f"{value:.2f}"
 
 
-def linear_scale(
-    domain: tuple[float, float], range_: tuple[float, float]
-) -> Callable[[float], float]:
+def linear_scale(domain: tuple[float, float], range_: tuple[float, float]) -> Callable[[float], float]:
     (d0, d1), (r0, r1) = domain, range_
     span = (d1 - d0) or 1.0
     return lambda value: r0 + (value - d0) / span * (r1 - r0)
@@ -55,10 +57,7 @@ def linear_scale(
 
 def finite_or_none(value) -> float | None:
     """Plottable value or None: missing embeddings and NaNs are both skipped."""
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
+    return None if value is None or not math.isfinite(float(value)) else float(value)
 
 
 def nice_step(count: int, max_labels: int) -> int:
@@ -71,11 +70,8 @@ def nice_step(count: int, max_labels: int) -> int:
 
 def safe_url(url: str | None) -> str:
     """Relative or http(s) URLs only: a `javascript:` href must never reach the page."""
-    if not url:
-        return ""
-    url = str(url)
-    scheme = urlsplit(url).scheme.lower()
-    return url if scheme in ("", "http", "https") else ""
+    url = str(url or "")
+    return url if urlsplit(url).scheme.lower() in ("", "http", "https") else ""
 
 
 def svg_open(
@@ -87,17 +83,15 @@ def svg_open(
     role="img" makes children presentational, which would hide the point links from
     screen readers, so a plot with links is a labelled group instead.
     """
+    size = (fmt(width), fmt(height)) * 2
+    head = format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="{}" viewBox="0 0 {} {}" width="{}" height="{}"',
+        css_class, *size,
+    )
     if plot_id is None:
-        return format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="{}" viewBox="0 0 {} {}" '
-            'width="{}" height="{}" aria-hidden="true" focusable="false">',
-            css_class, fmt(width), fmt(height), fmt(width), fmt(height),
-        )
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="{}" viewBox="0 0 {} {}" '
-        'width="{}" height="{}" role="{}" aria-labelledby="{}-title {}-desc">',
-        css_class, fmt(width), fmt(height), fmt(width), fmt(height),
-        "group" if interactive else "img", plot_id, plot_id,
+        return head + mark_safe(' aria-hidden="true" focusable="false">')
+    return head + format_html(
+        ' role="{}" aria-labelledby="{}-title {}-desc">', "group" if interactive else "img", plot_id, plot_id
     )
 
 
@@ -125,14 +119,11 @@ def not_enough_svg(*, width: float, height: float, css_class: str, plot_id: str,
 
 def path_data(points: Sequence[tuple[float, float] | None]) -> str:
     """An SVG path through the points; a None breaks the line instead of bridging the gap."""
-    parts, pen_down = [], False
-    for point in points:
-        if point is None:
-            pen_down = False
-            continue
-        parts.append(f"{'L' if pen_down else 'M'}{fmt(point[0])} {fmt(point[1])}")
-        pen_down = True
-    return "".join(parts)
+    commands = [
+        f"{'M' if i == 0 or points[i - 1] is None else 'L'}{fmt(point[0])} {fmt(point[1])}"
+        for i, point in enumerate(points) if point is not None
+    ]
+    return "".join(commands)
 
 
 # --- drift line ------------------------------------------------------------------------
@@ -146,12 +137,8 @@ DRIFT_SERIES = (
 
 
 def drift_line_svg(
-    *,
-    to_origin: Sequence[float | None],
-    to_previous: Sequence[float | None],
-    step_urls: Sequence[str] | None = None,
-    width: float = 640,
-    height: float = 240,
+    *, to_origin: Sequence[float | None], to_previous: Sequence[float | None],
+    step_urls: Sequence[str] | None = None, width: float = 640, height: float = 240,
     plot_id: str = "drift-plot",
 ) -> SafeString:
     """Similarity of each step's caption to the origin and to the step before, by step.
@@ -160,13 +147,11 @@ def drift_line_svg(
     step gets one hover/focus target spanning the plot's height, linked to the step
     when `step_urls` is given. `plot_id` must be unique on the page (it prefixes ids).
     """
+    count = max(len(to_origin), len(to_previous))
     series = {
-        "origin": [finite_or_none(v) for v in to_origin],
-        "previous": [finite_or_none(v) for v in to_previous],
+        key: [finite_or_none(v) for v in values] + [None] * (count - len(values))
+        for key, values in (("origin", to_origin), ("previous", to_previous))
     }
-    count = max(len(series["origin"]), len(series["previous"]))
-    for values in series.values():
-        values.extend([None] * (count - len(values)))
     plotted = [i for i in range(count) if any(series[k][i] is not None for k in series)]
     title = "Caption drift by step"
     if len(plotted) < 2:
@@ -282,13 +267,12 @@ def _drift_step(
     )
     marks = [
         f'<rect class="plot-hit" x="{fmt(cx - band / 2)}" y="{fmt(top)}" width="{fmt(band)}" '
-        f'height="{fmt(bottom - top)}" fill="currentColor" fill-opacity="0"/>'
+        f'height="{fmt(bottom - top)}" fill-opacity="0"/>'
     ]
     for key, css_class, _, _, _ in DRIFT_SERIES:
         if values[key] is not None:
             marks.append(
-                f'<circle class="plot-dot {css_class}" cx="{fmt(cx)}" cy="{fmt(y(values[key]))}" '
-                f'r="{fmt(radius)}" fill="currentColor"/>'
+                f'<circle class="{css_class}" cx="{fmt(cx)}" cy="{fmt(y(values[key]))}" r="{fmt(radius)}"/>'
             )
     inner = format_html("<title>{}</title>{}", tooltip, mark_safe("".join(marks)))
     if url:
@@ -310,7 +294,7 @@ def drift_sparkline_svg(*, curve: Sequence[float], width: float = 120, height: f
     pad = 2
     x = linear_scale((values[0][0], values[-1][0]), (pad, width - pad))
     y = linear_scale((0.0, 1.0), (height - pad, pad))
-    points = " ".join(f"{fmt(x(i))},{fmt(y(min(max(v, 0.0), 1.0)))}" for i, v in values)
+    points = " ".join(f"{fmt(x(i))},{fmt(y(clamp(v, 0.0, 1.0)))}" for i, v in values)
     return mark_safe(
         svg_open(width=width, height=height, css_class="sparkline")
         + f'<polyline class="sparkline-line" points="{points}" fill="none" '
@@ -329,12 +313,8 @@ def path_colour(position: float) -> str:
 
 
 def path_svg(
-    *,
-    points: Sequence[Sequence[float]],
-    steps: Sequence[dict],
-    width: float = 480,
-    height: float = 480,
-    plot_id: str = "path-plot",
+    *, points: Sequence[Sequence[float]], steps: Sequence[dict], width: float = 480,
+    height: float = 480, plot_id: str = "path-plot",
 ) -> SafeString:
     """The chain's captions placed in 2-D, joined in step order, coloured first → last.
 
@@ -385,11 +365,12 @@ def path_svg(
     return mark_safe("".join(parts))
 
 
-def _path_point(*, step: dict, url: str, cx: float, cy: float, css: str, colour: str,
-                radius: float) -> SafeString:
+def _path_point(
+    *, step: dict, url: str, cx: float, cy: float, css: str, colour: str, radius: float
+) -> SafeString:
     caption = str(step.get("caption") or "").strip() or "(no caption yet)"
     circle = format_html(
-        '<title>Step {}: {}</title><circle class="plot-dot" cx="{}" cy="{}" r="{}" fill="{}" '
+        '<title>Step {}: {}</title><circle cx="{}" cy="{}" r="{}" fill="{}" '
         'stroke="white" stroke-width="1.5"/>',
         step["index"], caption, fmt(cx), fmt(cy), fmt(radius), colour,
     )
@@ -411,18 +392,18 @@ def _path_marker(label: str, cx: float, cy: float, *, others: Sequence[tuple[flo
         (cx + gap + half_w, cy), (cx - gap - half_w, cy),
     ]
 
+    inside = [(clamp(lx, half_w, width - half_w), clamp(ly, half_h, height - half_h))
+              for lx, ly in candidates]
+
     def room(centre: tuple[float, float]) -> float:
-        lx = min(max(centre[0], half_w), width - half_w)
-        ly = min(max(centre[1], half_h), height - half_h)
-        # Distance from the label's box to the nearest other point.
+        """Distance from the label's box to the nearest other point."""
         return min(
-            (math.hypot(max(abs(px - lx) - half_w, 0), max(abs(py - ly) - half_h, 0)) for px, py in others),
+            (math.hypot(max(abs(px - centre[0]) - half_w, 0), max(abs(py - centre[1]) - half_h, 0))
+             for px, py in others),
             default=math.inf,
         )
 
-    lx, ly = max(candidates, key=room)  # ties keep the earlier, i.e. above
-    lx = min(max(lx, half_w), width - half_w)
-    ly = min(max(ly, half_h), height - half_h)
+    lx, ly = max(inside, key=room)  # ties keep the earlier, i.e. above
     return (
         f'<text class="plot-label plot-marker" x="{fmt(lx)}" y="{fmt(ly + FONT_SIZE / 3)}" '
         f'text-anchor="middle" font-size="{FONT_SIZE}" font-weight="600" fill="currentColor" '
