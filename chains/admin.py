@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from .cache import content_changed
 from .models import Chain, Step
 
 
@@ -32,6 +33,16 @@ class ChainAdmin(admin.ModelAdmin):
                        "output_tokens", "embedding_tokens", "images_generated", "estimated_cost")
     raw_id_fields = ("owner", "parent", "fork_step")
     inlines = [StepInline]
+
+    def save_model(self, request, obj, form, change):
+        """Curation edits (feature, hide, visibility) must reach visitors' cached pages."""
+        super().save_model(request, obj, form, change)
+        content_changed(chain_id=obj.pk)
+
+    def delete_model(self, request, obj):
+        chain_id = obj.pk
+        super().delete_model(request, obj)
+        content_changed(chain_id=chain_id)
 
 
 @admin.register(Step)
