@@ -16,11 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from django.db.models import Count
 from django.urls import reverse
 
-from .animation import AnimationOptions
-from .models import Chain, ChainAnimation, Step
+from .models import Chain, Step
 
 # Where a provider is reached is the operator's business, not the public's.
 PRIVATE_PROVIDER_SETTINGS = ("base_url",)
@@ -172,18 +170,3 @@ def chain_zip(*, chain: Chain, steps: Iterable[Step], document: dict) -> IO[byte
             archive.writestr(_metadata_name(step), _metadata_json(step=step, chain=chain))
     spool.seek(0)
     return spool
-
-
-def chain_animation_find(*, chain: Chain, options: AnimationOptions) -> ChainAnimation | None:
-    """The animation on record for these options, if any, in one query.
-
-    `current_step_count` is annotated beside it so a page can say that a ready
-    animation has gone stale because the chain grew since.
-    """
-    return (
-        ChainAnimation.objects.filter(
-            chain=chain, format=options.format, width=options.width, frame_ms=options.frame_ms
-        )
-        .annotate(current_step_count=Count("chain__steps"))
-        .first()
-    )

@@ -135,9 +135,9 @@ def store_step_images(
     """Write the original and thumbnails to their fixed keys, replacing any earlier try."""
     storage = storage or default_storage
     keys = step_image_keys(chain_id=chain_id, index=index)
-    _overwrite(storage, keys.original, image.original)
+    overwrite_file(storage, keys.original, image.original)
     for width, key in keys.thumbnails.items():
-        _overwrite(storage, key, image.thumbnails[width])
+        overwrite_file(storage, key, image.thumbnails[width])
     return keys
 
 
@@ -163,7 +163,7 @@ def delete_step_images(*, chain_id: int, index: int, storage: Storage | None = N
         storage.delete(key)
 
 
-def _overwrite(storage: Storage, key: str, content: bytes) -> None:
+def overwrite_file(storage: Storage, key: str, content: bytes) -> None:
     """Storage.save() renames on collision; deterministic keys need a true overwrite."""
     if storage.exists(key):
         storage.delete(key)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
-from .models import Chain, Status, Step, Visibility
+from .animation import AnimationOptions
+from .models import Chain, ChainAnimation, Status, Step, Visibility
 
 CAPTION = "caption"
 EMBED = "embed"
@@ -150,3 +151,18 @@ def chain_branches(*, chain: Chain) -> QuerySet[Chain]:
 def chain_timeline_steps(*, chain: Chain, after: int = -1) -> QuerySet[Step]:
     """The steps a timeline shows, without the embedding blobs it never needs."""
     return chain_steps(chain=chain).filter(index__gt=after).defer("embedding")
+
+
+def chain_animation_find(*, chain: Chain, options: AnimationOptions) -> ChainAnimation | None:
+    """The animation on record for these options, if any, in one query.
+
+    `current_step_count` is annotated beside it so a page can say that a ready
+    animation has gone stale because the chain grew since.
+    """
+    return (
+        ChainAnimation.objects.filter(
+            chain=chain, format=options.format, width=options.width, frame_ms=options.frame_ms
+        )
+        .annotate(current_step_count=Count("chain__steps"))
+        .first()
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_exports, views
 
 app_name = "gallery"
 urlpatterns = [
@@ -11,3 +11,4 @@ urlpatterns = [
     path("c/<slug:slug>/present/", views.chain_present, name="chain_present"),
     path("c/<slug:slug>/<int:index>/", views.step_detail, name="step_detail"),
 ]
+urlpatterns += urls_exports.urlpatterns

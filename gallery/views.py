@@ -68,7 +68,7 @@ def _page_url(request, page: int) -> str:
     return f"{reverse('gallery:gallery')}?{query.urlencode()}"
 
 
-def _chain_or_404(request, slug: str):
+def chain_or_404(request, slug: str):
     chain = chain_for_viewer(slug=slug, user=request.user)
     if chain is None:
         raise Http404("No such chain.")
@@ -77,7 +77,7 @@ def _chain_or_404(request, slug: str):
 
 @require_GET
 def chain_detail(request, slug: str):
-    chain = _chain_or_404(request, slug)
+    chain = chain_or_404(request, slug)
 
     def build():
         context = timeline_context(chain=chain, selected=request.GET.get("step"))
@@ -98,7 +98,7 @@ def chain_detail(request, slug: str):
 @require_GET
 def chain_live(request, slug: str):
     """What a running timeline lacks: steps captioned since `after`, and fresh status."""
-    chain = _chain_or_404(request, slug)
+    chain = chain_or_404(request, slug)
     after = parse_index(request.GET.get("after"), default=-1, minimum=-1, maximum=chain.target_length)
     context = timeline_context(chain=chain, selected=None)
     context["new_steps"] = [step for step in context["steps"] if step.index > after]
@@ -108,7 +108,7 @@ def chain_live(request, slug: str):
 
 @require_GET
 def step_detail(request, slug: str, index: int):
-    chain = _chain_or_404(request, slug)
+    chain = chain_or_404(request, slug)
     step = chain_timeline_steps(chain=chain).filter(index=index).first()
     if step is None:
         raise Http404("No such step.")
@@ -118,6 +118,6 @@ def step_detail(request, slug: str, index: int):
 @require_GET
 def chain_present(request, slug: str):
     """Full-screen slideshow: every step in order, driven by the keyboard."""
-    chain = _chain_or_404(request, slug)
+    chain = chain_or_404(request, slug)
     context = timeline_context(chain=chain, selected=request.GET.get("step"))
     return render(request, "gallery/present.html", context)
