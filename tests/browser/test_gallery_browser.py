@@ -89,3 +89,22 @@ def test_presentation_mode_steps_through_slides_with_keys(page, live_server):
     assert page.locator("#slide-position").inner_text() == "3 / 3"
     page.keyboard.press("Escape")
     page.wait_for_url(f"**{chain.get_absolute_url()}")
+
+
+def test_the_gif_of_a_chain_is_made_and_downloaded(page, live_server, tmp_path):
+    chain = chain_run_inline(chain=make_chain(target_length=3))
+    page.goto(live_server.url + chain.get_absolute_url())
+    form = page.locator(".export-form")
+    form.wait_for()
+    form.locator("select[name=format]").select_option("gif")
+    form.locator("button[type=submit]").click()
+    link = page.locator(".export-animation figcaption a")
+    link.wait_for(timeout=20_000)
+    with page.expect_download() as download_info:
+        link.click()
+    saved = tmp_path / "chain.gif"
+    download_info.value.save_as(saved)
+    from PIL import Image
+
+    with Image.open(saved) as animation:
+        assert animation.format == "GIF" and animation.n_frames == 4
