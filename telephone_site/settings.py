@@ -166,6 +166,15 @@ STORAGES = {
             else "django.core.files.storage.FileSystemStorage"
         ),
     },
+    # Pending submissions: never under MEDIA_URL; read back only through a
+    # permission-checked view (local) or short-lived signed URLs (S3).
+    "private": (
+        {"BACKEND": "storages.backends.s3.S3Storage",
+         "OPTIONS": {"location": "private", "querystring_auth": True, "querystring_expire": 300}}
+        if AWS_STORAGE_BUCKET_NAME
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage",
+              "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None}}
+    ),
     # Hashed, compressed files served by whitenoise once DEBUG is off (after collectstatic).
     "staticfiles": {
         "BACKEND": (

@@ -64,6 +64,11 @@ def isolated_media(request, tmp_path):
 
         settings = request.getfixturevalue("settings")
         settings.MEDIA_ROOT = tmp_path / "media"
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                        "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}},
+        }
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
         from django.core.cache import cache
 
