@@ -33,3 +33,9 @@ def image_cost(*, model: str, quality: str, images: int) -> Decimal:
     per_image = _prices(model).get("per_image", {})
     price = per_image.get(quality) or per_image.get("standard") or 0
     return Decimal(str(price)) * images
+
+
+def is_priced(snapshot: dict) -> bool:
+    """Whether any model a chain uses has a price, i.e. whether it can spend money."""
+    return any(snapshot.get(role) in settings.TELEPHONE_PRICES
+               for role in ("caption_model", "image_model", "embedding_model"))

@@ -203,6 +203,14 @@ class Step(models.Model):
     similarity_to_origin = models.FloatField(null=True, blank=True)
     similarity_to_previous = models.FloatField(null=True, blank=True)
 
+    # The picture's own drift, beside the caption's (chains.descriptors).
+    image_descriptor = models.BinaryField(
+        null=True, blank=True, editable=False,
+        help_text="Colour histogram + coarse layout of the image, float32 bytes.",
+    )
+    image_similarity_to_origin = models.FloatField(null=True, blank=True)
+    image_similarity_to_previous = models.FloatField(null=True, blank=True)
+
     paint_ms = models.PositiveIntegerField(null=True, blank=True)
     caption_ms = models.PositiveIntegerField(null=True, blank=True)
     embed_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -276,3 +284,9 @@ class ChainAnimation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain} · {self.format} {self.width}px {self.frame_ms}ms"
+
+
+# Drift analysis and the atlas live in their own module; imported here so Django finds them.
+from .models_analysis import (  # noqa: E402,F401
+    Atlas, AtlasJob, AtlasPoint, Attractor, Baseline, ChainAnalysis, Experiment,
+)

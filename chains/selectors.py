@@ -79,7 +79,7 @@ def chains_with_cards(queryset: QuerySet[Chain]) -> QuerySet[Chain]:
         first_caption=_first_step_field("caption", "index"),
         latest_thumbnail=_first_step_field("thumbnail_small", "-index"),
         latest_caption=_first_step_field("caption", "-index"),
-        step_count=Count("steps"),
+        step_count=Count("steps", distinct=True),
     )
 
 
@@ -103,6 +103,7 @@ SORT_ORDERS = {
     "newest": ("-created_at", "-pk"),
     "longest": ("-target_length", "-created_at", "-pk"),
     "drift": (F("drift").desc(nulls_last=True), "-created_at", "-pk"),
+    "starred": ("-star_count", "-created_at", "-pk"),
 }
 
 
@@ -124,6 +125,8 @@ def chains_for_gallery(
     if query:
         matching = Step.objects.filter(chain=OuterRef("pk"), caption__icontains=query)
         chains = chains.filter(Q(title__icontains=query) | Q(Exists(matching)))
+    if sort == "starred":
+        chains = chains.annotate(star_count=Count("stars", distinct=True))
     return chains_with_cards(chains).order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["newest"]))
 
 

@@ -23,7 +23,8 @@ class GalleryFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(
         required=False,
-        choices=[("newest", "Newest"), ("longest", "Longest"), ("drift", "Most drift")],
+        choices=[("newest", "Newest"), ("longest", "Longest"), ("drift", "Most drift"),
+                 ("starred", "Most starred")],
     )
 
     def filters(self) -> dict:

@@ -9,15 +9,33 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.urls import reverse
 
 from chains.models import Chain, Detail, Mode, Step
 
 
-def private_storage():
-    """Pending images live where no public URL reaches them (see STORAGES["private"])."""
-    return storages["private"]
+class PrivateStorage(LazyObject):
+    """Pending images live where no public URL reaches them (see STORAGES["private"]).
+
+    Lazy, like Django's default_storage, so the field follows the STORAGES setting
+    instead of freezing the storage that existed when models were loaded.
+    """
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+private_storage = PrivateStorage()
+
+
+@receiver(setting_changed)
+def _forget_private_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        private_storage._wrapped = empty
 
 
 class SubmissionStatus(models.TextChoices):

@@ -20,11 +20,13 @@ from chains.selectors import (
 )
 
 from .caching import anonymous_cached
+from .collections import collections_published
 from .forms import GalleryFilterForm, parse_index
 from .timeline import timeline_context
 
 GALLERY_PAGE_SIZE = 24
 LIVE_POLL_SECONDS = 2
+HOME_COLLECTIONS = 6
 
 
 @require_GET
@@ -33,6 +35,7 @@ def home(request):
         return render(request, "gallery/home.html", {
             "featured": chains_featured(), "in_progress": chains_in_progress(),
             "finished": chains_recently_finished(),
+            "collections": collections_published()[:HOME_COLLECTIONS],
         })
 
     return anonymous_cached(request, version_key=f"home:{public_version()}", build=build)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "template_partials",
     "chains",
     "gallery",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -199,7 +200,30 @@ CACHES = {
 }
 TELEPHONE_PAGE_CACHE_SECONDS = env_int("TELEPHONE_PAGE_CACHE_SECONDS", 600)
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "accounts:logged_out"
+
+# --- Log-in throttling (accounts/throttle.py): failed attempts per account and per
+# client IP in a fixed window; at the limit, attempts are refused (429) unchecked.
+# The IP is REMOTE_ADDR; behind a reverse proxy the proxy setup must set it.
+LOGIN_THROTTLE_ACCOUNT_LIMIT = env_int("LOGIN_THROTTLE_ACCOUNT_LIMIT", 5)
+LOGIN_THROTTLE_IP_LIMIT = env_int("LOGIN_THROTTLE_IP_LIMIT", 20)
+LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+
+# --- Email: printed to the console by default; SMTP as soon as EMAIL_HOST is set.
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # a stuck SMTP server must not hang a request
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Image Telephone <noreply@localhost>")
 
 LOGGING = {
     "version": 1,
@@ -246,6 +270,16 @@ TELEPHONE_STALL_SECONDS = env_float(
 )
 TELEPHONE_THUMBNAIL_WIDTHS = (320, 768)
 TELEPHONE_DEMO_STEPS = env_int("TELEPHONE_DEMO_STEPS", 12)
+# Global daily budget of estimated spend in USD (0 = no limit).
+TELEPHONE_DAILY_BUDGET_USD = env_float("TELEPHONE_DAILY_BUDGET_USD", 20.0)
+# Submissions: longest chain a user may ask for, chains per user per day, uploads per window.
+TELEPHONE_SUBMISSION_MAX_STEPS = env_int("TELEPHONE_SUBMISSION_MAX_STEPS", 50)
+TELEPHONE_DAILY_CHAIN_QUOTA = env_int("TELEPHONE_DAILY_CHAIN_QUOTA", 5)
+TELEPHONE_UPLOAD_RATE_LIMIT = env_int("TELEPHONE_UPLOAD_RATE_LIMIT", 3)
+TELEPHONE_UPLOAD_RATE_WINDOW_SECONDS = env_int("TELEPHONE_UPLOAD_RATE_WINDOW_SECONDS", 60)
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Where flagged generated content is reported for staff review.
+TELEPHONE_FLAG_HANDLER = "gallery.services.reports.report_flagged_content"
 
 # Estimated prices in USD, for cost totals. Tokens are priced per million.
 TELEPHONE_PRICES = {

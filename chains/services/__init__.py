@@ -20,8 +20,25 @@ from .phases import Outcome, chain_claim, chain_release, step_caption, step_embe
 from .inline import chain_run_inline
 from .rescue import chains_reconcile
 from .animations import ANIMATION_RENDER_FAILED, animation_render, animation_request
+from .curation import (
+    BRANCH_STEP_ELSEWHERE,
+    CHAIN_BAD_FEATURED_ORDER,
+    CHAIN_RERUN_BAD_STEP,
+    CHAIN_RERUN_BUSY,
+    CHAIN_RERUN_NO_STEPS,
+    CHAIN_RERUN_RUNNING,
+    chain_branch,
+    chain_feature,
+    chain_hide,
+    chain_rerun_from,
+    chain_unfeature,
+    chain_unhide,
+)
 
 __all__ = [
+    "BRANCH_STEP_ELSEWHERE", "CHAIN_BAD_FEATURED_ORDER", "CHAIN_RERUN_BAD_STEP", "CHAIN_RERUN_BUSY",
+    "CHAIN_RERUN_NO_STEPS", "CHAIN_RERUN_RUNNING", "chain_branch", "chain_feature", "chain_hide",
+    "chain_rerun_from", "chain_unfeature", "chain_unhide",
     "ANIMATION_RENDER_FAILED", "animation_render", "animation_request",
     "CHAIN_ALREADY_ENDED", "CHAIN_BAD_DETAIL", "CHAIN_BAD_LENGTH", "CHAIN_BAD_MODE",
     "CHAIN_NOT_RESUMABLE", "ChainError", "Outcome", "chain_cancel", "chain_claim",

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import images
+from ..budget import BUDGET_PAUSED, budget_exhausted
 from ..cache import content_changed
 from ..models import ACTIVE_STATUSES, Chain, Detail, Mode, Status, Step, Visibility
 from ..providers import build_providers
@@ -160,6 +161,26 @@ def chain_pause(*, chain: Chain) -> Chain:
         _changed(chain.pk)
     chain.refresh_from_db()
     return chain
+
+
+def chain_pause_for_budget(*, chain_id: int) -> bool:
+    paused = Chain.objects.filter(pk=chain_id, status=Status.RUNNING).update(
+        status=Status.PAUSED, error_message=BUDGET_PAUSED
+    )
+    if paused:
+        _changed(chain_id)
+    return bool(paused)
+
+
+def chains_resume_after_budget() -> list[int]:
+    """Chains the budget paused go on once spending is under the budget again."""
+    if budget_exhausted():
+        return []
+    resumed = []
+    for chain in Chain.objects.filter(status=Status.PAUSED, error_message=BUDGET_PAUSED):
+        chain_resume(chain=chain)
+        resumed.append(chain.pk)
+    return resumed
 
 
 def chain_resume(*, chain: Chain) -> Chain:

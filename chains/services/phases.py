@@ -23,12 +23,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .. import costs, images, modes
+from ..budget import budget_exhausted
 from ..cache import content_changed
 from ..models import Chain, Status, Step
 from ..providers import build_providers
 from ..providers.base import CaptionRequest, PaintRequest, PaintResult, ProviderError
 from .drift import step_record_similarities
-from .lifecycle import chain_enqueue_next
+from .lifecycle import chain_enqueue_next, chain_pause_for_budget
+from .screening import step_screen
 
 PAINTED_IMAGE_UNREADABLE = "The image model returned a picture that could not be read: {reason}"
 CAPTION_EMPTY = "The captioner returned an empty caption."
@@ -39,6 +41,7 @@ class Outcome(enum.Enum):
     ALREADY_DONE = "already done"
     BUSY = "busy"
     INACTIVE = "inactive"
+    PAUSED = "paused for budget"
 
 
 def chain_claim(*, chain_id: int) -> str | None:
@@ -69,6 +72,18 @@ def _record_progress(*, chain_id: int, **usage) -> None:
     increments = {field: F(field) + amount for field, amount in usage.items() if amount}
     Chain.objects.filter(pk=chain_id).update(progressed_at=timezone.now(), **increments)
     transaction.on_commit(lambda: content_changed(chain_id=chain_id))
+
+
+def _out_of_budget(*, chain: Chain, token: str) -> bool:
+    """Billable phases first check the day's budget; at the limit the chain pauses.
+
+    Chains whose models cost nothing (the offline provider) skip the check.
+    """
+    if not costs.is_priced(chain.provider_settings) or not budget_exhausted():
+        return False
+    chain_release(chain_id=chain.pk, token=token)
+    chain_pause_for_budget(chain_id=chain.pk)
+    return True
 
 
 def _load_step(step_id: int) -> Step | None:
@@ -104,6 +119,8 @@ def step_caption(*, step_id: int) -> Outcome:
     token = chain_claim(chain_id=chain.pk)
     if token is None:
         return Outcome.BUSY
+    if _out_of_budget(chain=chain, token=token):
+        return Outcome.PAUSED
     try:
         started = time.perf_counter()
         result = _caption(chain=chain, step=step)
@@ -127,6 +144,8 @@ def step_caption(*, step_id: int) -> Outcome:
             usage={"input_tokens": result.input_tokens, "output_tokens": result.output_tokens,
                    "estimated_cost": cost},
         )
+    if wrote:
+        step_screen(chain=chain, step_id=step.pk, text=result.text)
     return Outcome.DONE
 
 
@@ -198,6 +217,8 @@ def step_paint_next(*, step_id: int) -> Outcome:
     token = chain_claim(chain_id=chain.pk)
     if token is None:
         return Outcome.BUSY
+    if _out_of_budget(chain=chain, token=token):
+        return Outcome.PAUSED
     try:
         painted = _paint_or_recover(chain=chain, source=source)
     except BaseException:
@@ -209,6 +230,9 @@ def step_paint_next(*, step_id: int) -> Outcome:
             chain_id=chain.pk, token=token, wrote=wrote,
             usage={"images_generated": painted.images_generated, "estimated_cost": painted.cost},
         )
+    if wrote:
+        new_step_id = Step.objects.filter(chain=chain, index=source.index + 1).values_list("pk", flat=True).first()
+        step_screen(chain=chain, step_id=new_step_id, image=painted.clean.original)
     return Outcome.DONE
 
 

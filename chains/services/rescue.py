@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ..models import Chain
 from ..selectors import chains_needing_rescue
-from .lifecycle import chain_enqueue_next
+from .lifecycle import chain_enqueue_next, chains_resume_after_budget
 
 logger = logging.getLogger(__name__)
 
@@ -34,4 +34,5 @@ def chains_reconcile() -> list[int]:
         phase = chain_enqueue_next(chain_id=chain_id)
         logger.warning("reconciler re-queued chain=%s phase=%s", chain_id, phase)
         rescued.append(chain_id)
+    chains_resume_after_budget()
     return rescued

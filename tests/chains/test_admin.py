@@ -26,10 +26,11 @@ def test_chain_and_step_admin_pages_render(staff_client):
         assert staff_client.get(url).status_code == 200
 
 
-def test_hiding_a_chain_in_the_admin_removes_it_from_cached_pages(client):
+def test_hiding_a_chain_in_the_admin_removes_it_from_cached_pages(client, django_capture_on_commit_callbacks):
     chain = make_chain(title="Soon hidden")
     assert "Soon hidden" in client.get("/gallery/").content.decode()
     chain.is_hidden = True
     request = RequestFactory().post("/admin/")
-    site._registry[Chain].save_model(request, chain, form=None, change=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the bump waits for the commit
+        site._registry[Chain].save_model(request, chain, form=None, change=True)
     assert "Soon hidden" not in client.get("/gallery/").content.decode()

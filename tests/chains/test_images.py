@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-import io
-import zlib
-import struct
-
 import numpy as np
 import pytest
 from PIL import Image
 
 from chains import images
 from chains.images import ImageRejected, clean_image
-
-
-def encode(picture: Image.Image, fmt: str, **options) -> bytes:
-    buffer = io.BytesIO()
-    picture.save(buffer, format=fmt, **options)
-    return buffer.getvalue()
-
-
-def decoded(data: bytes) -> Image.Image:
-    picture = Image.open(io.BytesIO(data))
-    picture.load()
-    return picture
-
-
-def png_declaring(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims a huge canvas: a decompression bomb."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0")) + chunk(b"IEND", b"")
+from tests.support.images import (
+    HTML_PAGE,
+    SVG_WITH_SCRIPT,
+    animated_gif,
+    animated_webp,
+    decoded,
+    encode,
+    jpeg_with_gps,
+    png_declaring,
+    png_with_script_tail,
+    truncated_jpeg,
+)
 
 
 def test_output_is_webp_with_two_thumbnail_widths():
@@ -50,12 +37,7 @@ def test_small_images_are_not_upscaled_for_thumbnails():
 
 
 def test_exif_orientation_is_applied_and_gps_dropped():
-    picture = Image.new("RGB", (40, 20), "blue")
-    exif = picture.getexif()
-    exif[0x0112] = 6  # rotate 90° clockwise on display
-    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}
-    data = encode(picture, "JPEG", exif=exif)
-    result = decoded(clean_image(data).original)
+    result = decoded(clean_image(jpeg_with_gps()).original)
     assert result.size == (20, 40)
     assert not result.getexif()
     assert "exif" not in result.info and "icc_profile" not in result.info
@@ -84,28 +66,12 @@ def test_sixteen_bit_greys_keep_their_brightness():
     assert all(120 <= channel <= 136 for channel in pixel)
 
 
-def truncated_jpeg() -> bytes:
-    noise = np.random.default_rng(1).integers(0, 255, (200, 200, 3), dtype=np.uint8)
-    data = encode(Image.fromarray(noise), "JPEG")
-    return data[: len(data) // 2]
-
-
-def animated_gif() -> bytes:
-    frames = [Image.new("P", (20, 20), colour) for colour in (1, 2)]
-    return encode(frames[0], "GIF", save_all=True, append_images=frames[1:])
-
-
-def animated_webp() -> bytes:
-    frames = [Image.new("RGB", (20, 20), colour) for colour in ("red", "blue")]
-    return encode(frames[0], "WEBP", save_all=True, append_images=frames[1:])
-
-
 @pytest.mark.parametrize(
     "data, message",
     [
         (b"", images.IMAGE_EMPTY),
-        (b"<html><script>alert(1)</script></html>", images.IMAGE_UNREADABLE),
-        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', images.IMAGE_UNREADABLE),
+        (HTML_PAGE, images.IMAGE_UNREADABLE),
+        (SVG_WITH_SCRIPT, images.IMAGE_UNREADABLE),
         (png_declaring(50000, 50000), images.IMAGE_TOO_LARGE),
         (truncated_jpeg(), images.IMAGE_TRUNCATED),
         (encode(Image.new("RGB", (20, 20), "red"), "TIFF"), images.IMAGE_BAD_FORMAT),
@@ -121,5 +87,4 @@ def test_hostile_or_unsupported_images_are_refused_with_a_clear_message(data, me
 
 
 def test_a_png_with_a_script_tail_is_re_encoded_without_it():
-    data = encode(Image.new("RGB", (20, 20), "green"), "PNG") + b"<script>alert(1)</script>"
-    assert b"<script>" not in clean_image(data).original
+    assert b"<script>" not in clean_image(png_with_script_tail()).original

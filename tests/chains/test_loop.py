@@ -55,7 +55,7 @@ def assert_complete_without_gaps(chain: Chain) -> None:
 def test_started_chain_runs_to_completion_with_every_step_stored():
     chain = chain_start(chain=make_chain(target_length=3))
     assert_complete_without_gaps(chain)
-    assert scripted.calls == {"caption": 4, "paint": 3, "embed": 4}
+    assert scripted.calls == {"caption": 4, "paint": 3, "embed": 4, "moderate": 7}
     last = chain.steps.get(index=3)
     assert last.paint_prompt == "caption of step 2"
     assert last.revised_prompt == "revised: caption of step 2"

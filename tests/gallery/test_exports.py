@@ -20,7 +20,7 @@ from chains.models import AnimationStatus, Chain, ChainAnimation, Visibility
 from chains.services import chain_run_inline
 from tests.factories import make_chain
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.gallery.urls_for_exports")]
+pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
 GIF_512 = {"format": "gif", "width": "512", "frame_ms": "800"}

@@ -25,11 +25,14 @@ from chains.providers.base import (
 
 calls: Counter = Counter()
 failures: dict[str, deque] = {"caption": deque(), "paint": deque(), "embed": deque()}
+# What the moderator flags: any of "text", "image".
+flagging: set[str] = set()
 _lock = threading.Lock()
 
 
 def reset() -> None:
     calls.clear()
+    flagging.clear()
     for queue in failures.values():
         queue.clear()
 
@@ -74,14 +77,17 @@ class ScriptedEmbedder:
         return EmbedResult(vectors=vectors, model="scripted-embedder", tokens=3)
 
 
-class PassingModerator:
+class ScriptedModerator:
     def moderate(self, *, text="", image=None):
-        return ModerationResult(flagged=False, model="scripted-moderator")
+        calls["moderate"] += 1
+        flagged = ("text" in flagging and bool(text)) or ("image" in flagging and image is not None)
+        return ModerationResult(flagged=flagged, categories=("violence",) if flagged else (),
+                                model="scripted-moderator")
 
 
 def build(snapshot: dict) -> ProviderSet:
     return ProviderSet(
         name="scripted", captioner=ScriptedCaptioner(), painter=ScriptedPainter(),
-        embedder=ScriptedEmbedder(), moderator=PassingModerator(),
+        embedder=ScriptedEmbedder(), moderator=ScriptedModerator(),
         snapshot={"backend": "tests.support.providers", "image_model": "scripted-painter"},
     )

@@ -1,0 +1,39 @@
+"""Local media served by Django, with the same visibility rules as the pages.
+
+Chain images live at predictable keys (chains/<id>/<index>.webp), so serving the
+media folder blindly would show hidden or private chains to anyone who guesses a
+URL. Each request is checked against its chain first. (With S3 or nginx in front,
+put private media behind signed URLs or an internal redirect instead.)
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.http import Http404
+from django.views.decorators.http import require_GET
+from django.views.static import serve
+
+from chains.models import Chain, Visibility
+
+CHAIN_MEDIA = re.compile(r"^(?:chains|animations)/(?P<chain_id>\d+)/")
+
+
+@require_GET
+def media_file(request, path: str):
+    match = CHAIN_MEDIA.match(path)
+    if match is None or not _may_see(request.user, int(match["chain_id"])):
+        raise Http404
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _may_see(user, chain_id: int) -> bool:
+    chain = Chain.objects.filter(pk=chain_id).values("visibility", "is_hidden", "owner_id").first()
+    if chain is None:
+        return False
+    if getattr(user, "is_staff", False) or (chain["owner_id"] and chain["owner_id"] == user.pk):
+        return True
+    return chain["visibility"] in (Visibility.PUBLIC, Visibility.UNLISTED) and not chain["is_hidden"]

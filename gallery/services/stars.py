@@ -1,0 +1,17 @@
+"""Stars: a person's bookmark and the gallery's "most starred" signal."""
+
+from __future__ import annotations
+
+from chains.cache import content_changed
+from chains.models import Chain
+
+from ..models import Star
+
+
+def star_toggle(*, user, chain: Chain) -> bool:
+    """Star or unstar; returns whether the chain is starred afterwards."""
+    deleted, _ = Star.objects.filter(user=user, chain=chain).delete()
+    if not deleted:
+        Star.objects.get_or_create(user=user, chain=chain)
+    content_changed(chain_id=chain.pk)
+    return not deleted

@@ -1,0 +1,181 @@
+"""The moderation queue, reports, stars and branches."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from chains.models import Chain, Status
+from gallery.models import Report, ReportStatus, Star, Submission, SubmissionStatus
+from gallery.services import MODERATION_NOTE_REQUIRED, submission_create
+from tests.factories import make_chain
+from tests.support import images as sample
+from tests.support import providers as scripted
+
+pytestmark = pytest.mark.django_db(transaction=True)
+User = get_user_model()
+
+
+@pytest.fixture(autouse=True)
+def scripted_provider(settings):
+    settings.TELEPHONE_PROVIDER = "tests.support.providers"
+    settings.TELEPHONE_UPLOAD_RATE_LIMIT = 100
+    scripted.reset()
+    yield
+    scripted.reset()
+
+
+@pytest.fixture
+def member():
+    return User.objects.create_user("ada", password="x")
+
+
+@pytest.fixture
+def staff_client():
+    """A second browser, so tests can act as a member and as staff side by side."""
+    from django.test import Client
+
+    staff = Client()
+    staff.force_login(User.objects.create_user("mod", password="x", is_staff=True))
+    return staff
+
+
+def pending(member, **fields) -> Submission:
+    values = {"title": "A red square", "mode": "telephone", "detail": "very", "target_length": 2}
+    values.update(fields)
+    return submission_create(owner=member, image=sample.cmyk_jpeg(), **values)
+
+
+def test_the_queue_is_staff_only(client, member):
+    pending(member)
+    assert client.get("/moderation/").status_code == 404
+    client.force_login(member)
+    assert client.get("/moderation/").status_code == 404
+    assert client.post(f"/moderation/submissions/{Submission.objects.get().pk}/",
+                       {"decision": "approve", "note": "ok"}).status_code == 404
+    assert Submission.objects.get().status == SubmissionStatus.PENDING
+
+
+def test_the_queue_lists_flagged_submissions_first(staff_client, member):
+    pending(member, title="Plain one")
+    scripted.flagging.add("image")
+    pending(member, title="Flagged one")
+    page = staff_client.get("/moderation/").content.decode()
+    assert page.index("Flagged one") < page.index("Plain one")
+    assert "Flagged by automatic screening" in page
+
+
+def test_approval_needs_a_note(staff_client, member):
+    submission = pending(member)
+    response = staff_client.post(f"/moderation/submissions/{submission.pk}/",
+                                 {"decision": "approve", "note": ""}, headers={"HX-Request": "true"})
+    assert response.status_code == 400 and MODERATION_NOTE_REQUIRED in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.PENDING and not Chain.objects.exists()
+
+
+def test_approval_creates_and_starts_the_public_chain(staff_client, member, client):
+    submission = pending(member)
+    response = staff_client.post(f"/moderation/submissions/{submission.pk}/",
+                                 {"decision": "approve", "note": "Lovely"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "see the chain" in response.content.decode()
+    submission.refresh_from_db()
+    chain = submission.chain
+    assert submission.status == SubmissionStatus.APPROVED and chain.owner == member
+    assert chain.status == Status.COMPLETED and chain.steps.count() == 3
+    assert Chain.objects.public().filter(pk=chain.pk).exists()
+
+
+def test_a_submission_is_reviewed_once(staff_client, member):
+    submission = pending(member)
+    staff_client.post(f"/moderation/submissions/{submission.pk}/", {"decision": "reject", "note": "Blurry"})
+    response = staff_client.post(f"/moderation/submissions/{submission.pk}/",
+                                 {"decision": "approve", "note": "Changed my mind"}, headers={"HX-Request": "true"})
+    assert response.status_code == 400 and "already been reviewed" in response.content.decode()
+    assert not Chain.objects.exists()
+
+
+def test_rejection_shows_the_submitter_the_reason(staff_client, member, client):
+    submission = pending(member)
+    staff_client.post(f"/moderation/submissions/{submission.pk}/", {"decision": "reject", "note": "Too blurry to play"})
+    client.force_login(member)
+    page = client.get("/accounts/me/").content.decode()
+    assert "Too blurry to play" in page and "Rejected" in page
+
+
+def test_a_user_cannot_see_another_users_pending_submission(client, member):
+    submission = pending(member)
+    client.force_login(User.objects.create_user("eve", password="x"))
+    assert client.get(submission.get_image_url()).status_code == 404
+    assert "A red square" not in client.get("/accounts/me/").content.decode()
+
+
+def test_reports_land_in_the_queue_and_are_resolved_with_an_audit_trail(client, staff_client, member):
+    chain = make_chain()
+    Chain.objects.filter(pk=chain.pk).update(status=Status.COMPLETED)
+    client.force_login(member)
+    assert client.post(f"/c/{chain.slug}/report/", {"reason": ""}).status_code == 400
+    response = client.post(f"/c/{chain.slug}/report/", {"reason": "Not nice", "step": "0"})
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.step.index == 0 and report.status == ReportStatus.PENDING
+    assert "Not nice" in staff_client.get("/moderation/").content.decode()
+    staff_client.post(f"/moderation/reports/{report.pk}/", {"decision": "dismissed", "note": "It is fine"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DISMISSED and report.moderator_note == "It is fine"
+    assert [event.action for event in report.events.all()] == ["reported", "dismissed"]
+
+
+def test_reporting_needs_an_account(client):
+    chain = make_chain()
+    assert client.post(f"/c/{chain.slug}/report/", {"reason": "x"}).status_code == 302
+    assert not Report.objects.exists()
+
+
+def test_stars_toggle_and_sort_the_gallery(client, member):
+    quiet, loved = make_chain(title="Quiet chain"), make_chain(title="Loved chain")
+    client.force_login(member)
+    button = client.post(f"/c/{loved.slug}/star/", headers={"HX-Request": "true"}).content.decode()
+    assert "★ Starred" in button and Star.objects.filter(chain=loved).count() == 1
+    client.logout()
+    page = client.get("/gallery/?sort=starred").content.decode()
+    assert page.index("Loved chain") < page.index("Quiet chain")
+    client.force_login(member)
+    client.post(f"/c/{loved.slug}/star/")
+    assert not Star.objects.exists()
+
+
+def test_branching_from_a_step_of_a_public_chain(client, member, settings):
+    parent = make_chain(title="Parent")
+    Chain.objects.filter(pk=parent.pk).update(status=Status.COMPLETED)
+    client.force_login(member)
+    assert client.get(f"/c/{parent.slug}/0/branch/").status_code == 200
+    response = client.post(f"/c/{parent.slug}/0/branch/",
+                           {"mode": "more", "detail": "somewhat", "target_length": 2, "theme": "golden"})
+    assert response.status_code == 302
+    branch = Chain.objects.get(parent=parent)
+    assert branch.fork_step.index == 0 and branch.owner == member and branch.mode == "more"
+    assert branch.theme == "golden" and not Submission.objects.exists(), "no second review"
+    settings.TELEPHONE_DAILY_CHAIN_QUOTA = 1
+    refused = client.post(f"/c/{parent.slug}/0/branch/", {"mode": "telephone", "detail": "very", "target_length": 2})
+    assert refused.status_code == 400 and "daily limit" in refused.content.decode()
+
+
+def test_private_chains_cannot_be_branched_by_others(client, member):
+    private = make_chain(visibility="private")
+    client.force_login(member)
+    assert client.get(f"/c/{private.slug}/0/branch/").status_code == 404
+
+
+def test_hidden_chain_media_is_not_served(client, settings):
+    from django.core.files.storage import default_storage
+
+    chain = make_chain()
+    key = chain.steps.get(index=0).thumbnail_small.name
+    settings.ROOT_URLCONF = "tests.browser.urls"
+    assert client.get(f"/media/{key}").status_code == 200
+    Chain.objects.filter(pk=chain.pk).update(is_hidden=True)
+    assert client.get(f"/media/{key}").status_code == 404
+    assert client.get("/media/submissions/anything.webp").status_code == 404
+    assert default_storage.exists(key)
