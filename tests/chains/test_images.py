@@ -16,6 +16,7 @@ from tests.support.images import (
     decoded,
     encode,
     jpeg_with_gps,
+    palette_png_with_transparency,
     png_declaring,
     png_with_script_tail,
     truncated_jpeg,
@@ -58,6 +59,13 @@ def test_unusual_modes_are_converted_to_rgb(picture, fmt):
         picture.info["transparency"] = 3
     result = decoded(clean_image(encode(picture, fmt)).original)
     assert result.mode == "RGB" and result.size == (30, 30)
+
+
+def test_palette_transparency_is_flattened_onto_white():
+    result = decoded(clean_image(palette_png_with_transparency()).original)
+    left, right = result.getpixel((5, 15)), result.getpixel((25, 15))
+    assert min(left) > 240, "the transparent red half becomes white"
+    assert right[2] > 200 and right[0] < 40, "the opaque half stays blue"
 
 
 def test_sixteen_bit_greys_keep_their_brightness():

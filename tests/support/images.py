@@ -65,9 +65,11 @@ def sixteen_bit_png() -> bytes:
 
 
 def palette_png_with_transparency() -> bytes:
-    picture = Image.new("P", (30, 30), 3)
-    picture.info["transparency"] = 3
-    return encode(picture, "PNG", transparency=3)
+    """Left half: palette entry 1 (red, fully transparent); right half: entry 2 (blue)."""
+    picture = Image.new("P", (30, 30), 1)
+    picture.putpalette([0, 0, 0, 255, 0, 0, 0, 0, 255] + [0, 0, 0] * 253)
+    picture.paste(2, (15, 0, 30, 30))
+    return encode(picture, "PNG", transparency=1)
 
 
 def jpeg_with_gps() -> bytes:
