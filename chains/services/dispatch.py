@@ -8,12 +8,18 @@ flat loop, instead of eager tasks nesting one inside the other 600 deep.
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
 
+from kombu.exceptions import OperationalError
+
 from ..selectors import CAPTION, EMBED, PAINT
+
+logger = logging.getLogger(__name__)
+BROKER_ERRORS = (OperationalError, ConnectionError, OSError)
 
 _inline_queue: ContextVar[deque | None] = ContextVar("inline_queue", default=None)
 
@@ -26,7 +32,13 @@ def enqueue_work(*, phase: str, step_id: int) -> None:
     from .. import tasks
 
     task = {CAPTION: tasks.caption_step, EMBED: tasks.embed_step, PAINT: tasks.paint_next_step}[phase]
-    task.delay(step_id)
+    try:
+        task.delay(step_id)
+    except BROKER_ERRORS as error:
+        # The row that says what is next is already committed; the reconciler will
+        # send this phase once the broker is back. Nothing is lost, nothing fails.
+        logger.warning("broker unavailable, phase=%s step=%s left to the reconciler: %s",
+                       phase, step_id, error)
 
 
 @contextmanager

@@ -207,3 +207,21 @@ def test_the_reconciler_leaves_live_and_recent_chains_alone(settings):
     recent = running(make_chain())
     Chain.objects.filter(pk=recent.pk).update(progressed_at=timezone.now())
     assert chains_reconcile() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_outage_at_start_loses_nothing(monkeypatch, settings):
+    """The chain is saved and running; the reconciler sends its work once the broker is back."""
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks.caption_step, "delay", broker_down)
+        chain = chain_start(chain=make_chain(target_length=2))
+    assert chain.status == Status.RUNNING and scripted.calls["caption"] == 0
+    settings.TELEPHONE_STALL_SECONDS = 0
+    Chain.objects.filter(pk=chain.pk).update(progressed_at=timezone.now() - timedelta(seconds=5))
+    assert chains_reconcile() == [chain.pk]
+    assert_complete_without_gaps(chain)
