@@ -72,9 +72,9 @@ class StepInline(admin.TabularInline):
 
 @admin.register(Chain)
 class ChainAdmin(admin.ModelAdmin):
-    list_display = ("thumbnail", "__str__", "slug", "status", "mode", "detail", "target_length",
-                    "visibility", "is_featured", "featured_order", "is_hidden", "owner",
-                    "estimated_cost", "created_at")
+    # Curation columns first: on a narrow screen the rest scrolls out of view, not these.
+    list_display = ("thumbnail", "__str__", "status", "is_featured", "featured_order", "is_hidden",
+                    "visibility", "mode", "target_length", "owner", "estimated_cost", "created_at")
     list_display_links = ("thumbnail", "__str__")
     list_editable = ("featured_order",)
     list_filter = ("status", "mode", "detail", "visibility", "is_featured", "is_hidden", "provider")
@@ -88,6 +88,9 @@ class ChainAdmin(admin.ModelAdmin):
     inlines = [StepInline]
     actions = ["feature", "unfeature", "hide", "unhide", "pause", "cancel", "resume",
                "rerun_from_step", "branch"]
+
+    def has_add_permission(self, request):
+        return False  # chains start from an image through chain_create: submissions, branches
 
     def get_queryset(self, request):
         """The latest thumbnail rides along in the list's one query."""

@@ -288,5 +288,5 @@ class ChainAnimation(models.Model):
 
 # Drift analysis and the atlas live in their own module; imported here so Django finds them.
 from .models_analysis import (  # noqa: E402,F401
-    Atlas, AtlasJob, AtlasPoint, Attractor, Baseline, ChainAnalysis, Experiment,
+    Atlas, AtlasIndex, AtlasJob, AtlasPoint, Attractor, Baseline, ChainAnalysis, Experiment,
 )

@@ -95,7 +95,7 @@ class Attractor(models.Model):
 
 
 class AtlasPoint(models.Model):
-    """Where one step's caption sits on its atlas, its attractor and nearest neighbours."""
+    """Where one step's caption sits on its atlas, and the attractor it belongs to."""
 
     atlas = models.ForeignKey(Atlas, on_delete=models.CASCADE, related_name="points")
     step = models.OneToOneField(Step, on_delete=models.CASCADE, related_name="atlas_point")
@@ -105,8 +105,6 @@ class AtlasPoint(models.Model):
     y = models.FloatField()
     attractor = models.ForeignKey(Attractor, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="points")
-    neighbours = models.JSONField(default=list, blank=True,
-                                  help_text="[[step id, cosine similarity], …], nearest first.")
 
     class Meta:
         indexes = [models.Index(fields=("atlas", "chain", "index"))]
@@ -175,3 +173,23 @@ class Experiment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("gallery:experiment_detail", kwargs={"slug": self.slug})
+
+
+class AtlasIndex(models.Model):
+    """Arrays kept beside an atlas for lookups that must not scan the database:
+    similar steps (PCA-reduced unit caption vectors, see `chains.atlas.NeighbourIndex`)
+    and "which point did the visitor click" (map positions). Loaded once per process
+    per `token`, which changes on every recompute."""
+
+    atlas = models.OneToOneField(Atlas, primary_key=True, on_delete=models.CASCADE, related_name="index")
+    token = models.CharField(max_length=32)
+    count = models.PositiveIntegerField(default=0)
+    steps = models.BinaryField(help_text="int64 step ids, one per row.")
+    chains = models.BinaryField(help_text="int64 chain ids, one per row.")
+    points = models.BinaryField(help_text="float32 (n, 2) map positions.")
+    mean = models.BinaryField(help_text="float32 PCA mean.")
+    components = models.BinaryField(help_text="float32 (k, d) PCA components.")
+    vectors = models.BinaryField(help_text="float16 (n, k) reduced unit vectors.")
+
+    class Meta:
+        verbose_name_plural = "atlas indexes"

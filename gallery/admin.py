@@ -11,7 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
@@ -29,29 +29,32 @@ from .services import (
     submission_reject,
 )
 
-APPROVED = "Approved {items}; their chains have started."
+APPROVED = "Approved {items}: a chain has started for each."
 REJECTED = "Rejected {items}; the submitters will see your note."
 RESOLVED = "Marked {items} as {status}."
 CHAINS_HIDDEN = "Hid {items} from the public site."
 REFUSED = "“{item}” was left as it was: {reason}"
+REPORT_NOTE_REQUIRED = "Please write a note: it is kept in the report's audit trail."
+READ_ONLY_PAGE = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
 
 
 class NoteForm(forms.Form):
-    """Every moderation decision carries a note: submitters and the audit trail read it."""
+    """Every moderation decision carries a note (whitespace alone is no note)."""
 
-    note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": MODERATION_NOTE_REQUIRED},
-        help_text="Required. The submitter (or the report's audit trail) keeps this note.",
-    )
+    required_message = MODERATION_NOTE_REQUIRED  # a submission's note goes to its submitter
 
-    def clean_note(self) -> str:
-        note = self.cleaned_data["note"].strip()
-        if not note:
-            raise forms.ValidationError(MODERATION_NOTE_REQUIRED)
-        return note
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].error_messages["required"] = self.required_message
 
 
-class ActionedNoteForm(NoteForm):
+class ReportNoteForm(NoteForm):
+    required_message = REPORT_NOTE_REQUIRED  # a report's note goes to its audit trail
+
+
+class ActionedNoteForm(ReportNoteForm):
     hide_chains = forms.BooleanField(
         required=False, label="Also hide the chains", help_text="Take the reported chains off the public site.",
     )
@@ -89,6 +92,10 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # submissions come through the site's form, which cleans the image
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Every field is read-only: decisions are the approve and reject actions."""
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **READ_ONLY_PAGE})
 
     @admin.display(description="image")
     def thumbnail(self, submission: Submission) -> str:
@@ -162,6 +169,7 @@ class ReportEventInline(admin.TabularInline):
     """The audit trail, read-only: history is added by the services, never edited."""
 
     model = ReportEvent
+    verbose_name_plural = "audit trail"
     extra = 0
     can_delete = False
     fields = ("created_at", "actor", "action", "note")
@@ -192,7 +200,14 @@ class ReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # reports come from people and from automatic screening
 
-    @admin.display(description="on the site")
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting a report would delete its audit trail
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Every field is read-only: a report changes through the resolve actions only."""
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **READ_ONLY_PAGE})
+
+    @admin.display(description="public page")
     def chain_link(self, report: Report) -> str:
         url = report.chain.get_absolute_url()
         if report.step_id:
@@ -215,7 +230,7 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.action(description="Dismiss…", permissions=["change"])
     def mark_dismissed(self, request, queryset):
-        return self._resolve(request, queryset, status=ReportStatus.DISMISSED, form_class=NoteForm,
+        return self._resolve(request, queryset, status=ReportStatus.DISMISSED, form_class=ReportNoteForm,
                              action="mark_dismissed", title="Dismiss reports", submit_label="Dismiss")
 
     def _resolve(self, request, queryset, *, status, form_class, action, title, submit_label):
@@ -253,6 +268,8 @@ class ReportAdmin(admin.ModelAdmin):
 
 class CollectionEntryInline(admin.TabularInline):
     model = CollectionEntry
+    verbose_name = "chain"
+    verbose_name_plural = "chains, in order"
     extra = 1
     fields = ("position", "chain", "preview")
     readonly_fields = ("preview",)
@@ -289,6 +306,14 @@ class CollectionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(entry_total=Count("entries"))
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A new entry goes after the last one unless staff say otherwise."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, CollectionEntryInline):  # the same on GET and POST, or the blank row "changes"
+            last = obj.entries.aggregate(last=Max("position"))["last"] if obj else None
+            kwargs["initial"] = [{"position": 0 if last is None else last + 1}]
+        return kwargs
 
     @admin.display(description="chains", ordering="entry_total")
     def entry_count(self, collection: Collection) -> int:

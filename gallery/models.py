@@ -140,6 +140,10 @@ class ReportEvent(models.Model):
     class Meta:
         ordering = ("created_at",)
 
+    def __str__(self) -> str:
+        who = self.actor or "automatic screening"
+        return f"{self.action} by {who}"
+
 
 class Star(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stars")
@@ -181,3 +185,6 @@ class CollectionEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("collection", "chain"), name="chain_once_per_collection")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.chain}"
