@@ -12,6 +12,10 @@ from django.core.cache import cache
 
 PUBLIC_KEY = "content-version:public"
 CHAIN_KEY = "content-version:chain:{chain_id}"
+# What a version read gives when the counter is missing: the cache was cleared or is
+# unreachable (telephone_site.cache reads a Redis outage as a miss). Pages are then
+# rendered afresh (gallery.caching), never served from a copy that might be stale.
+VERSION_UNAVAILABLE = "unavailable"
 
 
 def _bump(key: str) -> None:
@@ -21,15 +25,25 @@ def _bump(key: str) -> None:
         cache.set(key, 1, timeout=None)
 
 
-def content_changed(*, chain_id: int | None = None) -> None:
-    _bump(PUBLIC_KEY)
+def content_changed(*, chain_id: int | None = None, listed: bool = True) -> None:
+    """`listed=False` when only the chain's own pages can have changed."""
+    if listed:
+        _bump(PUBLIC_KEY)
     if chain_id is not None:
         _bump(CHAIN_KEY.format(chain_id=chain_id))
 
 
-def public_version() -> int:
-    return cache.get(PUBLIC_KEY, 0)
+def _read(key: str) -> int | str:
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, 1, timeout=None)  # counted from here on
+        return VERSION_UNAVAILABLE
+    return version
 
 
-def chain_version(*, chain_id: int) -> int:
-    return cache.get(CHAIN_KEY.format(chain_id=chain_id), 0)
+def public_version() -> int | str:
+    return _read(PUBLIC_KEY)
+
+
+def chain_version(*, chain_id: int) -> int | str:
+    return _read(CHAIN_KEY.format(chain_id=chain_id))

@@ -13,12 +13,14 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from PIL import Image, ImageOps
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+# Step field → width. Tiny for list cards (1x screens), small for cards on 2x screens
+# and timelines, large for the step viewer and permalinks. Originals are never listed.
+THUMBNAIL_WIDTHS = {"thumbnail_tiny": 160, "thumbnail_small": 320, "thumbnail_large": 768}
 MAX_PIXELS = 40_000_000
 ORIGINAL_QUALITY = 90
 THUMBNAIL_QUALITY = 80
@@ -57,11 +59,16 @@ class StepImageKeys:
 
 def step_image_keys(*, chain_id: int, index: int) -> StepImageKeys:
     stem = f"chains/{chain_id}/{index:03d}"
-    widths = settings.TELEPHONE_THUMBNAIL_WIDTHS
+    widths = THUMBNAIL_WIDTHS.values()
     return StepImageKeys(
         original=f"{stem}.webp",
         thumbnails={width: f"{stem}-w{width}.webp" for width in widths},
     )
+
+
+def thumbnail_fields(keys: StepImageKeys) -> dict[str, str]:
+    """Step field values for stored thumbnails, e.g. {"thumbnail_tiny": "chains/1/003-w160.webp"}."""
+    return {field: keys.thumbnails[width] for field, width in THUMBNAIL_WIDTHS.items()}
 
 
 def clean_image(data: bytes) -> CleanImage:
@@ -72,7 +79,7 @@ def clean_image(data: bytes) -> CleanImage:
         original=encode_webp(picture, ORIGINAL_QUALITY),
         thumbnails={
             width: encode_webp(thumbnail(picture, width), THUMBNAIL_QUALITY)
-            for width in settings.TELEPHONE_THUMBNAIL_WIDTHS
+            for width in THUMBNAIL_WIDTHS.values()
         },
         width=picture.width,
         height=picture.height,

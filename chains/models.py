@@ -181,6 +181,7 @@ class Step(models.Model):
     index = models.PositiveSmallIntegerField(help_text="0 is the starting image.")
 
     image = models.ImageField(upload_to="chains/")
+    thumbnail_tiny = models.ImageField(upload_to="chains/", blank=True)
     thumbnail_small = models.ImageField(upload_to="chains/", blank=True)
     thumbnail_large = models.ImageField(upload_to="chains/", blank=True)
     width = models.PositiveIntegerField(default=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .animation import AnimationOptions
 from .models import Chain, ChainAnimation, Status, Step, Visibility
@@ -73,13 +74,19 @@ def _first_step_field(field: str, index_order: str):
 
 
 def chains_with_cards(queryset: QuerySet[Chain]) -> QuerySet[Chain]:
-    """Annotate what a chain card shows, in the same query whatever the chain's length."""
-    return queryset.annotate(
+    """Annotate what a chain card shows, in one query whatever the chain's length.
+
+    Correlated subqueries on (chain, index) use the unique index and touch a handful
+    of rows per card; a Count() join would group every step of every chain first.
+    """
+    return queryset.defer("projection", "provider_settings").annotate(
         first_thumbnail=_first_step_field("thumbnail_small", "index"),
+        first_thumbnail_tiny=_first_step_field("thumbnail_tiny", "index"),
         first_caption=_first_step_field("caption", "index"),
         latest_thumbnail=_first_step_field("thumbnail_small", "-index"),
+        latest_thumbnail_tiny=_first_step_field("thumbnail_tiny", "-index"),
         latest_caption=_first_step_field("caption", "-index"),
-        step_count=Count("steps", distinct=True),
+        step_count=Coalesce(_first_step_field("index", "-index") + 1, 0),
     )
 
 

@@ -13,6 +13,8 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
+from telephone_site.log import log_context
+
 from .models import Step
 from .providers.base import ProviderError
 from .providers.retrying import backoff_delay
@@ -47,15 +49,21 @@ def reconcile_chains() -> list[int]:
 
 
 def run_phase(task, phase, step_id: int) -> str:
-    """Run one phase; transient errors come back later, permanent ones end the chain."""
-    try:
-        outcome = phase(step_id=step_id)
-    except SoftTimeLimitExceeded:
-        return _on_provider_error(task, step_id, ProviderError(STEP_TIMED_OUT, permanent=False))
-    except ProviderError as error:
-        return _on_provider_error(task, step_id, error)
-    logger.info("phase=%s step=%s outcome=%s", phase.__name__, step_id, outcome.value)
-    return outcome.value
+    """Run one phase; transient errors come back later, permanent ones end the chain.
+
+    Every line logged meanwhile (here, in the services, in the provider clients)
+    carries the task, step and, once the step is loaded, chain ids.
+    """
+    with log_context(task_id=task.request.id, step_id=step_id, phase=phase.__name__):
+        try:
+            outcome = phase(step_id=step_id)
+        except SoftTimeLimitExceeded:
+            return _on_provider_error(task, step_id, ProviderError(STEP_TIMED_OUT, permanent=False))
+        except ProviderError as error:
+            return _on_provider_error(task, step_id, error)
+        logger.info("phase=%s step=%s outcome=%s", phase.__name__, step_id, outcome.value,
+                    extra={"outcome": outcome.value})
+        return outcome.value
 
 
 def _on_provider_error(task, step_id: int, error: ProviderError) -> str:
@@ -65,7 +73,8 @@ def _on_provider_error(task, step_id: int, error: ProviderError) -> str:
         message = error.message if error.permanent else RETRIES_EXHAUSTED.format(
             retries=retries, message=error.message
         )
-        logger.warning("chain=%s step=%s failed: %s", chain_id, step_id, message)
+        logger.warning("chain=%s step=%s failed: %s", chain_id, step_id, message,
+                       extra={"chain_id": chain_id, "permanent": error.permanent})
         if chain_id is not None:
             chain_fail(chain_id=chain_id, message=message)
         return "failed"
@@ -78,6 +87,7 @@ def _on_provider_error(task, step_id: int, error: ProviderError) -> str:
     logger.warning(
         "chain=%s step=%s transient error, retry %d in %.1fs: %s",
         chain_id, step_id, retries + 1, countdown, error.message,
+        extra={"chain_id": chain_id, "retry": retries + 1, "countdown_s": round(countdown, 2)},
     )
     raise task.retry(countdown=countdown, exc=error)
 
@@ -92,3 +102,19 @@ def render_chain_animation(animation_id: int) -> str:
     outcome = animation_render(animation_id=animation_id)
     logger.info("animation=%s outcome=%s", animation_id, outcome.value)
     return outcome.value
+
+
+from .services.atlas import BUSY, atlas_recompute_if_dirty, debounce_seconds  # noqa: E402  (atlas)
+
+
+@shared_task(name="chains.tasks.recompute_atlas", bind=True, acks_late=True, ignore_result=True,
+             max_retries=None)
+def recompute_atlas(self) -> str:
+    """Debounced: enqueued once per burst of finishing chains (`atlas_mark_dirty`).
+    When another recompute still holds the job, come back after it instead of dropping
+    the marker that a chain set meanwhile."""
+    outcome = atlas_recompute_if_dirty()
+    logger.info("atlas recompute outcome=%s", outcome)
+    if outcome == BUSY and not self.request.is_eager:
+        raise self.retry(countdown=debounce_seconds())
+    return outcome

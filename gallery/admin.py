@@ -311,7 +311,7 @@ class CollectionAdmin(admin.ModelAdmin):
         """A new entry goes after the last one unless staff say otherwise."""
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, CollectionEntryInline):  # the same on GET and POST, or the blank row "changes"
-            last = obj.entries.aggregate(last=Max("position"))["last"] if obj else None
+            last = obj.entries.aggregate(last=Max("position"))["last"] if obj and obj.pk else None
             kwargs["initial"] = [{"position": 0 if last is None else last + 1}]
         return kwargs
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
@@ -37,3 +37,19 @@ def _may_see(user, chain_id: int) -> bool:
     if getattr(user, "is_staff", False) or (chain["owner_id"] and chain["owner_id"] == user.pk):
         return True
     return chain["visibility"] in (Visibility.PUBLIC, Visibility.UNLISTED) and not chain["is_hidden"]
+
+
+def private_file_response(field_file, *, content_type: str = "image/webp") -> HttpResponse:
+    """A pending (unmoderated) file for someone already allowed to see it.
+
+    On S3 the answer is a redirect to a signed URL that expires within minutes
+    (TELEPHONE_PRIVATE_URL_SECONDS): the object itself stays private, and a link that
+    leaks (a screenshot, a browser history) soon stops working. Local files have no
+    such URL, so Django streams them. Neither may sit in a shared cache.
+    """
+    if getattr(field_file.storage, "querystring_auth", False):
+        response: HttpResponse = HttpResponseRedirect(field_file.url)
+    else:
+        response = FileResponse(field_file.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response

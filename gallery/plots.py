@@ -133,13 +133,15 @@ DRIFT_SERIES = (
     # (key, css class, legend text, tooltip wording, dash pattern)
     ("origin", "plot-origin", "Similarity to the original caption", "to origin", ""),
     ("previous", "plot-previous", "Similarity to the caption before", "to previous step", "5 3"),
+    # Drawn only when image similarities are given (chains.descriptors).
+    ("image", "plot-image", "Similarity of the picture to the original picture", "picture to origin", "1.5 2.5"),
 )
 
 
 def drift_line_svg(
     *, to_origin: Sequence[float | None], to_previous: Sequence[float | None],
     step_urls: Sequence[str] | None = None, width: float = 640, height: float = 240,
-    plot_id: str = "drift-plot",
+    plot_id: str = "drift-plot", image_to_origin: Sequence[float | None] | None = None,
 ) -> SafeString:
     """Similarity of each step's caption to the origin and to the step before, by step.
 
@@ -147,18 +149,24 @@ def drift_line_svg(
     step gets one hover/focus target spanning the plot's height, linked to the step
     when `step_urls` is given. `plot_id` must be unique on the page (it prefixes ids).
     """
-    count = max(len(to_origin), len(to_previous))
+    sources = [("origin", to_origin), ("previous", to_previous)]
+    if image_to_origin is not None and any(finite_or_none(v) is not None for v in image_to_origin):
+        sources.append(("image", image_to_origin))
+    count = max(len(values) for _, values in sources)
     series = {
         key: [finite_or_none(v) for v in values] + [None] * (count - len(values))
-        for key, values in (("origin", to_origin), ("previous", to_previous))
+        for key, values in sources
     }
+    shown = [entry for entry in DRIFT_SERIES if entry[0] in series]
     plotted = [i for i in range(count) if any(series[k][i] is not None for k in series)]
-    title = "Caption drift by step"
+    title = "Caption and picture drift by step" if "image" in series else "Caption drift by step"
     if len(plotted) < 2:
         return not_enough_svg(width=width, height=height, css_class="plot-drift", plot_id=plot_id, title=title)
 
     m = DRIFT_MARGIN
-    left, right, top, bottom = m["left"], width - m["right"], m["top"], height - m["bottom"]
+    legend, legend_rows = _legend(left=m["left"], right=width - m["right"], entries=shown)
+    left, right, bottom = m["left"], width - m["right"], height - m["bottom"]
+    top = m["top"] + (legend_rows - 1) * LEGEND_ROW
     low = min([0.0] + [v for values in series.values() for v in values if v is not None])
     low = math.floor(low / 0.2 - 1e-9) * 0.2 if low < 0 else 0.0
     x = linear_scale((0, max(count - 1, 1)), (left, right))
@@ -171,9 +179,9 @@ def drift_line_svg(
         title_and_desc(plot_id, title, _drift_summary(series["origin"])),
         _y_grid(low=low, y=y, left=left, right=right),
         _x_axis(count=count, x=x, bottom=bottom, left=left, right=right, height=height),
-        _legend(left=left),
+        legend,
     ]
-    for key, css_class, _, _, dash in DRIFT_SERIES:
+    for key, css_class, _, _, dash in shown:
         line = [(x(i), y(v)) if v is not None else None for i, v in enumerate(series[key])]
         parts.append(format_html(
             '<path class="plot-line {}" d="{}" fill="none" stroke="currentColor" '
@@ -242,19 +250,27 @@ def _x_axis(*, count: int, x, bottom: float, left: float, right: float, height: 
     return "".join(parts)
 
 
-def _legend(*, left: float) -> str:
-    parts, cursor = ['<g class="plot-legend">'], left
-    for _, css_class, text, _, dash in DRIFT_SERIES:
+LEGEND_ROW = 18
+
+
+def _legend(*, left: float, right: float, entries=DRIFT_SERIES) -> tuple[str, int]:
+    """The key, wrapped onto a new row when the next entry would overflow; (svg, rows)."""
+    parts, cursor, row = ['<g class="plot-legend">'], left, 0
+    for _, css_class, text, _, dash in entries:
+        advance = 28 + len(text) * CHAR_WIDTH
+        if cursor > left and cursor + advance > right:
+            cursor, row = left, row + 1
+        y = 14 + row * LEGEND_ROW
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
             f'<line class="plot-line {css_class}" x1="{fmt(cursor)}" x2="{fmt(cursor + 22)}" '
-            f'y1="14" y2="14" stroke="currentColor" stroke-width="2"{dash_attr}/>'
-            f'<text class="plot-label plot-legend-text" x="{fmt(cursor + 28)}" y="18" '
+            f'y1="{y}" y2="{y}" stroke="currentColor" stroke-width="2"{dash_attr}/>'
+            f'<text class="plot-label plot-legend-text" x="{fmt(cursor + 28)}" y="{y + 4}" '
             f'font-size="{FONT_SIZE}" fill="currentColor">{escape(text)}</text>'
         )
-        cursor += 28 + len(text) * CHAR_WIDTH + 24
+        cursor += advance + 24
     parts.append("</g>")
-    return "".join(parts)
+    return "".join(parts), row + 1
 
 
 def _drift_step(
@@ -263,14 +279,14 @@ def _drift_step(
 ) -> SafeString:
     tooltip = f"Step {index}: " + ", ".join(
         f"{similarity_label(values[key])} {wording}"
-        for key, _, _, wording, _ in DRIFT_SERIES if values[key] is not None
+        for key, _, _, wording, _ in DRIFT_SERIES if values.get(key) is not None
     )
     marks = [
         f'<rect class="plot-hit" x="{fmt(cx - band / 2)}" y="{fmt(top)}" width="{fmt(band)}" '
         f'height="{fmt(bottom - top)}" fill-opacity="0"/>'
     ]
     for key, css_class, _, _, _ in DRIFT_SERIES:
-        if values[key] is not None:
+        if values.get(key) is not None:
             marks.append(
                 f'<circle class="{css_class}" cx="{fmt(cx)}" cy="{fmt(y(values[key]))}" r="{fmt(radius)}"/>'
             )

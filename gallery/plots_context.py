@@ -19,6 +19,7 @@ def plots_context(*, chain: Chain, steps: list[Step]) -> dict:
         to_origin=[step.similarity_to_origin for step in embedded],
         to_previous=[step.similarity_to_previous for step in embedded],
         step_urls=[step.get_absolute_url() for step in embedded],
+        image_to_origin=[step.image_similarity_to_origin for step in embedded],
     )
     return {"drift_svg": drift, "path_svg": _path(chain, embedded)}
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_collections, urls_exports, views, views_people
+from . import urls_atlas, urls_collections, urls_exports, views, views_people
 
 app_name = "gallery"
 urlpatterns = [
@@ -24,3 +24,4 @@ urlpatterns += [
 ]
 urlpatterns += urls_exports.urlpatterns
 urlpatterns += urls_collections.urlpatterns
+urlpatterns += urls_atlas.urlpatterns

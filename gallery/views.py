@@ -19,6 +19,7 @@ from chains.selectors import (
     chains_recently_finished,
 )
 
+from .atlas_context import step_figures
 from .caching import anonymous_cached
 from .collections import collections_published
 from .forms import GalleryFilterForm, parse_index
@@ -43,11 +44,11 @@ def home(request):
 
 @require_GET
 def gallery(request):
-    form = GalleryFilterForm(request.GET)
-    filters = form.filters()
-    page = parse_index(request.GET.get("page"), default=1, maximum=10_000) or 1
-
     def build():
+        # Parsed only on a cache miss: a hit is keyed on the raw query string.
+        form = GalleryFilterForm(request.GET)
+        filters = form.filters()
+        page = parse_index(request.GET.get("page"), default=1, maximum=10_000) or 1
         offset = (page - 1) * GALLERY_PAGE_SIZE
         window = list(chains_for_gallery(**filters)[offset:offset + GALLERY_PAGE_SIZE + 1])
         context = {
@@ -115,7 +116,8 @@ def step_detail(request, slug: str, index: int):
     step = chain_timeline_steps(chain=chain).filter(index=index).first()
     if step is None:
         raise Http404("No such step.")
-    return render(request, "gallery/step_detail.html", {"chain": chain, "step": step})
+    return render(request, "gallery/step_detail.html",
+                  {"chain": chain, "step": step, **step_figures(step=step)})
 
 
 @require_GET

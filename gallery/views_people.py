@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +27,7 @@ from .services import (
     submission_reject,
     user_chains_left_today,
 )
+from .media import private_file_response
 from .views import chain_or_404
 
 UPLOAD_RATE_LIMITED = "You are uploading too fast. Please wait {seconds} seconds and try again."
@@ -101,9 +102,7 @@ def submission_image(request, pk: int):
     submission = get_object_or_404(Submission, pk=pk)
     if not (request.user.is_staff or submission.owner_id == request.user.pk):
         raise Http404
-    response = FileResponse(submission.image.open("rb"), content_type="image/webp")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(submission.image)
 
 
 # --- branching, stars, reports --------------------------------------------------------------

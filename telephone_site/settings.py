@@ -12,7 +12,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from botocore.config import Config as BotoConfig
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
@@ -44,14 +48,58 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+# --- The one switch: DJANGO_ENV=production hardens everything below and refuses to
+# start without the values it cannot guess (SECRET_KEY, ALLOWED_HOSTS), so that
+# `manage.py check --deploy --fail-level WARNING` passes; CI asserts it does.
+DJANGO_ENV = env("DJANGO_ENV", "development").strip().lower()
+if DJANGO_ENV not in ("development", "production"):
+    raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'.")
+PRODUCTION = DJANGO_ENV == "production"
+
 VAR_DIR = Path(env("TELEPHONE_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
-DEBUG = env_bool("DEBUG", True)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+SECRET_KEY = env("SECRET_KEY", "" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+PRODUCTION_NEEDS_SECRET_KEY = "DJANGO_ENV=production needs SECRET_KEY from the environment (50+ random characters)."
+PRODUCTION_NEEDS_HOSTS = "DJANGO_ENV=production needs ALLOWED_HOSTS (comma-separated host names)."
+PRODUCTION_FORBIDS_DEBUG = "DJANGO_ENV=production refuses DEBUG=true: it would show settings to visitors."
+if PRODUCTION:
+    if not SECRET_KEY or SECRET_KEY in (DEVELOPMENT_SECRET_KEY, "change-me"):
+        raise ImproperlyConfigured(PRODUCTION_NEEDS_SECRET_KEY)
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(PRODUCTION_NEEDS_HOSTS)
+    if DEBUG:
+        raise ImproperlyConfigured(PRODUCTION_FORBIDS_DEBUG)
+    # The site's own origin is trusted for POSTs that arrive through the TLS proxy.
+    if not CSRF_TRUSTED_ORIGINS and SITE_URL.startswith("https://"):
+        CSRF_TRUSTED_ORIGINS = [SITE_URL.rstrip("/")]
+
+# --- HTTPS and security headers: all on in production, each overridable. ------------
+# Behind nginx (deploy/nginx.conf) TLS ends at the proxy, which must *set* (not pass
+# through) X-Forwarded-Proto; only then is trusting it safe.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO", PRODUCTION) else None
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancer probes speak plain HTTP to gunicorn
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: forms (and htmx, which submits them) carry the token.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,14 +111,19 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "csp",
     "chains",
     "gallery",
     "accounts",
 ]
 
 MIDDLEWARE = [
+    "telephone_site.log.RequestLogContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Pages compress ~10x; CSRF tokens are masked per response, which defeats BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,7 +174,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # one per test process so concurrent runs never collide.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
+    # A connection killed by a database restart is noticed and replaced before reuse.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -158,6 +215,19 @@ AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", True)
 AWS_QUERYSTRING_EXPIRE = env_int("AWS_QUERYSTRING_EXPIRE", 3600)
 AWS_S3_FILE_OVERWRITE = True
 AWS_DEFAULT_ACL = None
+AWS_S3_SIGNATURE_VERSION = env("AWS_S3_SIGNATURE_VERSION", "s3v4")
+# botocore waits 60 s to connect and retries 4 times by default: far too long for a
+# page or a health check; three quick tries ride out S3's occasional 503 SlowDown.
+# (A client config replaces django-storages' own, so it carries the signature and
+# addressing style too.)
+AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE") or None
+AWS_S3_CLIENT_CONFIG = BotoConfig(
+    connect_timeout=env_float("AWS_S3_CONNECT_TIMEOUT", 3), read_timeout=env_float("AWS_S3_READ_TIMEOUT", 30),
+    retries={"mode": "standard", "max_attempts": 3},
+    signature_version=AWS_S3_SIGNATURE_VERSION, s3={"addressing_style": AWS_S3_ADDRESSING_STYLE},
+)
+# How long a staff member's link to a pending (unmoderated) image works.
+TELEPHONE_PRIVATE_URL_SECONDS = env_int("TELEPHONE_PRIVATE_URL_SECONDS", 300)
 
 STORAGES = {
     "default": {
@@ -171,7 +241,8 @@ STORAGES = {
     # permission-checked view (local) or short-lived signed URLs (S3).
     "private": (
         {"BACKEND": "storages.backends.s3.S3Storage",
-         "OPTIONS": {"location": "private", "querystring_auth": True, "querystring_expire": 300}}
+         "OPTIONS": {"location": "private", "querystring_auth": True, "custom_domain": None,
+                     "querystring_expire": TELEPHONE_PRIVATE_URL_SECONDS}}
         if AWS_STORAGE_BUCKET_NAME
         else {"BACKEND": "django.core.files.storage.FileSystemStorage",
               "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None}}
@@ -186,11 +257,61 @@ STORAGES = {
     },
 }
 
+
+def media_origins() -> list[str]:
+    """Where media URLs point when they are not on this site (S3 or its CDN), for the CSP."""
+    origins = env_list("CSP_MEDIA_ORIGINS")
+    if not AWS_STORAGE_BUCKET_NAME:
+        return origins
+    if AWS_S3_CUSTOM_DOMAIN:
+        origins.append(f"https://{AWS_S3_CUSTOM_DOMAIN}")
+    # Pending images are always signed S3 URLs, even when public media has a CDN.
+    if AWS_S3_ENDPOINT_URL:
+        scheme, _, rest = AWS_S3_ENDPOINT_URL.partition("://")
+        origins.append(f"{scheme}://{rest.split('/')[0]}")
+    else:
+        region = f".{AWS_S3_REGION_NAME}" if AWS_S3_REGION_NAME else ""
+        origins += [f"https://{AWS_STORAGE_BUCKET_NAME}.s3{region}.amazonaws.com",
+                    f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+    return list(dict.fromkeys(origins))
+
+
+# --- Content Security Policy (django-csp 4): nothing inline, nothing from elsewhere but
+# media. Enforced in development too, so a violation shows up before it ships. htmx is
+# served from 'self' by django-htmx and configured (templates/base.html) not to inject
+# its indicator <style> nor to eval.
+TELEPHONE_CSP_REPORT_URI = env("CSP_REPORT_URI")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *media_origins()],
+        "media-src": [SELF, *media_origins()],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "upgrade-insecure-requests": PRODUCTION,
+        "report-uri": [TELEPHONE_CSP_REPORT_URI] if TELEPHONE_CSP_REPORT_URI else None,
+    }
+}
+
 # --- Cache: a file cache shared by web and worker processes; Redis when REDIS_URL is set.
+# Redis is wrapped so an outage degrades (misses, dropped writes) instead of failing
+# requests: everything cached is disposable (telephone_site/cache.py).
 REDIS_URL = env("REDIS_URL")
+REDIS_CACHE_TIMEOUT_SECONDS = env_float("REDIS_CACHE_TIMEOUT_SECONDS", 0.5)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "telephone_site.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+                        "socket_timeout": REDIS_CACHE_TIMEOUT_SECONDS},
+        }
         if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -225,11 +346,23 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # a stuck SMTP server must not hang a request
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Image Telephone <noreply@localhost>")
 
+# --- Logging: one line per event on stderr (systemd/journald or the platform collects
+# it). JSON in production, the classic line in development; both carry the request,
+# task, chain, step and provider request ids bound in telephone_site/log.py.
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'plain'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "telephone_site.log.ContextFilter"}},
+    "formatters": {
+        "plain": {"()": "telephone_site.log.PlainFormatter"},
+        "json": {"()": "telephone_site.log.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"httpx": {"level": "WARNING"}, "httpx2": {"level": "WARNING"}},
 }
@@ -268,7 +401,6 @@ TELEPHONE_RECONCILE_SECONDS = env_float("TELEPHONE_RECONCILE_SECONDS", 60)
 TELEPHONE_STALL_SECONDS = env_float(
     "TELEPHONE_STALL_SECONDS", TELEPHONE_RETRY_CAP_SECONDS + 60
 )
-TELEPHONE_THUMBNAIL_WIDTHS = (320, 768)
 TELEPHONE_DEMO_STEPS = env_int("TELEPHONE_DEMO_STEPS", 12)
 # Global daily budget of estimated spend in USD (0 = no limit).
 TELEPHONE_DAILY_BUDGET_USD = env_float("TELEPHONE_DAILY_BUDGET_USD", 20.0)
@@ -316,6 +448,22 @@ if CELERY_BROKER_URL.startswith("filesystem"):
     for folder in ("queue", "control", "processed"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Captions (and embeddings) and paintings travel on separate queues, so slow image
+# calls never starve captions: production runs `celery worker -Q captions` and
+# `-Q paints` on machines sized for each. A worker started without -Q consumes every
+# queue below, which is what development and the tests do.
+TELEPHONE_CAPTION_QUEUE = env("TELEPHONE_CAPTION_QUEUE", "captions")
+TELEPHONE_PAINT_QUEUE = env("TELEPHONE_PAINT_QUEUE", "paints")
+CELERY_TASK_DEFAULT_QUEUE = "celery"  # the reconciler, animations, anything unrouted
+CELERY_TASK_QUEUES = [
+    Queue(name, routing_key=name)
+    for name in dict.fromkeys((CELERY_TASK_DEFAULT_QUEUE, TELEPHONE_CAPTION_QUEUE, TELEPHONE_PAINT_QUEUE))
+]
+CELERY_TASK_ROUTES = {
+    "chains.tasks.caption_step": {"queue": TELEPHONE_CAPTION_QUEUE, "routing_key": TELEPHONE_CAPTION_QUEUE},
+    "chains.tasks.embed_step": {"queue": TELEPHONE_CAPTION_QUEUE, "routing_key": TELEPHONE_CAPTION_QUEUE},
+    "chains.tasks.paint_next_step": {"queue": TELEPHONE_PAINT_QUEUE, "routing_key": TELEPHONE_PAINT_QUEUE},
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

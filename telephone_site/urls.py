@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from gallery.media import media_file
+from telephone_site.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("gallery.urls")),

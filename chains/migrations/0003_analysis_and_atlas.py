@@ -5,6 +5,24 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# Full-text search over captions (chains.selectors_atlas.steps_search) on PostgreSQL: the
+# expression is exactly what SearchVector("caption", config="english") compiles to, so
+# the planner uses the index. SQLite searches with icontains and gets no index.
+CAPTION_SEARCH_INDEX = (
+    "CREATE INDEX IF NOT EXISTS chains_step_caption_fts ON chains_step "
+    "USING gin (to_tsvector('english'::regconfig, COALESCE(caption, '')))"
+)
+
+
+def create_search_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CAPTION_SEARCH_INDEX)
+
+
+def drop_search_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS chains_step_caption_fts")
+
 
 class Migration(migrations.Migration):
 
@@ -162,4 +180,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['atlas', 'chain', 'index'], name='chains_atla_atlas_i_87dd90_idx')],
             },
         ),
+        migrations.RunPython(create_search_index, drop_search_index),
     ]

@@ -46,3 +46,21 @@ __all__ = [
     "chain_release", "chain_resume", "chain_run_inline", "chain_start", "chains_reconcile", "step_caption",
     "step_embed", "step_paint_next",
 ]
+
+# Drift analysis and the atlas.
+from .analysis import chain_analyse, chains_refresh_metrics, step_describe_image  # noqa: E402
+from .atlas import atlas_mark_dirty, atlas_recompute, atlas_recompute_if_dirty, atlas_recompute_now  # noqa: E402
+
+__all__ += [
+    "atlas_mark_dirty", "atlas_recompute", "atlas_recompute_if_dirty", "atlas_recompute_now",
+    "chain_analyse", "chains_refresh_metrics", "step_describe_image",
+]
+from .experiments import (  # noqa: E402
+    EXPERIMENT_EMPTY_GRID, EXPERIMENT_NO_IMAGE, EXPERIMENT_TOO_LARGE, EXPERIMENT_UNKNOWN_MODEL,
+    chain_origin_image, experiment_create, experiment_model_choices,
+)
+
+__all__ += [
+    "EXPERIMENT_EMPTY_GRID", "EXPERIMENT_NO_IMAGE", "EXPERIMENT_TOO_LARGE", "EXPERIMENT_UNKNOWN_MODEL",
+    "chain_origin_image", "experiment_create", "experiment_model_choices",
+]

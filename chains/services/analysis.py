@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 CAPTION_KIND = "caption:{model}"
 IMAGE_KIND = f"image:{descriptors.DESCRIPTOR_VERSION}"
 METRIC_FIELDS = ("calibrated_drift", "half_life", "convergence_step", "image_drift")
+# Descriptors are read from the 320 px thumbnail (Step.thumbnail_small), whether the
+# picture was just painted or is described later from storage, so they always agree.
+DESCRIPTOR_SOURCE_WIDTH = 320
 
 
 def caption_kind(model: str) -> str:
@@ -31,16 +34,18 @@ def caption_kind(model: str) -> str:
 # --- image descriptors ---------------------------------------------------------------
 
 
-def step_describe_image(*, chain_id: int, index: int, thumbnail: bytes) -> dict:
-    """Fields for a step about to be created by the paint phase: its image descriptor
-    and the image's similarity to the origin's and to the previous step's.
+def step_describe_image(*, chain_id: int, index: int, clean) -> dict:
+    """Fields for a step about to be created by the paint phase (`clean` is its
+    `images.CleanImage`): its image descriptor and the image's similarity to the
+    origin's and to the previous step's.
 
     The origin (stored by `chain_create`, before any painting) gets its descriptor
     here the first time it is needed. Analysis must never fail a paid-for step, so
     any error only costs the figures.
     """
     try:
-        vector = descriptors.image_descriptor(thumbnail)
+        thumbnails = clean.thumbnails
+        vector = descriptors.image_descriptor(thumbnails.get(DESCRIPTOR_SOURCE_WIDTH) or clean.original)
     except Exception:  # noqa: BLE001 - a figure is not worth a failed step
         logger.exception("chain=%s step=%s: no image descriptor", chain_id, index)
         return {}

@@ -24,10 +24,11 @@ from datetime import timedelta
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from .. import atlas
+from ..analysis import tail_attractor
 from ..cache import content_changed
 from ..models import Chain, Status, Step
 from ..models_analysis import Atlas, AtlasIndex, AtlasJob, AtlasPoint, Attractor, ChainAnalysis
@@ -88,15 +89,8 @@ def atlas_claim(*, only_if_dirty: bool = True) -> str | None:
 def atlas_release(*, token: str, seconds: float, error: str = "") -> None:
     AtlasJob.objects.filter(name=ATLAS_JOB, claim_token=token).update(
         claimed_until=None, claim_token="", last_finished_at=timezone.now(), last_seconds=seconds,
-        last_error=error[:4000],
+        last_error=error[:4000], runs=F("runs") + 1,
     )
-    AtlasJob.objects.filter(name=ATLAS_JOB, claim_token="").update(runs=models_f("runs") + 1)
-
-
-def models_f(name: str):
-    from django.db.models import F
-
-    return F(name)
 
 
 def atlas_recompute_if_dirty() -> str:
@@ -203,16 +197,10 @@ def _chain_tails(chain_ids, indices, labels, *, finished: set) -> dict[int, tupl
             continue
         rows = np.flatnonzero(chain_ids == chain_id)
         rows = rows[np.argsort(indices[rows], kind="stable")]
-        label, arrival_row = atlas_tail(labels[rows])
+        label, arrival_row = tail_attractor(labels[rows])
         if label is not None:
             tails[chain_id] = (label, int(indices[rows][arrival_row]))
     return tails
-
-
-def atlas_tail(labels):
-    from ..analysis import tail_attractor
-
-    return tail_attractor(labels)
 
 
 def _save_space(*, space, step_ids, chain_ids, indices, fit, digest, started, terms, exemplars,

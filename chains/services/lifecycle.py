@@ -13,7 +13,7 @@ from ..models import ACTIVE_STATUSES, Chain, Detail, Mode, Status, Step, Visibil
 from ..providers import build_providers
 from ..selectors import COMPLETE, chain_next_work
 from .dispatch import enqueue_work
-from .drift import chain_refresh_projection
+from .analysis import chain_analyse
 
 CHAIN_BAD_LENGTH = "A chain is 1 to {maximum} steps long."
 CHAIN_BAD_MODE = "Unknown mode; choose telephone, more or story."
@@ -80,8 +80,7 @@ def _store_origin(*, chain: Chain, clean: images.CleanImage) -> Step:
     try:
         return Step.objects.create(
             chain=chain, index=0, image=keys.original,
-            thumbnail_small=keys.thumbnails[min(keys.thumbnails)],
-            thumbnail_large=keys.thumbnails[max(keys.thumbnails)],
+            **images.thumbnail_fields(keys),
             width=clean.width, height=clean.height,
         )
     except Exception:
@@ -128,7 +127,7 @@ def chain_complete(*, chain_id: int) -> bool:
         status=Status.COMPLETED, finished_at=timezone.now(), claimed_until=None, claim_token=""
     )
     if completed:
-        chain_refresh_projection(chain_id=chain_id)
+        chain_analyse(chain_id=chain_id)  # 2-D path, drift figures, and a debounced atlas recompute
         _changed(chain_id)
     return bool(completed)
 

@@ -13,6 +13,7 @@ twice or a worker be killed at any instant without a duplicate or a gap:
 from __future__ import annotations
 
 import enum
+import logging
 import time
 import uuid
 from datetime import timedelta
@@ -22,15 +23,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from telephone_site.log import bind_log_context
+
 from .. import costs, images, modes
 from ..budget import budget_exhausted
 from ..cache import content_changed
-from ..models import Chain, Status, Step
+from ..models import Chain, Status, Step, Visibility
 from ..providers import build_providers
 from ..providers.base import CaptionRequest, PaintRequest, PaintResult, ProviderError
+from .analysis import step_describe_image
 from .drift import step_record_similarities
 from .lifecycle import chain_enqueue_next, chain_pause_for_budget
 from .screening import step_screen
+
+logger = logging.getLogger(__name__)
 
 PAINTED_IMAGE_UNREADABLE = "The image model returned a picture that could not be read: {reason}"
 CAPTION_EMPTY = "The captioner returned an empty caption."
@@ -67,11 +73,16 @@ def chain_release(*, chain_id: int, token: str) -> bool:
     )
 
 
-def _record_progress(*, chain_id: int, **usage) -> None:
-    """Add a phase's usage to the chain's totals and mark it as alive."""
+def _record_progress(*, chain: Chain, **usage) -> None:
+    """Add a phase's usage to the chain's totals and mark it as alive.
+
+    Only a listed chain's progress touches the lists' cache version: private and
+    hidden chains can run all day without emptying the gallery's cache.
+    """
     increments = {field: F(field) + amount for field, amount in usage.items() if amount}
-    Chain.objects.filter(pk=chain_id).update(progressed_at=timezone.now(), **increments)
-    transaction.on_commit(lambda: content_changed(chain_id=chain_id))
+    Chain.objects.filter(pk=chain.pk).update(progressed_at=timezone.now(), **increments)
+    listed = chain.visibility == Visibility.PUBLIC and not chain.is_hidden
+    transaction.on_commit(lambda: content_changed(chain_id=chain.pk, listed=listed))
 
 
 def _out_of_budget(*, chain: Chain, token: str) -> bool:
@@ -87,20 +98,23 @@ def _out_of_budget(*, chain: Chain, token: str) -> bool:
 
 
 def _load_step(step_id: int) -> Step | None:
-    return Step.objects.select_related("chain").filter(pk=step_id).first()
+    step = Step.objects.select_related("chain").filter(pk=step_id).first()
+    if step is not None:
+        bind_log_context(chain_id=step.chain_id, step_index=step.index)
+    return step
 
 
 def _elapsed_ms(started: float) -> int:
     return int((time.perf_counter() - started) * 1000)
 
 
-def _finish_phase(*, chain_id: int, token: str, wrote: bool, usage: dict) -> None:
+def _finish_phase(*, chain: Chain, token: str, wrote: bool, usage: dict) -> None:
     """Inside the phase's transaction: totals, release, then the next task on commit."""
     if wrote:
-        _record_progress(chain_id=chain_id, **usage)
-    chain_release(chain_id=chain_id, token=token)
+        _record_progress(chain=chain, **usage)
+    chain_release(chain_id=chain.pk, token=token)
     if wrote:
-        transaction.on_commit(lambda: chain_enqueue_next(chain_id=chain_id))
+        transaction.on_commit(lambda: chain_enqueue_next(chain_id=chain.pk))
 
 
 def _guard(step: Step | None, *, done) -> Outcome | None:
@@ -140,10 +154,12 @@ def step_caption(*, step_id: int) -> Outcome:
             estimated_cost=F("estimated_cost") + cost,
         )
         _finish_phase(
-            chain_id=chain.pk, token=token, wrote=bool(wrote),
+            chain=chain, token=token, wrote=bool(wrote),
             usage={"input_tokens": result.input_tokens, "output_tokens": result.output_tokens,
                    "estimated_cost": cost},
         )
+    logger.info("captioned step %s in %d ms", step.index, elapsed, extra={
+        "provider_request_id": result.request_id, "model": result.model, "wrote": bool(wrote)})
     if wrote:
         step_screen(chain=chain, step_id=step.pk, text=result.text)
     return Outcome.DONE
@@ -196,9 +212,11 @@ def step_embed(*, step_id: int) -> Outcome:
         if wrote:
             step_record_similarities(step=step, vector=vector)
         _finish_phase(
-            chain_id=chain.pk, token=token, wrote=bool(wrote),
+            chain=chain, token=token, wrote=bool(wrote),
             usage={"embedding_tokens": result.tokens, "estimated_cost": cost},
         )
+    logger.info("embedded step %s in %d ms", step.index, elapsed, extra={
+        "provider_request_id": result.request_id, "model": result.model, "wrote": bool(wrote)})
     return Outcome.DONE
 
 
@@ -213,6 +231,8 @@ def step_paint_next(*, step_id: int) -> Outcome:
 
     if skip := _guard(source, done=next_exists):
         return skip
+    if not source.caption:
+        return Outcome.INACTIVE  # a stale message from before a re-run: nothing to paint from
     chain = source.chain
     token = chain_claim(chain_id=chain.pk)
     if token is None:
@@ -227,9 +247,12 @@ def step_paint_next(*, step_id: int) -> Outcome:
     with transaction.atomic():
         wrote = _create_painted_step(chain=chain, index=source.index + 1, painted=painted)
         _finish_phase(
-            chain_id=chain.pk, token=token, wrote=wrote,
+            chain=chain, token=token, wrote=wrote,
             usage={"images_generated": painted.images_generated, "estimated_cost": painted.cost},
         )
+    logger.info("painted step %s", source.index + 1, extra={
+        "provider_request_id": painted.result.request_id, "model": painted.result.model,
+        "paint_ms": painted.elapsed_ms, "recovered": painted.elapsed_ms is None, "wrote": wrote})
     if wrote:
         new_step_id = Step.objects.filter(chain=chain, index=source.index + 1).values_list("pk", flat=True).first()
         step_screen(chain=chain, step_id=new_step_id, image=painted.clean.original)
@@ -288,13 +311,13 @@ def _create_painted_step(*, chain: Chain, index: int, painted: _Painted) -> bool
         with transaction.atomic():
             Step.objects.create(
                 chain=chain, index=index, image=painted.keys.original,
-                thumbnail_small=painted.keys.thumbnails[min(painted.keys.thumbnails)],
-                thumbnail_large=painted.keys.thumbnails[max(painted.keys.thumbnails)],
+                **images.thumbnail_fields(painted.keys),
                 width=painted.clean.width, height=painted.clean.height,
                 paint_prompt=painted.prompt, revised_prompt=result.revised_prompt,
                 image_model=result.model, image_request_id=result.request_id,
                 image_params=result.params, paint_ms=painted.elapsed_ms,
                 images_generated=result.images_generated, estimated_cost=painted.cost,
+                **step_describe_image(chain_id=chain.pk, index=index, clean=painted.clean),
             )
     except IntegrityError:
         return False

@@ -28,7 +28,7 @@ def test_output_is_webp_with_two_thumbnail_widths():
     assert decoded(clean.original).format == "WEBP"
     assert (clean.width, clean.height) == (1000, 500)
     assert {width: decoded(data).size for width, data in clean.thumbnails.items()} == {
-        320: (320, 160), 768: (768, 384)
+        160: (160, 80), 320: (320, 160), 768: (768, 384)
     }
 
 

@@ -104,7 +104,11 @@ def purge_broker() -> None:
     from telephone_site.celery import app
 
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+        for queue in app.conf.task_queues or ():  # captions, paints and the default one
+            try:
+                conn.default_channel.queue_purge(queue.name)
+            except conn.channel_errors:
+                pass  # a queue nobody declared yet holds nothing to purge
 
 
 def wait_until(predicate, *, timeout: float, interval: float = 0.2, what: str = "condition"):

@@ -1,0 +1,216 @@
+// Zoom, pan and chain picking on the atlas maps (gallery/plots_atlas.py → atlas_map_svg).
+//
+// Everything here has a server-side twin, so the maps work without this file: the
+// zoom and pan buttons are links that move the viewBox on the server, and a chain is
+// drawn by the "Draw a chain's path" form. With it, the same links act in place, the
+// wheel and a pinch zoom about the pointer, a drag pans, arrow and +/- keys work on a
+// focused map, and clicking a dot asks the server (atlas/at/) which chain it belongs
+// to and draws that chain's path without a page load. The points never change: only
+// the viewBox does, and their strokes do not scale (vector-effect), so dots keep their
+// size on screen. Guarded so that loading the file twice binds nothing twice.
+(function () {
+  "use strict";
+  if (window.__atlasMaps) return;
+  window.__atlasMaps = true;
+
+  var SIZE = 1000;
+  var MIN_ZOOM = 1;
+  var MAX_ZOOM = 32;
+  var LABEL_SIZE = 16.8;
+  var DRAG_THRESHOLD = 4;
+
+  function clamp(value, low, high) { return Math.min(Math.max(value, low), high); }
+
+  function Map(frame) {
+    this.frame = frame;
+    this.svg = frame.querySelector("svg.atlas-map");
+    var box = this.svg.getAttribute("viewBox").split(/\s+/).map(Number);
+    this.zoom = SIZE / box[2];
+    this.cx = box[0] + box[2] / 2;
+    this.cy = box[1] + box[3] / 2;
+    this.pointers = {};
+    this.bind();
+  }
+
+  Map.prototype.apply = function () {
+    this.zoom = clamp(this.zoom, MIN_ZOOM, MAX_ZOOM);
+    var side = SIZE / this.zoom;
+    this.cx = clamp(this.cx, side / 2, SIZE - side / 2);
+    this.cy = clamp(this.cy, side / 2, SIZE - side / 2);
+    var box = [this.cx - side / 2, this.cy - side / 2, side, side].map(function (v) { return v.toFixed(2); });
+    this.svg.setAttribute("viewBox", box.join(" "));
+    this.svg.setAttribute("data-zoom", String(Math.round(this.zoom)));
+    var labels = this.svg.querySelector(".atlas-labels");
+    if (labels) labels.setAttribute("font-size", (LABEL_SIZE / this.zoom).toFixed(3));
+    this.remember();
+  };
+
+  // Keep the view in the address bar, so a reload or a shared link shows the same place.
+  Map.prototype.remember = function () {
+    if (!this.frame.hasAttribute("data-atlas-at")) return;
+    var self = this;
+    clearTimeout(this.rememberTimer);
+    this.rememberTimer = setTimeout(function () {
+      var url = new URL(window.location.href);
+      var zoom = Math.round(self.zoom);
+      if (zoom <= 1) {
+        ["x", "y", "zoom"].forEach(function (key) { url.searchParams.delete(key); });
+      } else {
+        url.searchParams.set("x", (self.cx / SIZE).toFixed(4));
+        url.searchParams.set("y", (1 - self.cy / SIZE).toFixed(4));
+        url.searchParams.set("zoom", String(Math.pow(2, Math.round(Math.log2(zoom)))));
+      }
+      window.history.replaceState(null, "", url);
+    }, 250);
+  };
+
+  // Screen pixels to map units.
+  Map.prototype.toMap = function (clientX, clientY) {
+    var rect = this.svg.getBoundingClientRect();
+    var side = SIZE / this.zoom;
+    var scale = side / Math.min(rect.width, rect.height);
+    var offsetX = (rect.width - side / scale) / 2;
+    var offsetY = (rect.height - side / scale) / 2;
+    return {
+      x: this.cx - side / 2 + (clientX - rect.left - offsetX) * scale,
+      y: this.cy - side / 2 + (clientY - rect.top - offsetY) * scale,
+      scale: scale
+    };
+  };
+
+  Map.prototype.zoomAt = function (factor, clientX, clientY) {
+    var before = clientX === undefined ? { x: this.cx, y: this.cy } : this.toMap(clientX, clientY);
+    var old = this.zoom;
+    this.zoom = clamp(this.zoom * factor, MIN_ZOOM, MAX_ZOOM);
+    var ratio = old / this.zoom;
+    this.cx = before.x + (this.cx - before.x) * ratio;
+    this.cy = before.y + (this.cy - before.y) * ratio;
+    this.apply();
+  };
+
+  Map.prototype.pan = function (dxScreens, dyScreens) {
+    var side = SIZE / this.zoom;
+    this.cx += dxScreens * side;
+    this.cy += dyScreens * side;
+    this.apply();
+  };
+
+  Map.prototype.bind = function () {
+    var self = this;
+    var svg = this.svg;
+    svg.addEventListener("wheel", function (event) {
+      event.preventDefault();
+      self.zoomAt(Math.exp(-event.deltaY * (event.deltaMode === 1 ? 0.05 : 0.0015)), event.clientX, event.clientY);
+    }, { passive: false });
+
+    svg.addEventListener("pointerdown", function (event) {
+      if (event.button !== 0) return;
+      self.pointers[event.pointerId] = { x: event.clientX, y: event.clientY };
+      self.dragged = false;
+      self.start = { x: event.clientX, y: event.clientY, cx: self.cx, cy: self.cy };
+      self.pinch = null;
+    });
+    svg.addEventListener("pointermove", function (event) {
+      if (!self.pointers[event.pointerId]) return;
+      self.pointers[event.pointerId] = { x: event.clientX, y: event.clientY };
+      var ids = Object.keys(self.pointers);
+      if (ids.length === 2) {
+        var a = self.pointers[ids[0]], b = self.pointers[ids[1]];
+        var distance = Math.hypot(a.x - b.x, a.y - b.y);
+        if (self.pinch) self.zoomAt(distance / self.pinch, (a.x + b.x) / 2, (a.y + b.y) / 2);
+        self.pinch = distance;
+        self.dragged = true;
+        return;
+      }
+      var dx = event.clientX - self.start.x, dy = event.clientY - self.start.y;
+      if (!self.dragged && Math.hypot(dx, dy) < DRAG_THRESHOLD) return;
+      if (!self.dragged) svg.setPointerCapture(event.pointerId);
+      self.dragged = true;
+      var scale = self.toMap(0, 0).scale;
+      self.cx = self.start.cx - dx * scale;
+      self.cy = self.start.cy - dy * scale;
+      self.apply();
+    });
+    function release(event) {
+      delete self.pointers[event.pointerId];
+      if (Object.keys(self.pointers).length < 2) self.pinch = null;
+    }
+    svg.addEventListener("pointerup", function (event) {
+      release(event);
+      if (!self.dragged && !event.target.closest("a")) self.pick(event.clientX, event.clientY);
+    });
+    svg.addEventListener("pointercancel", release);
+    // A drag that ends on a link must not follow it.
+    svg.addEventListener("click", function (event) {
+      if (self.dragged) { event.preventDefault(); self.dragged = false; }
+    }, true);
+
+    this.frame.addEventListener("keydown", function (event) {
+      var moves = { ArrowLeft: [-0.25, 0], ArrowRight: [0.25, 0], ArrowUp: [0, -0.25], ArrowDown: [0, 0.25] };
+      if (event.target.closest && event.target.closest("a")) return;
+      if (moves[event.key]) { self.pan(moves[event.key][0], moves[event.key][1]); event.preventDefault(); }
+      else if (event.key === "+" || event.key === "=") { self.zoomAt(2); event.preventDefault(); }
+      else if (event.key === "-") { self.zoomAt(0.5); event.preventDefault(); }
+    });
+  };
+
+  // Ask the server which chain the clicked dot belongs to, and draw it.
+  Map.prototype.pick = function (clientX, clientY) {
+    var endpoint = this.frame.getAttribute("data-atlas-at");
+    if (!endpoint) return;
+    var point = this.toMap(clientX, clientY);
+    var params = new URLSearchParams({
+      x: (point.x / SIZE).toFixed(5), y: (1 - point.y / SIZE).toFixed(5),
+      zoom: String(Math.pow(2, Math.round(Math.log2(Math.max(1, this.zoom))))), fragment: "1",
+      space: this.frame.getAttribute("data-atlas-space") || ""
+    });
+    var self = this;
+    fetch(endpoint + "?" + params.toString(), { headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+      .then(function (html) { self.show(html); })
+      .catch(function () { /* the form still works */ });
+  };
+
+  Map.prototype.show = function (html) {
+    var parsed = new DOMParser().parseFromString(html, "text/html");
+    var group = parsed.getElementById("atlas-map-selection");
+    var panel = parsed.getElementById("atlas-chain");
+    var currentGroup = this.svg.querySelector(".atlas-selection");
+    if (group && currentGroup) currentGroup.replaceWith(document.importNode(group, true));
+    var currentPanel = document.getElementById("atlas-chain");
+    if (panel && currentPanel) currentPanel.replaceWith(document.importNode(panel, true));
+    var chain = panel ? panel.getAttribute("data-chain") : "";
+    var url = new URL(window.location.href);
+    if (chain) url.searchParams.set("chain", chain); else url.searchParams.delete("chain");
+    window.history.replaceState(null, "", url);
+    var input = document.getElementById("atlas-chain-input");
+    if (input && chain) input.value = chain;
+  };
+
+  function setUp(frame) {
+    if (frame.__atlasMap || !frame.querySelector("svg.atlas-map")) return;
+    var map = frame.__atlasMap = new Map(frame);
+    frame.setAttribute("tabindex", "0");
+    var controls = frame.parentNode.querySelector("[data-atlas-controls]");
+    if (!controls) return;
+    controls.addEventListener("click", function (event) {
+      var link = event.target.closest("a");
+      if (!link) return;
+      var zoom = link.getAttribute("data-atlas-zoom");
+      var pan = link.getAttribute("data-atlas-pan");
+      if (zoom === "in") map.zoomAt(2);
+      else if (zoom === "out") map.zoomAt(0.5);
+      else if (zoom === "reset") { map.zoom = 1; map.apply(); }
+      else if (pan) map.pan({ left: -0.5, right: 0.5 }[pan] || 0, { up: -0.5, down: 0.5 }[pan] || 0);
+      else return;
+      event.preventDefault();
+    });
+    controls.classList.add("is-live");
+  }
+
+  function setUpAll() {
+    Array.prototype.forEach.call(document.querySelectorAll(".atlas-frame"), setUp);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUpAll);
+  else setUpAll();
+})();

@@ -1,0 +1,178 @@
+"""Media on S3 through django-storages, against a real S3 API server on 127.0.0.1.
+
+The server (tests/support/s3_server.py) is moto's S3 in server mode, so boto3 and
+django-storages run their real code over HTTP: uploads, content types, listing,
+deletes, presigned URLs, and anonymous requests being refused. On top of moto it
+enforces presigned-URL expiry as S3 does, which moto alone does not.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from chains.animation import animation_key, animation_options
+from chains.images import step_image_keys
+from chains.models import AnimationStatus, Chain, Status
+from chains.services import animation_request, chain_rerun_from, chain_run_inline
+from gallery.models import Submission
+from tests.factories import make_chain
+from tests.support import images as sample
+
+from .conftest import PRIVATE_URL_SECONDS, bucket_keys
+
+pytestmark = pytest.mark.django_db(transaction=True)
+User = get_user_model()
+
+
+def local_chain(length: int = 2) -> Chain:
+    chain = chain_run_inline(chain=make_chain(target_length=length, provider="local"))
+    assert chain.status == Status.COMPLETED, chain.error_message
+    return chain
+
+
+def all_step_keys(chain_id: int, indexes) -> set[str]:
+    keys = set()
+    for index in indexes:
+        step = step_image_keys(chain_id=chain_id, index=index)
+        keys |= {step.original, *step.thumbnails.values()}
+    return keys
+
+
+def test_originals_and_thumbnails_are_stored_in_the_bucket(s3_bucket, s3_client):
+    chain = local_chain(length=2)
+
+    assert all_step_keys(chain.pk, range(3)) <= bucket_keys(s3_client, s3_bucket)
+    step = chain.steps.get(index=1)
+    head = s3_client.head_object(Bucket=s3_bucket, Key=step.thumbnail_small.name)
+    assert head["ContentType"] == "image/webp"
+    # The page links the thumbnail straight to S3; the URL works and is the 320 px one.
+    reply = requests.get(step.thumbnail_small.url, timeout=10)
+    assert reply.status_code == 200
+    assert Image.open(io.BytesIO(reply.content)).width == 320
+
+
+def test_the_zip_export_reads_every_image_back_from_the_bucket(s3_bucket, s3_client, client):
+    chain = local_chain(length=2)
+
+    reply = client.get(f"/c/{chain.slug}.zip")
+
+    assert reply.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(reply.streaming_content)))
+    assert {"original.webp", "image_1.webp", "image_2.webp"} <= set(archive.namelist())
+    stored = s3_client.get_object(Bucket=s3_bucket, Key=step_image_keys(chain_id=chain.pk, index=2).original)
+    assert archive.read("image_2.webp") == stored["Body"].read()
+
+
+def test_an_animation_export_is_rendered_into_the_bucket_and_linked_there(s3_bucket, s3_client, client):
+    chain = local_chain(length=2)
+
+    animation = animation_request(chain=chain, format="gif", width=256, frame_ms=500)  # renders eagerly
+    animation.refresh_from_db()
+    assert animation.status == AnimationStatus.READY
+    key = animation_key(chain_id=chain.pk, options=animation_options(format="gif", width=256, frame_ms=500))
+    assert key in bucket_keys(s3_client, s3_bucket)
+
+    link = client.get(f"/c/{chain.slug}/animation/gif-256-500/")
+    assert link.status_code == 302
+    fetched = requests.get(link["Location"], timeout=10)
+    assert fetched.status_code == 200
+    assert fetched.content[:6] in (b"GIF87a", b"GIF89a")
+
+
+def test_a_rerun_deletes_the_replaced_steps_files_from_the_bucket(s3_bucket, s3_client):
+    chain = local_chain(length=3)
+    assert all_step_keys(chain.pk, range(4)) <= bucket_keys(s3_client, s3_bucket)
+
+    chain_rerun_from(chain=chain, index=1)  # eager tasks: the chain runs again to the end
+
+    chain.refresh_from_db()
+    keys = bucket_keys(s3_client, s3_bucket)
+    assert chain.status == Status.COMPLETED
+    assert all_step_keys(chain.pk, range(4)) <= keys  # steps 2 and 3 painted anew
+    stale = [key for key in keys if key.startswith(f"chains/{chain.pk}/")]
+    assert len(stale) == len(all_step_keys(chain.pk, range(4))), "old files must be gone, not kept beside"
+
+
+@pytest.fixture
+def member(settings):
+    settings.TELEPHONE_PROVIDER = "local"
+    return User.objects.create_user("ada", password="x")
+
+
+@pytest.fixture
+def pending(member, client, s3_bucket) -> Submission:
+    client.force_login(member)
+    upload = SimpleUploadedFile("photo.jpg", sample.cmyk_jpeg(), content_type="image/jpeg")
+    reply = client.post("/submit/", {"image": upload, "title": "A red square", "mode": "telephone",
+                                     "detail": "very", "target_length": 2})
+    assert reply.status_code == 302, reply.content[:500]
+    return Submission.objects.get(owner=member)
+
+
+def test_an_upload_is_stored_privately_and_not_readable_without_a_signature(
+    pending, s3_bucket, s3_client, s3_server
+):
+    key = f"private/{pending.image.name}"
+    assert key in bucket_keys(s3_client, s3_bucket)
+    assert not any(k.startswith("chains/") for k in bucket_keys(s3_client, s3_bucket))
+
+    anonymous = requests.get(f"{s3_server.endpoint_url}/{s3_bucket}/{key}", timeout=10)
+    assert anonymous.status_code == 403
+
+
+def test_staff_see_a_pending_image_through_a_signed_url_that_expires(pending, s3_bucket, s3_client):
+    staff = User.objects.create_user("mod", password="x", is_staff=True)
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(staff)
+
+    reply = browser.get(f"/submissions/{pending.pk}/image/")
+
+    assert reply.status_code == 302
+    assert reply["Cache-Control"] == "private, no-store"
+    signed = reply["Location"]
+    query = parse_qs(urlsplit(signed).query)
+    assert query["X-Amz-Expires"] == [str(PRIVATE_URL_SECONDS)]
+    first = requests.get(signed, timeout=10)
+    assert first.status_code == 200
+    assert first.content == s3_client.get_object(Bucket=s3_bucket, Key=f"private/{pending.image.name}")["Body"].read()
+
+    time.sleep(PRIVATE_URL_SECONDS + 1.5)
+    expired = requests.get(signed, timeout=10)
+    assert expired.status_code == 403
+    assert b"Request has expired" in expired.content
+
+
+def test_other_people_get_no_link_to_a_pending_image(pending, client):
+    from django.test import Client
+
+    stranger = Client()
+    stranger.force_login(User.objects.create_user("eve", password="x"))
+    assert stranger.get(f"/submissions/{pending.pk}/image/").status_code == 404
+    client.logout()
+    assert client.get(f"/submissions/{pending.pk}/image/").status_code == 302  # to the log-in page
+    assert "/accounts/login/" in client.get(f"/submissions/{pending.pk}/image/")["Location"]
+
+
+def test_deleting_a_submission_in_the_admin_deletes_its_object(pending, s3_bucket, s3_client):
+    from django.test import Client
+
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("root", password="x"))
+    key = f"private/{pending.image.name}"
+
+    reply = admin.post(f"/admin/gallery/submission/{pending.pk}/delete/", {"post": "yes"})
+
+    assert reply.status_code == 302
+    assert not Submission.objects.filter(pk=pending.pk).exists()
+    assert key not in bucket_keys(s3_client, s3_bucket)
