@@ -287,7 +287,7 @@ def step_rows(chain, steps: list[PoolStep], drift: Drift, snapshot: dict) -> lis
         at = chain.started_at + timedelta(seconds=2 * index)
         rows.append(Step(
             chain_id=chain.pk, index=index, image=keys.original,
-            thumbnail_small=keys.thumbnails[320], thumbnail_large=keys.thumbnails[768],
+            **images.thumbnail_fields(keys),
             width=step.image.width, height=step.image.height, caption=step.caption,
             caption_model=snapshot["caption_model"], paint_prompt=step.prompt,
             image_model=snapshot["image_model"] if index else "",
@@ -339,7 +339,8 @@ def is_seeded() -> bool:
         return False
     sample = Step.objects.order_by("?")[:20]
     return all((MEDIA_ROOT / name).exists() for step in sample
-               for name in (step.image.name, step.thumbnail_small.name, step.thumbnail_large.name))
+               for name in (step.image.name, step.thumbnail_tiny.name, step.thumbnail_small.name,
+                            step.thumbnail_large.name))
 
 
 def wipe() -> None:

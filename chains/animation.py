@@ -13,6 +13,8 @@ from typing import Iterable
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from .errors import UserFacingError
+
 FORMATS = ("gif", "webp")
 WIDTHS = (256, 512, 768)
 FRAME_MS_MIN = 100
@@ -37,12 +39,8 @@ ANIMATION_NO_PICTURES = "This chain has no pictures to animate yet."
 ANIMATION_BAD_PICTURE = "The picture of step {index} could not be read."
 
 
-class AnimationError(ValueError):
+class AnimationError(UserFacingError):
     """Options or pictures that cannot make an animation; `message` is for people."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

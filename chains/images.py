@@ -17,6 +17,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from PIL import Image, ImageOps
 
+from .errors import UserFacingError
+
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
 # Step field → width. Tiny for list cards (1x screens), small for cards on 2x screens
 # and timelines, large for the step viewer and permalinks. Originals are never listed.
@@ -33,12 +35,8 @@ IMAGE_ANIMATED = "Animated images are not accepted; send a still image."
 IMAGE_TRUNCATED = "The image file is damaged or incomplete."
 
 
-class ImageRejected(ValueError):
+class ImageRejected(UserFacingError):
     """An image the project will not take; `message` is safe to show to people."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from .. import images
 from ..budget import BUDGET_PAUSED, budget_exhausted
 from ..cache import content_changed
+from ..errors import UserFacingError
 from ..models import ACTIVE_STATUSES, Chain, Detail, Mode, Status, Step, Visibility
 from ..providers import build_providers
 from ..selectors import COMPLETE, chain_next_work
@@ -22,12 +23,8 @@ CHAIN_NOT_RESUMABLE = "Only paused, failed or cancelled chains can be resumed."
 CHAIN_ALREADY_ENDED = "This chain has already ended."
 
 
-class ChainError(ValueError):
+class ChainError(UserFacingError):
     """A request about a chain that cannot be honoured; `message` is for people."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def chain_create(

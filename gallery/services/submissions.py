@@ -18,6 +18,7 @@ from django.utils import timezone
 from chains import images
 from chains.budget import BUDGET_REACHED, budget_allows, estimate_chain_cost, start_of_today
 from chains.cache import content_changed
+from chains.errors import UserFacingError
 from chains.models import Chain, Status, Step, Visibility
 from chains.providers import build_providers
 from chains.providers.base import ProviderError
@@ -31,12 +32,8 @@ SUBMISSION_ALREADY_REVIEWED = "This submission has already been reviewed."
 BRANCH_NOT_PUBLIC = "Only steps of public chains can be branched."
 
 
-class SubmissionError(ValueError):
+class SubmissionError(UserFacingError):
     """A refusal people should read; `message` is safe to show."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def user_chains_left_today(*, user) -> int:
