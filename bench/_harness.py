@@ -4,7 +4,7 @@ Every bench runs against PostgreSQL (database `telephone_bench`) and Redis DB 14
 never the developer's data, and talks to real `celery worker` subprocesses started in
 their own process group so that `finally` can always take them down, children and all.
 The environment is set here once, before `django.setup()`, so the bench process and
-its workers agree on the database, the broker and the media folder.
+its workers agree on the database, the broker, the cache and the media folder.
 """
 
 from __future__ import annotations
@@ -33,6 +33,11 @@ DB_ERROR = re.compile(
     r"OperationalError|InterfaceError|DatabaseError|IntegrityError|connection already closed"
     r"|too many clients|server closed the connection"
 )
+PHASE_TASKS = ("chains.tasks.caption_step", "chains.tasks.embed_step", "chains.tasks.paint_next_step")
+_PHASE = "(?:" + "|".join(re.escape(name) for name in PHASE_TASKS) + ")"
+TASK_RECEIVED = re.compile(rf"Task {_PHASE}\[[\w-]+\] received")
+TASK_ENDED = re.compile(rf"Task {_PHASE}\[[\w-]+\] (?:succeeded in|raised|retry:|INTERNAL ERROR)")
+TASK_CRASHED = re.compile(r"^.*Task \S+\[[\w-]+\] raised unexpected.*$", re.MULTILINE)
 TASK_LINE = re.compile(
     r"^(?P<stamp>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ \S+ Task (?P<name>[\w.]+)\[(?P<id>[\w-]+)\] "
     r"(?:(?P<received>received)|succeeded in (?P<runtime>[\d.e-]+)s)",
@@ -57,6 +62,7 @@ def prepare_environment(work_dir: Path) -> dict:
         DJANGO_SETTINGS_MODULE="telephone_site.settings",
         DATABASE_URL=DATABASE_URL,
         CELERY_BROKER_URL=BROKER_URL,
+        REDIS_URL=BROKER_URL,  # the page cache in Redis too, as in production
         CELERY_TASK_ALWAYS_EAGER="false",
         MEDIA_ROOT=str(media),
         TELEPHONE_VAR_DIR=str(var),
@@ -94,9 +100,12 @@ def setup(prefix: str) -> tuple[Path, dict]:
     env = prepare_environment(work_dir)
     ensure_database()
     migrate(env)
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger().setLevel(logging.WARNING)  # the engine's INFO lines are for workers
     return work_dir, env
 
 
@@ -134,17 +143,18 @@ class Worker:
     pool: str = "prefork"
     concurrency: int = 1
     app: str = "telephone_site"
-    extra_args: Sequence[str] = ()
     process: subprocess.Popen | None = field(default=None, init=False)
+    start_offset: int = field(default=0, init=False)
 
     def start(self) -> "Worker":
         command = [
             sys.executable, "-m", "celery", "-A", self.app, "worker",
             "--pool", self.pool, "--concurrency", str(self.concurrency),
             "--loglevel", "INFO", "--without-mingle", "--without-gossip",
-            "--hostname", f"bench-{os.getpid()}-{time.monotonic_ns()}@%h", *self.extra_args,
+            "--hostname", f"bench-{os.getpid()}-{time.monotonic_ns()}@%h",
         ]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.start_offset = self.log_size()  # the log may hold an earlier worker's lines
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
@@ -155,13 +165,13 @@ class Worker:
     def wait_ready(self, timeout: float = 60.0) -> float:
         """Block until the worker logs "<hostname> ready."; returns the seconds it took."""
         started = time.perf_counter()
-        wait_until(lambda: self._check_alive() and READY_LINE.search(self.log()),
+        wait_until(lambda: self.check_alive() and READY_LINE.search(self.log_since(self.start_offset)),
                    timeout=timeout, interval=0.05, what="the worker to be ready")
         return time.perf_counter() - started
 
-    def _check_alive(self) -> bool:
+    def check_alive(self) -> bool:
         if self.process is None or self.process.poll() is not None:
-            raise RuntimeError(f"worker exited early:\n{self.log()[-3000:]}")
+            raise RuntimeError(f"worker exited:\n{self.log_since(self.start_offset)[-3000:]}")
         return True
 
     def stop(self) -> None:
@@ -188,11 +198,19 @@ class Worker:
             handle.seek(offset)
             return handle.read().decode(errors="replace")
 
-    def __enter__(self) -> "Worker":
-        return self.start()
+    def wait_idle(self, offset: int, timeout: float = 60.0) -> str:
+        """Wait until every phase task received since `offset` has ended; returns the log slice.
 
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        A chain is "completed" a little before its last task returns (the engine still
+        has bookkeeping to do), and the next measurement must not overlap that tail.
+        Tasks other than the three phases (e.g. a debounced recompute sent with a
+        countdown) are not waited for; `task_runs` shows when they ran.
+        """
+        def idle():
+            text = self.log_since(offset)
+            return text if len(TASK_ENDED.findall(text)) >= len(TASK_RECEIVED.findall(text)) else ""
+
+        return wait_until(idle, timeout=timeout, interval=0.02, what="the worker to go idle")
 
 
 def db_errors(log_text: str) -> list[str]:
@@ -218,20 +236,20 @@ class TaskRun:
 
 
 def task_runs(log_text: str) -> list[TaskRun]:
-    """Pair each task's "received" and "succeeded in Xs" lines, in the order received."""
-    received: dict[str, tuple[str, datetime]] = {}
-    runs: dict[str, TaskRun] = {}
-    order: list[str] = []
+    """Each task that finished in `log_text` ("succeeded in Xs"), in the order it started.
+
+    `received` is None for a task received before the slice began (a countdown task).
+    """
+    received: dict[str, datetime] = {}
+    runs: list[TaskRun] = []
     for match in TASK_LINE.finditer(log_text):
         stamp = datetime.strptime(match["stamp"], "%Y-%m-%d %H:%M:%S,%f")
-        task_id = match["id"]
         if match["received"]:
-            received[task_id] = (match["name"], stamp)
-            order.append(task_id)
+            received[match["id"]] = stamp
         else:
-            name, got = received.get(task_id, (match["name"], None))
-            runs[task_id] = TaskRun(name=name, received=got, finished=stamp, runtime=float(match["runtime"]))
-    return [runs[task_id] for task_id in order if task_id in runs]
+            runs.append(TaskRun(name=match["name"], received=received.get(match["id"]),
+                                finished=stamp, runtime=float(match["runtime"])))
+    return sorted(runs, key=lambda run: run.finished.timestamp() - run.runtime)
 
 
 # --- small utilities --------------------------------------------------------------------------
@@ -278,6 +296,18 @@ def _numeric(text: str) -> bool:
     return bool(re.fullmatch(r"-?[\d.,]+[x%s]?", text))
 
 
+def thumbnail_widths() -> list[int]:
+    """The widths clean_image encodes thumbnails at (the engine has kept them in two places)."""
+    from chains import images
+
+    widths = getattr(images, "THUMBNAIL_WIDTHS", None)
+    if widths is None:
+        from django.conf import settings
+
+        widths = settings.TELEPHONE_THUMBNAIL_WIDTHS
+    return sorted(widths.values() if isinstance(widths, dict) else widths)
+
+
 def machine_note() -> str:
     """Enough context to compare runs: cores, load, Python."""
     load = os.getloadavg()
@@ -309,21 +339,32 @@ class ChainFailed(RuntimeError):
     pass
 
 
-def run_chains(chains: Sequence, *, timeout: float, poll: float = 0.02) -> float:
+def run_chains(chains: Sequence, *, timeout: float, poll: float = 0.02,
+               worker: "Worker | None" = None) -> float:
     """Start every chain, then poll the DB every `poll` s until all have ended.
 
     Returns the wall time from the first `chain_start` to the poll that saw the last
-    one completed; raises ChainFailed if any ended otherwise.
+    one completed; raises ChainFailed if any ended otherwise. With `worker`, fails
+    fast when it dies or a task crashes (a crashed phase leaves its chain running
+    until the reconciler's stall period, minutes later).
     """
     from chains.models import ENDED_STATUSES, Chain, Status
     from chains.services import chain_start
 
     ids = [chain.pk for chain in chains]
+    offset = worker.log_size() if worker else 0
     started = time.perf_counter()
     for chain in chains:
         chain_start(chain=chain)
+    next_check = [time.monotonic() + 0.5]
 
     def all_ended():
+        if worker is not None and time.monotonic() > next_check[0]:  # cheap polls stay cheap
+            next_check[0] = time.monotonic() + 0.5
+            worker.check_alive()
+            crashed = TASK_CRASHED.search(worker.log_since(offset))
+            if crashed:
+                raise ChainFailed(f"a task crashed in the worker: {crashed.group(0)}")
         statuses = list(Chain.objects.filter(pk__in=ids).values_list("status", flat=True))
         return all(status in ENDED_STATUSES for status in statuses)
 

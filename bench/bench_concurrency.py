@@ -40,24 +40,39 @@ def make_chains(count: int, *, length: int = STEPS) -> list:
             for n in range(count)]
 
 
-def timed_run(chains: list, timeout: float) -> float:
-    wall = h.run_chains(chains, timeout=timeout)
+def timed_run(worker: h.Worker, chains: list, timeout: float) -> tuple[float, list[float]]:
+    """Start the chains, time them to completion, check them, let the worker go idle.
+
+    Returns the wall time and, per phase task, its runtime beyond the provider's sleep:
+    the engine's own work, which 8 threads must share under one GIL.
+    """
+    offset = worker.log_size()
+    wall = h.run_chains(chains, timeout=timeout, worker=worker)
     for chain in chains:
         h.check_complete(chain)
-    return wall
+    log = worker.wait_idle(offset)
+    engine = [task.runtime - DEFAULT_DELAY_SECONDS for task in h.task_runs(log)
+              if task.name in h.PHASE_TASKS]
+    return wall, engine
 
 
 def measure(worker: h.Worker, rounds: int, serial_runs: int) -> dict:
     """Warm up, time one chain alone `serial_runs` times, then all 8 at once `rounds` times."""
-    timed_run(make_chains(1, length=1), timeout=60)  # imports the provider, opens connections
-    singles = [timed_run(make_chains(1), timeout=120) for _ in range(serial_runs)]
-    concurrent = []
-    per_chain = []
+    timed_run(worker, make_chains(1), timeout=60)  # imports the provider, opens connections
+    singles, single_engine = [], []
+    for _ in range(serial_runs):
+        wall, engine = timed_run(worker, make_chains(1), timeout=120)
+        singles.append(wall)
+        single_engine += engine
+    concurrent, concurrent_engine, per_chain = [], [], []
     for _ in range(rounds):
         chains = make_chains(CHAINS)
-        concurrent.append(timed_run(chains, timeout=300))
+        wall, engine = timed_run(worker, chains, timeout=300)
+        concurrent.append(wall)
+        concurrent_engine += engine
         per_chain.append(chain_durations(chains))
-    return {"singles": singles, "concurrent": concurrent, "per_chain": per_chain}
+    return {"singles": singles, "concurrent": concurrent, "per_chain": per_chain,
+            "single_engine": single_engine, "concurrent_engine": concurrent_engine}
 
 
 def chain_durations(chains: list) -> list[float]:
@@ -94,6 +109,12 @@ def report(results: dict, worker_log: str, ready_seconds: float) -> bool:
             ("serial: one chain alone x 8 (median x 8)", f"{serial_measured:.3f} s"),
             ("one chain alone vs its sleeps", f"{single:.3f} s vs {one_chain_sleeps:.1f} s "
                                               f"(+{(single / one_chain_sleeps - 1) * 100:.1f}%)"),
+            ("engine time per task beyond its sleep, alone (median)",
+             f"{h.median(results['single_engine']) * 1000:.1f} ms"),
+            ("engine time per task beyond its sleep, 8 at once (median)",
+             f"{h.median(results['concurrent_engine']) * 1000:.1f} ms"),
+            ("chain critical path: 17 x (0.3 s + engine) + hops, alone",
+             f"{single - one_chain_sleeps:.3f} s over the sleeps"),
             ("speedup vs sum of sleeps", f"{speedup_sleeps:.2f}x"),
             ("speedup vs measured serial", f"{speedup_measured:.2f}x"),
             ("ideal speedup (8 chains, 8 threads)", f"{CHAINS:.2f}x"),

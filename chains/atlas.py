@@ -25,7 +25,7 @@ provider, by what each method made of them:
 - HDBSCAN in PCA-10/20/50 space: 2–6 clusters, one holding three quarters of all
   captions, split by caption length alone;
 - HDBSCAN on the map, "eom" selection: 3 clusters (5,660 / 2,417 / 311 captions);
-- HDBSCAN on the map, "leaf" selection, min cluster size 1 % of the landmarks:
+- HDBSCAN on the map, "leaf" selection, min cluster size 1 % of the landmarks (≥ 10):
   25 clusters with distinct vocabularies ("black · stars · blue", "yellow · amber ·
   lemon", "colour · study · gloomy"), 42 % noise, 65 % of the chains' *last* captions
   in a cluster against 38 % of their *first*, and 332 of 400 chains ending in one.
@@ -51,7 +51,7 @@ PLACEMENT_NEIGHBOURS = 10
 TSNE_PERPLEXITY = 30
 TSNE_ITERATIONS = 500
 MIN_CLUSTER_FRACTION = 0.01
-MIN_CLUSTER_SIZE = 5
+MIN_CLUSTER_SIZE = 10  # below this, "leaf" selection splits one blob into fragments
 MIN_SAMPLES = 10
 INDEX_COMPONENTS = 128
 LABEL_TERMS = 3
@@ -104,7 +104,8 @@ def reduce_dimensions(unit: np.ndarray, *, components: int, seed: int = ATLAS_SE
 
     pca = PCA(n_components=keep, svd_solver="randomized" if keep < min(count, dimension) else "full",
               random_state=seed)
-    reduced = pca.fit_transform(unit)
+    with np.errstate(invalid="ignore", divide="ignore"):  # identical rows: no variance to explain
+        reduced = pca.fit_transform(unit)
     return reduced.astype(np.float32), pca.mean_.astype(np.float32), pca.components_.astype(np.float32)
 
 

@@ -23,6 +23,8 @@ from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Iterator
 
+from django.core.signals import request_finished
+
 _context: ContextVar[dict | None] = ContextVar("telephone_log_context", default=None)
 
 # Attributes every LogRecord has; anything else on a record came from `extra=` or the context.
@@ -137,6 +139,10 @@ class RequestLogContextMiddleware:
 
     nginx's `$request_id` (see deploy/nginx.conf) arrives as X-Request-ID; without a
     proxy a fresh id is made. The same id is in gunicorn's access log line.
+
+    The binding outlives this middleware on purpose: Django logs 4xx/5xx answers
+    ("Not Found: ...", tracebacks) after the middleware chain has returned, and those
+    lines need the id most. It is dropped when the response is finished.
     """
 
     def __init__(self, get_response):
@@ -145,7 +151,14 @@ class RequestLogContextMiddleware:
     def __call__(self, request):
         request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
         request.request_id = request_id
-        with log_context(request_id=request_id):
-            response = self.get_response(request)
+        _context.set({"request_id": request_id})  # a new request replaces, never nests
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+
+def _forget_request(**kwargs) -> None:
+    _context.set(None)
+
+
+request_finished.connect(_forget_request, dispatch_uid="telephone_site.log.forget_request")

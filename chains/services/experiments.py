@@ -76,7 +76,8 @@ def experiment_create(
             raise ChainError(EXPERIMENT_UNKNOWN_MODEL.format(name=key))
     details = [detail for detail in Detail.values if detail in details]
     modes = [mode for mode in Mode.values if mode in modes]
-    grid = list(itertools.product([choices[key] for key in dict.fromkeys(models)], details, modes))
+    models = list(dict.fromkeys(models))
+    grid = list(itertools.product([choices[key] for key in models], details, modes))
     if not grid:
         raise ChainError(EXPERIMENT_EMPTY_GRID)
     if len(grid) > experiment_max_chains():
@@ -85,8 +86,7 @@ def experiment_create(
     title = title.strip()[:80] or "Experiment"
     with transaction.atomic():
         experiment = Experiment.objects.create(title=title, owner=owner, settings={
-            "details": details, "modes": modes, "models": [choice.key for choice in dict.fromkeys(
-                choices[key] for key in models)],
+            "details": details, "modes": modes, "models": models,
             "target_length": target_length, "theme": theme, "seed": seed,
         })
         chains = []

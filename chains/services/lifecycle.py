@@ -119,13 +119,18 @@ def chain_enqueue_next(*, chain_id: int) -> str | None:
 
 
 def chain_complete(*, chain_id: int) -> bool:
-    """Mark the chain done and place its captions on the 2-D map, once."""
-    completed = Chain.objects.filter(pk=chain_id, status=Status.RUNNING).update(
-        status=Status.COMPLETED, finished_at=timezone.now(), claimed_until=None, claim_token=""
-    )
-    if completed:
-        chain_analyse(chain_id=chain_id)  # 2-D path, drift figures, and a debounced atlas recompute
-        _changed(chain_id)
+    """Mark the chain done together with its analysis, once.
+
+    One transaction: a worker killed during the analysis leaves the chain running
+    (the reconciler completes it again), never "completed" without its figures.
+    """
+    with transaction.atomic():
+        completed = Chain.objects.filter(pk=chain_id, status=Status.RUNNING).update(
+            status=Status.COMPLETED, finished_at=timezone.now(), claimed_until=None, claim_token=""
+        )
+        if completed:
+            chain_analyse(chain_id=chain_id)  # 2-D path, drift figures, debounced atlas recompute
+            _changed(chain_id)
     return bool(completed)
 
 
