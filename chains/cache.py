@@ -4,10 +4,19 @@ Any write that changes what visitors see bumps the public version and the chain'
 own, so cached gallery and timeline pages are never served stale: their keys simply
 stop matching. Versions live in the shared cache (a file cache by default, Redis in
 production), so a bump made by a worker is seen by every web process.
+
+The public version is read on every anonymous list page, so each process remembers
+it for TELEPHONE_PUBLIC_VERSION_MEMO_SECONDS (default 1 s): a bump made elsewhere
+shows within that second, one made in this process at once. That saves a Redis
+round trip on every cache hit, a third of a hit's cost.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+
+from django.conf import settings
 from django.core.cache import cache
 
 PUBLIC_KEY = "content-version:public"
@@ -25,10 +34,35 @@ def _bump(key: str) -> None:
         cache.set(key, 1, timeout=None)
 
 
+class _Memo:
+    """The last public version read by this process, and until when to trust it."""
+
+    def __init__(self):
+        self.value: int | str | None = None
+        self.until = 0.0
+        self.lock = threading.Lock()
+
+    def get(self):
+        with self.lock:
+            return self.value if time.monotonic() < self.until else None
+
+    def put(self, value) -> None:
+        with self.lock:
+            self.value, self.until = value, time.monotonic() + settings.TELEPHONE_PUBLIC_VERSION_MEMO_SECONDS
+
+    def forget(self) -> None:
+        with self.lock:
+            self.value, self.until = None, 0.0
+
+
+public_version_memo = _Memo()
+
+
 def content_changed(*, chain_id: int | None = None, listed: bool = True) -> None:
     """`listed=False` when only the chain's own pages can have changed."""
     if listed:
         _bump(PUBLIC_KEY)
+        public_version_memo.forget()
     if chain_id is not None:
         _bump(CHAIN_KEY.format(chain_id=chain_id))
 
@@ -42,7 +76,13 @@ def _read(key: str) -> int | str:
 
 
 def public_version() -> int | str:
-    return _read(PUBLIC_KEY)
+    remembered = public_version_memo.get()
+    if remembered is not None:
+        return remembered
+    version = _read(PUBLIC_KEY)
+    if version != VERSION_UNAVAILABLE:
+        public_version_memo.put(version)
+    return version
 
 
 def chain_version(*, chain_id: int) -> int | str:

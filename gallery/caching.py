@@ -14,6 +14,7 @@ costs speed (telephone_site.cache turns it into misses and an unknown version).
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from typing import Callable
@@ -22,10 +23,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 
 from chains.cache import VERSION_UNAVAILABLE
 
 LOCAL_PAGES = 256
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 class _LocalPages:
@@ -33,17 +36,17 @@ class _LocalPages:
 
     def __init__(self, size: int):
         self.size = size
-        self.pages: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self.pages: OrderedDict[str, tuple[bytes, str, bytes]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> tuple[bytes, str] | None:
+    def get(self, key: str) -> tuple[bytes, str, bytes] | None:
         with self.lock:
             page = self.pages.get(key)
             if page is not None:
                 self.pages.move_to_end(key)
             return page
 
-    def put(self, key: str, page: tuple[bytes, str]) -> None:
+    def put(self, key: str, page: tuple[bytes, str, bytes]) -> None:
         with self.lock:
             self.pages[key] = page
             self.pages.move_to_end(key)
@@ -74,14 +77,26 @@ def _cached_or_built(request, version_key: str, build) -> HttpResponse:
     page = local_pages.get(key) or cache.get(key)
     if page is not None:
         local_pages.put(key, page)
-        response = HttpResponse(page[0], content_type=page[1])
+        response = _from_page(request, page)
         response["X-Page-Cache"] = "hit"
         return response
     response = build()
     if response.status_code == 200 and not response.streaming:
-        page = (response.content, response["Content-Type"])
+        # Compressed once here rather than by GZipMiddleware on every hit.
+        page = (response.content, response["Content-Type"], compress_string(response.content))
         local_pages.put(key, page)
         cache.set(key, page, timeout=settings.TELEPHONE_PAGE_CACHE_SECONDS)
+    return response
+
+
+def _from_page(request, page) -> HttpResponse:
+    content, content_type, gzipped = page
+    if not ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(content, content_type=content_type)
+    else:
+        response = HttpResponse(gzipped, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ("Accept-Encoding",))
     return response
 
 

@@ -320,6 +320,8 @@ CACHES = {
     )
 }
 TELEPHONE_PAGE_CACHE_SECONDS = env_int("TELEPHONE_PAGE_CACHE_SECONDS", 600)
+# How long a web process trusts the public content version before asking the cache again.
+TELEPHONE_PUBLIC_VERSION_MEMO_SECONDS = env_float("TELEPHONE_PUBLIC_VERSION_MEMO_SECONDS", 1.0)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
@@ -433,6 +435,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(TELEPHONE_RETRY_CAP_SECONDS + TELEPHONE_TASK_TIME_LIMIT + 600),
 }
 if CELERY_BROKER_URL.startswith("filesystem"):
+    # kombu's own filesystem transport can hand a consumer a half-written message.
+    CELERY_BROKER_TRANSPORT = "telephone_site.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS.update(
         {
             "data_folder_in": str(BROKER_DIR / "queue"),

@@ -72,10 +72,12 @@ def isolated_media(request, tmp_path):
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
         from django.core.cache import cache
 
+        from chains.cache import public_version_memo
         from gallery.caching import local_pages
 
         cache.clear()
         local_pages.clear()
+        public_version_memo.forget()
         celery_app.conf.task_always_eager = True
         yield
         celery_app.conf.task_always_eager = False

@@ -262,3 +262,15 @@ def test_unknown_chain_and_step_are_404(client):
 def test_pages_refuse_post(client):
     assert client.post("/").status_code == 405
     assert client.post("/gallery/").status_code == 405
+
+
+def test_cached_pages_are_served_compressed_to_clients_that_accept_it(client):
+    import gzip
+
+    finished(title="Compressed chain")
+    plain = client.get("/gallery/").content
+    hit = client.get("/gallery/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert hit["X-Page-Cache"] == "hit" and hit["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in hit["Vary"]
+    assert gzip.decompress(hit.content) == plain
+    assert client.get("/gallery/").content == plain
