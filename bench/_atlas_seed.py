@@ -143,7 +143,9 @@ def _sentences(caption: str) -> list[str]:
     return [part.strip() + "." for part in caption.split(".") if part.strip()]
 
 
-def synthetic_captions(pool: list[dict], chain: int) -> tuple[dict, list[str]]:
+def synthetic_captions(pool: list[dict], chain: int, colours: list[str]) -> tuple[dict, list[str]]:
+    """Pool chain `chain mod 60`, each caption with one sentence from another pool chain
+    at the same step and one colour renamed (one-sentence captions get the colour only)."""
     rng = random.Random(chain)
     source = pool[chain % len(pool)]
     captions = []
@@ -153,8 +155,29 @@ def synthetic_captions(pool: list[dict], chain: int) -> tuple[dict, list[str]]:
         if len(sentences) > 1 and other:
             position = rng.randrange(1, len(sentences))
             sentences[position] = other[min(position, len(other) - 1)]
-        captions.append(" ".join(sentences))
+        caption = " ".join(sentences)
+        named = [colour for colour in colours if f" {colour}" in caption]
+        if named:
+            caption = caption.replace(f" {rng.choice(named)}", f" {rng.choice(colours)}", 1)
+        captions.append(caption)
     return source, captions
+
+
+def _link_step_files(*, chain_id: int, index: int, pool_fields: dict) -> dict:
+    """The step's own storage keys (chains/<id>/<index>…, as the loop names them) as hard
+    links to the pooled files: distinct URLs, as on real data, the disk holding each once."""
+    from django.conf import settings
+
+    from chains import images
+
+    keys = images.step_image_keys(chain_id=chain_id, index=index)
+    fields = {"image": keys.original, **images.thumbnail_fields(keys)}
+    for field, key in fields.items():
+        target = Path(settings.MEDIA_ROOT) / key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            os.link(Path(settings.MEDIA_ROOT) / pool_fields[field], target)
+    return fields
 
 
 def seed(*, reseed: bool = False) -> int:
@@ -167,6 +190,7 @@ def seed(*, reseed: bool = False) -> int:
     from chains.models import Chain, Status, Step
     from chains.providers.local import build
     from chains.providers.local.embedder import LocalEmbedder
+    from chains.providers.local.vocabulary import COLOURS
 
     bench_chains = Chain.objects.filter(title__startswith=TITLE_PREFIX)
     if reseed:
@@ -179,9 +203,11 @@ def seed(*, reseed: bool = False) -> int:
     print(f"  pool ready ({time.perf_counter() - started:.0f} s); making {CHAINS} chains")
     snapshot = build({}).snapshot
     embedder, now = LocalEmbedder(), timezone.now()
-    chains, all_steps = [], []
+    colours = [name for name, _ in COLOURS]
+    chains, all_steps, sources = [], [], []
     for number in range(CHAINS):
-        source, captions = synthetic_captions(pool, number)
+        source, captions = synthetic_captions(pool, number, colours)
+        sources.append(source)
         vectors = embedder.embed(captions).vectors
         to_origin, to_previous = analysis.similarity_series(vectors)
         pictures = [np.frombuffer(bytes.fromhex(step["image"]["descriptor"]), dtype=np.float32)
@@ -204,14 +230,15 @@ def seed(*, reseed: bool = False) -> int:
                  image_descriptor=pictures[index].tobytes(),
                  image_similarity_to_origin=float(image_origin[index]),
                  image_similarity_to_previous=float(image_previous[index]),
-                 captioned_at=now, embedded_at=now, width=512, height=512,
-                 **{k: v for k, v in source["steps"][index]["image"].items() if k != "descriptor"})
+                 captioned_at=now, embedded_at=now, width=512, height=512)
             for index, caption in enumerate(captions)
         ])
     with transaction.atomic():
         Chain.objects.bulk_create(chains, batch_size=500)
         Step.objects.bulk_create(
-            [Step(chain=chain, **fields) for chain, steps in zip(chains, all_steps) for fields in steps],
+            [Step(chain=chain, **fields, **_link_step_files(chain_id=chain.pk, index=fields["index"],
+                                                            pool_fields=source["steps"][fields["index"]]["image"]))
+             for chain, steps, source in zip(chains, all_steps, sources) for fields in steps],
             batch_size=2000,
         )
     assert descriptors.DIMENSION == len(all_steps[0][0]["image_descriptor"]) // 4

@@ -190,6 +190,12 @@ def numbered_by_size(labels: np.ndarray) -> np.ndarray:
 # --- names, exemplars, chains ----------------------------------------------------------
 
 TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z]+\b"
+# Words every caption uses to say *where* things are, or that the prompts themselves put
+# there ("in the next panel of…"): never what a cluster is about, so never its name.
+FRAMING_WORDS = frozenset("""
+    left right upper lower top bottom corner corners centre center middle near side sides edge edges
+    half across along behind front background foreground image picture scene view panel next
+""".split())
 
 
 def cluster_terms(captions: list[str], labels: np.ndarray, *, top: int = 8) -> dict[int, list[str]]:
@@ -199,7 +205,7 @@ def cluster_terms(captions: list[str], labels: np.ndarray, *, top: int = 8) -> d
     common everywhere score low); a term's weight is its frequency in the cluster
     times log(1 + A / f), with A the mean word count per cluster and f the term's
     frequency over all clusters. A unigram already inside a chosen bigram is skipped
-    ("prussian blue", not "prussian blue · blue").
+    ("prussian blue", not "prussian blue · blue"). Stop words and FRAMING_WORDS never count.
     """
     labels = np.asarray(labels)
     clusters = sorted(set(labels.tolist()) - {NOISE})
@@ -210,8 +216,10 @@ def cluster_terms(captions: list[str], labels: np.ndarray, *, top: int = 8) -> d
     classes = sorted(set(labels.tolist()))
     documents = [" ".join(captions[i] for i in np.flatnonzero(labels == label)) for label in classes]
     try:
-        counts = CountVectorizer(stop_words="english", ngram_range=(1, 2), token_pattern=TOKEN,
-                                 min_df=1).fit(documents)
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        counts = CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | FRAMING_WORDS), ngram_range=(1, 2),
+                                 token_pattern=TOKEN, min_df=1).fit(documents)
     except ValueError:  # nothing but stop words
         return {label: [] for label in clusters}
     matrix = counts.transform(documents).astype(np.float64).toarray()

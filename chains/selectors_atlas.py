@@ -97,6 +97,10 @@ def attractor_chains(*, attractor: Attractor) -> QuerySet[Chain]:
     return chains_with_cards(chains).select_related("analysis").order_by("analysis__arrival_step", "-created_at", "pk")
 
 
+def attractor_positions(*, attractor_id: int) -> list[tuple[float, float]]:
+    return list(AtlasPoint.objects.filter(attractor_id=attractor_id, **PUBLIC_STEP).values_list("x", "y"))
+
+
 def attractor_point_count(*, attractor: Attractor) -> int:
     return AtlasPoint.objects.filter(attractor=attractor, **PUBLIC_STEP).count()
 
@@ -169,7 +173,8 @@ class SimilarStep:
     similarity: float
 
 
-SIMILAR_CANDIDATES = 8
+SIMILAR_CANDIDATES = 12
+SIMILAR_PER_CHAIN = 2
 
 
 def step_similar(*, step: Step, limit: int = 6) -> list[SimilarStep]:
@@ -199,7 +204,12 @@ def step_similar(*, step: Step, limit: int = 6) -> list[SimilarStep]:
         for candidate in candidates if candidate.embedding
     ]
     scored.sort(key=lambda item: (-item.similarity, item.step.pk))
-    return scored[:limit]
+    chosen, per_chain = [], {}
+    for item in scored:  # at most SIMILAR_PER_CHAIN from any one chain, so several chains show
+        if per_chain.get(item.step.chain_id, 0) < SIMILAR_PER_CHAIN:
+            per_chain[item.step.chain_id] = per_chain.get(item.step.chain_id, 0) + 1
+            chosen.append(item)
+    return chosen[:limit]
 
 
 # --- full-text search ----------------------------------------------------------------

@@ -110,3 +110,36 @@ def research_steps() -> Iterator[Step]:
 def public_chain_slugs() -> dict[int, str]:
     """Slug by id of every public chain: the export names a branch's parent with it."""
     return dict(Chain.objects.public().values_list("pk", "slug"))
+
+
+def chain_lineage_offsets(*, chains: list[Chain]) -> dict[int, tuple[int, int]]:
+    """(root chain id, step offset) per chain: a branch's step 0 is its parent's fork step,
+    so on a lineage's common axis it starts at the sum of the fork indices above it."""
+    known: dict[int, tuple[int | None, int]] = {}
+    pending = {chain.pk for chain in chains}
+    while pending:
+        rows = Chain.objects.filter(pk__in=pending).values_list("pk", "parent_id", "fork_step__index")
+        pending = set()
+        for pk, parent_id, fork_index in rows:
+            known[pk] = (parent_id, fork_index or 0)
+            if parent_id and parent_id not in known:
+                pending.add(parent_id)
+    result = {}
+    for chain in chains:
+        root, offset, seen = chain.pk, 0, set()
+        while known.get(root, (None, 0))[0] and root not in seen:
+            seen.add(root)
+            parent_id, fork_index = known[root]
+            offset += fork_index
+            root = parent_id
+        result[chain.pk] = (root, offset)
+    return result
+
+
+def chain_vectors(*, chain_ids: list[int], field: str) -> dict[int, dict[int, bytes]]:
+    """Raw stored vectors ("embedding" or "image_descriptor") by chain, then by step index."""
+    vectors: dict[int, dict[int, bytes]] = {chain_id: {} for chain_id in chain_ids}
+    for chain_id, index, raw in (Step.objects.filter(chain_id__in=chain_ids).exclude(**{field: None})
+                                 .values_list("chain_id", "index", field)):
+        vectors[chain_id][index] = raw
+    return vectors

@@ -18,7 +18,14 @@ from telephone_site.log import log_context
 from .models import Step
 from .providers.base import ProviderError
 from .providers.retrying import backoff_delay
-from .services import chain_fail, chains_reconcile, step_caption, step_embed, step_paint_next
+from .services import (
+    chain_defer_rescue,
+    chain_fail,
+    chains_reconcile,
+    step_caption,
+    step_embed,
+    step_paint_next,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +96,8 @@ def _on_provider_error(task, step_id: int, error: ProviderError) -> str:
         chain_id, step_id, retries + 1, countdown, error.message,
         extra={"chain_id": chain_id, "retry": retries + 1, "countdown_s": round(countdown, 2)},
     )
+    if chain_id is not None:
+        chain_defer_rescue(chain_id=chain_id, seconds=countdown)
     raise task.retry(countdown=countdown, exc=error)
 
 

@@ -11,11 +11,15 @@ from chains.analysis import calibrate
 from chains.cache import public_version
 from chains.models import Chain, Step
 from chains.models_analysis import Atlas, Attractor
-from chains.selectors_atlas import atlas_chain_path, atlas_map_points, atlas_paths, step_similar
+from chains.selectors_atlas import (
+    atlas_chain_path, atlas_map_points, atlas_paths, attractor_positions, step_similar,
+)
 from chains.selectors_research import baselines, chain_analysis
 from chains.services.analysis import IMAGE_KIND, caption_kind
 
-from .plots_atlas import View, atlas_dots_layer, atlas_map_svg, chain_path_layer, paths_layer
+from .plots_atlas import (
+    View, atlas_dots_layer, atlas_map_svg, attractor_colour, chain_path_layer, fit_view, paths_layer,
+)
 
 DOTS_CACHE_SECONDS = 3600
 GREY_LIMIT = 6000  # background points on attractor and experiment maps: enough to show the shape
@@ -57,21 +61,28 @@ def chain_selection(*, atlas: Atlas, chain: Chain) -> tuple[str, list]:
     return chain_path_layer(steps=steps, label=chain.slug), points
 
 
-def map_context(*, atlas: Atlas, attractors: list[Attractor], view: View, chain: Chain | None = None,
+def map_context(*, atlas: Atlas, attractors: list[Attractor], view: View | None, chain: Chain | None = None,
                 highlight: int | None = None, trails: list[Chain] = (), grey_limit: int | None = None,
-                plot_id: str = "atlas-map") -> dict:
+                colour_trails: bool = False, plot_id: str = "atlas-map") -> dict:
+    """The map with, optionally, one chain's path (`chain`) or several chains' trails
+    (`trails`; `colour_trails` gives each the colour of its line on the drift chart).
+    Without a `view`, the map is framed on the highlighted attractor and the trails."""
     dicts = attractor_dicts(attractors)
-    selection, path = ("", [])
+    selection, path, framed = ("", [], [])
     if chain is not None:
         selection, path = chain_selection(atlas=atlas, chain=chain)
     if trails:
         positions = atlas_paths(atlas=atlas, chain_ids=[c.pk for c in trails])
-        numbers = {a.pk: a.number for a in attractors}
+        framed = [point for points in positions.values() for point in points]
         selection = paths_layer(paths=[
             {"points": positions.get(c.pk, []), "url": c.get_absolute_url(), "label": str(c),
-             "number": numbers.get(getattr(getattr(c, "analysis", None), "attractor_id", None), 1)}
-            for c in trails
+             "colour": attractor_colour(n + 1) if colour_trails else None}
+            for n, c in enumerate(trails)
         ]) + selection
+    if view is None:  # frame what the page is about: the attractor and the trails into it
+        if highlight is not None:
+            framed += attractor_positions(attractor_id=highlight)
+        view = fit_view(framed)
     layer = dots_layer(atlas=atlas, attractors=dicts, highlight=highlight, grey_limit=grey_limit)
     return {
         "map_svg": atlas_map_svg(dots_layer=layer, point_count=atlas.point_count, attractors=dicts,

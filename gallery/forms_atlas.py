@@ -15,6 +15,7 @@ from .plots_atlas import ZOOM_LEVELS, View
 
 METRICS = {"caption": "Captions", "image": "Pictures"}
 SCALES = {"calibrated": "Calibrated (0 = unrelated)", "raw": "Raw cosine"}
+ALIGNS = {"own": "Each from its own start", "lineage": "Branches from their fork step"}
 
 
 def _clean(form: forms.Form) -> dict:
@@ -58,6 +59,7 @@ class CompareForm(forms.Form):
     chain = forms.CharField(required=False, max_length=400, label="Add a chain (its link or slug)")
     metric = forms.ChoiceField(required=False, choices=list(METRICS.items()))
     scale = forms.ChoiceField(required=False, choices=list(SCALES.items()))
+    align = forms.ChoiceField(required=False, choices=list(ALIGNS.items()))
 
     def values(self, data) -> dict:
         cleaned = _clean(self)
@@ -66,7 +68,7 @@ class CompareForm(forms.Form):
             for part in raw.replace(",", " ").split():
                 slugs.append(part.rstrip("/").rsplit("/", 1)[-1][:16])
         return {"slugs": slugs, "metric": cleaned.get("metric") or "caption",
-                "scale": cleaned.get("scale") or "calibrated"}
+                "scale": cleaned.get("scale") or "calibrated", "align": cleaned.get("align") or "own"}
 
 
 class ExperimentForm(forms.Form):

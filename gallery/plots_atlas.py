@@ -21,14 +21,17 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .plots import (
-    FONT_SIZE, _legend, _x_axis, _y_grid, fmt, linear_scale, not_enough_svg, path_colour, path_data,
+    CHAR_WIDTH, FONT_SIZE, _legend, _x_axis, _y_grid, fmt, linear_scale, not_enough_svg, path_colour, path_data,
     safe_url, svg_open, title_and_desc,
 )
 
 SIZE = 1000  # the map's square, in SVG units
+PAD = 30  # margin around it in the whole-map view
+EXTENT = SIZE + 2 * PAD
 TENTHS = SIZE * 10
 GOLDEN_ANGLE = 137.50776
 ZOOM_LEVELS = (1, 2, 4, 8, 16, 32)
+LABEL_SIZE = 22  # SVG units at zoom 1 (≈ 13 px on a 600 px map); atlas.js rescales it to the real width
 
 
 def attractor_colour(number: int) -> str:
@@ -49,9 +52,11 @@ class View:
 
     @property
     def box(self) -> tuple[float, float, float, float]:
-        side = SIZE / self.zoom
-        left = min(max(self.x * SIZE - side / 2, 0), SIZE - side)
-        top = min(max((1 - self.y) * SIZE - side / 2, 0), SIZE - side)
+        """(left, top, width, height) in SVG units; the whole map has a margin of PAD so
+        the outermost dots are not cut by the frame."""
+        side = EXTENT / self.zoom
+        left = min(max(self.x * SIZE - side / 2, -PAD), SIZE + PAD - side)
+        top = min(max((1 - self.y) * SIZE - side / 2, -PAD), SIZE + PAD - side)
         return left, top, side, side
 
     @property
@@ -65,6 +70,16 @@ class View:
         x = min(max(self.x + dx / self.zoom, half), 1 - half)
         y = min(max(self.y + dy / self.zoom, half), 1 - half)
         return View(x=round(x, 4), y=round(y, 4), zoom=zoom)
+
+
+def fit_view(points: Sequence[tuple[float, float]], *, margin: float = 0.06) -> View:
+    """The closest zoom level (a power of two) that still shows every point."""
+    if not points:
+        return View()
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    extent = max(max(xs) - min(xs), max(ys) - min(ys)) + 2 * margin
+    zoom = max([z for z in ZOOM_LEVELS if EXTENT / SIZE / z >= extent] or [1])
+    return View(x=(min(xs) + max(xs)) / 2, y=(min(ys) + max(ys)) / 2, zoom=min(zoom, 8)).moved()
 
 
 def map_xy(x: float, y: float) -> tuple[float, float]:
@@ -131,7 +146,8 @@ def atlas_map_svg(
                     f"together, coloured by the attractor they belong to; grey dots belong to none.")
     head = svg_open(width=SIZE, height=SIZE, css_class="atlas-map", plot_id=plot_id, interactive=True)
     parts = [
-        head.replace(f'viewBox="0 0 {SIZE} {SIZE}"', f'viewBox="{view.view_box}" data-zoom="{view.zoom}"', 1),
+        head.replace(f'viewBox="0 0 {SIZE} {SIZE}"',
+                     f'viewBox="{view.view_box}" data-zoom="{view.zoom}" data-pad="{PAD}"', 1),
         title_and_desc(plot_id, title, desc),
         f'<rect class="atlas-bg" x="-{SIZE}" y="-{SIZE}" width="{SIZE * 3}" height="{SIZE * 3}"/>',
         dots_layer,
@@ -142,16 +158,27 @@ def atlas_map_svg(
 
 
 def _labels(attractors: Sequence[dict], *, view: View, count: int, only: int | None) -> str:
-    chosen = [a for a in attractors if only is None or a["id"] == only]
-    chosen = sorted(chosen, key=lambda a: a["number"])[:count]
-    size = fmt(FONT_SIZE * 1.4 / view.zoom, 2)
-    parts = [f'<g class="atlas-labels" font-size="{size}">']
+    """Names of the largest attractors, skipping any that would overlap a larger one's and
+    nudging each inside the visible box (greedy, largest first)."""
+    chosen = sorted((a for a in attractors if only is None or a["id"] == only), key=lambda a: a["number"])
+    size = LABEL_SIZE / view.zoom
+    left, top, side, _ = view.box
+    placed: list[tuple[float, float, float, float]] = []
+    parts = [f'<g class="atlas-labels" font-size="{fmt(size, 2)}">']
     for attractor in chosen:
+        if len(placed) >= count:
+            break
+        half_w, half_h = len(attractor["label"]) * CHAR_WIDTH * size / FONT_SIZE / 2, size * 0.7
         x, y = map_xy(attractor["x"], attractor["y"])
-        text = format_html(
-            '<text x="{}" y="{}" text-anchor="middle" paint-order="stroke">{}</text>',
-            fmt(x), fmt(y), attractor["label"],
-        )
+        if not (left <= x <= left + side and top <= y <= top + side):
+            continue
+        x = min(max(x, left + half_w + size * 0.3), left + side - half_w - size * 0.3)
+        box = (x - half_w, y - half_h, x + half_w, y + half_h)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+            continue
+        placed.append(box)
+        text = format_html('<text x="{}" y="{}" text-anchor="middle" paint-order="stroke">{}</text>',
+                           fmt(x), fmt(y + size * 0.35), attractor["label"])
         url = safe_url(attractor.get("url"))
         parts.append(format_html('<a href="{}">{}</a>', url, text) if url else text)
     parts.append("</g>")
@@ -189,18 +216,22 @@ def chain_path_layer(*, steps: Sequence[dict], label: str = "") -> SafeString:
 
 
 def paths_layer(*, paths: Sequence[dict]) -> SafeString:
-    """Several chains as thin lines (dict: points, url, label, number), each ending in a dot."""
+    """Several chains as thin lines (dict: points, url, label, and optionally `colour`,
+    a hex string), each ending in a dot. Without a colour a line takes the theme's ink
+    (CSS), so the attractor it ends in keeps the only colour on the map."""
     parts = []
     for path in paths:
         placed = [map_xy(x, y) for x, y in path["points"]]
         if len(placed) < 2:
             continue
         end = placed[-1]
+        colour = path.get("colour")
+        stroke = format_html(' stroke="{}"', colour) if colour else ""
+        css = "" if colour else " atlas-trail-ink"
         inner = format_html(
-            '<title>{}</title><path class="atlas-trail" d="{}" stroke="{}"/>'
-            '<path class="atlas-trail-end" d="M{} {}h0" stroke="{}"/>',
-            path["label"], path_data(placed), attractor_colour(path.get("number", 1)),
-            fmt(end[0]), fmt(end[1]), attractor_colour(path.get("number", 1)),
+            '<title>{}</title><path class="atlas-trail{}" d="{}"{}/>'
+            '<path class="atlas-trail-end{}" d="M{} {}h0"{}/>',
+            path["label"], css, path_data(placed), stroke, css, fmt(end[0]), fmt(end[1]), stroke,
         )
         url = safe_url(path.get("url"))
         parts.append(format_html('<a class="atlas-trail-link" href="{}">{}</a>', url, inner) if url
@@ -214,7 +245,7 @@ OVERLAY_MARGIN = {"left": 40, "right": 14, "top": 34, "bottom": 38}
 
 
 def overlay_drift_svg(
-    *, series: Sequence[dict], width: float = 640, height: float = 280, plot_id: str = "compare-plot",
+    *, series: Sequence[dict], width: float = 760, height: float = 320, plot_id: str = "compare-plot",
     title: str = "Drift of the chosen chains", value_label: str = "similarity to the origin",
 ) -> SafeString:
     """One line per chain (dict: label, values by step, url, number): how fast each drifts.

@@ -134,7 +134,7 @@ def attractor_detail(request, pk: int):
             "attractor": attractor, "page": page, "chains": page.object_list,
             "public_points": attractor_point_count(attractor=attractor),
             "trail_count": len(trails),
-            **map_context(atlas=attractor.atlas, attractors=attractors, view=View(), highlight=attractor.pk,
+            **map_context(atlas=attractor.atlas, attractors=attractors, view=None, highlight=attractor.pk,
                           trails=trails, grey_limit=GREY_LIMIT, plot_id="attractor-map"),
         }
         return render(request, "gallery/attractor_detail.html", context)

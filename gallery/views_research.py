@@ -11,14 +11,17 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chains.analysis import calibrate
+import numpy as np
+
+from chains.analysis import calibrate, cosine_similarity
+from chains.descriptors import descriptor_from_bytes
 from chains.cache import public_version
 from chains.images import ImageRejected
 from chains.models_analysis import Atlas
 from chains.selectors_atlas import atlas_attractors, atlas_current, public_chain
 from chains.selectors_research import (
-    COMPARE_MAX_CHAINS, baselines, chain_curves, chains_for_compare, experiment_chains, experiment_filmstrips,
-    experiments_listed, public_chain_slugs, research_steps,
+    COMPARE_MAX_CHAINS, baselines, chain_curves, chain_lineage_offsets, chain_vectors, chains_for_compare,
+    experiment_chains, experiment_filmstrips, experiments_listed, public_chain_slugs, research_steps,
 )
 from chains.selectors_research import experiment_detail as experiment_by_slug
 from chains.services import ChainError, chain_origin_image, experiment_create
@@ -26,13 +29,27 @@ from chains.services.analysis import IMAGE_KIND, caption_kind
 
 from .atlas_context import GREY_LIMIT, map_context
 from .caching import anonymous_cached
-from .forms_atlas import METRICS, SCALES, CompareForm, ExperimentForm
-from .plots_atlas import View, overlay_drift_svg
+from .forms_atlas import ALIGNS, METRICS, SCALES, CompareForm, ExperimentForm
+from .plots_atlas import overlay_drift_svg
 
 EXPERIMENT_CREATED = "Experiment started: {count} chains are on their way."
 
 
-def _series(chains, *, metric: str, scale: str) -> list[dict]:
+def _setting_labeller(experiment):
+    """How an experiment names its chains: by the settings that differ between them."""
+    several_models = len(experiment.settings.get("models", [])) > 1
+
+    def label(chain) -> str:
+        if not several_models:
+            return f"{chain.detail} · {chain.mode}"
+        models = "/".join(filter(None, (chain.provider_settings.get("caption_model"),
+                                        chain.provider_settings.get("image_model")))) or chain.provider
+        return f"{chain.detail} · {chain.mode} · {models}"
+
+    return label
+
+
+def _series(chains, *, metric: str, scale: str, label=str) -> list[dict]:
     """Each chain's curve: caption or picture similarity to its origin, raw or calibrated."""
     curves = chain_curves(chain_ids=[chain.pk for chain in chains])
     known = baselines()
@@ -47,6 +64,34 @@ def _series(chains, *, metric: str, scale: str) -> list[dict]:
             kind = IMAGE_KIND if metric == "image" else caption_kind(chain.provider_settings.get("embedding_model", ""))
             baseline = known.get(kind)
             values = [None if v is None else float(calibrate(v, baseline.mean if baseline else None)) for v in values]
+        series.append({"label": label(chain), "values": values, "url": chain.get_absolute_url()})
+    return series
+
+
+def _lineage_series(chains, *, metric: str, scale: str) -> list[dict]:
+    """Each chain measured against its lineage's first picture or caption, on the lineage's
+    own step axis: a branch starts at its fork step, where its parent was, so a chain and
+    its branches share one origin and one x axis."""
+    anchors = chain_lineage_offsets(chains=chains)
+    field = "image_descriptor" if metric == "image" else "embedding"
+    stored = chain_vectors(chain_ids=sorted({c.pk for c in chains} | {root for root, _ in anchors.values()}),
+                           field=field)
+    decode = descriptor_from_bytes if metric == "image" else (
+        lambda raw: np.frombuffer(bytes(raw), dtype=np.float32) if raw else None)
+    known, series = baselines(), []
+    for chain in chains:
+        root, offset = anchors[chain.pk]
+        origin = decode(stored.get(root, {}).get(0))
+        steps = stored.get(chain.pk, {})
+        values = [None] * (offset + max(steps, default=-1) + 1)
+        for index, raw in steps.items():
+            vector = decode(raw)
+            if vector is not None and origin is not None and vector.shape == origin.shape:
+                values[offset + index] = cosine_similarity(vector, origin)
+        if scale == "calibrated":
+            kind = IMAGE_KIND if metric == "image" else caption_kind(chain.provider_settings.get("embedding_model", ""))
+            baseline = known.get(kind)
+            values = [None if v is None else float(calibrate(v, baseline.mean if baseline else None)) for v in values]
         series.append({"label": str(chain), "values": values, "url": chain.get_absolute_url()})
     return series
 
@@ -56,10 +101,15 @@ def compare(request):
     form = CompareForm(request.GET)
     values = form.values(request.GET)
     chains = chains_for_compare(slugs=values["slugs"])
-    series = _series(chains, metric=values["metric"], scale=values["scale"])
-    label = f"{METRICS[values['metric']].lower()[:-1]} similarity to the origin ({SCALES[values['scale']].lower()})"
+    if values["align"] == "lineage":
+        series = _lineage_series(chains, metric=values["metric"], scale=values["scale"])
+    else:
+        series = _series(chains, metric=values["metric"], scale=values["scale"])
+    origin = "its lineage's origin" if values["align"] == "lineage" else "the origin"
+    label = f"{METRICS[values['metric']].lower()[:-1]} similarity to {origin} ({SCALES[values['scale']].lower()})"
     return render(request, "gallery/compare.html", {
         "form": form, "chains": chains, "metric": values["metric"], "scale": values["scale"],
+        "align": values["align"], "aligns": ALIGNS,
         "missing": len(set(values["slugs"])) - len(chains), "max_chains": COMPARE_MAX_CHAINS,
         "slugs": [chain.slug for chain in chains], "metrics": METRICS, "scales": SCALES,
         "chart": overlay_drift_svg(series=series, value_label=label) if chains else "",
@@ -84,15 +134,16 @@ def experiment_detail(request, slug: str):
         chains = experiment_chains(experiment=experiment)
         context = {"experiment": experiment, "chains": chains,
                    "filmstrips": experiment_filmstrips(chains=chains),
-                   "chart": overlay_drift_svg(series=_series(chains, metric="caption", scale="calibrated"),
+                   "chart": overlay_drift_svg(series=_series(chains, metric="caption", scale="calibrated",
+                                                             label=_setting_labeller(experiment)),
                                               title="How fast each setting drifts",
                                               value_label="calibrated caption similarity to the origin"),
                    "compare_slugs": [chain.slug for chain in chains[:COMPARE_MAX_CHAINS]]}
         current = _atlas_of(chains)
         if current is not None:
             context.update(map_context(atlas=current, attractors=list(atlas_attractors(atlas=current)),
-                                       view=View(), trails=chains, grey_limit=GREY_LIMIT,
-                                       plot_id="experiment-map"))
+                                       view=None, trails=chains, grey_limit=GREY_LIMIT,
+                                       colour_trails=True, plot_id="experiment-map"))
         return render(request, "gallery/experiment_detail.html", context)
 
     return anonymous_cached(request, version_key=f"experiment:{public_version()}", build=build)

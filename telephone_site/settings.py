@@ -286,7 +286,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *media_origins()],
+        "img-src": [SELF, *media_origins()],
         "media-src": [SELF, *media_origins()],
         "font-src": [SELF],
         "connect-src": [SELF],

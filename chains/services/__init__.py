@@ -18,7 +18,7 @@ from .lifecycle import (
 )
 from .phases import Outcome, chain_claim, chain_release, step_caption, step_embed, step_paint_next
 from .inline import chain_run_inline
-from .rescue import chains_reconcile
+from .rescue import chain_defer_rescue, chains_reconcile
 from .animations import ANIMATION_RENDER_FAILED, animation_render, animation_request
 from .curation import (
     BRANCH_STEP_ELSEWHERE,
@@ -43,7 +43,8 @@ __all__ = [
     "CHAIN_ALREADY_ENDED", "CHAIN_BAD_DETAIL", "CHAIN_BAD_LENGTH", "CHAIN_BAD_MODE",
     "CHAIN_NOT_RESUMABLE", "ChainError", "Outcome", "chain_cancel", "chain_claim",
     "chain_complete", "chain_create", "chain_enqueue_next", "chain_fail", "chain_pause",
-    "chain_release", "chain_resume", "chain_run_inline", "chain_start", "chains_reconcile", "step_caption",
+    "chain_defer_rescue", "chain_release", "chain_resume", "chain_run_inline", "chain_start",
+    "chains_reconcile", "step_caption",
     "step_embed", "step_paint_next",
 ]
 

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from .. import analysis, atlas, descriptors
+from ..cache import content_changed
 from ..models import Chain, Step
 from ..models_analysis import Baseline, ChainAnalysis, Experiment
 
@@ -223,11 +224,26 @@ def chains_refresh_metrics(*, chain_ids: Iterable[int] | None = None) -> int:
         ))
         for chain_id, rows in per_chain.items()
     ]
+    before = _shown(ChainAnalysis.objects.filter(chain_id__in=list(per_chain)).values_list("chain_id", *METRIC_FIELDS))
     ChainAnalysis.objects.bulk_create(
         records, batch_size=500, update_conflicts=True, unique_fields=["chain"],
         update_fields=list(METRIC_FIELDS),
     )
+    after = _shown((r.chain_id, *(getattr(r, name) for name in METRIC_FIELDS)) for r in records)
+    chains_changed(chain_ids=[chain_id for chain_id, shown in after.items() if before.get(chain_id) != shown])
     return len(records)
+
+
+def _shown(rows) -> dict[int, tuple]:
+    """Figures as pages show them (two decimals), so a change nobody sees stales no cache."""
+    return {row[0]: tuple(None if v is None else round(float(v), 2) for v in row[1:]) for row in rows}
+
+
+def chains_changed(*, chain_ids: Iterable[int]) -> None:
+    """Visitors' cached timelines of these chains go stale after commit."""
+    chain_ids = list(chain_ids)
+    if chain_ids:
+        transaction.on_commit(lambda: [content_changed(chain_id=chain_id) for chain_id in chain_ids])
 
 
 def chain_refresh_projection_if_changed(*, chain_id: int, force: bool = False) -> bool:

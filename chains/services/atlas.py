@@ -32,7 +32,9 @@ from ..analysis import tail_attractor
 from ..cache import content_changed
 from ..models import Chain, Status, Step
 from ..models_analysis import Atlas, AtlasIndex, AtlasJob, AtlasPoint, Attractor, ChainAnalysis
-from .analysis import baseline_refresh, caption_kind, chains_refresh_metrics, image_baseline_refresh
+from .analysis import (
+    baseline_refresh, caption_kind, chains_changed, chains_refresh_metrics, image_baseline_refresh,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +48,9 @@ def debounce_seconds() -> float:
 
 
 def lease_seconds() -> float:
-    return float(getattr(settings, "TELEPHONE_ATLAS_LEASE_SECONDS", 1800))
+    """How long a claim holds: past the task's hard time limit, the worker is gone."""
+    default = getattr(settings, "TELEPHONE_TASK_TIME_LIMIT", 300) + 60
+    return float(getattr(settings, "TELEPHONE_ATLAS_LEASE_SECONDS", default))
 
 
 def atlas_job() -> AtlasJob:
@@ -238,7 +242,13 @@ def _save_space(*, space, step_ids, chain_ids, indices, fit, digest, started, te
                        attractor_id=attractor_ids.get(int(label)))
             for step_id, chain_id, index, (x, y), label in zip(step_ids, chain_ids, indices, fit.points, fit.labels)
         ], batch_size=2000)
+        before = {chain_id: (attractor_id, arrival) for chain_id, attractor_id, arrival in
+                  ChainAnalysis.objects.filter(attractor__atlas=row).values_list(
+                      "chain_id", "attractor_id", "arrival_step")}
         ChainAnalysis.objects.filter(attractor__atlas=row).update(attractor=None, arrival_step=None)
+        after = {chain_id: (attractor_ids[label], arrival) for chain_id, (label, arrival) in tails.items()}
+        chains_changed(chain_ids=[chain_id for chain_id in set(before) | set(after)
+                                  if before.get(chain_id) != after.get(chain_id)])
         ChainAnalysis.objects.bulk_create(
             [ChainAnalysis(chain_id=chain_id, attractor_id=attractor_ids[label], arrival_step=arrival)
              for chain_id, (label, arrival) in tails.items()],

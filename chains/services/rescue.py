@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from ..models import Chain
+from ..models import Chain, Status
 from ..selectors import chains_needing_rescue
 from .lifecycle import chain_enqueue_next, chains_resume_after_budget
 
@@ -36,3 +36,16 @@ def chains_reconcile() -> list[int]:
         rescued.append(chain_id)
     chains_resume_after_budget()
     return rescued
+
+
+def chain_defer_rescue(*, chain_id: int, seconds: float) -> None:
+    """A chain waiting for a retry is not stalled: keep the reconciler off it until then.
+
+    The failed phase released its claim, and nothing progresses during a provider
+    outage, so without this every stall period would re-queue the chain again and
+    the retries would multiply. Marking it alive until the retry is due means the
+    reconciler only steps in if that retry itself goes missing.
+    """
+    Chain.objects.filter(pk=chain_id, status=Status.RUNNING).update(
+        progressed_at=timezone.now() + timedelta(seconds=seconds)
+    )

@@ -13,10 +13,10 @@
   if (window.__atlasMaps) return;
   window.__atlasMaps = true;
 
-  var SIZE = 1000;
+  var SIZE = 1000;  // the data square, in SVG units (gallery/plots_atlas.py)
   var MIN_ZOOM = 1;
   var MAX_ZOOM = 32;
-  var LABEL_SIZE = 16.8;
+  var LABEL_PIXELS = 13;
   var DRAG_THRESHOLD = 4;
 
   function clamp(value, low, high) { return Math.min(Math.max(value, low), high); }
@@ -25,7 +25,9 @@
     this.frame = frame;
     this.svg = frame.querySelector("svg.atlas-map");
     var box = this.svg.getAttribute("viewBox").split(/\s+/).map(Number);
-    this.zoom = SIZE / box[2];
+    this.pad = Number(this.svg.getAttribute("data-pad") || 0);
+    this.extent = SIZE + 2 * this.pad;
+    this.zoom = this.extent / box[2];
     this.cx = box[0] + box[2] / 2;
     this.cy = box[1] + box[3] / 2;
     this.pointers = {};
@@ -34,14 +36,16 @@
 
   Map.prototype.apply = function () {
     this.zoom = clamp(this.zoom, MIN_ZOOM, MAX_ZOOM);
-    var side = SIZE / this.zoom;
-    this.cx = clamp(this.cx, side / 2, SIZE - side / 2);
-    this.cy = clamp(this.cy, side / 2, SIZE - side / 2);
+    var side = this.extent / this.zoom;
+    this.cx = clamp(this.cx, side / 2 - this.pad, SIZE + this.pad - side / 2);
+    this.cy = clamp(this.cy, side / 2 - this.pad, SIZE + this.pad - side / 2);
     var box = [this.cx - side / 2, this.cy - side / 2, side, side].map(function (v) { return v.toFixed(2); });
     this.svg.setAttribute("viewBox", box.join(" "));
     this.svg.setAttribute("data-zoom", String(Math.round(this.zoom)));
+    // Names keep a readable size on screen whatever the zoom and the map's width.
     var labels = this.svg.querySelector(".atlas-labels");
-    if (labels) labels.setAttribute("font-size", (LABEL_SIZE / this.zoom).toFixed(3));
+    var width = this.svg.getBoundingClientRect().width;
+    if (labels && width) labels.setAttribute("font-size", (LABEL_PIXELS * side / width).toFixed(3));
     this.remember();
   };
 
@@ -67,7 +71,7 @@
   // Screen pixels to map units.
   Map.prototype.toMap = function (clientX, clientY) {
     var rect = this.svg.getBoundingClientRect();
-    var side = SIZE / this.zoom;
+    var side = this.extent / this.zoom;
     var scale = side / Math.min(rect.width, rect.height);
     var offsetX = (rect.width - side / scale) / 2;
     var offsetY = (rect.height - side / scale) / 2;
@@ -89,7 +93,7 @@
   };
 
   Map.prototype.pan = function (dxScreens, dyScreens) {
-    var side = SIZE / this.zoom;
+    var side = this.extent / this.zoom;
     this.cx += dxScreens * side;
     this.cy += dyScreens * side;
     this.apply();
@@ -190,6 +194,8 @@
   function setUp(frame) {
     if (frame.__atlasMap || !frame.querySelector("svg.atlas-map")) return;
     var map = frame.__atlasMap = new Map(frame);
+    map.apply();
+    window.addEventListener("resize", function () { map.apply(); });
     frame.setAttribute("tabindex", "0");
     var controls = frame.parentNode.querySelector("[data-atlas-controls]");
     if (!controls) return;

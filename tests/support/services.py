@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -118,25 +119,27 @@ def postgres_bindir() -> Path:
 class PostgresCluster:
     """A throw-away cluster (initdb, trust auth, fsync off) that a test can restart.
 
-    PostgreSQL refuses to run as root, so as root the commands run as `postgres`.
+    PostgreSQL refuses to run as root, so as root the commands run as `postgres`, in
+    a folder of its own directly under the temp dir (pytest's are root-only).
     """
 
-    def __init__(self, workdir: Path):
+    def __init__(self):
         self.bindir = postgres_bindir()
-        self.workdir = workdir
-        self.data = workdir / "data"
+        self.workdir = Path(tempfile.mkdtemp(prefix="telephone-pg-"))
+        self.data = self.workdir / "data"
         self.port = free_port()
 
     def _run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        return subprocess.run([*prefix, *command], capture_output=True, text=True, check=check,
-                              cwd="/", timeout=120)
+        result = subprocess.run([*prefix, *command], capture_output=True, text=True, cwd="/", timeout=120)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
 
     def url(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
     def start(self) -> "PostgresCluster":
-        self.workdir.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(self.workdir, "postgres")
         if not self.data.exists():

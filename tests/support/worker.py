@@ -44,13 +44,15 @@ def database_url_for_worker() -> str:
 
 class WorkerProcess:
     def __init__(self, *, log_path: Path, pool: str = "prefork", concurrency: int = 1,
-                 beat: bool = True, extra_env: dict | None = None):
+                 beat: bool = True, extra_env: dict | None = None, queues: str | None = None):
         self.log_path = log_path
         self.pool = pool
         self.concurrency = concurrency
         self.beat = beat
         self.extra_env = extra_env or {}
+        self.queues = queues  # e.g. "paints"; None consumes every queue, as in development
         self.process: subprocess.Popen | None = None
+        self.log_offset = 0
 
     def environment(self) -> dict:
         env = dict(os.environ)
@@ -74,6 +76,9 @@ class WorkerProcess:
         ]
         if self.beat:
             command += ["--beat", "--schedule", str(self.log_path.with_suffix(".beat"))]
+        if self.queues:
+            command += ["--queues", self.queues]
+        self.log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
@@ -97,6 +102,17 @@ class WorkerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        """Until this start's worker logs "<hostname> ready." (it then consumes tasks)."""
+        def ready():
+            if self.process.poll() is not None:
+                raise AssertionError(f"worker exited:\n{self.log()}")
+            with open(self.log_path, "rb") as handle:
+                handle.seek(self.log_offset)
+                return b" ready." in handle.read()
+
+        wait_until(ready, timeout=timeout, what="the worker to be ready")
 
 
 def purge_broker() -> None:

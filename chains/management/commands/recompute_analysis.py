@@ -22,7 +22,7 @@ from chains.services.analysis import (
 from chains.services.atlas import BUSY, FAILED, atlas_recompute_now
 
 ATLAS_BUSY = "Another atlas recompute is running; try again when it has finished."
-ATLAS_FAILED = "The atlas recompute failed; the error is on the atlas job (admin → Atlas jobs)."
+ATLAS_FAILED = "The atlas recompute failed; its traceback is kept on the atlas job (AtlasJob.last_error)."
 
 
 class Command(BaseCommand):

@@ -1,0 +1,101 @@
+"""What the fault tests share: starting chains, checking them exactly, recording figures.
+
+"Exactly" means what the engine promises whatever happens to its processes: each
+chain has steps 0..N once each (no duplicate, no gap), every step captioned and
+embedded, and exactly N + 1 originals in storage (a repeated paint would have left
+another file, or paid for another picture).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+
+from chains.images import step_image_keys
+from chains.models import ENDED_STATUSES, Chain, Status
+from telephone_site.celery import app as celery_app
+from tests.support.worker import purge_broker
+
+FIGURES_DIR = Path(__file__).resolve().parents[2] / "artifacts" / "faults"
+
+
+@dataclass
+class Figures:
+    """The numbers each fault test reports (artifacts/faults/<test>.json)."""
+
+    test: str
+    chains_started: int = 0
+    chains_completed: int = 0
+    steps_expected: int = 0
+    steps_found: int = 0
+    duplicate_steps: int = 0
+    missing_steps: int = 0
+    images_painted: int = 0
+    seconds: float = 0.0
+    notes: dict = field(default_factory=dict)
+
+    def save(self) -> None:
+        FIGURES_DIR.mkdir(parents=True, exist_ok=True)
+        (FIGURES_DIR / f"{self.test}.json").write_text(json.dumps(asdict(self), indent=2))
+        print(f"\nFIGURES {self.test}: {self.chains_completed}/{self.chains_started} chains completed, "
+              f"{self.duplicate_steps} duplicate and {self.missing_steps} missing steps, "
+              f"{self.seconds:.0f} s, {self.notes}")
+
+
+@pytest.fixture
+def real_broker():
+    """Tasks go to the broker this pass uses instead of running in the test process."""
+    celery_app.conf.task_always_eager = False
+    purge_broker()
+    yield
+    purge_broker()
+    celery_app.conf.task_always_eager = True
+
+
+def all_ended(ids: list[int]) -> bool:
+    statuses = Chain.objects.filter(pk__in=ids).values_list("status", flat=True)
+    return all(status in ENDED_STATUSES for status in statuses)
+
+
+def count_completed(ids: list[int]) -> int:
+    return Chain.objects.filter(pk__in=ids, status=Status.COMPLETED).count()
+
+
+def stored_originals(chain: Chain) -> int:
+    """Originals in storage for this chain: steps 0..N plus any stray extra index."""
+    found = 0
+    for index in range(chain.target_length + 3):
+        if default_storage.exists(step_image_keys(chain_id=chain.pk, index=index).original):
+            found += 1
+    return found
+
+
+def check_exact(ids: list[int], figures: Figures) -> list[str]:
+    """Fill in the figures; return every way a chain differs from steps 0..N exactly once."""
+    problems = []
+    figures.chains_started = len(ids)
+    for chain in Chain.objects.filter(pk__in=ids).order_by("pk"):
+        rows = list(chain.steps.order_by("index").values_list("index", "caption", "embedding"))
+        indexes = [index for index, _, _ in rows]
+        expected = list(range(chain.target_length + 1))
+        figures.steps_expected += len(expected)
+        figures.steps_found += len(indexes)
+        figures.duplicate_steps += len(indexes) - len(set(indexes))
+        figures.missing_steps += len(set(expected) - set(indexes))
+        figures.images_painted += chain.images_generated
+        if chain.status == Status.COMPLETED:
+            figures.chains_completed += 1
+        else:
+            problems.append(f"chain {chain.pk} is {chain.status}: {chain.error_message}")
+        if indexes != expected:
+            problems.append(f"chain {chain.pk} has steps {indexes}")
+        if any(not caption or embedding is None for _, caption, embedding in rows):
+            problems.append(f"chain {chain.pk} has a step without caption or embedding")
+        originals = stored_originals(chain)
+        if originals != len(expected):
+            problems.append(f"chain {chain.pk} has {originals} originals in storage, not {len(expected)}")
+    return problems

@@ -1,0 +1,89 @@
+"""Fault 2: the worker is SIGKILLed at 10 random moments across 20 running chains.
+
+Each time the whole process group dies at once (no warm shutdown, no acks, its beat
+with it), mid-task more often than not: a claim is held, a picture may be stored but
+not recorded, a message is gone. Then a new worker starts, and after the tenth kill
+one is left to finish. Every chain must complete with exactly steps 0..N.
+
+The moments are random points of the run, drawn from a seeded generator
+(FAULT_SEED, recorded in the figures) so a failure can be replayed: ten distinct
+step counts between the start and the end, sorted; each worker is killed a random
+0 to 0.5 s after the chains reach the next one. Tying the moments to progress
+rather than to the clock keeps every kill mid-run on a fast machine or a slow one.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+
+import pytest
+
+from chains.services import chain_start
+from tests.factories import make_chain
+from tests.support.worker import WorkerProcess, wait_until
+
+from .support import Figures, all_ended, check_exact, count_completed, real_broker  # noqa: F401
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+CHAINS = 20
+LENGTH = 5
+KILLS = 10
+# Shorter limits than FAST_RECOVERY_ENV: a killed phase's claim frees up sooner.
+QUICK_CLAIMS = {"TELEPHONE_TASK_SOFT_TIME_LIMIT": "5", "TELEPHONE_TASK_TIME_LIMIT": "6",
+                "TELEPHONE_CLAIM_SECONDS": "8"}
+
+
+def steps_made(ids) -> int:
+    from chains.models import Step
+
+    return Step.objects.filter(chain_id__in=ids).count()
+
+
+@pytest.mark.timeout(360)
+@pytest.mark.usefixtures("real_broker")
+def test_twenty_chains_survive_ten_sigkills_with_no_duplicate_or_missing_step(tmp_path):
+    seed = int(os.environ.get("FAULT_SEED", "20261125"))
+    rng = random.Random(seed)
+    started = time.monotonic()
+    chains = [make_chain(target_length=LENGTH, provider="local", seed=n) for n in range(CHAINS)]
+    ids = [chain.pk for chain in chains]
+    for chain in chains:
+        chain_start(chain=chain)
+
+    total = CHAINS * (LENGTH + 1)
+    moments = sorted(rng.sample(range(CHAINS + 2, total - CHAINS), KILLS))
+    kills = []
+    log = tmp_path / "worker.log"
+    for number, moment in enumerate(moments, start=1):
+        worker = WorkerProcess(log_path=log, concurrency=2, extra_env=QUICK_CLAIMS).start()
+        try:
+            worker.wait_ready()
+            wait_until(lambda: steps_made(ids) >= moment, timeout=90, interval=0.05,
+                       what=f"step count {moment} before kill {number}")
+            time.sleep(rng.uniform(0, 0.5))
+        except AssertionError:
+            raise AssertionError(f"{kills}\n{worker.log()}") from None
+        finally:
+            worker.kill()
+        kills.append({"kill": number, "at_steps": moment, "steps": steps_made(ids),
+                      "completed": count_completed(ids)})
+    assert kills[-1]["completed"] < CHAINS, f"the kills must land while chains run: {kills}"
+
+    last = WorkerProcess(log_path=log, concurrency=2, extra_env=QUICK_CLAIMS).start()
+    try:
+        wait_until(lambda: all_ended(ids), timeout=240, interval=0.5, what="every chain to end")
+    except AssertionError:
+        raise AssertionError(f"{kills}\n{last.log()}") from None
+    finally:
+        last.stop()
+
+    figures = Figures(test="worker_sigkill", seconds=time.monotonic() - started,
+                      notes={"seed": seed, "kills": kills})
+    problems = check_exact(ids, figures)
+    figures.save()
+    assert problems == []
+    assert figures.duplicate_steps == 0 and figures.missing_steps == 0
+    assert figures.images_painted <= CHAINS * LENGTH, "a picture was paid for twice"
