@@ -13,7 +13,7 @@ captions are distinct but drift the way real ones do. Everything is then embedde
 with the local embedder and bulk-created, with real similarities and descriptors.
 
 Everything lives apart from the developer's data: PostgreSQL database
-`telephone_atlas_bench`, Redis DB 12 for the cache, media under /tmp.
+`telephone_atlas_bench`, Redis DB 10 for the cache, media under /tmp.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_ATLAS_DB_NAME", "telephone_atlas_bench")
-REDIS_URL = os.environ.get("BENCH_ATLAS_REDIS_URL", "redis://127.0.0.1:6379/12")
+REDIS_URL = os.environ.get("BENCH_ATLAS_REDIS_URL", "redis://127.0.0.1:6379/10")
 WORK_DIR = Path(os.environ.get("BENCH_ATLAS_DIR", "/tmp/telephone_atlas_bench"))
 CHAINS = 1000
 STEPS = 20  # captions per chain: step 0 and 19 painted steps
@@ -242,6 +242,10 @@ def seed(*, reseed: bool = False) -> int:
             batch_size=2000,
         )
     assert descriptors.DIMENSION == len(all_steps[0][0]["image_descriptor"]) // 4
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # fresh statistics, as autovacuum would gather
+        cursor.execute("ANALYZE")
     print(f"  seeded {CHAINS * STEPS} steps in {time.perf_counter() - started:.0f} s")
     return CHAINS * STEPS
 

@@ -5,7 +5,7 @@
 Seeds 1,000 chains of 20 captions (bench/_atlas_seed.py), recomputes the atlas if its
 inputs changed, then serves the site the production way (gunicorn, DEBUG off,
 whitenoise serving collected static files, PostgreSQL `telephone_atlas_bench`, Redis
-DB 12 as the cache) and loads, in headless Chromium with an empty cache, until the
+DB 10 as the cache) and loads, in headless Chromium with an empty cache, until the
 network is idle (bench/_pages_browser.py, as DevTools' "transferred" column counts):
 
 1. `/atlas/`, the whole map (the bar: at most 500 KB, decimal);

@@ -194,14 +194,18 @@ def step_similar(*, step: Step, limit: int = 6) -> list[SimilarStep]:
         return []
     rows = atlas_math.nearest_rows(index.neighbours, vector, exclude=index.chains == step.chain_id,
                                    count=limit * SIMILAR_CANDIDATES)
+    # By primary key only, unordered, visibility checked here: the plan stays a handful of
+    # index lookups whatever the table statistics say.
     candidates = (
-        Step.objects.filter(pk__in=index.steps[rows].tolist(), **PUBLIC_STEP).exclude(chain_id=step.chain_id)
-        .select_related("chain").only(*STEP_CARD_FIELDS, "embedding")
+        Step.objects.filter(pk__in=index.steps[rows].tolist()).select_related("chain")
+        .only(*STEP_CARD_FIELDS, "embedding", "chain__visibility", "chain__is_hidden").order_by()
     )
     scored = [
         SimilarStep(step=candidate, similarity=cosine_similarity(
             vector, np.frombuffer(bytes(candidate.embedding), dtype=np.float32)))
-        for candidate in candidates if candidate.embedding
+        for candidate in candidates
+        if candidate.embedding and candidate.chain_id != step.chain_id
+        and candidate.chain.visibility == Visibility.PUBLIC and not candidate.chain.is_hidden
     ]
     scored.sort(key=lambda item: (-item.similarity, item.step.pk))
     chosen, per_chain = [], {}

@@ -158,27 +158,28 @@ def atlas_map_svg(
 
 
 def _labels(attractors: Sequence[dict], *, view: View, count: int, only: int | None) -> str:
-    """Names of the largest attractors, skipping any that would overlap a larger one's and
-    nudging each inside the visible box (greedy, largest first)."""
+    """Every attractor's name at its centre, largest first; those that would overlap a
+    larger one's, or fall outside the view, are hidden (greedy). static/js/atlas.js runs
+    the same layout again whenever the zoom or the map's width changes."""
     chosen = sorted((a for a in attractors if only is None or a["id"] == only), key=lambda a: a["number"])
     size = LABEL_SIZE / view.zoom
     left, top, side, _ = view.box
     placed: list[tuple[float, float, float, float]] = []
     parts = [f'<g class="atlas-labels" font-size="{fmt(size, 2)}">']
     for attractor in chosen:
-        if len(placed) >= count:
-            break
         half_w, half_h = len(attractor["label"]) * CHAR_WIDTH * size / FONT_SIZE / 2, size * 0.7
-        x, y = map_xy(attractor["x"], attractor["y"])
-        if not (left <= x <= left + side and top <= y <= top + side):
-            continue
-        x = min(max(x, left + half_w + size * 0.3), left + side - half_w - size * 0.3)
+        x0, y = map_xy(attractor["x"], attractor["y"])
+        x = min(max(x0, left + half_w + size * 0.3), left + side - half_w - size * 0.3)
         box = (x - half_w, y - half_h, x + half_w, y + half_h)
-        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
-            continue
-        placed.append(box)
-        text = format_html('<text x="{}" y="{}" text-anchor="middle" paint-order="stroke">{}</text>',
-                           fmt(x), fmt(y + size * 0.35), attractor["label"])
+        visible = (len(placed) < count and left <= x0 <= left + side and top <= y <= top + side
+                   and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed))
+        if visible:
+            placed.append(box)
+        text = format_html(
+            '<text x="{}" y="{}" data-x="{}" text-anchor="middle" paint-order="stroke"{}>{}</text>',
+            fmt(x), fmt(y + size * 0.35), fmt(x0), mark_safe("" if visible else ' visibility="hidden"'),
+            attractor["label"],
+        )
         url = safe_url(attractor.get("url"))
         parts.append(format_html('<a href="{}">{}</a>', url, text) if url else text)
     parts.append("</g>")

@@ -45,8 +45,47 @@
     // Names keep a readable size on screen whatever the zoom and the map's width.
     var labels = this.svg.querySelector(".atlas-labels");
     var width = this.svg.getBoundingClientRect().width;
-    if (labels && width) labels.setAttribute("font-size", (LABEL_PIXELS * side / width).toFixed(3));
+    if (labels && width) {
+      labels.setAttribute("font-size", (LABEL_PIXELS * side / width).toFixed(3));
+      this.scheduleLabels(labels, box.map(Number));
+    }
     this.remember();
+  };
+
+  // Lay the names out again (largest attractor first): nudge each inside the view, hide
+  // it if it would cover a larger one's name or its attractor is out of sight. The
+  // server did the same for its own view; sizes change with zoom and width, so redo it.
+  Map.prototype.scheduleLabels = function (labels, box) {
+    var self = this;
+    if (this.labelFrame) cancelAnimationFrame(this.labelFrame);
+    this.labelFrame = requestAnimationFrame(function () { self.layoutLabels(labels, box); });
+  };
+
+  Map.prototype.layoutLabels = function (labels, box) {
+    var left = box[0], top = box[1], right = box[0] + box[2], bottom = box[1] + box[3];
+    var margin = box[2] * 0.01;
+    var placed = [];
+    Array.prototype.forEach.call(labels.querySelectorAll("text"), function (text) {
+      var x0 = Number(text.getAttribute("data-x"));
+      text.setAttribute("x", x0);
+      text.removeAttribute("visibility");
+      var b = text.getBBox();
+      var centreY = b.y + b.height / 2;
+      var shift = 0;
+      if (b.x < left + margin) shift = left + margin - b.x;
+      else if (b.x + b.width > right - margin) shift = right - margin - (b.x + b.width);
+      var r = { x: b.x + shift, y: b.y, w: b.width, h: b.height };
+      var inView = x0 >= left && x0 <= right && centreY >= top && centreY <= bottom;
+      var clear = placed.every(function (p) {
+        return r.x + r.w <= p.x || p.x + p.w <= r.x || r.y + r.h <= p.y || p.y + p.h <= r.y;
+      });
+      if (inView && clear) {
+        text.setAttribute("x", (x0 + shift).toFixed(2));
+        placed.push(r);
+      } else {
+        text.setAttribute("visibility", "hidden");
+      }
+    });
   };
 
   // Keep the view in the address bar, so a reload or a shared link shows the same place.

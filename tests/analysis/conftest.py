@@ -7,11 +7,9 @@ import random
 
 import pytest
 
-from chains.models import Chain
 from chains.providers.base import PaintRequest
 from chains.providers.local import build
 from chains.providers.local.vocabulary import COLOURS, MOTIF_WORDS
-from chains.services import chain_create, chain_run_inline
 
 MOTIFS = sorted(MOTIF_WORDS)
 COLOUR_NAMES = [name for name, _ in COLOURS]
@@ -24,24 +22,22 @@ def painted_start(seed: int) -> bytes:
     return build({}).painter.paint(PaintRequest(prompt=prompt, seed=seed, step_index=0)).image
 
 
-def local_chain(seed: int, *, length: int = 4, run: bool = True, **fields) -> Chain:
+def local_chain(seed: int, *, length: int = 4, run: bool = True, **fields):
+    """A chain created and run through the real services with the offline provider."""
+    from chains.services import chain_create, chain_run_inline
+
     fields.setdefault("title", f"Local chain {seed:02d}")
     chain = chain_create(image=painted_start(seed), target_length=length, provider="local", seed=seed, **fields)
     return chain_run_inline(chain=chain) if run else chain
 
 
-@pytest.fixture
-def make_local_chains():
-    def make(count: int, *, length: int = 4, start: int = 0, **fields) -> list[Chain]:
-        return [local_chain(start + n, length=length, **fields) for n in range(count)]
-    return make
-
-
 @pytest.fixture(autouse=True)
-def recompute_requests(monkeypatch):
+def recompute_requests(request, monkeypatch):
     """Record the delayed recomputes that finishing chains ask for instead of running them
-    (eagerly, every finishing chain would recompute at once); tests call them explicitly."""
+    (eagerly, every finishing chain would recompute at once); tests call them explicitly.
+    Pure tests run without Django (`-p no:django`) and need none of this."""
     requests: list[dict] = []
-    monkeypatch.setattr("chains.services.atlas.atlas_enqueue_recompute",
-                        lambda **kwargs: requests.append(kwargs))
+    if request.config.pluginmanager.hasplugin("django"):
+        monkeypatch.setattr("chains.services.atlas.atlas_enqueue_recompute",
+                            lambda **kwargs: requests.append(kwargs))
     return requests

@@ -25,7 +25,7 @@ FIGURES_DIR = Path(__file__).resolve().parents[2] / "artifacts" / "faults"
 
 @dataclass
 class Figures:
-    """The numbers each fault test reports (artifacts/faults/<test>.json)."""
+    """The numbers each fault test reports (artifacts/faults/<test>-<database>.json)."""
 
     test: str
     chains_started: int = 0
@@ -39,8 +39,14 @@ class Figures:
     notes: dict = field(default_factory=dict)
 
     def save(self) -> None:
+        """One file per test and pass (the database says which pass this is)."""
+        from django.conf import settings
+        from django.db import connection
+
+        self.notes["database"] = connection.vendor
+        self.notes["broker"] = settings.CELERY_BROKER_URL.split(":", 1)[0]
         FIGURES_DIR.mkdir(parents=True, exist_ok=True)
-        (FIGURES_DIR / f"{self.test}.json").write_text(json.dumps(asdict(self), indent=2))
+        (FIGURES_DIR / f"{self.test}-{connection.vendor}.json").write_text(json.dumps(asdict(self), indent=2))
         print(f"\nFIGURES {self.test}: {self.chains_completed}/{self.chains_started} chains completed, "
               f"{self.duplicate_steps} duplicate and {self.missing_steps} missing steps, "
               f"{self.seconds:.0f} s, {self.notes}")

@@ -66,7 +66,3 @@ def s3_bucket(settings, s3_server, s3_client):
 def bucket_keys(client, bucket: str) -> set[str]:
     pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket)
     return {item["Key"] for page in pages for item in page.get("Contents", [])}
-
-
-# Headless Chromium (tests/browser/conftest.py) for the CSP browser test.
-from tests.browser.conftest import chromium, page  # noqa: E402,F401

@@ -1,7 +1,8 @@
 """The site's pages, per kind of visitor, with enough data behind them to render fully.
 
 Shared by the CSP tests: the fast one reads each page's HTML for anything inline,
-the browser one loads each page in Chromium and listens for violations.
+the browser one (tests/browser/test_csp_browser.py) loads each page in Chromium
+and listens for violations.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The policy allows scripts and styles from this site only: no inline <script>, no
 style="" attributes, no on*="" handlers, no javascript: URLs. This reads every page's
 HTML for those, so a template that adds one fails here in milliseconds; the browser
-test (test_csp_browser.py) then proves the pages, htmx included, run under it.
+test (tests/browser/test_csp_browser.py) then proves the pages, htmx included, run under it.
 """
 
 from __future__ import annotations

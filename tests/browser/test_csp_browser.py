@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from .pages import PASSWORD, build_site
+from tests.production.pages import PASSWORD, build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
