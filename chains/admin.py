@@ -251,3 +251,6 @@ class StepAdmin(admin.ModelAdmin):
     raw_id_fields = ("chain",)
     readonly_fields = ("embedding_model", "embedding_dimension", "caption_request_id",
                        "image_request_id", "embedding_request_id")
+
+
+from . import admin_analysis  # noqa: E402,F401  (registers the analysis models)

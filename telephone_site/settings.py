@@ -414,6 +414,10 @@ TELEPHONE_UPLOAD_RATE_WINDOW_SECONDS = env_int("TELEPHONE_UPLOAD_RATE_WINDOW_SEC
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # Where flagged generated content is reported for staff review.
 TELEPHONE_FLAG_HANDLER = "gallery.services.reports.report_flagged_content"
+# Analysis: seconds the atlas waits after a chain finishes (so many finishing chains
+# cause one recompute), and the size of one experiment.
+TELEPHONE_ATLAS_DEBOUNCE_SECONDS = env_float("TELEPHONE_ATLAS_DEBOUNCE_SECONDS", 30)
+TELEPHONE_EXPERIMENT_MAX_CHAINS = env_int("TELEPHONE_EXPERIMENT_MAX_CHAINS", 24)
 
 # Estimated prices in USD, for cost totals. Tokens are priced per million.
 TELEPHONE_PRICES = {
