@@ -3,7 +3,9 @@
 Every variable has an embedded default that needs no running service (SQLite, a
 local media folder, Celery over kombu's filesystem transport, the offline provider),
 so a fresh clone runs with no configuration. Production values switch the real
-parts on; `.env.example` lists every variable read here.
+parts on; `.env.example` lists every variable read here. DJANGO_ENV=production
+hardens the rest (HTTPS, HSTS, secure cookies, JSON logs) and insists on the values
+it cannot guess; deploy/production.env.example is a complete production sample.
 """
 
 from __future__ import annotations

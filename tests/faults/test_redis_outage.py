@@ -73,9 +73,10 @@ def stack(tmp_path):
         worker.wait_ready()
         yield redis, worker, web
     finally:
-        for process in (web, worker):
-            if process is not None:
-                process.close() if hasattr(process, "close") else process.stop()
+        if web is not None:
+            web.close()
+        if worker is not None:
+            worker.stop()
         redis.close()
 
 
