@@ -286,8 +286,9 @@ def _paint_or_recover(*, chain: Chain, source: Step) -> _Painted:
     if recovered is not None:
         # A worker died after storing this image but before recording it: adopt it
         # rather than paying for a second picture.
+        # The killed attempt paid for it: count it once, so totals stay true.
         result = PaintResult(image=recovered, model=chain.provider_settings.get("image_model", ""),
-                             images_generated=0)
+                             images_generated=1)
         elapsed = None
     else:
         providers = build_providers(chain.provider, chain.provider_settings)

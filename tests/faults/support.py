@@ -9,6 +9,8 @@ another file, or paid for another picture).
 from __future__ import annotations
 
 import json
+import threading
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from django.core.files.storage import default_storage
 from chains.images import step_image_keys
 from chains.models import ENDED_STATUSES, Chain, Status
 from telephone_site.celery import app as celery_app
-from tests.support.worker import purge_broker
+from tests.support.worker import WorkerProcess, purge_broker
 
 FIGURES_DIR = Path(__file__).resolve().parents[2] / "artifacts" / "faults"
 
@@ -105,3 +107,37 @@ def check_exact(ids: list[int], figures: Figures) -> list[str]:
         if originals != len(expected):
             problems.append(f"chain {chain.pk} has {originals} originals in storage, not {len(expected)}")
     return problems
+
+
+class Supervisor:
+    """`Restart=always` for a worker, as deploy/systemd/telephone-worker@.service has it.
+
+    Celery 5.7 with kombu 5.7 can exit ("Unrecoverable error: AttributeError ...
+    'hostname'") when Redis vanishes while the worker holds unacknowledged messages:
+    kombu's channel close tries to hand them back through a connection pool it has
+    just dropped. In production systemd starts the worker again; here this does, so
+    the test checks the deployment's behaviour, and counts the restarts it needed.
+    """
+
+    def __init__(self, worker: WorkerProcess, *, restart_seconds: float = 1.0):
+        self.worker = worker
+        self.restart_seconds = restart_seconds
+        self.restarts = 0
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="worker-supervisor", daemon=True)
+
+    def start(self) -> "Supervisor":
+        self.worker.start()
+        self._thread.start()
+        return self
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(0.5):
+            if self.worker.process.poll() is not None and not self._stopping.wait(self.restart_seconds):
+                self.restarts += 1
+                self.worker.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=10)
+        self.worker.stop()

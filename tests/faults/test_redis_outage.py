@@ -1,9 +1,10 @@
 """Fault 1: Redis goes away while a person submits and staff approve.
 
 The production stack for real: gunicorn (telephone_site/gunicorn.conf.py, DEBUG off)
-and a Celery worker with its beat, both using one Redis as broker (DB 0) and cache
-(DB 1), and the test database. Redis is this test's own server (see
-tests/support/services.py), stopped for real. While it is down:
+and a Celery worker with its beat (restarted if it exits, as systemd would: see
+Supervisor), both using one Redis as broker (DB 0) and cache (DB 1), and the test
+database. Redis is this test's own server (see tests/support/services.py), stopped
+for real. While it is down:
 
 - the upload and the approval both get their normal answers (no 500): the
   submission is saved, approved, and its chain created and marked running;
@@ -32,7 +33,7 @@ from tests.support import images as sample
 from tests.support.services import RedisServer, WebServer, collect_static
 from tests.support.worker import WorkerProcess, database_url_for_worker, wait_until
 
-from .support import Figures, all_ended, check_exact
+from .support import Figures, Supervisor, all_ended, check_exact
 
 pytestmark = [pytest.mark.integration, pytest.mark.production_stack, pytest.mark.django_db(transaction=True)]
 
@@ -62,28 +63,29 @@ def stack(tmp_path):
     redis = RedisServer(tmp_path / "redis").start()
     env_overrides = {"CELERY_BROKER_URL": redis.url(0), "REDIS_URL": redis.url(1),
                      "TELEPHONE_PROVIDER": "local"}
-    worker = web = None
+    supervisor = web = None
     try:
         worker = WorkerProcess(log_path=tmp_path / "worker.log", concurrency=2, extra_env=env_overrides)
         web_env = {**worker.environment(), "DEBUG": "false", "STATIC_ROOT": str(tmp_path / "static"),
                    "LOG_FORMAT": "json", "DATABASE_URL": database_url_for_worker()}
         collect_static(web_env, tmp_path / "static")
-        worker.start()
+        supervisor = Supervisor(worker).start()
         web = WebServer(env=web_env, log_path=tmp_path / "web.log").start()
         worker.wait_ready()
-        yield redis, worker, web
+        yield redis, supervisor, web
     finally:
         if web is not None:
             web.close()
-        if worker is not None:
-            worker.stop()
+        if supervisor is not None:
+            supervisor.stop()
         redis.close()
 
 
 @pytest.mark.timeout(300)
 def test_a_submission_made_and_approved_while_redis_is_down_runs_once_it_is_back(stack, settings):
     settings.TELEPHONE_PROVIDER = "local"
-    redis, worker, web = stack
+    redis, supervisor, web = stack
+    worker = supervisor.worker
     started = time.monotonic()
     User = get_user_model()
     member = browser_for(User.objects.create_user("ada", password="x"), web.base_url)
@@ -131,6 +133,7 @@ def test_a_submission_made_and_approved_while_redis_is_down_runs_once_it_is_back
 
     figures = Figures(test="redis_outage", seconds=time.monotonic() - started,
                       notes={"redis_down_seconds": round(outage_seconds, 1),
+                             "worker_restarts_by_supervisor": supervisor.restarts,
                              "requests_during_outage": "submit 302→200, approve 200, healthz 503"})
     problems = check_exact([chain.pk], figures)
     figures.save()
