@@ -406,6 +406,10 @@ TELEPHONE_STALL_SECONDS = env_float(
     "TELEPHONE_STALL_SECONDS", TELEPHONE_RETRY_CAP_SECONDS + 60
 )
 TELEPHONE_DEMO_STEPS = env_int("TELEPHONE_DEMO_STEPS", 12)
+# The demo's one long chain, so something is still being painted ten minutes in.
+TELEPHONE_DEMO_LONG_STEPS = env_int("TELEPHONE_DEMO_LONG_STEPS", 60)
+# Seconds each demo painting waits (demo chains only), so a newcomer can watch them grow.
+TELEPHONE_DEMO_PACE_SECONDS = env_float("TELEPHONE_DEMO_PACE_SECONDS", 3.0)
 # Global daily budget of estimated spend in USD (0 = no limit).
 TELEPHONE_DAILY_BUDGET_USD = env_float("TELEPHONE_DAILY_BUDGET_USD", 20.0)
 # Submissions: longest chain a user may ask for, chains per user per day, uploads per window.

@@ -70,6 +70,7 @@ def isolated_media(request, tmp_path):
                         "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}},
         }
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        settings.TELEPHONE_DEMO_PACE_SECONDS = 0  # demo chains are paced for people, not for tests
         from django.core.cache import cache
 
         from chains.cache import public_version_memo

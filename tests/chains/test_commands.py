@@ -7,8 +7,16 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from chains.management.commands.ensure_demo_chains import DEMOS
+from chains.management.commands.ensure_demo_chains import (
+    DEMO_PREFIX,
+    DEMOS,
+    EXPERIMENT_TITLE,
+    LIVE_PREFIX,
+    LONG_DEMO,
+)
 from chains.models import Chain, Status
+from chains.models_analysis import Experiment
+from chains.providers.local import PACE_KEY
 from tests.factories import SCRIPTED
 from tests.support.providers import solid_png
 
@@ -83,9 +91,24 @@ def test_export_of_an_unknown_chain_is_a_clear_error(tmp_path):
         call_command("export_chain", "404", str(tmp_path))
 
 
-def test_demo_chains_are_created_once_and_started():
-    call_command("ensure_demo_chains", "--steps", "2")
-    call_command("ensure_demo_chains", "--steps", "2")
+def test_demo_chains_are_created_once_and_started(capsys):
+    call_command("ensure_demo_chains", "--steps", "1", "--long-steps", "2")
+    call_command("ensure_demo_chains", "--steps", "1", "--long-steps", "2")
     demos = Chain.objects.filter(title__startswith="Demo")
-    assert demos.count() == len(DEMOS)
+    experiment = Experiment.objects.get(title=EXPERIMENT_TITLE)
+    assert demos.count() == len(DEMOS) + 1 + experiment.chains.count()
+    assert len(DEMOS) >= 12 and experiment.chains.count() == 4
     assert all(chain.status == Status.COMPLETED for chain in demos)
+    assert {(chain.mode, chain.detail) for chain in demos} >= {
+        (mode, detail) for mode in ("telephone", "more", "story")
+        for detail in ("somewhat", "very", "excessively", "obsessively")
+    }
+    long_chain = demos.get(title=DEMO_PREFIX + LONG_DEMO[0])
+    assert long_chain.target_length == 2
+    assert LIVE_PREFIX + long_chain.get_absolute_url() in capsys.readouterr().out
+
+
+def test_demo_chains_record_their_pace_for_the_painter():
+    call_command("ensure_demo_chains", "--steps", "1", "--long-steps", "1", "--pace", "0.01")
+    paces = {chain.provider_settings.get(PACE_KEY) for chain in Chain.objects.filter(title__startswith="Demo")}
+    assert paces == {0.01}

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import io
 import random
+import time
 
 import numpy as np
 from PIL import Image
@@ -49,7 +50,12 @@ class LocalPainter:
 
     model = MODEL_NAME
 
+    def __init__(self, pace_seconds: float = 0.0) -> None:
+        self.pace_seconds = pace_seconds
+
     def paint(self, request: PaintRequest) -> PaintResult:
+        if self.pace_seconds > 0:
+            time.sleep(self.pace_seconds)  # a demo chain's watchable pace, see PACE_KEY
         image = paint_image(request.prompt or "", request.seed)
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", compress_level=1)
