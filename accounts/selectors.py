@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from chains.models import Chain, Visibility
-from chains.selectors import chains_with_cards
+from chains.selectors.chains import chains_with_cards
 from gallery.models import Star, Submission
 
 PROFILE_LIST_LIMIT = 48

@@ -125,7 +125,8 @@ def _store_pool_image(number: int, index: int, image: bytes) -> dict:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from chains import descriptors, images
+    from chains.metrics import descriptors
+    from chains import images
 
     clean = images.clean_image(image)
     stem = f"bench_pool/{number:02d}-{index:02d}"
@@ -186,7 +187,7 @@ def seed(*, reseed: bool = False) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from chains import analysis, descriptors
+    from chains.metrics import descriptors, drift as analysis
     from chains.models import Chain, Status, Step
     from chains.providers.local import build
     from chains.providers.local.embedder import LocalEmbedder

@@ -75,7 +75,7 @@ def query_counts(path: str) -> dict:
 
 def gallery_query_plan_ms() -> tuple[float, str]:
     """Execution time and top plan node of the gallery's first-page query (EXPLAIN ANALYZE)."""
-    from chains.selectors import chains_for_gallery
+    from chains.selectors.chains import chains_for_gallery
 
     plan = chains_for_gallery()[:25].explain(analyze=True)
     executed = float(re.search(r"Execution Time: ([\d.]+) ms", plan).group(1))

@@ -47,8 +47,7 @@ def main(argv=None) -> int:
 
     from django.core.cache import cache
 
-    from chains.models import Chain
-    from chains.models_analysis import Attractor
+    from chains.models import Attractor, Chain
     from chains.services.atlas import atlas_recompute
 
     print(f"atlas: {atlas_recompute()}")

@@ -28,7 +28,7 @@ BAR_SECONDS = 120.0
 
 def instrument(stack: ExitStack, totals: dict) -> None:
     """Wrap the recompute's parts with timers (restored when the stack closes)."""
-    from chains import atlas
+    from chains.metrics import atlas
     from chains.services import atlas as service
 
     parts = [
@@ -66,7 +66,7 @@ def main(argv=None) -> int:
     _atlas_seed.setup_django()
     steps = _atlas_seed.seed(reseed=args.reseed)
 
-    from chains.models_analysis import Atlas, Attractor
+    from chains.models import Atlas, Attractor
     from chains.services.atlas import RECOMPUTED, atlas_recompute
 
     results = []

@@ -4,7 +4,7 @@
 
 Seeds 1,000 chains of 20 captions (bench/_atlas_seed.py, PostgreSQL
 `telephone_atlas_bench`), recomputes the atlas if its inputs changed, then times
-`chains.selectors_atlas.step_similar` (what each step's page calls) for random
+`chains.selectors.atlas.step_similar` (what each step's page calls) for random
 public steps: the step's embedding, a first pass over all 20,000 PCA-reduced vectors
 in memory, then the 48 best candidates fetched and re-ranked on their full embeddings,
 hidden chains filtered out. The first call of a process loads the index from the
@@ -42,7 +42,7 @@ def main(argv=None) -> int:
     from django.test import Client
 
     from chains.models import Step
-    from chains.selectors_atlas import step_similar
+    from chains.selectors.atlas import step_similar
     from chains.services.atlas import atlas_recompute
 
     print(f"atlas: {atlas_recompute()}")

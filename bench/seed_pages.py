@@ -235,7 +235,7 @@ def drift_of(steps: list[PoolStep]) -> Drift:
     """What the embed phase and chain completion would have stored, from the real functions."""
     import numpy as np
 
-    from chains import analysis
+    from chains.metrics import drift as analysis
 
     vectors = np.vstack([step.vector for step in steps])
     to_origin, to_previous = analysis.similarity_series(vectors)

@@ -23,7 +23,7 @@ PUBLIC_KEY = "content-version:public"
 CHAIN_KEY = "content-version:chain:{chain_id}"
 # What a version read gives when the counter is missing: the cache was cleared or is
 # unreachable (telephone_site.cache reads a Redis outage as a miss). Pages are then
-# rendered afresh (gallery.caching), never served from a copy that might be stale.
+# rendered afresh (gallery.views._caching), never served from a copy that might be stale.
 VERSION_UNAVAILABLE = "unavailable"
 
 

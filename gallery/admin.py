@@ -15,7 +15,7 @@ from django.db.models import Count, Max
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from chains.admin_pages import action_form, action_page, count_phrase
+from chains.admin.pages import action_form, action_page, count_phrase
 from chains.cache import content_changed
 from chains.models import Visibility
 from chains.services import chain_hide

@@ -1,10 +1,68 @@
-"""Reads for the people side: the moderation queue, stars, a person's page."""
+"""Reads of the gallery app: the moderation queue and stars, and curated collections.
+
+A collection only ever shows visitors its public chains: a chain staff hid, or
+whose owner made it private or unlisted, drops out of every collection at once,
+without anyone editing the collection. Each read is a fixed number of queries
+whatever the number of collections or chains.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
-from .models import Report, ReportEvent, ReportStatus, Star, Submission
+from chains.models import Chain, Step, Visibility
+from chains.selectors.chains import chains_with_cards
+
+from .models import Collection, CollectionEntry, Report, ReportEvent, ReportStatus, Star, Submission
+
+_PUBLIC_ENTRY = Q(entries__chain__visibility=Visibility.PUBLIC, entries__chain__is_hidden=False)
+
+
+def _public_entries() -> QuerySet[CollectionEntry]:
+    return CollectionEntry.objects.filter(chain__visibility=Visibility.PUBLIC, chain__is_hidden=False)
+
+
+def collections_published() -> QuerySet[Collection]:
+    """Published collections with something to show, each with its size and a cover image.
+
+    The cover is the origin of the collection's first public chain.
+    """
+    origin = Step.objects.filter(chain=OuterRef("chain_id"), index=0).values("thumbnail_small")[:1]
+    cover = (
+        _public_entries().filter(collection=OuterRef("pk")).order_by("position", "pk")
+        .annotate(thumbnail=Subquery(origin)).values("thumbnail")[:1]
+    )
+    return (
+        Collection.objects.filter(is_published=True)
+        .annotate(chain_count=Count("entries", filter=_PUBLIC_ENTRY), cover_thumbnail=Subquery(cover))
+        .filter(chain_count__gt=0)
+        .order_by("order", "title")
+    )
+
+
+def collection_for_viewer(*, slug: str, user) -> Collection | None:
+    """A published collection by slug; staff may also preview unpublished ones."""
+    collection = Collection.objects.filter(slug=slug).first()
+    if collection is None:
+        return None
+    if collection.is_published or getattr(user, "is_staff", False):
+        return collection
+    return None
+
+
+def collection_chains(*, collection: Collection) -> QuerySet[Chain]:
+    """The collection's public chains as cards, in the order staff gave them."""
+    position = _public_entries().filter(collection=collection, chain=OuterRef("pk"))
+    chains = Chain.objects.public().filter(
+        pk__in=_public_entries().filter(collection=collection).values("chain_id")
+    )
+    return chains_with_cards(chains).annotate(
+        entry_position=Subquery(position.values("position")[:1]),
+        entry_id=Subquery(position.values("pk")[:1]),
+    ).order_by("entry_position", "entry_id")
+
+
+# --- people: moderation and stars ----------------------------------------------------
 
 
 def moderation_queue_items() -> dict:

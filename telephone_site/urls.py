@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from gallery.media import media_file
+from gallery.views.media import media_file
 from telephone_site.health import healthz
 
 urlpatterns = [

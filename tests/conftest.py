@@ -74,7 +74,7 @@ def isolated_media(request, tmp_path):
         from django.core.cache import cache
 
         from chains.cache import public_version_memo
-        from gallery.caching import local_pages
+        from gallery.views._caching import local_pages
 
         cache.clear()
         local_pages.clear()

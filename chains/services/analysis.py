@@ -1,6 +1,6 @@
 """Storing drift figures: image descriptors, calibration baselines and chain metrics.
 
-The numbers come from `chains.analysis` and `chains.descriptors` (pure); this module
+The numbers come from `chains.metrics.drift` and `chains.metrics.descriptors` (pure); this module
 reads the rows they need, and writes the results where pages and exports read them.
 """
 
@@ -13,10 +13,9 @@ import numpy as np
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from .. import analysis, atlas, descriptors
 from ..cache import content_changed
-from ..models import Chain, Step
-from ..models_analysis import Baseline, ChainAnalysis, Experiment
+from ..metrics import atlas, descriptors, drift as analysis
+from ..models import Baseline, Chain, ChainAnalysis, Experiment, Step
 
 logger = logging.getLogger(__name__)
 

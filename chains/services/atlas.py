@@ -27,11 +27,10 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from .. import atlas
-from ..analysis import tail_attractor
 from ..cache import content_changed
-from ..models import Chain, Status, Step
-from ..models_analysis import Atlas, AtlasIndex, AtlasJob, AtlasPoint, Attractor, ChainAnalysis
+from ..metrics import atlas
+from ..metrics.drift import tail_attractor
+from ..models import Atlas, AtlasIndex, AtlasJob, AtlasPoint, Attractor, Chain, ChainAnalysis, Status, Step
 from .analysis import (
     baseline_refresh, caption_kind, chains_changed, chains_refresh_metrics, image_baseline_refresh,
 )

@@ -16,7 +16,7 @@ from typing import Iterator
 
 from kombu.exceptions import OperationalError
 
-from ..selectors import CAPTION, EMBED, PAINT
+from ..selectors.chains import CAPTION, EMBED, PAINT
 
 logger = logging.getLogger(__name__)
 BROKER_ERRORS = (OperationalError, ConnectionError, OSError)

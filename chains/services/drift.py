@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import analysis
+from ..metrics import drift as analysis
 from ..models import Chain, Step
 
 

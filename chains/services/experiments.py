@@ -14,8 +14,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from ..models import Chain, Detail, Mode, Visibility, new_seed
-from ..models_analysis import Experiment
+from ..models import Chain, Detail, Experiment, Mode, Visibility, new_seed
 from .lifecycle import ChainError, chain_create, chain_start
 
 EXPERIMENT_EMPTY_GRID = "Pick at least one detail level, one mode and one model."

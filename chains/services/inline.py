@@ -10,7 +10,7 @@ from django.conf import settings
 from ..models import Chain
 from ..providers.base import ProviderError
 from ..providers.retrying import backoff_delay
-from ..selectors import CAPTION, EMBED, PAINT
+from ..selectors.chains import CAPTION, EMBED, PAINT
 from .dispatch import inline_dispatch
 from .lifecycle import chain_fail, chain_start
 from .phases import step_caption, step_embed, step_paint_next

@@ -12,9 +12,9 @@ from ..cache import content_changed
 from ..errors import UserFacingError
 from ..models import ACTIVE_STATUSES, Chain, Detail, Mode, Status, Step, Visibility
 from ..providers import build_providers
-from ..selectors import COMPLETE, chain_next_work
-from .dispatch import enqueue_work
+from ..selectors.chains import COMPLETE, chain_next_work
 from .analysis import chain_analyse
+from .dispatch import enqueue_work
 
 CHAIN_BAD_LENGTH = "A chain is 1 to {maximum} steps long."
 CHAIN_BAD_MODE = "Unknown mode; choose telephone, more or story."

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ..models import Chain, Status
-from ..selectors import chains_needing_rescue
+from ..selectors.chains import chains_needing_rescue
 from .lifecycle import chain_enqueue_next, chains_resume_after_budget
 
 logger = logging.getLogger(__name__)

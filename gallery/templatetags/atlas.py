@@ -6,7 +6,7 @@ from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.html import format_html
 
-from gallery.plots_atlas import attractor_colour
+from gallery.plots.atlas import attractor_colour
 
 register = template.Library()
 

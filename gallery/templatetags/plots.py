@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from gallery.plots import drift_sparkline_svg
+from gallery.plots.drift import drift_sparkline_svg
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-// Zoom, pan and chain picking on the atlas maps (gallery/plots_atlas.py → atlas_map_svg).
+// Zoom, pan and chain picking on the atlas maps (gallery/plots/atlas.py → atlas_map_svg).
 //
 // Everything here has a server-side twin, so the maps work without this file: the
 // zoom and pan buttons are links that move the viewBox on the server, and a chain is
@@ -13,7 +13,7 @@
   if (window.__atlasMaps) return;
   window.__atlasMaps = true;
 
-  var SIZE = 1000;  // the data square, in SVG units (gallery/plots_atlas.py)
+  var SIZE = 1000;  // the data square, in SVG units (gallery/plots/atlas.py)
   var MIN_ZOOM = 1;
   var MAX_ZOOM = 32;
   var LABEL_PIXELS = 13;

@@ -1,4 +1,4 @@
-// Thumbnail tooltips for the 2-D path plot (gallery/plots.py → path_svg).
+// Thumbnail tooltips for the 2-D path plot (gallery/plots/path.py → path_svg).
 //
 // The SVG holds each step's thumbnail URL in data-thumb rather than an <image>, because
 // browsers fetch an SVG <image> even while it is hidden: with this script an image is

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from chains import analysis
+from chains.metrics import drift as analysis
 
 
 def unit(angle_degrees: float) -> np.ndarray:

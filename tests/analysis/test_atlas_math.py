@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from chains import atlas
+from chains.metrics import atlas
 
 
 def blobs(*, clusters: int, per_cluster: int, dimension: int = 64, spread: float = 0.25, seed: int = 0):

@@ -8,8 +8,8 @@ import io
 import numpy as np
 from PIL import Image
 
-from chains import descriptors
-from chains.analysis import cosine_similarity
+from chains.metrics import descriptors
+from chains.metrics.drift import cosine_similarity
 
 
 def picture(top=(30, 60, 200), bottom=(40, 160, 60), size=(120, 120), fmt="PNG") -> bytes:

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from gallery import plots_atlas as plots
+from gallery.plots import atlas as plots
 
 SVG = "{http://www.w3.org/2000/svg}"
 

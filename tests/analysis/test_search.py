@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from chains.models import Chain
-from chains.selectors_atlas import steps_search
+from chains.selectors.atlas import steps_search
 from tests.factories import make_chain
 
 pytestmark = pytest.mark.django_db

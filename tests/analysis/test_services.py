@@ -8,10 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from chains import descriptors
-from chains.models import Chain, Status, Step
-from chains.models_analysis import Atlas, AtlasJob, AtlasPoint, Attractor, Baseline, ChainAnalysis, Experiment
-from chains.selectors_atlas import atlas_map_points, step_similar
+from chains.metrics import descriptors
+from chains.models import (
+    Atlas, AtlasJob, AtlasPoint, Attractor, Baseline, Chain, ChainAnalysis, Experiment, Status, Step,
+)
+from chains.selectors.atlas import atlas_map_points, step_similar
 from chains.services import (
     EXPERIMENT_EMPTY_GRID, EXPERIMENT_TOO_LARGE, EXPERIMENT_UNKNOWN_MODEL, ChainError, atlas_mark_dirty,
     atlas_recompute, atlas_recompute_if_dirty, chain_run_inline, experiment_create,

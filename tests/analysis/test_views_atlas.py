@@ -9,8 +9,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 
-from chains.models import Chain, Step
-from chains.models_analysis import Attractor, Experiment
+from chains.models import Attractor, Chain, Experiment, Step
 from chains.services import atlas_recompute, experiment_create
 from tests.analysis.conftest import local_chain, painted_start
 
@@ -165,8 +164,8 @@ def test_only_staff_start_experiments(client):
 
 
 def test_compare_aligns_branches_at_their_fork_against_the_lineage_origin(client):
-    from chains.analysis import cosine_similarity
-    from gallery.views_research import _lineage_series
+    from chains.metrics.drift import cosine_similarity
+    from gallery.views.research import _lineage_series
 
     parent = local_chain(1, length=5)
     fork = parent.steps.get(index=3)
@@ -186,7 +185,7 @@ def test_compare_aligns_branches_at_their_fork_against_the_lineage_origin(client
 
 
 def test_research_export_has_every_public_step_with_its_figures(client):
-    from chains.models_analysis import Baseline
+    from chains.models import Baseline
     from chains.services.analysis import caption_kind
 
     chains = world(3, length=4)

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from chains.models_analysis import AtlasPoint
+from chains.models import AtlasPoint
 from chains.services import atlas_recompute
 from tests.analysis.conftest import local_chain
 

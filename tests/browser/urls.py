@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from gallery.media import media_file
+from gallery.views.media import media_file
 from telephone_site.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [

@@ -14,8 +14,7 @@ from chains.management.commands.ensure_demo_chains import (
     LIVE_PREFIX,
     LONG_DEMO,
 )
-from chains.models import Chain, Status
-from chains.models_analysis import Experiment
+from chains.models import Chain, Experiment, Status
 from chains.providers.local import PACE_KEY
 from tests.factories import SCRIPTED
 from tests.support.providers import solid_png

@@ -13,7 +13,7 @@ from PIL import Image, ImageStat
 from chains.cache import chain_version, public_version
 from chains.images import step_image_keys
 from chains.models import Chain, ChainAnimation, Status, Step
-from chains.selectors import chain_branches
+from chains.selectors.chains import chain_branches
 from chains.services import (
     BRANCH_STEP_ELSEWHERE,
     CHAIN_BAD_FEATURED_ORDER,

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 
-from chains.admin import (
+from chains.admin.chain import (
     CANCELLED,
     FEATURED,
     HIDDEN,

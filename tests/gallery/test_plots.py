@@ -10,15 +10,11 @@ import pytest
 from django.template import Context, Template
 from django.template.loader import render_to_string
 
-from chains.analysis import project_2d
+from chains.metrics.drift import project_2d
 from chains.models import Chain
-from gallery.plots import (
-    NOT_ENOUGH_STEPS,
-    drift_line_svg,
-    drift_sparkline_svg,
-    path_colour,
-    path_svg,
-)
+from gallery.plots.drift import drift_line_svg, drift_sparkline_svg
+from gallery.plots.path import path_colour, path_svg
+from gallery.plots.svg import NOT_ENOUGH_STEPS
 
 SVG = "{http://www.w3.org/2000/svg}"
 NASTY = '<script>alert("x")</script> & \'quotes\' "here"'

@@ -14,10 +14,10 @@ from PIL import Image
 from chains import images
 from chains.budget import BUDGET_REACHED
 from chains.models import Chain, Step
-from gallery.forms_people import THEME_NEEDED, UPLOAD_TOO_BIG
+from gallery.forms.people import THEME_NEEDED, UPLOAD_TOO_BIG
 from gallery.models import Submission
 from gallery.services import QUOTA_REACHED
-from gallery.views_people import UPLOAD_RATE_LIMITED
+from gallery.views.people import UPLOAD_RATE_LIMITED
 from tests.factories import make_chain
 from tests.support import images as sample
 from tests.support.images import decoded

@@ -16,8 +16,7 @@ import zlib
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from chains.models import Chain, Status
-from chains.models_analysis import Experiment
+from chains.models import Chain, Experiment, Status
 from chains.providers.local import PACE_KEY
 from chains.providers.local.samples import demo_photo
 from chains.services import chain_create, chain_start

@@ -12,7 +12,7 @@ from tqdm import tqdm
 from chains.images import ImageRejected
 from chains.models import Chain, Detail, Mode
 from chains.providers import ProviderError
-from chains.selectors import chain_progress
+from chains.selectors.chains import chain_progress
 from chains.services import ChainError, chain_create, chain_run_inline, chain_start
 
 POLL_SECONDS = 0.5

@@ -1,0 +1,21 @@
+"""The chains app's models, one module per concern.
+
+`chain` holds chains, steps and their animations; `analysis` holds what the drift
+analysis and the atlas store, and points at `chain`'s models (never the other way).
+Django looks models up in this package, so every model is imported here, and the rest
+of the code keeps importing from `chains.models`.
+"""
+
+from .analysis import (
+    Atlas, AtlasIndex, AtlasJob, AtlasPoint, Attractor, Baseline, ChainAnalysis, Experiment,
+)
+from .chain import (
+    ACTIVE_STATUSES, ENDED_STATUSES, SLUG_ALPHABET, AnimationFormat, AnimationStatus, Chain, ChainAnimation,
+    ChainQuerySet, Detail, Mode, Status, Step, Visibility, new_seed, new_slug,
+)
+
+__all__ = [
+    "ACTIVE_STATUSES", "ENDED_STATUSES", "SLUG_ALPHABET", "AnimationFormat", "AnimationStatus", "Atlas",
+    "AtlasIndex", "AtlasJob", "AtlasPoint", "Attractor", "Baseline", "Chain", "ChainAnalysis", "ChainAnimation",
+    "ChainQuerySet", "Detail", "Experiment", "Mode", "Status", "Step", "Visibility", "new_seed", "new_slug",
+]

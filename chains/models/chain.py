@@ -1,0 +1,288 @@
+"""Chains of telephone and their steps.
+
+A chain owns an ordered run of steps; step 0 is the starting image and step N was
+painted from step N-1's caption. All state needed to resume a chain lives in these
+rows (which step exists, which has its caption and embedding), so the loop can be
+rebuilt from the database after any crash.
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+import numpy as np
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from ..modes import MODES
+
+SLUG_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+
+
+def new_slug() -> str:
+    """Short, unguessable and unambiguous: unlisted chains are shared by this slug."""
+    return "".join(secrets.choice(SLUG_ALPHABET) for _ in range(10))
+
+
+def new_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+class Mode(models.TextChoices):
+    TELEPHONE = "telephone", "Telephone"
+    MORE = "more", "Make it more…"
+    STORY = "story", "Story"
+
+
+assert tuple(Mode.values) == MODES, "chains.modes and Mode choices must agree"
+
+
+class Detail(models.TextChoices):
+    SOMEWHAT = "somewhat", "Somewhat detailed"
+    VERY = "very", "Very detailed"
+    EXCESSIVELY = "excessively", "Excessively detailed"
+    OBSESSIVELY = "obsessively", "Obsessively detailed"
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+ENDED_STATUSES = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    UNLISTED = "unlisted", "Unlisted (link only)"
+    PRIVATE = "private", "Private"
+
+
+class ChainQuerySet(models.QuerySet):
+    def visible_by_link(self):
+        """Chains anyone holding the link may open: public or unlisted, never hidden."""
+        return self.filter(
+            visibility__in=(Visibility.PUBLIC, Visibility.UNLISTED), is_hidden=False
+        )
+
+    def public(self):
+        """Chains that may be listed to anonymous visitors."""
+        return self.filter(visibility=Visibility.PUBLIC, is_hidden=False)
+
+    def active(self):
+        """Chains the loop should be working on."""
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def ended(self):
+        return self.filter(status__in=ENDED_STATUSES)
+
+
+class Chain(models.Model):
+    slug = models.SlugField(max_length=16, unique=True, default=new_slug, editable=False)
+    title = models.CharField(max_length=120, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="chains",
+    )
+    mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.TELEPHONE)
+    detail = models.CharField(max_length=16, choices=Detail.choices, default=Detail.VERY)
+    theme = models.CharField(
+        max_length=200, blank=True,
+        help_text="The quality to exaggerate in 'more' mode, or the premise in 'story' mode.",
+    )
+    target_length = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text="How many images to paint after the starting one.",
+    )
+    seed = models.PositiveIntegerField(default=new_seed)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    is_hidden = models.BooleanField(default=False, help_text="Hidden by staff moderation.")
+    is_featured = models.BooleanField(default=False)
+    featured_order = models.PositiveSmallIntegerField(default=0)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="branches"
+    )
+    fork_step = models.ForeignKey(
+        "Step", null=True, blank=True, on_delete=models.SET_NULL, related_name="forks"
+    )
+    provider = models.CharField(max_length=100, default="local")
+    provider_settings = models.JSONField(default=dict, blank=True)
+    error_message = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    progressed_at = models.DateTimeField(null=True, blank=True)
+
+    # The work claim: one worker at a time may run a phase of this chain.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+
+    input_tokens = models.PositiveIntegerField(default=0)
+    output_tokens = models.PositiveIntegerField(default=0)
+    embedding_tokens = models.PositiveIntegerField(default=0)
+    images_generated = models.PositiveIntegerField(default=0)
+    estimated_cost = models.DecimalField(max_digits=12, decimal_places=5, default=Decimal("0"))
+
+    # Drift figures kept on the chain so lists can show and sort by them cheaply.
+    drift = models.FloatField(
+        null=True, blank=True, db_index=True,
+        help_text="Mean over steps of 1 − caption similarity to the origin.",
+    )
+    drift_curve = models.JSONField(
+        default=list, blank=True, help_text="Caption similarity to the origin, per step."
+    )
+    projection = models.JSONField(
+        default=list, blank=True, help_text="2-D positions of the captions, one [x, y] per step."
+    )
+
+    objects = ChainQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [
+            models.Index(fields=("status", "claimed_until")),
+            models.Index(fields=("visibility", "is_hidden", "-created_at")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target_length__gte=1) & models.Q(target_length__lte=200),
+                name="chain_target_length_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"Chain {self.slug}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("gallery:chain_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status in ENDED_STATUSES
+
+
+class Step(models.Model):
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="steps")
+    index = models.PositiveSmallIntegerField(help_text="0 is the starting image.")
+
+    image = models.ImageField(upload_to="chains/")
+    thumbnail_tiny = models.ImageField(upload_to="chains/", blank=True)
+    thumbnail_small = models.ImageField(upload_to="chains/", blank=True)
+    thumbnail_large = models.ImageField(upload_to="chains/", blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    caption = models.TextField(blank=True)
+    caption_model = models.CharField(max_length=100, blank=True)
+    caption_request_id = models.CharField(max_length=120, blank=True)
+    paint_prompt = models.TextField(blank=True, help_text="The prompt sent to the painter.")
+    revised_prompt = models.TextField(blank=True, help_text="The prompt the painter says it used.")
+    image_model = models.CharField(max_length=100, blank=True)
+    image_request_id = models.CharField(max_length=120, blank=True)
+    image_params = models.JSONField(default=dict, blank=True)
+
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_model = models.CharField(max_length=100, blank=True)
+    embedding_dimension = models.PositiveIntegerField(default=0)
+    embedding_request_id = models.CharField(max_length=120, blank=True)
+
+    similarity_to_origin = models.FloatField(null=True, blank=True)
+    similarity_to_previous = models.FloatField(null=True, blank=True)
+
+    # The picture's own drift, beside the caption's (chains.metrics.descriptors).
+    image_descriptor = models.BinaryField(
+        null=True, blank=True, editable=False,
+        help_text="Colour histogram + coarse layout of the image, float32 bytes.",
+    )
+    image_similarity_to_origin = models.FloatField(null=True, blank=True)
+    image_similarity_to_previous = models.FloatField(null=True, blank=True)
+
+    paint_ms = models.PositiveIntegerField(null=True, blank=True)
+    caption_ms = models.PositiveIntegerField(null=True, blank=True)
+    embed_ms = models.PositiveIntegerField(null=True, blank=True)
+    input_tokens = models.PositiveIntegerField(default=0)
+    output_tokens = models.PositiveIntegerField(default=0)
+    embedding_tokens = models.PositiveIntegerField(default=0)
+    images_generated = models.PositiveSmallIntegerField(default=0)
+    estimated_cost = models.DecimalField(max_digits=10, decimal_places=5, default=Decimal("0"))
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    captioned_at = models.DateTimeField(null=True, blank=True)
+    embedded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("chain", "index")
+        constraints = [
+            models.UniqueConstraint(fields=("chain", "index"), name="unique_step_per_chain"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain} · step {self.index}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("gallery:step_detail", kwargs={"slug": self.chain.slug, "index": self.index})
+
+    @property
+    def vector(self) -> np.ndarray | None:
+        """The caption embedding as float32, or None before the embed phase ran."""
+        if not self.embedding:
+            return None
+        return np.frombuffer(bytes(self.embedding), dtype=np.float32)
+
+
+class AnimationFormat(models.TextChoices):
+    GIF = "gif", "GIF"
+    WEBP = "webp", "Animated WebP"
+
+
+class AnimationStatus(models.TextChoices):
+    PENDING = "pending", "Being made"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ChainAnimation(models.Model):
+    """A rendered animation of a chain, cached in storage per set of options.
+
+    `step_count` records how many steps it shows, so an animation of a chain that
+    has since grown is known to be stale and made again.
+    """
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="animations")
+    format = models.CharField(max_length=8, choices=AnimationFormat.choices)
+    width = models.PositiveSmallIntegerField()
+    frame_ms = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=16, choices=AnimationStatus.choices, default=AnimationStatus.PENDING
+    )
+    file = models.FileField(upload_to="animations/", blank=True)
+    step_count = models.PositiveSmallIntegerField(default=0)
+    error_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("chain", "format", "width", "frame_ms"), name="unique_animation_options"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain} · {self.format} {self.width}px {self.frame_ms}ms"
+

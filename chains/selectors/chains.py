@@ -1,0 +1,178 @@
+"""Reads of chains and steps; no writes happen here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from ..animation import AnimationOptions
+from ..models import Chain, ChainAnimation, Status, Step, Visibility
+
+CAPTION = "caption"
+EMBED = "embed"
+PAINT = "paint"
+COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class NextWork:
+    """What a chain needs next, derived from its rows alone.
+
+    `step_id` is the step the phase reads: the step to caption or embed, or the
+    step whose caption the painter draws from. None when the chain is complete.
+    """
+
+    phase: str
+    step_id: int | None
+
+
+def chain_last_step(*, chain_id: int) -> Step | None:
+    return Step.objects.filter(chain_id=chain_id).order_by("-index").first()
+
+
+def chain_next_work(*, chain: Chain) -> NextWork | None:
+    """The loop's whole state machine: look at the newest step and say what is missing."""
+    last = chain_last_step(chain_id=chain.pk)
+    if last is None:
+        return None
+    if not last.caption:
+        return NextWork(CAPTION, last.pk)
+    if last.embedding is None:
+        return NextWork(EMBED, last.pk)
+    if last.index < chain.target_length:
+        return NextWork(PAINT, last.pk)
+    return NextWork(COMPLETE, None)
+
+
+def chain_steps(*, chain: Chain) -> QuerySet[Step]:
+    return Step.objects.filter(chain=chain).order_by("index")
+
+
+def chains_needing_rescue(*, stalled_before, now) -> QuerySet[Chain]:
+    """Running chains with no live claim and no progress since `stalled_before`.
+
+    Their in-flight task vanished (a killed worker, a lost message) and nobody
+    will enqueue the next phase unless the reconciler does.
+    """
+    unclaimed = Chain.objects.filter(status=Status.RUNNING).exclude(claimed_until__gt=now)
+    return unclaimed.filter(progressed_at__lt=stalled_before) | unclaimed.filter(
+        progressed_at__isnull=True, started_at__lt=stalled_before
+    )
+
+
+def chain_progress(*, chain: Chain) -> tuple[int, int]:
+    """(steps fully done, steps expected), counting step 0; for progress bars."""
+    done = Step.objects.filter(chain=chain, embedding__isnull=False).count()
+    return done, chain.target_length + 1
+
+
+def _first_step_field(field: str, index_order: str):
+    steps = Step.objects.filter(chain=OuterRef("pk")).order_by(index_order)
+    return Subquery(steps.values(field)[:1])
+
+
+def chains_with_cards(queryset: QuerySet[Chain]) -> QuerySet[Chain]:
+    """Annotate what a chain card shows, in one query whatever the chain's length.
+
+    Correlated subqueries on (chain, index) use the unique index and touch a handful
+    of rows per card; a Count() join would group every step of every chain first.
+    """
+    return queryset.defer("projection", "provider_settings").annotate(
+        first_thumbnail=_first_step_field("thumbnail_small", "index"),
+        first_thumbnail_tiny=_first_step_field("thumbnail_tiny", "index"),
+        first_caption=_first_step_field("caption", "index"),
+        latest_thumbnail=_first_step_field("thumbnail_small", "-index"),
+        latest_thumbnail_tiny=_first_step_field("thumbnail_tiny", "-index"),
+        latest_caption=_first_step_field("caption", "-index"),
+        step_count=Coalesce(_first_step_field("index", "-index") + 1, 0),
+    )
+
+
+def chains_featured(*, limit: int = 8) -> QuerySet[Chain]:
+    public = Chain.objects.public().filter(is_featured=True)
+    return chains_with_cards(public).order_by("featured_order", "-created_at")[:limit]
+
+
+def chains_in_progress(*, limit: int = 8) -> QuerySet[Chain]:
+    running = Chain.objects.public().filter(status=Status.RUNNING)
+    return chains_with_cards(running).order_by("-started_at")[:limit]
+
+
+def chains_recently_finished(*, limit: int = 8) -> QuerySet[Chain]:
+    finished = Chain.objects.public().filter(status=Status.COMPLETED)
+    return chains_with_cards(finished).order_by("-finished_at")[:limit]
+
+
+LENGTH_RANGES = {"short": (1, 10), "medium": (11, 50), "long": (51, 200)}
+SORT_ORDERS = {
+    "newest": ("-created_at", "-pk"),
+    "longest": ("-target_length", "-created_at", "-pk"),
+    "drift": (F("drift").desc(nulls_last=True), "-created_at", "-pk"),
+    "starred": ("-star_count", "-created_at", "-pk"),
+}
+
+
+def chains_for_gallery(
+    *, mode: str = "", detail: str = "", status: str = "", length: str = "",
+    sort: str = "newest", query: str = "",
+) -> QuerySet[Chain]:
+    """Public chains filtered and sorted for the gallery; unknown values are ignored."""
+    chains = Chain.objects.public()
+    if mode:
+        chains = chains.filter(mode=mode)
+    if detail:
+        chains = chains.filter(detail=detail)
+    if status:
+        chains = chains.filter(status=status)
+    if length in LENGTH_RANGES:
+        low, high = LENGTH_RANGES[length]
+        chains = chains.filter(target_length__gte=low, target_length__lte=high)
+    if query:
+        matching = Step.objects.filter(chain=OuterRef("pk"), caption__icontains=query)
+        chains = chains.filter(Q(title__icontains=query) | Q(Exists(matching)))
+    if sort == "starred":
+        chains = chains.annotate(star_count=Count("stars", distinct=True))
+    return chains_with_cards(chains).order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["newest"]))
+
+
+def chain_for_viewer(*, slug: str, user) -> Chain | None:
+    """A chain by its link: public or unlisted to anyone; private or hidden to its owner and staff."""
+    chain = Chain.objects.filter(slug=slug).select_related("parent", "fork_step").first()
+    if chain is None:
+        return None
+    if getattr(user, "is_staff", False):
+        return chain
+    if chain.owner_id is not None and chain.owner_id == getattr(user, "pk", None):
+        return chain
+    if chain.visibility in (Visibility.PUBLIC, Visibility.UNLISTED) and not chain.is_hidden:
+        return chain
+    return None
+
+
+def chain_branches(*, chain: Chain) -> QuerySet[Chain]:
+    """Branches a visitor may see: listed ones only, with the step they forked from."""
+    return (
+        Chain.objects.public().filter(parent=chain).select_related("fork_step").order_by("created_at")
+    )
+
+
+def chain_timeline_steps(*, chain: Chain, after: int = -1) -> QuerySet[Step]:
+    """The steps a timeline shows, without the embedding blobs it never needs."""
+    return chain_steps(chain=chain).filter(index__gt=after).defer("embedding")
+
+
+def chain_animation_find(*, chain: Chain, options: AnimationOptions) -> ChainAnimation | None:
+    """The animation on record for these options, if any, in one query.
+
+    `current_step_count` is annotated beside it so a page can say that a ready
+    animation has gone stale because the chain grew since.
+    """
+    return (
+        ChainAnimation.objects.filter(
+            chain=chain, format=options.format, width=options.width, frame_ms=options.frame_ms
+        )
+        .annotate(current_step_count=Count("chain__steps"))
+        .first()
+    )

@@ -1,0 +1,144 @@
+"""Reads for comparisons, experiments and the research export; no writes happen here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from ..models import Baseline, Chain, ChainAnalysis, Experiment, Step, Visibility
+from .chains import chains_with_cards
+
+COMPARE_MAX_CHAINS = 8
+
+
+def chains_for_compare(*, slugs: list[str]) -> list[Chain]:
+    """Chains anyone with their links may see, in the order asked, duplicates dropped."""
+    wanted = list(dict.fromkeys(slug.strip().lower() for slug in slugs if slug.strip()))[:COMPARE_MAX_CHAINS]
+    found = {chain.slug: chain for chain in
+             Chain.objects.visible_by_link().filter(slug__in=wanted).select_related("analysis",
+                                                                                   "analysis__attractor")}
+    return [found[slug] for slug in wanted if slug in found]
+
+
+def chain_family_slugs(*, chain: Chain) -> list[str]:
+    """A chain, then its listed branches: what "compare with branches" overlays."""
+    branches = Chain.objects.public().filter(parent=chain).order_by("created_at")
+    return [chain.slug, *branches.values_list("slug", flat=True)][:COMPARE_MAX_CHAINS]
+
+
+def chain_curves(*, chain_ids: list[int]) -> dict[int, list[tuple]]:
+    """(index, caption→origin, caption→previous, image→origin) per step, per chain: one query."""
+    curves: dict[int, list[tuple]] = {chain_id: [] for chain_id in chain_ids}
+    rows = (Step.objects.filter(chain_id__in=chain_ids).order_by("chain_id", "index")
+            .values_list("chain_id", "index", "similarity_to_origin", "similarity_to_previous",
+                         "image_similarity_to_origin"))
+    for chain_id, *values in rows:
+        curves[chain_id].append(tuple(values))
+    return curves
+
+
+def chain_analysis(*, chain: Chain) -> ChainAnalysis | None:
+    return ChainAnalysis.objects.select_related("attractor").filter(chain=chain).first()
+
+
+def baselines() -> dict[str, Baseline]:
+    return {baseline.kind: baseline for baseline in Baseline.objects.order_by("kind")}
+
+
+# --- experiments -----------------------------------------------------------------------
+
+
+def _public_chains() -> QuerySet[Chain]:
+    return Chain.objects.public()
+
+
+def experiments_listed() -> QuerySet[Experiment]:
+    """Experiments with at least one public chain, each with its public chains' cards."""
+    public = Q(chains__visibility=Visibility.PUBLIC, chains__is_hidden=False)
+    return (
+        Experiment.objects.annotate(public_chains=Count("chains", filter=public)).filter(public_chains__gt=0)
+        .prefetch_related(Prefetch("chains", queryset=chains_with_cards(_public_chains()).order_by("pk"),
+                                   to_attr="listed_chains"))
+        .order_by("-created_at")
+    )
+
+
+def experiment_detail(*, slug: str) -> Experiment | None:
+    return experiments_listed().filter(slug=slug).first()
+
+
+def experiment_chains(*, experiment: Experiment) -> list[Chain]:
+    chains = chains_with_cards(_public_chains().filter(experiments=experiment))
+    return list(chains.select_related("analysis", "analysis__attractor").order_by("pk"))
+
+
+def experiment_filmstrips(*, chains: list[Chain], frames: int = 6) -> dict[int, list[Step]]:
+    """A few evenly spaced steps of each chain (first and last included), one query."""
+    wanted: dict[int, set[int]] = {}
+    for chain in chains:
+        last = max(int(getattr(chain, "step_count", 0) or 0) - 1, 0)
+        count = min(frames, last + 1)
+        wanted[chain.pk] = {round(k * last / max(count - 1, 1)) for k in range(count)}
+    condition = Q(pk__in=[])
+    for chain_id, indices in wanted.items():
+        condition |= Q(chain_id=chain_id, index__in=indices)
+    strips: dict[int, list[Step]] = {chain.pk: [] for chain in chains}
+    for step in (Step.objects.filter(condition).select_related("chain").order_by("chain_id", "index")
+                 .only("id", "chain_id", "index", "caption", "thumbnail_small", "chain__slug")):
+        strips[step.chain_id].append(step)
+    return strips
+
+
+# --- research export -----------------------------------------------------------------
+
+
+def research_steps() -> Iterator[Step]:
+    """Every public step with its chain, figures and atlas position, streamed in chunks."""
+    return (
+        Step.objects.filter(chain__visibility=Visibility.PUBLIC, chain__is_hidden=False)
+        .select_related("chain", "chain__analysis", "chain__analysis__attractor", "atlas_point",
+                        "atlas_point__attractor")
+        .defer("embedding", "image_descriptor", "chain__projection", "chain__provider_settings",
+               "chain__drift_curve")
+        .order_by("chain_id", "index")
+        .iterator(chunk_size=2000)
+    )
+
+
+def public_chain_slugs() -> dict[int, str]:
+    """Slug by id of every public chain: the export names a branch's parent with it."""
+    return dict(Chain.objects.public().values_list("pk", "slug"))
+
+
+def chain_lineage_offsets(*, chains: list[Chain]) -> dict[int, tuple[int, int]]:
+    """(root chain id, step offset) per chain: a branch's step 0 is its parent's fork step,
+    so on a lineage's common axis it starts at the sum of the fork indices above it."""
+    known: dict[int, tuple[int | None, int]] = {}
+    pending = {chain.pk for chain in chains}
+    while pending:
+        rows = Chain.objects.filter(pk__in=pending).values_list("pk", "parent_id", "fork_step__index")
+        pending = set()
+        for pk, parent_id, fork_index in rows:
+            known[pk] = (parent_id, fork_index or 0)
+            if parent_id and parent_id not in known:
+                pending.add(parent_id)
+    result = {}
+    for chain in chains:
+        root, offset, seen = chain.pk, 0, set()
+        while known.get(root, (None, 0))[0] and root not in seen:
+            seen.add(root)
+            parent_id, fork_index = known[root]
+            offset += fork_index
+            root = parent_id
+        result[chain.pk] = (root, offset)
+    return result
+
+
+def chain_vectors(*, chain_ids: list[int], field: str) -> dict[int, dict[int, bytes]]:
+    """Raw stored vectors ("embedding" or "image_descriptor") by chain, then by step index."""
+    vectors: dict[int, dict[int, bytes]] = {chain_id: {} for chain_id in chain_ids}
+    for chain_id, index, raw in (Step.objects.filter(chain_id__in=chain_ids).exclude(**{field: None})
+                                 .values_list("chain_id", "index", field)):
+        vectors[chain_id][index] = raw
+    return vectors

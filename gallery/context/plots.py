@@ -1,0 +1,38 @@
+"""The plots a timeline shows, built from steps already in memory (no queries)."""
+
+from __future__ import annotations
+
+from django.utils.text import Truncator
+
+from chains.models import Chain, Step
+
+MIN_POINTS_FOR_PLOTS = 2
+
+
+def plots_context(*, chain: Chain, steps: list[Step]) -> dict:
+    embedded = [step for step in steps if step.similarity_to_origin is not None]
+    if len(embedded) < MIN_POINTS_FOR_PLOTS:
+        return {"drift_svg": "", "path_svg": ""}
+    from ..plots.drift import drift_line_svg
+    from ..plots.path import path_svg
+
+    drift = drift_line_svg(
+        to_origin=[step.similarity_to_origin for step in embedded],
+        to_previous=[step.similarity_to_previous for step in embedded],
+        step_urls=[step.get_absolute_url() for step in embedded],
+        image_to_origin=[step.image_similarity_to_origin for step in embedded],
+    )
+    return {"drift_svg": drift, "path_svg": _path(chain, embedded)}
+
+
+def _path(chain: Chain, steps: list[Step]):
+    from ..plots.path import path_svg
+
+    points = chain.projection
+    if len(points) != len(steps):
+        return ""
+    return path_svg(points=points, steps=[
+        {"index": step.index, "url": step.get_absolute_url(), "thumbnail_url": step.thumbnail_small.url,
+         "caption": Truncator(step.caption).chars(120)}
+        for step in steps
+    ])

@@ -1,0 +1,167 @@
+"""Taking a chain away: its JSON document, a ZIP of the experiments' folder, animations.
+
+Every view finds the chain through `chain_for_viewer` (by way of `chain_or_404`), so
+nothing a visitor may not open on the chain page can be fetched here either.
+
+The chain page only includes the panel's shell (download links and a link to the
+animation panel, which htmx loads in place): that page is cached for anonymous
+visitors, and a cached copy of an animation's status or of a CSRF token would be wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from urllib.parse import urlencode
+
+from django import forms
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chains import exports as chain_exports
+from chains.animation import (
+    ANIMATION_BAD_FORMAT,
+    ANIMATION_BAD_FRAME_MS,
+    ANIMATION_BAD_WIDTH,
+    DEFAULT_FORMAT,
+    DEFAULT_FRAME_MS,
+    DEFAULT_WIDTH,
+    FRAME_MS_MAX,
+    FRAME_MS_MIN,
+    FRAME_MS_STEP,
+    WIDTHS,
+    AnimationError,
+    AnimationOptions,
+    animation_options,
+)
+from chains.models import AnimationFormat, AnimationStatus
+from chains.selectors.chains import chain_animation_find, chain_steps
+from chains.services import animation_request
+
+from ._common import chain_or_404
+
+PANEL_TEMPLATE = "gallery/_export_panel.html"
+PAGE_TEMPLATE = "gallery/chain_export.html"
+ANIMATION_POLL_SECONDS = 2
+ANIMATION_DEFAULTS = {"format": DEFAULT_FORMAT, "width": DEFAULT_WIDTH, "frame_ms": DEFAULT_FRAME_MS}
+ANIMATION_NOT_READY = "This animation is not ready."
+
+
+def _messages(message: str, *codes: str) -> dict[str, str]:
+    return {code: message for code in codes}
+
+
+class AnimationForm(forms.Form):
+    """The animation options; the form's messages are the engine's, and so are its rules."""
+
+    options: AnimationOptions | None = None  # set by clean() once the options are valid
+
+    format = forms.ChoiceField(
+        label="Format", choices=AnimationFormat.choices,
+        error_messages=_messages(ANIMATION_BAD_FORMAT, "required", "invalid_choice"),
+    )
+    width = forms.TypedChoiceField(
+        label="Width", choices=[(width, f"{width} px") for width in WIDTHS], coerce=int,
+        error_messages=_messages(ANIMATION_BAD_WIDTH, "required", "invalid_choice"),
+    )
+    frame_ms = forms.IntegerField(
+        label="Each frame (milliseconds)", min_value=FRAME_MS_MIN, max_value=FRAME_MS_MAX,
+        step_size=FRAME_MS_STEP,
+        error_messages=_messages(
+            ANIMATION_BAD_FRAME_MS, "required", "invalid", "min_value", "max_value", "step_size"
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                self.options = animation_options(**cleaned)
+            except AnimationError as error:
+                raise forms.ValidationError(error.message) from None
+        return cleaned
+
+
+def _animation_form(data) -> AnimationForm:
+    """Bound to `data` over the defaults, so the bare panel URL shows the default options."""
+    given = {name: data[name] for name in AnimationForm.base_fields if name in data}
+    return AnimationForm({**ANIMATION_DEFAULTS, **given})
+
+
+def _panel_context(*, chain, form: AnimationForm) -> dict:
+    """What the live panel shows: the form, and the animation on record for valid options."""
+    context = {"chain": chain, "export_form": form, "poll_seconds": ANIMATION_POLL_SECONDS}
+    if form.is_valid():
+        context.update(
+            options=form.options, query=_query(form.options),
+            animation=chain_animation_find(chain=chain, options=form.options),
+        )
+    return context
+
+
+def _query(options: AnimationOptions) -> str:
+    return urlencode(asdict(options))
+
+
+def _chain_with_document(request, slug: str):
+    """The chain, its steps (one query, reused by the ZIP) and its JSON document."""
+    chain = chain_or_404(request, slug)
+    steps = list(chain_steps(chain=chain))
+    document = chain_exports.chain_document(
+        chain=chain, steps=steps, absolute_url=request.build_absolute_uri
+    )
+    return chain, steps, document
+
+
+@require_GET
+def chain_json(request, slug: str):
+    _, _, document = _chain_with_document(request, slug)
+    return JsonResponse(document, json_dumps_params={"indent": 2})
+
+
+@require_GET
+def chain_zip(request, slug: str):
+    chain, steps, document = _chain_with_document(request, slug)
+    archive = chain_exports.chain_zip(chain=chain, steps=steps, document=document)
+    return FileResponse(
+        archive, as_attachment=True, filename=f"{chain.slug}.zip", content_type="application/zip"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def chain_animation(request, slug: str):
+    """GET shows the panel for the options in the query; POST asks for that animation.
+
+    htmx gets the panel alone, which swaps itself in and polls while pending. Without
+    JavaScript the panel comes in a page of its own, and a POST redirects to that
+    page for the same options (it refreshes itself while the animation is made).
+    """
+    chain = chain_or_404(request, slug)
+    form = _animation_form(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        return _render_panel(request, chain, form, status=400)
+    if request.method == "POST":
+        animation_request(chain=chain, **asdict(form.options))
+        if not request.htmx:
+            return redirect(f"{request.path}?{_query(form.options)}")
+    return _render_panel(request, chain, form)
+
+
+def _render_panel(request, chain, form: AnimationForm, status: int = 200):
+    context = _panel_context(chain=chain, form=form)
+    template = PANEL_TEMPLATE if request.htmx else PAGE_TEMPLATE
+    return render(request, template, context, status=status)
+
+
+@require_GET
+def chain_animation_file(request, slug: str, format: str, width: int, frame_ms: int):
+    """A lasting link to a ready animation; redirects to storage (whose URLs may expire)."""
+    chain = chain_or_404(request, slug)
+    try:
+        options = animation_options(format=format, width=width, frame_ms=frame_ms)
+    except AnimationError:
+        raise Http404(ANIMATION_NOT_READY) from None
+    animation = chain_animation_find(chain=chain, options=options)
+    if animation is None or animation.status != AnimationStatus.READY or not animation.file:
+        raise Http404(ANIMATION_NOT_READY)
+    return redirect(animation.file.url)
