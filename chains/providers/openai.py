@@ -12,14 +12,9 @@ the real client package, imported under another name so the code reads clearly.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import io
 from dataclasses import dataclass
 from typing import Callable, Sequence, TypeVar
-from urllib.parse import urlsplit
 
-import httpx2
 import numpy as np
 import openai as openai_sdk
 from django.conf import settings
@@ -36,6 +31,7 @@ from .base import (
     ProviderSet,
 )
 from .openai_errors import to_provider_error
+from .openai_images import ImageDownloader, decode_base64_image, image_data_url
 from .retrying import RetryPolicy
 
 T = TypeVar("T")
@@ -56,19 +52,14 @@ MISSING_API_KEY = "The OpenAI backend needs OPENAI_API_KEY to be set."
 EMPTY_CAPTION = "The vision model returned an empty caption."
 CAPTION_REFUSED = "The vision model refused to describe the image: {detail}"
 NO_IMAGE_RETURNED = "The image model answered without an image."
-UNREADABLE_IMAGE = "The image model sent image data that is not valid base64."
-DOWNLOAD_FAILED = "Could not download the generated image from {host}: {detail}"
-DOWNLOAD_TOO_LARGE = "The generated image at {host} is larger than {limit} bytes."
 
 CAPTION_TEMPERATURE = 0.7
-MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
 # Reasoning models reject `max_tokens` and any temperature but the default.
 REASONING_MODEL_PREFIXES = ("o1", "o3", "o4", "gpt-5")
 # gpt-image models name their quality levels differently from dall-e-3.
 GPT_IMAGE_QUALITY = {"standard": "medium", "hd": "high"}
 
 DALL_E_2, DALL_E_3, GPT_IMAGE, OTHER_IMAGE_MODEL = "dall-e-2", "dall-e-3", "gpt-image", "other"
-IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
 
 
 # --- Building -------------------------------------------------------------------------
@@ -263,44 +254,6 @@ def image_params(model: str, *, size: str, quality: str, style: str) -> dict:
     return {key: value for key, value in params.items() if value}
 
 
-def decode_base64_image(data: str) -> bytes:
-    try:
-        return base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError):
-        raise ProviderError(UNREADABLE_IMAGE, permanent=False) from None
-
-
-class ImageDownloader:
-    """Fetches `url` answers at once: the links expire within the hour.
-
-    A plain client of its own, so the API key is never sent to the storage host.
-    """
-
-    def __init__(self, *, timeout: float, limit: int = MAX_DOWNLOAD_BYTES):
-        self.limit = limit
-        self.http = httpx2.Client(timeout=timeout, follow_redirects=True)
-
-    def fetch(self, url: str) -> bytes:
-        host = urlsplit(url).netloc or url
-        try:
-            with self.http.stream("GET", url) as response:
-                if response.status_code >= 400:
-                    detail = f"HTTP {response.status_code}"
-                    raise ProviderError(DOWNLOAD_FAILED.format(host=host, detail=detail), permanent=False)
-                return self._read_bounded(response, host)
-        except httpx2.HTTPError as exc:
-            detail = f"{type(exc).__name__}: {exc}"
-            raise ProviderError(DOWNLOAD_FAILED.format(host=host, detail=detail), permanent=False) from exc
-
-    def _read_bounded(self, response, host: str) -> bytes:
-        buffer = bytearray()
-        for chunk in response.iter_bytes():
-            buffer.extend(chunk)
-            if len(buffer) > self.limit:
-                raise ProviderError(DOWNLOAD_TOO_LARGE.format(host=host, limit=self.limit), permanent=False)
-        return bytes(buffer)
-
-
 # --- Embedding and moderation ---------------------------------------------------------
 
 
@@ -371,31 +324,6 @@ def flagged_categories(results) -> tuple[str, ...]:
 
 
 # --- Small shared helpers -------------------------------------------------------------
-
-
-def image_data_url(image: bytes) -> str:
-    encoded = base64.b64encode(image).decode("ascii")
-    return f"data:{image_mime_type(image)};base64,{encoded}"
-
-
-def image_mime_type(data: bytes) -> str:
-    """Sniffed from the bytes, since a wrong type makes the API refuse the image."""
-    for signature, mime in IMAGE_SIGNATURES.items():
-        if data.startswith(signature):
-            return mime
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return _pillow_mime_type(data) or "image/png"
-
-
-def _pillow_mime_type(data: bytes) -> str | None:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as picture:
-            return Image.MIME.get(picture.format or "")
-    except (UnidentifiedImageError, OSError, ValueError):
-        return None
 
 
 def _usage(response, field_name: str) -> int:

@@ -30,6 +30,7 @@ from chains.providers.openai_errors import (
     TIMED_OUT,
     parse_retry_after,
 )
+from chains.providers.openai_images import image_mime_type
 from chains.providers.retrying import backoff_delay
 from tests.fakes.fixtures import FAKE_API_KEY, fake_openai  # noqa: F401  (pytest fixture)
 from tests.fakes.openai_server import (
@@ -161,7 +162,7 @@ def test_caption_keeps_the_servers_request_id(fake_openai, providers):  # noqa: 
 )
 def test_image_mime_type_is_sniffed_from_bytes(picture_format, mime):
     data = encoded(Image.new("RGB", (4, 4), (0, 0, 0)), picture_format)
-    assert openai_backend.image_mime_type(data) == mime
+    assert image_mime_type(data) == mime
 
 
 def test_reasoning_caption_models_get_max_completion_tokens():
