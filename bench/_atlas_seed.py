@@ -19,7 +19,6 @@ Everything lives apart from the developer's data: PostgreSQL database
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
@@ -125,8 +124,8 @@ def _store_pool_image(number: int, index: int, image: bytes) -> dict:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from chains.metrics import descriptors
     from chains import images
+    from chains.metrics import descriptors
 
     clean = images.clean_image(image)
     stem = f"bench_pool/{number:02d}-{index:02d}"
@@ -187,7 +186,8 @@ def seed(*, reseed: bool = False) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from chains.metrics import descriptors, drift as analysis
+    from chains.metrics import descriptors
+    from chains.metrics import drift as analysis
     from chains.models import Chain, Status, Step
     from chains.providers.local import build
     from chains.providers.local.embedder import LocalEmbedder
@@ -239,7 +239,7 @@ def seed(*, reseed: bool = False) -> int:
         Step.objects.bulk_create(
             [Step(chain=chain, **fields, **_link_step_files(chain_id=chain.pk, index=fields["index"],
                                                             pool_fields=source["steps"][fields["index"]]["image"]))
-             for chain, steps, source in zip(chains, all_steps, sources) for fields in steps],
+             for chain, steps, source in zip(chains, all_steps, sources, strict=True) for fields in steps],
             batch_size=2000,
         )
     assert descriptors.DIMENSION == len(all_steps[0][0]["image_descriptor"]) // 4

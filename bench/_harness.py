@@ -123,6 +123,7 @@ def purge_queue() -> int:
     worker left behind, which Redis would otherwise redeliver mid-run.
     """
     import redis
+
     from telephone_site.celery import app
 
     with app.connection_for_write() as conn:
@@ -274,16 +275,16 @@ def median(values: Iterable[float]) -> float:
 def print_table(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """A plain aligned text table; floats get three decimals, all-numeric columns align right."""
     cells = [[_cell(value) for value in row] for row in rows]
-    columns = list(zip(*cells)) if cells else [() for _ in headers]
-    widths = [max([len(str(h)), *(len(value) for value in column)]) for h, column in zip(headers, columns)]
+    columns = list(zip(*cells, strict=False)) if cells else [() for _ in headers]
+    widths = [max([len(str(h)), *(len(value) for value in column)]) for h, column in zip(headers, columns, strict=True)]
     right = [bool(column) and all(_numeric(value) for value in column) for column in columns]
     print(f"\n{title}")
     print("  " + "  ".join(str(h).rjust(w) if r else str(h).ljust(w)
-                           for h, w, r in zip(headers, widths, right)))
+                           for h, w, r in zip(headers, widths, right, strict=True)))
     print("  " + "  ".join("-" * w for w in widths))
     for row in cells:
         print("  " + "  ".join(value.rjust(w) if r else value.ljust(w)
-                               for value, w, r in zip(row, widths, right)))
+                               for value, w, r in zip(row, widths, right, strict=True)))
 
 
 def _cell(value: object) -> str:

@@ -93,7 +93,7 @@ def report(results: dict, worker_log: str, ready_seconds: float) -> bool:
     rows = [(f"one chain alone, run {i + 1}", t, one_chain_sleeps, "") for i, t in enumerate(results["singles"])]
     rows += [(f"{CHAINS} chains at once, round {i + 1}", t, sleep_sum,
               f"per chain {min(d):.2f}-{max(d):.2f} s")
-             for i, (t, d) in enumerate(zip(results["concurrent"], results["per_chain"]))]
+             for i, (t, d) in enumerate(zip(results["concurrent"], results["per_chain"], strict=True))]
     h.print_table("Runs (wall seconds, start -> all completed, polled every 20 ms)",
                   ["run", "wall s", "sleeps s", "note"], rows)
 

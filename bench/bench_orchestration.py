@@ -56,7 +56,7 @@ def wait_for_local_provider(timeout: float = 600) -> None:
     def ready():
         try:
             return hasattr(importlib.reload(importlib.import_module("chains.providers.local")), "build")
-        except Exception:
+        except Exception:  # noqa: BLE001 - a half-written module fails to import in any way
             return False
 
     h.wait_until(ready, timeout=timeout, interval=5, what="chains.providers.local.build")
@@ -129,8 +129,8 @@ def worker_breakdown(run: dict) -> dict:
     by_phase: dict[str, list[float]] = defaultdict(list)
     for task in runs:
         by_phase[PHASE_OF_TASK.get(task.name, task.name)].append(task.runtime)
-    inside = sum(min(end, seen) - start for start, end in zip(starts, ends))
-    gaps = [start - end for end, start in zip(ends, starts[1:])]
+    inside = sum(min(end, seen) - start for start, end in zip(starts, ends, strict=True))
+    gaps = [start - end for end, start in zip(ends, starts[1:], strict=False)]
     steps = Step.objects.filter(chain=run["chain"])
     provider_ms = sum((s.caption_ms or 0) + (s.embed_ms or 0) + (s.paint_ms or 0) for s in steps)
     return {
@@ -382,7 +382,7 @@ def report(results: dict, ready: float, steps: int, threads: str) -> tuple[bool,
     worker_times = [run["wall"] for run in results["worker"]]
     plain_times = results["plain"]
     rows = [(i + 1, w, p, w / p, other_tasks(run) or "-")
-            for i, (w, p, run) in enumerate(zip(worker_times, plain_times, results["worker"]))]
+            for i, (w, p, run) in enumerate(zip(worker_times, plain_times, results["worker"], strict=True))]
     h.print_table("Rounds (seconds)", ["round", "worker", "plain loop", "ratio",
                                        "other worker tasks in the window"], rows)
     worker, plain = h.median(worker_times), h.median(plain_times)

@@ -33,7 +33,7 @@ from pathlib import Path
 import seed_pages
 from _harness import machine_note, print_table
 from _pages_browser import FirstView, first_view
-from _pages_load import Gunicorn, LoadResult, run_wrk, wrk_available, write_miss_script
+from _pages_load import Gunicorn, LoadResult, run_wrk, write_miss_script, wrk_available
 
 ROOT = Path(__file__).resolve().parents[1]
 RATIO_BAR = 0.7
@@ -107,7 +107,7 @@ class Throughput:
     @property
     def pair_ratio(self) -> float:
         """Median of each round's own gallery/trivial ratio: steadier when load drifts."""
-        return statistics.median(g.rps / t.rps for t, g in zip(self.of("trivial"), self.of("gallery")))
+        return statistics.median(g.rps / t.rps for t, g in zip(self.of("trivial"), self.of("gallery"), strict=True))
 
     @property
     def cpu_ratio(self) -> float:
@@ -125,7 +125,7 @@ def measure_throughput(server: Gunicorn, args, work_dir: Path) -> Throughput:
         run_wrk(url, label=label, **{**load, "seconds": 3})
     with urllib.request.urlopen(urls["gallery"], timeout=30) as reply:
         page_cache = reply.headers.get("X-Page-Cache", "(none)")
-    runs = [_with_cpu(server, lambda: run_wrk(urls[label], label=label, **load))
+    runs = [_with_cpu(server, lambda label=label: run_wrk(urls[label], label=label, **load))
             for _ in range(args.rounds) for label in ("trivial", "gallery")]
     miss = None
     if not args.skip_miss_load:

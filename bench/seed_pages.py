@@ -380,10 +380,10 @@ def insert_rows(contents: list[list[PoolStep]], drifts: dict) -> None:
         for chain in chains:
             chain.created_at = chain.started_at
         Chain.objects.bulk_update(chains, ["created_at"], batch_size=500)
-        rows = [row for chain, steps in zip(chains, contents)
+        rows = [row for chain, steps in zip(chains, contents, strict=True)
                 for row in step_rows(chain, steps, drifts[id(steps)], snapshot)]
         Step.objects.bulk_create(rows, batch_size=2000)
-    for chain, steps in zip(chains, contents):
+    for chain, steps in zip(chains, contents, strict=True):
         link_media(chain.pk, steps)
 
 

@@ -109,7 +109,7 @@ def _decode(data: bytes, index: int) -> Image.Image:
     try:
         with Image.open(io.BytesIO(data)) as picture:
             return picture.convert("RGB")
-    except Exception:
+    except Exception:  # noqa: BLE001 - Pillow's decoders raise many types; each means a bad frame
         raise AnimationError(ANIMATION_BAD_PICTURE.format(index=index)) from None
 
 

@@ -98,7 +98,7 @@ def open_still_image(data: bytes) -> Image.Image:
             picture = Image.open(io.BytesIO(data), formats=None)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageRejected(IMAGE_TOO_LARGE) from None
-        except Exception:
+        except Exception:  # noqa: BLE001 - Pillow's decoders raise OSError, SyntaxError, struct.error...
             raise ImageRejected(IMAGE_UNREADABLE) from None
     if picture.format not in ALLOWED_FORMATS:
         raise ImageRejected(IMAGE_BAD_FORMAT)
@@ -108,7 +108,7 @@ def open_still_image(data: bytes) -> Image.Image:
         raise ImageRejected(IMAGE_ANIMATED)
     try:
         picture.load()
-    except Exception:
+    except Exception:  # noqa: BLE001 - as above: any decoder error means a broken upload
         raise ImageRejected(IMAGE_TRUNCATED) from None
     return picture
 

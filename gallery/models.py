@@ -12,8 +12,8 @@ from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
-from django.utils.functional import LazyObject, empty
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 
 from chains.models import Chain, Detail, Mode, Step
 

@@ -1,4 +1,9 @@
-"""Shared fixtures: the network is blocked except loopback, media goes to a temp dir."""
+"""Shared fixtures: the network is blocked except loopback, media goes to a temp dir.
+
+Fixtures used by more than one folder live here (`member`, `member_client`,
+`real_broker`) or in a module registered below (`fake_openai`); a folder's own
+shared fixtures sit in its conftest.py. Test modules never import fixtures.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ import socket
 import pytest
 
 from chains.providers import clear_provider_cache
+
+pytest_plugins = ["tests.fakes.fixtures"]  # the `fake_openai` fixture
 
 NETWORK_BLOCKED = "Tests may only talk to loopback; blocked connection to {address!r}."
 
@@ -85,3 +92,34 @@ def isolated_media(request, tmp_path):
     else:
         yield
     clear_provider_cache()
+
+
+MEMBER_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def member(db):
+    """A signed-up visitor: not staff, with a known password for the login flows."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("ada", email="ada@example.org", password=MEMBER_PASSWORD)
+
+
+@pytest.fixture
+def member_client(client, member):
+    """The test client, signed in as `member`."""
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def real_broker():
+    """Tasks go to the broker this pass uses instead of running in the test process."""
+    from telephone_site.celery import app as celery_app
+    from tests.support.worker import purge_broker
+
+    celery_app.conf.task_always_eager = False
+    purge_broker()
+    yield
+    purge_broker()
+    celery_app.conf.task_always_eager = True

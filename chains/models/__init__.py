@@ -7,11 +7,31 @@ of the code keeps importing from `chains.models`.
 """
 
 from .analysis import (
-    Atlas, AtlasIndex, AtlasJob, AtlasPoint, Attractor, Baseline, ChainAnalysis, Experiment,
+    Atlas,
+    AtlasIndex,
+    AtlasJob,
+    AtlasPoint,
+    Attractor,
+    Baseline,
+    ChainAnalysis,
+    Experiment,
 )
 from .chain import (
-    ACTIVE_STATUSES, ENDED_STATUSES, SLUG_ALPHABET, AnimationFormat, AnimationStatus, Chain, ChainAnimation,
-    ChainQuerySet, Detail, Mode, Status, Step, Visibility, new_seed, new_slug,
+    ACTIVE_STATUSES,
+    ENDED_STATUSES,
+    SLUG_ALPHABET,
+    AnimationFormat,
+    AnimationStatus,
+    Chain,
+    ChainAnimation,
+    ChainQuerySet,
+    Detail,
+    Mode,
+    Status,
+    Step,
+    Visibility,
+    new_seed,
+    new_slug,
 )
 
 __all__ = [

@@ -14,7 +14,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from ..cache import content_changed
-from ..metrics import atlas, descriptors, drift as analysis
+from ..metrics import atlas, descriptors
+from ..metrics import drift as analysis
 from ..models import Baseline, Chain, ChainAnalysis, Experiment, Step
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,7 @@ def chain_fill_image_drift(*, chain_id: int) -> int:
         vectors.append(vector)
     if not steps or vectors[0] is None:
         return described
-    for step, vector, before in zip(steps, vectors, [None, *vectors[:-1]]):
+    for step, vector, before in zip(steps, vectors, [None, *vectors[:-1]], strict=True):
         if vector is None or step.image_similarity_to_origin is not None:
             continue
         Step.objects.filter(pk=step.pk).update(

@@ -32,7 +32,11 @@ from ..metrics import atlas
 from ..metrics.drift import tail_attractor
 from ..models import Atlas, AtlasIndex, AtlasJob, AtlasPoint, Attractor, Chain, ChainAnalysis, Status, Step
 from .analysis import (
-    baseline_refresh, caption_kind, chains_changed, chains_refresh_metrics, image_baseline_refresh,
+    baseline_refresh,
+    caption_kind,
+    chains_changed,
+    chains_refresh_metrics,
+    image_baseline_refresh,
 )
 
 logger = logging.getLogger(__name__)
@@ -239,7 +243,9 @@ def _save_space(*, space, step_ids, chain_ids, indices, fit, digest, started, te
             AtlasPoint(atlas=row, step_id=int(step_id), chain_id=int(chain_id), index=int(index),
                        x=round(float(x), 5), y=round(float(y), 5),
                        attractor_id=attractor_ids.get(int(label)))
-            for step_id, chain_id, index, (x, y), label in zip(step_ids, chain_ids, indices, fit.points, fit.labels)
+            for step_id, chain_id, index, (x, y), label in zip(
+                step_ids, chain_ids, indices, fit.points, fit.labels, strict=True
+            )
         ], batch_size=2000)
         before = {chain_id: (attractor_id, arrival) for chain_id, attractor_id, arrival in
                   ChainAnalysis.objects.filter(attractor__atlas=row).values_list(

@@ -11,13 +11,23 @@ from chains.cache import public_version
 from chains.metrics.drift import calibrate
 from chains.models import Atlas, Attractor, Chain, Step
 from chains.selectors.atlas import (
-    atlas_chain_path, atlas_map_points, atlas_paths, attractor_positions, step_similar,
+    atlas_chain_path,
+    atlas_map_points,
+    atlas_paths,
+    attractor_positions,
+    step_similar,
 )
 from chains.selectors.research import baselines, chain_analysis
 from chains.services.analysis import IMAGE_KIND, caption_kind
 
 from ..plots.atlas import (
-    View, atlas_dots_layer, atlas_map_svg, attractor_colour, chain_path_layer, fit_view, paths_layer,
+    View,
+    atlas_dots_layer,
+    atlas_map_svg,
+    attractor_colour,
+    chain_path_layer,
+    fit_view,
+    paths_layer,
 )
 
 DOTS_CACHE_SECONDS = 3600

@@ -14,7 +14,6 @@ def plots_context(*, chain: Chain, steps: list[Step]) -> dict:
     if len(embedded) < MIN_POINTS_FOR_PLOTS:
         return {"drift_svg": "", "path_svg": ""}
     from ..plots.drift import drift_line_svg
-    from ..plots.path import path_svg
 
     drift = drift_line_svg(
         to_origin=[step.similarity_to_origin for step in embedded],

@@ -3,7 +3,7 @@ fragment and presentation mode, so the three never disagree."""
 
 from __future__ import annotations
 
-from chains.models import Chain, Step, Status
+from chains.models import Chain, Status, Step
 from chains.selectors.chains import chain_timeline_steps
 
 from ..forms.gallery import parse_index

@@ -19,7 +19,9 @@ class GalleryFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=_choices(Status.choices, "Any status"))
     length = forms.ChoiceField(
         required=False,
-        choices=_choices([(key, f"{key.title()} ({low}–{high})") for key, (low, high) in LENGTH_RANGES.items()], "Any length"),
+        choices=_choices(
+            [(key, f"{key.title()} ({low}–{high})") for key, (low, high) in LENGTH_RANGES.items()], "Any length"
+        ),
     )
     sort = forms.ChoiceField(
         required=False,

@@ -23,7 +23,15 @@ from django.utils.safestring import SafeString, mark_safe
 from .drift import _legend, _x_axis, _y_grid
 from .path import path_colour
 from .svg import (
-    CHAR_WIDTH, FONT_SIZE, fmt, linear_scale, not_enough_svg, path_data, safe_url, svg_open, title_and_desc,
+    CHAR_WIDTH,
+    FONT_SIZE,
+    fmt,
+    linear_scale,
+    not_enough_svg,
+    path_data,
+    safe_url,
+    svg_open,
+    title_and_desc,
 )
 
 SIZE = 1000  # the map's square, in SVG units
@@ -71,6 +79,9 @@ class View:
         x = min(max(self.x + dx / self.zoom, half), 1 - half)
         y = min(max(self.y + dy / self.zoom, half), 1 - half)
         return View(x=round(x, 4), y=round(y, 4), zoom=zoom)
+
+
+WHOLE_MAP = View()  # the default view: frozen, so one shared instance is safe
 
 
 def fit_view(points: Sequence[tuple[float, float]], *, margin: float = 0.06) -> View:
@@ -136,7 +147,7 @@ def atlas_dots_layer(
 
 
 def atlas_map_svg(
-    *, dots_layer: str, point_count: int, attractors: Sequence[dict], view: View = View(),
+    *, dots_layer: str, point_count: int, attractors: Sequence[dict], view: View = WHOLE_MAP,
     selection: str = "", highlight: int | None = None, labels: int = 14, plot_id: str = "atlas-map",
     title: str = "The atlas of every caption", desc: str = "",
 ) -> SafeString:
@@ -200,7 +211,7 @@ def chain_path_layer(*, steps: Sequence[dict], label: str = "") -> SafeString:
         f'<path class="atlas-path-halo" d="{path_data(placed)}"/>',
         f'<path class="atlas-path-line" d="{path_data(placed)}"/>',
     ]
-    for order, ((x, y), step) in enumerate(zip(placed, steps)):
+    for order, ((x, y), step) in enumerate(zip(placed, steps, strict=True)):
         role = " plot-start" if order == 0 else " plot-end" if order == len(steps) - 1 else ""
         caption = str(step.get("caption") or "").strip() or "(no caption)"
         dot = format_html(

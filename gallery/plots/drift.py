@@ -10,10 +10,20 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .svg import (
-    CHAR_WIDTH, FONT_SIZE, clamp, finite_or_none, fmt, linear_scale, nice_step, not_enough_svg, path_data,
-    safe_url, similarity_label, svg_open, title_and_desc,
+    CHAR_WIDTH,
+    FONT_SIZE,
+    clamp,
+    finite_or_none,
+    fmt,
+    linear_scale,
+    nice_step,
+    not_enough_svg,
+    path_data,
+    safe_url,
+    similarity_label,
+    svg_open,
+    title_and_desc,
 )
-
 
 # --- drift line ------------------------------------------------------------------------
 

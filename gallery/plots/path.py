@@ -11,10 +11,17 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .svg import (
-    CHAR_WIDTH, FONT_SIZE, clamp, fmt, linear_scale, not_enough_svg, path_data, safe_url, svg_open,
+    CHAR_WIDTH,
+    FONT_SIZE,
+    clamp,
+    fmt,
+    linear_scale,
+    not_enough_svg,
+    path_data,
+    safe_url,
+    svg_open,
     title_and_desc,
 )
-
 
 # The path's colour ramp: blue → violet → magenta → orange, readable on light and dark.
 PATH_HUE_START, PATH_HUE_END = 225.0, 390.0
@@ -43,7 +50,7 @@ def path_svg(
     <image> is fetched even while hidden); each point carries `data-thumb` and
     static/js/plots.js shows it on hover or focus.
     """
-    pairs = list(zip(points, steps))
+    pairs = list(zip(points, steps, strict=False))
     title = "The path of the captions through meaning"
     if len(pairs) < 2:
         return not_enough_svg(width=width, height=height, css_class="plot-path", plot_id=plot_id, title=title)
@@ -69,7 +76,7 @@ def path_svg(
         'stroke-opacity="0.45" stroke-width="1.5" stroke-linejoin="round"/>',
         '<g class="plot-points">',
     ]
-    for order, ((cx, cy), (_, step), url) in enumerate(zip(placed, pairs, urls)):
+    for order, ((cx, cy), (_, step), url) in enumerate(zip(placed, pairs, urls, strict=True)):
         role = " plot-start" if order == 0 else " plot-end" if order == last else ""
         parts.append(_path_point(
             step=step, url=url, cx=cx, cy=cy, css=role, colour=path_colour(order / last),

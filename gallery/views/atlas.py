@@ -21,8 +21,19 @@ from django.views.decorators.http import require_GET
 
 from chains.cache import public_version
 from chains.selectors.atlas import (
-    HIGHLIGHT_START, HIGHLIGHT_STOP, atlas_attractors, atlas_current, atlas_nearest_point, atlas_spaces,
-    attractor_chains, attractor_detail as attractor_by_pk, attractor_point_count, chains_matching, steps_search,
+    HIGHLIGHT_START,
+    HIGHLIGHT_STOP,
+    atlas_attractors,
+    atlas_current,
+    atlas_nearest_point,
+    atlas_spaces,
+    attractor_chains,
+    attractor_point_count,
+    chains_matching,
+    steps_search,
+)
+from chains.selectors.atlas import (
+    attractor_detail as attractor_by_pk,
 )
 
 from ..context.atlas import GREY_LIMIT, map_context

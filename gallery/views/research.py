@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 
+import numpy as np
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
-
-import numpy as np
 
 from chains.cache import public_version
 from chains.images import ImageRejected
@@ -20,8 +19,17 @@ from chains.metrics.drift import calibrate, cosine_similarity
 from chains.models import Atlas
 from chains.selectors.atlas import atlas_attractors, atlas_current, public_chain
 from chains.selectors.research import (
-    COMPARE_MAX_CHAINS, baselines, chain_curves, chain_lineage_offsets, chain_vectors, chains_for_compare,
-    experiment_chains, experiment_filmstrips, experiments_listed, public_chain_slugs, research_steps,
+    COMPARE_MAX_CHAINS,
+    baselines,
+    chain_curves,
+    chain_lineage_offsets,
+    chain_vectors,
+    chains_for_compare,
+    experiment_chains,
+    experiment_filmstrips,
+    experiments_listed,
+    public_chain_slugs,
+    research_steps,
 )
 from chains.selectors.research import experiment_detail as experiment_by_slug
 from chains.services import ChainError, chain_origin_image, experiment_create

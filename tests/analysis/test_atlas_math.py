@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from chains.metrics import atlas

@@ -41,8 +41,10 @@ def test_twenty_thousand_dots_stay_small():
 
 
 def test_map_is_valid_svg_with_escaped_labels_and_a_selection():
-    attractors = [{"id": 1, "number": 1, "label": "<b>storm</b> & sea", "x": 0.3, "y": 0.4, "url": "/atlas/attractors/1/"},
-                  {"id": 2, "number": 2, "label": "cathedral", "x": 0.7, "y": 0.6, "url": "javascript:alert(1)"}]
+    attractors = [
+        {"id": 1, "number": 1, "label": "<b>storm</b> & sea", "x": 0.3, "y": 0.4, "url": "/atlas/attractors/1/"},
+        {"id": 2, "number": 2, "label": "cathedral", "x": 0.7, "y": 0.6, "url": "javascript:alert(1)"},
+    ]
     points = [(0.3, 0.4, 1), (0.31, 0.41, 1), (0.7, 0.6, 2), (0.5, 0.5, None)]
     layer = plots.atlas_dots_layer(points=points, attractors=attractors)
     selection = plots.chain_path_layer(steps=[
@@ -61,7 +63,10 @@ def test_map_is_valid_svg_with_escaped_labels_and_a_selection():
 
 
 def test_highlight_greys_every_other_attractor():
-    attractors = [{"id": 1, "number": 1, "label": "a", "x": 0, "y": 0}, {"id": 2, "number": 2, "label": "b", "x": 1, "y": 1}]
+    attractors = [
+        {"id": 1, "number": 1, "label": "a", "x": 0, "y": 0},
+        {"id": 2, "number": 2, "label": "b", "x": 1, "y": 1},
+    ]
     layer = plots.atlas_dots_layer(points=[(0.1, 0.1, 1), (0.9, 0.9, 2)], attractors=attractors, highlight=2)
     assert 'data-attractor="2"' in layer and 'data-attractor="1"' not in layer and "atlas-noise" in layer
 

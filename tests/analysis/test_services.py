@@ -10,12 +10,28 @@ from django.utils import timezone
 
 from chains.metrics import descriptors
 from chains.models import (
-    Atlas, AtlasJob, AtlasPoint, Attractor, Baseline, Chain, ChainAnalysis, Experiment, Status, Step,
+    Atlas,
+    AtlasJob,
+    AtlasPoint,
+    Attractor,
+    Baseline,
+    Chain,
+    ChainAnalysis,
+    Experiment,
+    Status,
+    Step,
 )
 from chains.selectors.atlas import atlas_map_points, step_similar
 from chains.services import (
-    EXPERIMENT_EMPTY_GRID, EXPERIMENT_TOO_LARGE, EXPERIMENT_UNKNOWN_MODEL, ChainError, atlas_mark_dirty,
-    atlas_recompute, atlas_recompute_if_dirty, chain_run_inline, experiment_create,
+    EXPERIMENT_EMPTY_GRID,
+    EXPERIMENT_TOO_LARGE,
+    EXPERIMENT_UNKNOWN_MODEL,
+    ChainError,
+    atlas_mark_dirty,
+    atlas_recompute,
+    atlas_recompute_if_dirty,
+    chain_run_inline,
+    experiment_create,
 )
 from chains.services.analysis import IMAGE_KIND, caption_kind, chain_refresh_projection_if_changed
 from chains.services.atlas import BUSY, CLEAN, RECOMPUTED, UNCHANGED, atlas_claim

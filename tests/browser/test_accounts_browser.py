@@ -93,7 +93,8 @@ def test_account_pages_are_tidy_on_desktop_and_phone(page, live_server):
                               moderator_note="The image has a visible watermark; please upload one you own.")
     Submission.objects.create(owner=user, title="Lighthouse", image="submissions/y.webp",
                               status=SubmissionStatus.APPROVED, chain=mine)
-    Star.objects.create(user=user, chain=chain_run_inline(chain=make_chain(title="Tea set drift", owner=other, target_length=2)))
+    starred = chain_run_inline(chain=make_chain(title="Tea set drift", owner=other, target_length=2))
+    Star.objects.create(user=user, chain=starred)
 
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)

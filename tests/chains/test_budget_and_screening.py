@@ -16,13 +16,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PRICED = "tests.support.priced_providers"
 
 
-@pytest.fixture(autouse=True)
-def fresh_script():
-    scripted.reset()
-    yield
-    scripted.reset()
-
-
 def test_a_running_chain_pauses_at_the_budget_and_resumes_when_it_returns(settings):
     settings.TELEPHONE_DAILY_BUDGET_USD = 0.05  # one dall-e-3 image is 0.04
     chain = chain_run_inline(chain=make_chain(target_length=4, provider=PRICED))

@@ -37,13 +37,6 @@ from tests.support import providers as scripted
 from tests.support.providers import solid_png
 
 
-@pytest.fixture(autouse=True)
-def fresh_script():
-    scripted.reset()
-    yield
-    scripted.reset()
-
-
 def completed(target_length: int = 4, **fields) -> Chain:
     chain = chain_run_inline(chain=make_chain(target_length=target_length, **fields))
     assert chain.status == Status.COMPLETED
@@ -238,7 +231,8 @@ def test_branch_copies_the_step_image_links_lineage_both_ways_and_runs():
     assert list(chain_branches(chain=parent)) == [branch]
     origin = branch.steps.get(index=0)
     assert origin.image.name != fork.image.name  # a copy, not a shared file
-    assert all(abs(a - b) < 4 for a, b in zip(mean_colour(origin.image.name), mean_colour(fork.image.name)))
+    pairs = zip(mean_colour(origin.image.name), mean_colour(fork.image.name), strict=True)
+    assert all(abs(a - b) < 4 for a, b in pairs)
     assert_complete_without_gaps(branch)
     assert "branch from step 2" in branch.title
 

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from chains import tasks
-from chains.images import step_image_keys, store_step_images, clean_image
+from chains.images import clean_image, step_image_keys, store_step_images
 from chains.models import Chain, Status, Step
 from chains.providers.base import ProviderError
 from chains.services import (
@@ -27,13 +27,6 @@ from chains.services import (
 from tests.factories import make_chain
 from tests.support import providers as scripted
 from tests.support.providers import solid_png
-
-
-@pytest.fixture(autouse=True)
-def fresh_script():
-    scripted.reset()
-    yield
-    scripted.reset()
 
 
 def running(chain: Chain) -> Chain:

@@ -7,7 +7,6 @@ import pytest
 from chains.models import Status
 from chains.services import chain_run_inline
 from tests.factories import make_chain
-from tests.fakes.fixtures import fake_openai  # noqa: F401
 from tests.fakes.openai_server import error_body
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,6 +1,4 @@
-"""The `fake_openai` fixture: import it into a test module to use it.
-
-    from tests.fakes.fixtures import fake_openai  # noqa: F401
+"""The `fake_openai` fixture, registered for every test by tests/conftest.py.
 
 It points the OpenAI settings at a fresh fake server with short timeouts (so a test
 that trips over a slow answer fails in seconds instead of hanging) and makes

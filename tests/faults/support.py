@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pytest
 from django.core.files.storage import default_storage
 
 from chains.images import step_image_keys
 from chains.models import ENDED_STATUSES, Chain, Status
-from telephone_site.celery import app as celery_app
-from tests.support.worker import WorkerProcess, purge_broker
+from tests.support.worker import WorkerProcess
 
 FIGURES_DIR = Path(__file__).resolve().parents[2] / "artifacts" / "faults"
 
@@ -52,16 +49,6 @@ class Figures:
         print(f"\nFIGURES {self.test}: {self.chains_completed}/{self.chains_started} chains completed, "
               f"{self.duplicate_steps} duplicate and {self.missing_steps} missing steps, "
               f"{self.seconds:.0f} s, {self.notes}")
-
-
-@pytest.fixture
-def real_broker():
-    """Tasks go to the broker this pass uses instead of running in the test process."""
-    celery_app.conf.task_always_eager = False
-    purge_broker()
-    yield
-    purge_broker()
-    celery_app.conf.task_always_eager = True
 
 
 def all_ended(ids: list[int]) -> bool:

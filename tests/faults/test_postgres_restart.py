@@ -23,7 +23,7 @@ from tests.factories import make_chain
 from tests.support.services import PostgresCluster
 from tests.support.worker import WorkerProcess, wait_until
 
-from .support import Figures, all_ended, check_exact, real_broker  # noqa: F401
+from .support import Figures, all_ended, check_exact
 
 pytestmark = [pytest.mark.integration, pytest.mark.production_stack, pytest.mark.django_db(transaction=True)]
 

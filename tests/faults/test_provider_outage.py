@@ -16,11 +16,11 @@ import pytest
 
 from chains.services import chain_start
 from tests.factories import make_chain
-from tests.fakes.fixtures import FAKE_API_KEY, FAKE_MODEL_SETTINGS, fake_openai  # noqa: F401
+from tests.fakes.fixtures import FAKE_API_KEY, FAKE_MODEL_SETTINGS
 from tests.fakes.openai_server import CHAT, IMAGES
 from tests.support.worker import WorkerProcess, wait_until
 
-from .support import Figures, all_ended, check_exact, real_broker  # noqa: F401
+from .support import Figures, all_ended, check_exact
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -24,7 +24,7 @@ from chains.services import chain_start
 from tests.factories import make_chain
 from tests.support.worker import WorkerProcess, wait_until
 
-from .support import Figures, all_ended, check_exact, count_completed, real_broker  # noqa: F401
+from .support import Figures, all_ended, check_exact, count_completed
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -61,7 +61,7 @@ def test_twenty_chains_survive_ten_sigkills_with_no_duplicate_or_missing_step(tm
         worker = WorkerProcess(log_path=log, concurrency=2, extra_env=QUICK_CLAIMS).start()
         try:
             worker.wait_ready()
-            wait_until(lambda: steps_made(ids) >= moment, timeout=90, interval=0.05,
+            wait_until(lambda moment=moment: steps_made(ids) >= moment, timeout=90, interval=0.05,
                        what=f"step count {moment} before kill {number}")
             time.sleep(rng.uniform(0, 0.5))
         except AssertionError:

@@ -33,36 +33,11 @@ from tests.factories import make_chain
 from tests.support import images as sample
 from tests.support import providers as scripted
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("scripted_provider")]
 User = get_user_model()
 CHAINS = "/admin/chains/chain/"
 SUBMISSIONS = "/admin/gallery/submission/"
 REPORTS = "/admin/gallery/report/"
-
-
-@pytest.fixture(autouse=True)
-def scripted_provider(settings):
-    settings.TELEPHONE_PROVIDER = "tests.support.providers"
-    settings.TELEPHONE_UPLOAD_RATE_LIMIT = 100
-    scripted.reset()
-    yield
-    scripted.reset()
-
-
-@pytest.fixture
-def boss():
-    return User.objects.create_superuser("boss", password="x")
-
-
-@pytest.fixture
-def admin_client(client, boss):
-    client.force_login(boss)
-    return client
-
-
-@pytest.fixture
-def member():
-    return User.objects.create_user("ada", password="x")
 
 
 def run_action(client, url: str, action: str, objects, **fields):
@@ -197,7 +172,7 @@ def test_rerun_is_refused_for_a_running_chain_and_for_several_chains(admin_clien
     assert ONE_CHAIN_ONLY.format(verb="re-run") in messages_of(response)
 
 
-def test_branch_asks_for_step_and_settings_then_starts_a_linked_chain(admin_client, boss):
+def test_branch_asks_for_step_and_settings_then_starts_a_linked_chain(admin_client, admin_user):
     parent = completed(title="Trunk", target_length=3)
     page = run_action(admin_client, CHAINS, "branch", [parent])
     body = page.content.decode()
@@ -210,7 +185,7 @@ def test_branch_asks_for_step_and_settings_then_starts_a_linked_chain(admin_clie
     response = confirm_action(admin_client, CHAINS, "branch", [parent], from_step=2, mode="story",
                               detail="somewhat", target_length=2, theme="a heist")
     branch = Chain.objects.get(parent=parent)
-    assert branch.fork_step == parent.steps.get(index=2) and branch.owner == boss
+    assert branch.fork_step == parent.steps.get(index=2) and branch.owner == admin_user
     assert (branch.mode, branch.detail, branch.target_length) == ("story", "somewhat", 2)
     assert branch.status == Status.COMPLETED
     assert any("Branched “Trunk” at step 2" in message for message in messages_of(response))
@@ -239,7 +214,7 @@ def test_submission_list_shows_private_thumbnails_and_filters(admin_client, memb
     assert admin_client.get(f"{SUBMISSIONS}{submission.pk}/change/").status_code == 200
 
 
-def test_approving_needs_a_note_then_starts_the_chain(admin_client, member, boss):
+def test_approving_needs_a_note_then_starts_the_chain(admin_client, member, admin_user):
     submission = pending(member)
     page = run_action(admin_client, SUBMISSIONS, "approve", [submission])
     assert page.status_code == 200 and 'name="note"' in page.content.decode()
@@ -252,7 +227,7 @@ def test_approving_needs_a_note_then_starts_the_chain(admin_client, member, boss
     response = confirm_action(admin_client, SUBMISSIONS, "approve", [submission], note="Lovely")
     assert APPROVED.format(items="1 submission") in messages_of(response)
     submission.refresh_from_db()
-    assert submission.status == SubmissionStatus.APPROVED and submission.reviewed_by == boss
+    assert submission.status == SubmissionStatus.APPROVED and submission.reviewed_by == admin_user
     assert submission.moderator_note == "Lovely" and submission.chain is not None
 
     again = confirm_action(admin_client, SUBMISSIONS, "reject", [submission], note="Changed my mind")

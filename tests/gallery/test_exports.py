@@ -57,7 +57,7 @@ def test_json_describes_the_chain_and_every_step_with_absolute_image_links(clien
     assert document["parent"] is None
     steps = document["steps"]
     assert [step["iteration"] for step in steps] == [0, 1, 2]
-    for record, step in zip(steps, finished_chain.steps.order_by("index")):
+    for record, step in zip(steps, finished_chain.steps.order_by("index"), strict=True):
         assert record["caption"] == step.caption == f"caption of step {step.index}"
         assert record["prompt"] == step.paint_prompt and record["revised_prompt"] == step.revised_prompt
         assert record["caption_model"] == "scripted-captioner"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chains.models import Chain, Status
 from gallery.models import Report, ReportStatus, Star, Submission, SubmissionStatus
@@ -13,22 +12,8 @@ from tests.factories import make_chain
 from tests.support import images as sample
 from tests.support import providers as scripted
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("scripted_provider")]
 User = get_user_model()
-
-
-@pytest.fixture(autouse=True)
-def scripted_provider(settings):
-    settings.TELEPHONE_PROVIDER = "tests.support.providers"
-    settings.TELEPHONE_UPLOAD_RATE_LIMIT = 100
-    scripted.reset()
-    yield
-    scripted.reset()
-
-
-@pytest.fixture
-def member():
-    return User.objects.create_user("ada", password="x")
 
 
 @pytest.fixture
@@ -134,7 +119,8 @@ def test_reporting_needs_an_account(client):
 
 
 def test_stars_toggle_and_sort_the_gallery(client, member):
-    quiet, loved = make_chain(title="Quiet chain"), make_chain(title="Loved chain")
+    make_chain(title="Quiet chain")
+    loved = make_chain(title="Loved chain")
     client.force_login(member)
     button = client.post(f"/c/{loved.slug}/star/", headers={"HX-Request": "true"}).content.decode()
     assert "★ Starred" in button and Star.objects.filter(chain=loved).count() == 1

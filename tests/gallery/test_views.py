@@ -35,7 +35,8 @@ def test_home_shows_featured_running_and_finished_sections(client):
     Chain.objects.filter(pk=running.pk).update(status=Status.RUNNING, started_at=timezone.now())
     finished(title="Done chain")
     page = client.get("/").content.decode()
-    for heading, title in (("Featured", "Star chain"), ("In progress", "Busy chain"), ("Recently finished", "Done chain")):
+    sections = (("Featured", "Star chain"), ("In progress", "Busy chain"), ("Recently finished", "Done chain"))
+    for heading, title in sections:
         assert heading in page and title in page
 
 
@@ -211,7 +212,7 @@ def test_timeline_shows_lineage_both_ways(client, ran_chain):
     parent_page = client.get(ran_chain.get_absolute_url()).content.decode()
     assert "A branch" in parent_page and "from step 2" in parent_page
     branch_page = client.get(branch.get_absolute_url()).content.decode()
-    assert "Branched from" in branch_page and f"?step=2" in branch_page
+    assert "Branched from" in branch_page and "?step=2" in branch_page
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,24 +11,13 @@ import pytest
 
 from chains.models import Chain, Status, Step
 from chains.services import chain_start
-from telephone_site.celery import app as celery_app
 from tests.factories import make_chain
-from tests.support.worker import WorkerProcess, purge_broker, wait_until
+from tests.support.worker import WorkerProcess, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 CHAINS = 3
 LENGTH = 8
-
-
-@pytest.fixture
-def real_broker():
-    """Send tasks to the broker instead of running them in the test process."""
-    celery_app.conf.task_always_eager = False
-    purge_broker()
-    yield
-    purge_broker()
-    celery_app.conf.task_always_eager = True
 
 
 def steps_made() -> int:

@@ -17,7 +17,6 @@ from chains.models import Status
 from chains.services import chain_start
 from telephone_site.log import ContextFilter, JSONFormatter, PlainFormatter, log_context
 from tests.factories import make_chain
-from tests.fakes.fixtures import fake_openai  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

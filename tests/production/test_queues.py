@@ -16,7 +16,7 @@ from chains.models import Chain, Status
 from chains.services import chain_start
 from telephone_site.celery import app as celery_app
 from tests.factories import make_chain
-from tests.support.worker import WorkerProcess, purge_broker, wait_until
+from tests.support.worker import WorkerProcess, wait_until
 
 TASK_RAN = re.compile(r"Task (chains\.tasks\.\w+)\[[\w-]+\] succeeded")
 
@@ -34,15 +34,6 @@ def test_captions_and_embeddings_go_one_way_paintings_another():
 
 def test_a_worker_without_queues_consumes_them_all():
     assert {queue.name for queue in celery_app.conf.task_queues} == {"celery", "captions", "paints"}
-
-
-@pytest.fixture
-def real_broker():
-    celery_app.conf.task_always_eager = False
-    purge_broker()
-    yield
-    purge_broker()
-    celery_app.conf.task_always_eager = True
 
 
 @pytest.mark.integration

@@ -103,13 +103,8 @@ def test_a_rerun_deletes_the_replaced_steps_files_from_the_bucket(s3_bucket, s3_
 
 
 @pytest.fixture
-def member(settings):
+def pending(member, client, s3_bucket, settings) -> Submission:
     settings.TELEPHONE_PROVIDER = "local"
-    return User.objects.create_user("ada", password="x")
-
-
-@pytest.fixture
-def pending(member, client, s3_bucket) -> Submission:
     client.force_login(member)
     upload = SimpleUploadedFile("photo.jpg", sample.cmyk_jpeg(), content_type="image/jpeg")
     reply = client.post("/submit/", {"image": upload, "title": "A red square", "mode": "telephone",

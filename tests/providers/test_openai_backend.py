@@ -32,7 +32,7 @@ from chains.providers.openai_errors import (
 )
 from chains.providers.openai_images import image_mime_type
 from chains.providers.retrying import backoff_delay
-from tests.fakes.fixtures import FAKE_API_KEY, fake_openai  # noqa: F401  (pytest fixture)
+from tests.fakes.fixtures import FAKE_API_KEY
 from tests.fakes.openai_server import (
     CHAT,
     EMBEDDINGS,
@@ -65,7 +65,7 @@ def record_sleeps(role) -> list[float]:
 
 
 @pytest.fixture
-def build(fake_openai):  # noqa: F811  (the imported fixture, requested by name)
+def build(fake_openai):
     """Build providers after the test has set its settings, and close their pools after."""
     built = []
 
@@ -92,7 +92,7 @@ def test_module_uses_the_real_openai_package():
     assert hasattr(openai_backend.openai_sdk, "OpenAI")
 
 
-def test_snapshot_merges_settings_and_overrides_but_never_holds_the_key(fake_openai):  # noqa: F811
+def test_snapshot_merges_settings_and_overrides_but_never_holds_the_key(fake_openai):
     providers = build_providers("openai", {"caption_model": "gpt-4.1-mini", "api_key": "sneaky"})
 
     assert providers.name == "openai"
@@ -123,7 +123,7 @@ def test_missing_api_key_is_permanent(settings):
 # --- Captioning -------------------------------------------------------------------------
 
 
-def test_caption_sends_instructions_image_and_token_bound(fake_openai, providers):  # noqa: F811
+def test_caption_sends_instructions_image_and_token_bound(fake_openai, providers):
     image = encoded(Image.new("RGB", (16, 16), (10, 120, 200)), "JPEG")
 
     result = providers.captioner.caption(caption_request(image, detail="somewhat"))
@@ -147,7 +147,7 @@ def test_caption_sends_instructions_image_and_token_bound(fake_openai, providers
     assert (result.input_tokens, result.output_tokens) == (42, 17)
 
 
-def test_caption_keeps_the_servers_request_id(fake_openai, providers):  # noqa: F811
+def test_caption_keeps_the_servers_request_id(fake_openai, providers):
     fake_openai.enqueue(CHAT, json=chat_completion_json("A cat."), headers={"x-request-id": "req_abc123"})
 
     result = providers.captioner.caption(caption_request())
@@ -170,7 +170,7 @@ def test_reasoning_caption_models_get_max_completion_tokens():
     assert openai_backend.caption_bounds("gpt-4o-mini", 300)["max_tokens"] == 300
 
 
-def test_empty_caption_is_permanent_and_not_retried(fake_openai, providers):  # noqa: F811
+def test_empty_caption_is_permanent_and_not_retried(fake_openai, providers):
     fake_openai.caption = "   "
 
     with pytest.raises(ProviderError) as caught:
@@ -181,7 +181,7 @@ def test_empty_caption_is_permanent_and_not_retried(fake_openai, providers):  # 
     assert len(fake_openai.requests_to(CHAT)) == 1
 
 
-def test_caption_waits_for_retry_after_then_succeeds(fake_openai, providers):  # noqa: F811
+def test_caption_waits_for_retry_after_then_succeeds(fake_openai, providers):
     slow_down = error_body("Slow down.", code="rate_limit_exceeded")
     fake_openai.enqueue(CHAT, status=429, headers={"Retry-After": "1"}, json=slow_down)
     sleeps: list[float] = []
@@ -199,7 +199,7 @@ def test_caption_waits_for_retry_after_then_succeeds(fake_openai, providers):  #
     assert second.received_at - first.received_at >= 1.0
 
 
-def test_caption_retries_server_errors_then_succeeds(fake_openai, providers):  # noqa: F811
+def test_caption_retries_server_errors_then_succeeds(fake_openai, providers):
     fake_openai.enqueue(CHAT, status=500, json=error_body("Oops.", type="server_error"), times=2)
     sleeps = record_sleeps(providers.captioner)
 
@@ -211,7 +211,7 @@ def test_caption_retries_server_errors_then_succeeds(fake_openai, providers):  #
     assert all(0 <= wait <= providers.captioner.retry.cap for wait in sleeps)
 
 
-def test_caption_gives_up_after_the_configured_attempts(fake_openai, settings, build):  # noqa: F811
+def test_caption_gives_up_after_the_configured_attempts(fake_openai, settings, build):
     settings.OPENAI_RETRY_ATTEMPTS = 3
     fake_openai.fail_all(503, until=time.time() + 60)
     providers = build()
@@ -225,7 +225,7 @@ def test_caption_gives_up_after_the_configured_attempts(fake_openai, settings, b
     assert len(fake_openai.requests_to(CHAT)) == 3
 
 
-def test_caption_timeout_is_transient(fake_openai, settings, build):  # noqa: F811
+def test_caption_timeout_is_transient(fake_openai, settings, build):
     settings.OPENAI_CAPTION_TIMEOUT = 0.3
     settings.OPENAI_RETRY_ATTEMPTS = 2
     fake_openai.slow_down(CHAT, 1.5)
@@ -241,7 +241,7 @@ def test_caption_timeout_is_transient(fake_openai, settings, build):  # noqa: F8
     assert len(sleeps) == 1
 
 
-def test_bad_request_is_permanent_with_server_message_and_sent_once(fake_openai, providers):  # noqa: F811
+def test_bad_request_is_permanent_with_server_message_and_sent_once(fake_openai, providers):
     fake_openai.enqueue(CHAT, status=400, json=error_body("Invalid image data.", code="invalid_image"))
     record_sleeps(providers.captioner)
 
@@ -254,7 +254,7 @@ def test_bad_request_is_permanent_with_server_message_and_sent_once(fake_openai,
     assert len(fake_openai.requests_to(CHAT)) == 1
 
 
-def test_unauthorized_is_permanent(fake_openai, providers):  # noqa: F811
+def test_unauthorized_is_permanent(fake_openai, providers):
     refusal = error_body("Incorrect API key provided.", code="invalid_api_key")
     fake_openai.enqueue(CHAT, status=401, json=refusal)
 
@@ -270,7 +270,7 @@ def test_unauthorized_is_permanent(fake_openai, providers):  # noqa: F811
 # --- Painting ---------------------------------------------------------------------------
 
 
-def test_paint_dall_e_3_sends_quality_and_style_and_decodes_base64(fake_openai, providers):  # noqa: F811
+def test_paint_dall_e_3_sends_quality_and_style_and_decodes_base64(fake_openai, providers):
     result = providers.painter.paint(PaintRequest(prompt="A lighthouse at dusk."))
 
     sent = fake_openai.last(IMAGES).body
@@ -290,7 +290,7 @@ def test_paint_dall_e_3_sends_quality_and_style_and_decodes_base64(fake_openai, 
     assert result.request_id.startswith("req_fake_")
 
 
-def test_paint_url_answer_is_downloaded_at_once(fake_openai, providers):  # noqa: F811
+def test_paint_url_answer_is_downloaded_at_once(fake_openai, providers):
     fake_openai.image_format = "url"
 
     result = providers.painter.paint(PaintRequest(prompt="A lighthouse at dusk."))
@@ -301,7 +301,7 @@ def test_paint_url_answer_is_downloaded_at_once(fake_openai, providers):  # noqa
     assert "authorization" not in download.headers  # the key stays with the API host
 
 
-def test_paint_url_download_failure_is_transient(fake_openai, providers):  # noqa: F811
+def test_paint_url_download_failure_is_transient(fake_openai, providers):
     missing = fake_openai.url + "/files/expired.png"
     fake_openai.enqueue(IMAGES, json={"created": 1, "data": [{"url": missing}]})
 
@@ -321,7 +321,7 @@ def test_paint_url_download_failure_is_transient(fake_openai, providers):  # noq
     ],
 )
 def test_paint_sends_only_the_options_each_model_accepts(
-    fake_openai, build, model, expected_options  # noqa: F811
+    fake_openai, build, model, expected_options
 ):
     providers = build({"image_model": model, "image_size": "512x512", "image_quality": "hd"})
 
@@ -333,7 +333,7 @@ def test_paint_sends_only_the_options_each_model_accepts(
     assert result.params == {"size": "512x512", "quality": expected_options.get("quality", ""), "style": ""}
 
 
-def test_paint_server_error_is_raised_at_once_without_retry(fake_openai, providers):  # noqa: F811
+def test_paint_server_error_is_raised_at_once_without_retry(fake_openai, providers):
     fake_openai.enqueue(IMAGES, status=500, json=error_body("Oops.", type="server_error"), times=3)
 
     with pytest.raises(ProviderError) as caught:
@@ -343,7 +343,7 @@ def test_paint_server_error_is_raised_at_once_without_retry(fake_openai, provide
     assert len(fake_openai.requests_to(IMAGES)) == 1
 
 
-def test_paint_rate_limit_carries_retry_after(fake_openai, providers):  # noqa: F811
+def test_paint_rate_limit_carries_retry_after(fake_openai, providers):
     fake_openai.enqueue(IMAGES, status=429, headers={"Retry-After": "1"}, json=error_body("Slow down."))
 
     with pytest.raises(ProviderError) as caught:
@@ -355,7 +355,7 @@ def test_paint_rate_limit_carries_retry_after(fake_openai, providers):  # noqa: 
     assert len(fake_openai.requests_to(IMAGES)) == 1
 
 
-def test_paint_timeout_is_transient(fake_openai, settings, build):  # noqa: F811
+def test_paint_timeout_is_transient(fake_openai, settings, build):
     settings.OPENAI_IMAGE_TIMEOUT = 0.3
     fake_openai.slow_down(IMAGES, 1.5)
     providers = build()
@@ -370,7 +370,7 @@ def test_paint_timeout_is_transient(fake_openai, settings, build):  # noqa: F811
     assert len(fake_openai.requests_to(IMAGES)) == 1
 
 
-def test_content_policy_refusal_is_permanent(fake_openai, providers):  # noqa: F811
+def test_content_policy_refusal_is_permanent(fake_openai, providers):
     refusal = "Your request was rejected as a result of our safety system."
     fake_openai.enqueue(IMAGES, status=400, json=error_body(refusal, code="content_policy_violation"))
 
@@ -385,7 +385,7 @@ def test_content_policy_refusal_is_permanent(fake_openai, providers):  # noqa: F
 # --- Embedding and moderation -------------------------------------------------------------
 
 
-def test_embeddings_come_back_in_input_order(fake_openai, providers):  # noqa: F811
+def test_embeddings_come_back_in_input_order(fake_openai, providers):
     first, second = [0.1, 0.2, 0.3], [0.4, 0.5, 0.6]
     fake_openai.enqueue(
         EMBEDDINGS,
@@ -409,7 +409,7 @@ def test_embeddings_come_back_in_input_order(fake_openai, providers):  # noqa: F
     assert result.dimension == 3
 
 
-def test_moderation_sends_text_and_image_and_reports_categories(fake_openai, providers):  # noqa: F811
+def test_moderation_sends_text_and_image_and_reports_categories(fake_openai, providers):
     image = make_png()
     fake_openai.flag("violence", "self-harm/intent")
 
@@ -425,7 +425,7 @@ def test_moderation_sends_text_and_image_and_reports_categories(fake_openai, pro
     assert set(result.categories) == {"violence", "self-harm/intent"}
 
 
-def test_moderation_of_clean_text(fake_openai, providers):  # noqa: F811
+def test_moderation_of_clean_text(fake_openai, providers):
     result = providers.moderator.moderate(text="a kite")
 
     assert not result.flagged
@@ -433,7 +433,7 @@ def test_moderation_of_clean_text(fake_openai, providers):  # noqa: F811
     assert fake_openai.last(MODERATIONS).body["input"] == [{"type": "text", "text": "a kite"}]
 
 
-def test_text_only_moderation_models_get_a_plain_string(fake_openai, build):  # noqa: F811
+def test_text_only_moderation_models_get_a_plain_string(fake_openai, build):
     build({"moderation_model": "text-moderation-latest"}).moderator.moderate(text="a kite")
 
     assert fake_openai.last(MODERATIONS).body["input"] == "a kite"

@@ -17,7 +17,9 @@ from django.db.models import Q
 
 from chains.models import Chain, Step
 from chains.services.analysis import (
-    chain_fill_image_drift, chain_refresh_projection_if_changed, chains_refresh_metrics,
+    chain_fill_image_drift,
+    chain_refresh_projection_if_changed,
+    chains_refresh_metrics,
 )
 from chains.services.atlas import BUSY, FAILED, atlas_recompute_now
 
