@@ -144,21 +144,31 @@ class Worker:
     pool: str = "prefork"
     concurrency: int = 1
     app: str = "telephone_site"
+    queues: str | None = None
+    measure_dir: Path | None = None  # per-task CPU lines (and cProfile stats) via _profiled_worker
+    profile: bool = False
+    profile_skip: int = 0  # phase tasks not profiled first (warm-up)
+    root: Path = ROOT  # another checkout, to run its engine against this bench (A/B)
     process: subprocess.Popen | None = field(default=None, init=False)
     start_offset: int = field(default=0, init=False)
 
     def start(self) -> "Worker":
+        launcher = [sys.executable, "-m", "celery"]
+        if self.measure_dir is not None:
+            launcher = [sys.executable, str(self.root / "bench" / "_profiled_worker.py"), str(self.measure_dir),
+                        *(["--profile", "--skip", str(self.profile_skip)] if self.profile else []), "--"]
         command = [
-            sys.executable, "-m", "celery", "-A", self.app, "worker",
+            *launcher, "-A", self.app, "worker",
             "--pool", self.pool, "--concurrency", str(self.concurrency),
             "--loglevel", "INFO", "--without-mingle", "--without-gossip",
             "--hostname", f"bench-{os.getpid()}-{time.monotonic_ns()}@%h",
+            *(["-Q", self.queues] if self.queues else []),
         ]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.start_offset = self.log_size()  # the log may hold an earlier worker's lines
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                command, cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         return self

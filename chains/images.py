@@ -18,6 +18,7 @@ from django.core.files.storage import Storage, default_storage
 from PIL import Image, ImageOps
 
 from .errors import UserFacingError
+from .task_clock import IMAGE, in_section
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
 # Step field → width. Tiny for list cards (1x screens), small for cards on 2x screens
@@ -69,6 +70,7 @@ def thumbnail_fields(keys: StepImageKeys) -> dict[str, str]:
     return {field: keys.thumbnails[width] for field, width in THUMBNAIL_WIDTHS.items()}
 
 
+@in_section(IMAGE)
 def clean_image(data: bytes) -> CleanImage:
     """Decode untrusted bytes safely and return re-encoded, metadata-free WebP."""
     picture = open_still_image(data)

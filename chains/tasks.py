@@ -26,6 +26,7 @@ from .services import (
     step_embed,
     step_paint_next,
 )
+from .task_clock import clocked_task, format_figures
 
 logger = logging.getLogger(__name__)
 
@@ -59,17 +60,20 @@ def run_phase(task, phase, step_id: int) -> str:
     """Run one phase; transient errors come back later, permanent ones end the chain.
 
     Every line logged meanwhile (here, in the services, in the provider clients)
-    carries the task, step and, once the step is loaded, chain ids.
+    carries the task, step and, once the step is loaded, chain ids. The closing line
+    also says where the task's CPU went (`chains.task_clock`).
     """
-    with log_context(task_id=task.request.id, step_id=step_id, phase=phase.__name__):
+    with log_context(task_id=task.request.id, step_id=step_id, phase=phase.__name__), \
+            clocked_task() as clock:
         try:
             outcome = phase(step_id=step_id)
         except SoftTimeLimitExceeded:
             return _on_provider_error(task, step_id, ProviderError(STEP_TIMED_OUT, permanent=False))
         except ProviderError as error:
             return _on_provider_error(task, step_id, error)
-        logger.info("phase=%s step=%s outcome=%s", phase.__name__, step_id, outcome.value,
-                    extra={"outcome": outcome.value})
+        figures = clock.figures()
+        logger.info("phase=%s step=%s outcome=%s %s", phase.__name__, step_id, outcome.value,
+                    format_figures(figures), extra={"outcome": outcome.value, **figures})
         return outcome.value
 
 

@@ -25,6 +25,8 @@ import io
 import numpy as np
 from PIL import Image
 
+from ..task_clock import IMAGE, in_section
+
 DESCRIPTOR_VERSION = "colour-layout-v1"
 SAMPLE_SIDE = 32
 HISTOGRAM_LEVELS = 4
@@ -32,6 +34,7 @@ LAYOUT_GRID = 4
 DIMENSION = HISTOGRAM_LEVELS**3 + LAYOUT_GRID * LAYOUT_GRID * 3
 
 
+@in_section(IMAGE)
 def image_descriptor(image: bytes | Image.Image) -> np.ndarray:
     """The descriptor of an encoded image (or an open Pillow image), float32, unit length."""
     picture = image if isinstance(image, Image.Image) else Image.open(io.BytesIO(image))

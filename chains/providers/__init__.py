@@ -8,10 +8,12 @@ this for a stand-in that sleeps like a remote API).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from importlib import import_module
 
 from .base import ProviderError, ProviderSet
+from .timed import TimedRole
 
 BACKEND_MODULES = {
     "local": "chains.providers.local",
@@ -43,8 +45,11 @@ def build_providers(name: str, snapshot: dict | None = None) -> ProviderSet:
 
 @lru_cache(maxsize=32)
 def _cached_build(name: str, frozen_snapshot: tuple) -> ProviderSet:
-    """Clients are reused per process: they hold connection pools worth keeping."""
-    return backend_module(name).build(dict(frozen_snapshot))
+    """Clients are reused per process: they hold connection pools worth keeping.
+    Their roles are wrapped so every call is clocked and holds no database connection."""
+    built = backend_module(name).build(dict(frozen_snapshot))
+    return replace(built, captioner=TimedRole(built.captioner), painter=TimedRole(built.painter),
+                   embedder=TimedRole(built.embedder), moderator=TimedRole(built.moderator))
 
 
 def _freeze(snapshot: dict) -> tuple:
