@@ -6,7 +6,7 @@ links in the wild use them, so keep them when views move.
 
 from django.urls import path
 
-from .views import atlas, collections, exports, pages, people, research
+from .views import atlas, collections, exports, pages, people, research, site
 
 app_name = "gallery"
 
@@ -62,4 +62,10 @@ urlpatterns += [
     path("experiments/<slug:slug>/", research.experiment_detail, name="experiment_detail"),
     path("research/steps.csv", research.research_csv, name="research_csv"),
     path("about/", research.about, name="about"),
+]
+
+# What browsers ask every site for.
+urlpatterns += [
+    path("favicon.ico", site.favicon, name="favicon"),
+    path("manifest.webmanifest", site.web_manifest, name="web_manifest"),
 ]

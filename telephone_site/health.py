@@ -23,7 +23,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 BROKER_TIMEOUT_SECONDS = 2.0
 STORAGE_UNWRITABLE = "not writable"
@@ -129,7 +129,7 @@ def _ms(started: float) -> float:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     results = {name: run_check(check) for name, check in CHECKS.items()}
     healthy = all(result["ok"] for result in results.values())

@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Below the two above: after an htmx request, pending messages go out as toasts.
+    "gallery.middleware.HtmxMessagesMiddleware",
 ]
 
 ROOT_URLCONF = "telephone_site.urls"

@@ -20,6 +20,7 @@ from collections import OrderedDict
 from typing import Callable
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -64,12 +65,20 @@ local_pages = _LocalPages(LOCAL_PAGES)
 def anonymous_cached(
     request: HttpRequest, *, version_key: str, build: Callable[[], HttpResponse]
 ) -> HttpResponse:
-    if request.user.is_authenticated or VERSION_UNAVAILABLE in version_key.split(":"):
+    if (request.user.is_authenticated or VERSION_UNAVAILABLE in version_key.split(":")
+            or _has_messages(request)):
         response = build()
     else:
         response = _cached_or_built(request, version_key, build)
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    """A page with a toast on it is this visitor's alone: never stored, never served from store.
+
+    len() loads the pending messages without marking them shown; the page shows them."""
+    return bool(len(get_messages(request)))
 
 
 def _cached_or_built(request, version_key: str, build) -> HttpResponse:

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from chains.cache import public_version
 from chains.selectors.atlas import (
@@ -70,7 +70,7 @@ def _controls(*, view: View, chain: str, space: str) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def atlas(request):
     form = AtlasForm(request.GET)
     values = form.values()
@@ -94,7 +94,7 @@ def atlas(request):
     return anonymous_cached(request, version_key=f"atlas:{public_version()}", build=build)
 
 
-@require_GET
+@require_safe
 def atlas_at(request):
     """The chain under a click on the map: a fragment for atlas.js, else a redirect."""
     form = AtlasClickForm(request.GET)
@@ -118,7 +118,7 @@ def atlas_at(request):
     return render(request, "gallery/_atlas_selection.html", context)
 
 
-@require_GET
+@require_safe
 def attractor_list(request):
     def build():
         current = atlas_current(space=(request.GET.get("space") or "")[:100]) or atlas_current()
@@ -129,7 +129,7 @@ def attractor_list(request):
     return anonymous_cached(request, version_key=f"attractors:{public_version()}", build=build)
 
 
-@require_GET
+@require_safe
 def attractor_detail(request, pk: int):
     attractor = attractor_by_pk(pk=pk)
     if attractor is None:
@@ -153,7 +153,7 @@ def attractor_detail(request, pk: int):
     return anonymous_cached(request, version_key=f"attractor:{public_version()}", build=build)
 
 
-@require_GET
+@require_safe
 def search(request):
     form = SearchForm(request.GET)
     query = form.query()

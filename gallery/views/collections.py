@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from chains.cache import public_version
 
@@ -12,7 +12,7 @@ from ..selectors import collection_chains, collection_for_viewer, collections_pu
 from ._caching import anonymous_cached
 
 
-@require_GET
+@require_safe
 def collection_list(request):
     def build():
         return render(request, "gallery/collection_list.html", {"collections": collections_published()})
@@ -20,7 +20,7 @@ def collection_list(request):
     return anonymous_cached(request, version_key=f"collections:{public_version()}", build=build)
 
 
-@require_GET
+@require_safe
 def collection_detail(request, slug: str):
     collection = collection_for_viewer(slug=slug, user=request.user)
     if collection is None:

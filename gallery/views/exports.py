@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from chains import exports as chain_exports
 from chains.animation import (
@@ -113,13 +113,13 @@ def _chain_with_document(request, slug: str):
     return chain, steps, document
 
 
-@require_GET
+@require_safe
 def chain_json(request, slug: str):
     _, _, document = _chain_with_document(request, slug)
     return JsonResponse(document, json_dumps_params={"indent": 2})
 
 
-@require_GET
+@require_safe
 def chain_zip(request, slug: str):
     chain, steps, document = _chain_with_document(request, slug)
     archive = chain_exports.chain_zip(chain=chain, steps=steps, document=document)
@@ -128,7 +128,7 @@ def chain_zip(request, slug: str):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def chain_animation(request, slug: str):
     """GET shows the panel for the options in the query; POST asks for that animation.
 
@@ -153,7 +153,7 @@ def _render_panel(request, chain, form: AnimationForm, status: int = 200):
     return render(request, template, context, status=status)
 
 
-@require_GET
+@require_safe
 def chain_animation_file(request, slug: str, format: str, width: int, frame_ms: int):
     """A lasting link to a ready animation; redirects to storage (whose URLs may expire)."""
     chain = chain_or_404(request, slug)

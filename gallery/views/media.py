@@ -12,7 +12,7 @@ import re
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from chains.models import Chain, Visibility
@@ -20,7 +20,7 @@ from chains.models import Chain, Visibility
 CHAIN_MEDIA = re.compile(r"^(?:chains|animations)/(?P<chain_id>\d+)/")
 
 
-@require_GET
+@require_safe
 def media_file(request, path: str):
     match = CHAIN_MEDIA.match(path)
     if match is None or not _may_see(request.user, int(match["chain_id"])):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from chains.cache import chain_version, public_version
 from chains.selectors.chains import (
@@ -30,7 +30,7 @@ LIVE_POLL_SECONDS = 2
 HOME_COLLECTIONS = 6
 
 
-@require_GET
+@require_safe
 def home(request):
     def build():
         return render(request, "gallery/home.html", {
@@ -42,7 +42,7 @@ def home(request):
     return anonymous_cached(request, version_key=f"home:{public_version()}", build=build)
 
 
-@require_GET
+@require_safe
 def gallery(request):
     def build():
         # Parsed only on a cache miss: a hit is keyed on the raw query string.
@@ -72,7 +72,7 @@ def _page_url(request, page: int) -> str:
     return f"{reverse('gallery:gallery')}?{query.urlencode()}"
 
 
-@require_GET
+@require_safe
 def chain_detail(request, slug: str):
     chain = chain_or_404(request, slug)
 
@@ -92,7 +92,7 @@ def chain_detail(request, slug: str):
     )
 
 
-@require_GET
+@require_safe
 def chain_live(request, slug: str):
     """What a running timeline lacks: steps captioned since `after`, and fresh status."""
     chain = chain_or_404(request, slug)
@@ -103,7 +103,7 @@ def chain_live(request, slug: str):
     return render(request, "gallery/chain_detail.html#live", context)
 
 
-@require_GET
+@require_safe
 def step_detail(request, slug: str, index: int):
     chain = chain_or_404(request, slug)
     step = chain_timeline_steps(chain=chain).filter(index=index).first()
@@ -113,7 +113,7 @@ def step_detail(request, slug: str, index: int):
                   {"chain": chain, "step": step, **step_figures(step=step)})
 
 
-@require_GET
+@require_safe
 def chain_present(request, slug: str):
     """Full-screen slideshow: every step in order, driven by the keyboard."""
     chain = chain_or_404(request, slug)

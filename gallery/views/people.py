@@ -8,7 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from chains.images import ImageRejected
 from chains.models import Step
@@ -33,6 +37,14 @@ from .media import private_file_response
 UPLOAD_RATE_LIMITED = "You are uploading too fast. Please wait {seconds} seconds and try again."
 SUBMITTED = "Thank you! Your image is waiting for review; you will see the decision on your page."
 REPORTED = "Thank you. Staff will look at it."
+STARRED = "Starred. You will find it on your page."
+UNSTARRED = "Star removed."
+DECIDED = {
+    "approve": "Approved: its chain has started. The submitter sees your note.",
+    "reject": "Rejected. The submitter sees your note on their page.",
+    "actioned": "Report actioned.",
+    "dismissed": "Report dismissed.",
+}
 
 
 def staff_only(view):
@@ -51,9 +63,9 @@ def staff_only(view):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def submit(request):
-    if request.method == "GET":
+    if request.method != "POST":
         return _submit_page(request, SubmissionForm())
     limited = upload_rate_limit(request)
     if limited:
@@ -96,7 +108,7 @@ def upload_rate_limit(request) -> HttpResponse | None:
 
 
 @login_required
-@require_GET
+@require_safe
 def submission_image(request, pk: int):
     """A pending image, for its owner and staff only; never cached by shared caches."""
     submission = get_object_or_404(Submission, pk=pk)
@@ -109,7 +121,7 @@ def submission_image(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def branch_create(request, slug: str, index: int):
     chain = chain_or_404(request, slug)
     step = get_object_or_404(Step.objects.select_related("chain"), chain=chain, index=index)
@@ -137,13 +149,14 @@ def branch_create(request, slug: str, index: int):
 def star(request, slug: str):
     chain = chain_or_404(request, slug)
     starred = star_toggle(user=request.user, chain=chain)
+    messages.success(request, STARRED if starred else UNSTARRED)
     context = {"chain": chain, "starred": starred}
     if request.htmx:
         return render(request, "gallery/_star_button.html", context)
     return redirect(chain.get_absolute_url())
 
 
-@require_GET
+@require_safe
 def star_button(request, slug: str):
     """The star control, fetched after the (cached) chain page loads, so it is per person."""
     chain = chain_or_404(request, slug)
@@ -152,7 +165,7 @@ def star_button(request, slug: str):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request, slug: str):
     chain = chain_or_404(request, slug)
     step = _optional_step(chain, request.GET.get("step") or request.POST.get("step"))
@@ -179,7 +192,7 @@ def _optional_step(chain, raw) -> Step | None:
 
 
 @staff_only
-@require_GET
+@require_safe
 def moderation_queue(request):
     return render(request, "gallery/moderation.html", moderation_queue_items())
 
@@ -231,8 +244,12 @@ def moderate_report(request, pk: int):
 
 
 def _queue_item(request, template: str, context: dict):
-    """HTMX swaps the one item in place; without JS, back to the queue with a message."""
+    """HTMX swaps the one item in place; without JS, back to the queue with a message.
+    Either way a decision that went through is confirmed in a toast."""
     status = 400 if context["error"] else 200
+    decision = context["form"].cleaned_data.get("decision") if context["form"].is_valid() else None
+    if not context["error"] and decision in DECIDED:
+        messages.success(request, DECIDED[decision])
     if request.htmx:
         return render(request, template, context, status=status)
     if context["error"]:

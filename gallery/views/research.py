@@ -6,11 +6,11 @@ import csv
 
 import numpy as np
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import ObjectDoesNotExist
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from chains.cache import public_version
 from chains.images import ImageRejected
@@ -41,6 +41,7 @@ from ..plots.atlas import overlay_drift_svg
 from ._caching import anonymous_cached
 
 EXPERIMENT_CREATED = "Experiment started: {count} chains are on their way."
+EXPERIMENT_STAFF_ONLY = "Only staff can start experiments."
 
 
 def _setting_labeller(experiment):
@@ -104,7 +105,7 @@ def _lineage_series(chains, *, metric: str, scale: str) -> list[dict]:
     return series
 
 
-@require_GET
+@require_safe
 def compare(request):
     form = CompareForm(request.GET)
     values = form.values(request.GET)
@@ -124,7 +125,7 @@ def compare(request):
     })
 
 
-@require_GET
+@require_safe
 def experiment_list(request):
     def build():
         return render(request, "gallery/experiment_list.html", {"experiments": list(experiments_listed()[:60])})
@@ -132,7 +133,7 @@ def experiment_list(request):
     return anonymous_cached(request, version_key=f"experiments:{public_version()}", build=build)
 
 
-@require_GET
+@require_safe
 def experiment_detail(request, slug: str):
     experiment = experiment_by_slug(slug=slug)
     if experiment is None:
@@ -162,10 +163,15 @@ def _atlas_of(chains) -> Atlas | None:
     return atlas_current(space=next(iter(spaces))) if len(spaces) == 1 else atlas_current()
 
 
-@staff_member_required
-@require_http_methods(["GET", "POST"])
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def experiment_new(request):
-    """Staff only: an experiment spends one run per setting, on the paid models too."""
+    """Staff only: an experiment spends one run per setting, on the paid models too.
+
+    A visitor is sent to the site's own log-in (settings.LOGIN_URL), never the admin's;
+    a member without the role gets the site's 403 page."""
+    if not request.user.is_staff:
+        raise PermissionDenied(EXPERIMENT_STAFF_ONLY)
     form = ExperimentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -257,7 +263,7 @@ def _blank(value):
     return "" if value is None else value
 
 
-@require_GET
+@require_safe
 def research_csv(request):
     """Every public step with its metrics, streamed so 20,000 rows never sit in memory."""
     known = baselines()
@@ -276,7 +282,7 @@ def research_csv(request):
     return response
 
 
-@require_GET
+@require_safe
 def about(request):
     def build():
         current = atlas_current()
