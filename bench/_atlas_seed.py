@@ -129,7 +129,7 @@ def _store_pool_image(number: int, index: int, image: bytes) -> dict:
 
     clean = images.clean_image(image)
     stem = f"bench_pool/{number:02d}-{index:02d}"
-    fields = {"image": default_storage.save(f"{stem}.webp", ContentFile(clean.original))}
+    fields = {"image": default_storage.save(f"{stem}.{images.ORIGINAL_EXTENSION}", ContentFile(clean.original))}
     for field, width in images.THUMBNAIL_WIDTHS.items():
         fields[field] = default_storage.save(f"{stem}-w{width}.webp", ContentFile(clean.thumbnails[width]))
     fields["descriptor"] = descriptors.image_descriptor(clean.thumbnails[320]).tobytes().hex()

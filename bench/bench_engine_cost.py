@@ -169,7 +169,7 @@ def image_work(side: int, samples: int = 7) -> dict[str, float]:
         parts["descriptor (from the 320 px thumbnail)"].append(t3 - t2)
         parts["IMAGE WORK (clean_image + descriptor)"].append(t3 - t1)
         parts["storage: write 4 files (local disk)"].append(t4 - t3)
-        parts["(next caption) read back the stored WebP"].append(t5 - t4)
+        parts["(next caption) read back the stored original"].append(t5 - t4)
     figures = {part: h.median(values) * 1000 for part, values in parts.items()}
     figures["answer size (KB)"] = len(answer) / 1024
     return figures

@@ -9,7 +9,7 @@ captioning, yet the pages only read rows and files. So this builds a small pool 
 captions by the local provider, each through `chains.images.clean_image`), captions
 and embeds them with the local captioner and embedder, and bulk-creates the rows.
 
-Every step still gets its own storage keys (`chains/<id>/<index>.webp` and its two
+Every step still gets its own storage keys (`chains/<id>/<index>.jpg` and its
 thumbnails, as `images.step_image_keys` names them), as hard links to the pooled
 files: each page then has distinct image URLs, so a browser downloads every one as it
 would on real data (shared keys would let its cache hide repeats), while the disk holds
@@ -171,9 +171,11 @@ def caption_of(providers, image: bytes, seed: int) -> str:
 
 def store_pool_image(clean, *, stem: str, painted: bool) -> PoolImage:
     """Write the original and both thumbnails once, under the pool folder."""
+    from chains import images
+
     folder = MEDIA_ROOT / POOL_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{stem}.webp").write_bytes(clean.original)
+    (folder / f"{stem}.{images.ORIGINAL_EXTENSION}").write_bytes(clean.original)
     sizes = {"original": len(clean.original)}
     for width, data in clean.thumbnails.items():
         (folder / f"{stem}-w{width}.webp").write_bytes(data)
@@ -311,7 +313,7 @@ def link_media(chain_id: int, steps: list[PoolStep]) -> None:
     (MEDIA_ROOT / "chains" / str(chain_id)).mkdir(parents=True, exist_ok=True)
     for index, step in enumerate(steps):
         keys = images.step_image_keys(chain_id=chain_id, index=index)
-        pairs = [(keys.original, f"{step.image.stem}.webp")] + [
+        pairs = [(keys.original, f"{step.image.stem}.{images.ORIGINAL_EXTENSION}")] + [
             (key, f"{step.image.stem}-w{width}.webp") for width, key in keys.thumbnails.items()
         ]
         for key, source in pairs:
@@ -421,7 +423,7 @@ def seed(*, force: bool = False) -> dict:
 def pool_image_sizes() -> dict:
     """Bytes of the pooled files by kind, so reports can say what one picture weighs."""
     sizes: dict = {}
-    for path in sorted((MEDIA_ROOT / POOL_DIR).glob("*.webp")):
+    for path in sorted((MEDIA_ROOT / POOL_DIR).glob("*.*")):
         origin = path.name.split("-")[1].startswith("000")
         width = path.stem.rsplit("-w", 1)[1] if "-w" in path.stem else "original"
         sizes.setdefault(("photo" if origin else "painted", width), []).append(path.stat().st_size)

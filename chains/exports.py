@@ -13,7 +13,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO
 
 from django.urls import reverse
@@ -53,7 +53,7 @@ def step_metadata(*, step: Step, chain: Chain) -> dict:
 
 
 def chain_export_to_directory(*, chain: Chain, directory: Path) -> list[Path]:
-    """Write original.webp, image_<i>.webp and metadata_<i>.json; returns the files written."""
+    """Write original.jpg, image_<i>.jpg and metadata_<i>.json; returns the files written."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for step in chain.steps.order_by("index"):
@@ -65,7 +65,9 @@ def chain_export_to_directory(*, chain: Chain, directory: Path) -> list[Path]:
 
 
 def _image_name(step: Step) -> str:
-    return "original.webp" if step.index == 0 else f"image_{step.index}.webp"
+    """Named by position, with the stored file's own extension (older steps kept WebP)."""
+    extension = PurePosixPath(step.image.name).suffix or ".jpg"
+    return f"original{extension}" if step.index == 0 else f"image_{step.index}{extension}"
 
 
 def _metadata_name(step: Step) -> str:

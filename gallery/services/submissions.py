@@ -60,7 +60,7 @@ def submission_create(
     clean = images.clean_image(image)
     flagged, categories = _screen_upload(clean.original)
     storage = Submission._meta.get_field("image").storage
-    name = storage.save(f"submissions/{uuid.uuid4().hex}.webp", ContentFile(clean.original))
+    name = storage.save(f"submissions/{uuid.uuid4().hex}.{images.ORIGINAL_EXTENSION}", ContentFile(clean.original))
     try:
         return Submission.objects.create(
             owner=owner, image=name, width=clean.width, height=clean.height, title=title[:120],

@@ -1,6 +1,6 @@
 """Local media served by Django, with the same visibility rules as the pages.
 
-Chain images live at predictable keys (chains/<id>/<index>.webp), so serving the
+Chain images live at predictable keys (chains/<id>/<index>.jpg), so serving the
 media folder blindly would show hidden or private chains to anyone who guesses a
 URL. Each request is checked against its chain first. (With S3 or nginx in front,
 put private media behind signed URLs or an internal redirect instead.)
@@ -8,6 +8,7 @@ put private media behind signed URLs or an internal redirect instead.)
 
 from __future__ import annotations
 
+import mimetypes
 import re
 
 from django.conf import settings
@@ -39,7 +40,7 @@ def _may_see(user, chain_id: int) -> bool:
     return chain["visibility"] in (Visibility.PUBLIC, Visibility.UNLISTED) and not chain["is_hidden"]
 
 
-def private_file_response(field_file, *, content_type: str = "image/webp") -> HttpResponse:
+def private_file_response(field_file) -> HttpResponse:
     """A pending (unmoderated) file for someone already allowed to see it.
 
     On S3 the answer is a redirect to a signed URL that expires within minutes
@@ -50,6 +51,7 @@ def private_file_response(field_file, *, content_type: str = "image/webp") -> Ht
     if getattr(field_file.storage, "querystring_auth", False):
         response: HttpResponse = HttpResponseRedirect(field_file.url)
     else:
+        content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
         response = FileResponse(field_file.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response

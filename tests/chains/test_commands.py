@@ -75,8 +75,8 @@ def test_export_chain_writes_the_experiment_folder(start_image, tmp_path):
     out = tmp_path / "export"
     call_command("export_chain", chain.slug, str(out))
     names = sorted(path.name for path in out.iterdir())
-    assert names == ["image_1.webp", "image_2.webp", "metadata_0.json", "metadata_1.json",
-                     "metadata_2.json", "original.webp"]
+    assert names == ["image_1.jpg", "image_2.jpg", "metadata_0.json", "metadata_1.json",
+                     "metadata_2.json", "original.jpg"]
     metadata = json.loads((out / "metadata_2.json").read_text())
     assert metadata["iteration"] == 2
     assert metadata["caption"] == "caption of step 2"

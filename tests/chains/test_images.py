@@ -23,18 +23,46 @@ from tests.support.images import (
 )
 
 
-def test_output_is_webp_with_two_thumbnail_widths():
+def test_output_is_a_jpeg_original_with_webp_thumbnails_of_three_widths():
     clean = clean_image(encode(Image.new("RGB", (1000, 500), "teal"), "PNG"))
-    assert decoded(clean.original).format == "WEBP"
+    assert decoded(clean.original).format == "JPEG"
     assert (clean.width, clean.height) == (1000, 500)
     assert {width: decoded(data).size for width, data in clean.thumbnails.items()} == {
         160: (160, 80), 320: (320, 160), 768: (768, 384)
     }
+    assert {decoded(data).format for data in clean.thumbnails.values()} == {"WEBP"}
 
 
-def test_small_images_are_not_upscaled_for_thumbnails():
+def test_keys_carry_each_files_format():
+    keys = images.step_image_keys(chain_id=4, index=2)
+    assert keys.original == "chains/4/002.jpg"
+    assert set(keys.thumbnails.values()) == {f"chains/4/002-w{width}.webp" for width in (160, 320, 768)}
+
+
+def test_small_images_are_not_upscaled_and_one_size_is_encoded_once():
     clean = clean_image(encode(Image.new("RGB", (100, 80), "red"), "PNG"))
     assert decoded(clean.thumbnails[768]).size == (100, 80)
+    assert clean.thumbnails[768] is clean.thumbnails[320] is clean.thumbnails[160]
+
+
+def test_thumbnails_keep_the_pictures_colours():
+    left_right = np.zeros((600, 1200, 3), dtype=np.uint8)
+    left_right[:, :600] = (200, 30, 30)
+    left_right[:, 600:] = (30, 30, 200)
+    for data in clean_image(encode(Image.fromarray(left_right), "PNG")).thumbnails.values():
+        picture = np.asarray(decoded(data).convert("RGB"), dtype=int)
+        width = picture.shape[1]
+        assert np.abs(picture[:, : width // 4] - (200, 30, 30)).max() < 20
+        assert np.abs(picture[:, -width // 4:] - (30, 30, 200)).max() < 20
+
+
+def test_comments_and_xmp_are_not_carried_into_the_original():
+    source = encode(Image.new("RGB", (40, 30), "olive"), "JPEG", comment=b"secret note",
+                    xmp=b"<x:xmpmeta>GPS 51.5,-0.1</x:xmpmeta>")
+    assert b"secret note" in source and b"GPS" in source
+    original = clean_image(source).original
+    assert b"secret note" not in original and b"GPS" not in original
+    assert "comment" not in decoded(original).info and "xmp" not in decoded(original).info
 
 
 def test_exif_orientation_is_applied_and_gps_dropped():

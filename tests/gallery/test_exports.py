@@ -115,13 +115,13 @@ def test_zip_holds_the_experiment_folder_and_chain_json(client, finished_chain):
     assert response["Content-Disposition"] == f'attachment; filename="{finished_chain.slug}.zip"'
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert sorted(archive.namelist()) == sorted([
-        "chain.json", "original.webp", "image_1.webp", "image_2.webp",
+        "chain.json", "original.jpg", "image_1.jpg", "image_2.jpg",
         "metadata_0.json", "metadata_1.json", "metadata_2.json",
     ])
     assert archive.testzip() is None
     steps = list(finished_chain.steps.order_by("index"))
     with steps[2].image.open("rb") as original:
-        assert archive.read("image_2.webp") == original.read()
+        assert archive.read("image_2.jpg") == original.read()
     assert json.loads(archive.read("metadata_1.json")) == json.loads(
         json.dumps(step_metadata(step=steps[1], chain=finished_chain))
     )

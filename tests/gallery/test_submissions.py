@@ -87,7 +87,7 @@ def test_unusual_images_are_accepted_and_converted(member_client, member, data):
     assert upload(member_client, data).status_code == 302
     with Submission.objects.get().image.open("rb") as stored:
         picture = decoded(stored.read())
-    assert picture.format == "WEBP" and picture.mode == "RGB"
+    assert picture.format == "JPEG" and picture.mode == "RGB"
 
 
 def test_gps_and_exif_are_gone_from_the_stored_file(member_client, member):

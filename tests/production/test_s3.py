@@ -54,6 +54,8 @@ def test_originals_and_thumbnails_are_stored_in_the_bucket(s3_bucket, s3_client)
     step = chain.steps.get(index=1)
     head = s3_client.head_object(Bucket=s3_bucket, Key=step.thumbnail_small.name)
     assert head["ContentType"] == "image/webp"
+    original = s3_client.head_object(Bucket=s3_bucket, Key=step.image.name)
+    assert original["ContentType"] == "image/jpeg"
     # The page links the thumbnail straight to S3; the URL works and is the 320 px one.
     reply = requests.get(step.thumbnail_small.url, timeout=10)
     assert reply.status_code == 200
@@ -67,9 +69,9 @@ def test_the_zip_export_reads_every_image_back_from_the_bucket(s3_bucket, s3_cli
 
     assert reply.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(reply.streaming_content)))
-    assert {"original.webp", "image_1.webp", "image_2.webp"} <= set(archive.namelist())
+    assert {"original.jpg", "image_1.jpg", "image_2.jpg"} <= set(archive.namelist())
     stored = s3_client.get_object(Bucket=s3_bucket, Key=step_image_keys(chain_id=chain.pk, index=2).original)
-    assert archive.read("image_2.webp") == stored["Body"].read()
+    assert archive.read("image_2.jpg") == stored["Body"].read()
 
 
 def test_an_animation_export_is_rendered_into_the_bucket_and_linked_there(s3_bucket, s3_client, client):
