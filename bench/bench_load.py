@@ -180,7 +180,7 @@ def extra_pages() -> list[str]:
 def public_slugs() -> list[str]:
     from chains.models import Chain
 
-    return list(Chain.objects.public().filter(target_length=seed_pages.CHAIN_STEPS).values_list("slug", flat=True))
+    return list(Chain.objects.listed().filter(target_length=seed_pages.CHAIN_STEPS).values_list("slug", flat=True))
 
 
 def delete_bench_uploads() -> int:

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 PUBLIC_KEY = "content-version:public"
 CHAIN_KEY = "content-version:chain:{chain_id}"
@@ -59,12 +61,21 @@ public_version_memo = _Memo()
 
 
 def content_changed(*, chain_id: int | None = None, listed: bool = True) -> None:
-    """`listed=False` when only the chain's own pages can have changed."""
+    """Bump the versions now. Writes call `content_changed_on_commit` instead.
+
+    `listed=False` when only the chain's own pages can have changed."""
     if listed:
         _bump(PUBLIC_KEY)
         public_version_memo.forget()
     if chain_id is not None:
         _bump(CHAIN_KEY.format(chain_id=chain_id))
+
+
+def content_changed_on_commit(*, chain_id: int | None = None, listed: bool = True) -> None:
+    """Visitors' cached pages go stale once the current transaction commits (at once
+    outside one). Bumping earlier would let a request racing the write cache the old
+    page under the new version, where it would stay."""
+    transaction.on_commit(partial(content_changed, chain_id=chain_id, listed=listed))
 
 
 def _read(key: str) -> int | str:

@@ -1,8 +1,9 @@
-"""Celery tasks: one per phase of one step, plus the reconciler.
+"""Celery tasks: one per phase of one step, plus the reconciler, animations and the atlas.
 
-Tasks take ids only and hold no logic of their own beyond retry policy: the work and
-its idempotency live in `chains.services`, so a task delivered twice, retried, or
-re-queued by the reconciler always lands on the same guarded code.
+Tasks take ids only and hold no logic of their own: the work, its idempotency and
+the retry policy (`services.retry`) live in `chains.services`, so a task delivered
+twice, retried, or re-queued by the reconciler always lands on the same guarded code.
+Services enqueue them through `services.dispatch`. Task names are public: keep them.
 """
 
 from __future__ import annotations
@@ -11,27 +12,25 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 
 from telephone_site.log import log_context
 
 from .models import Step
 from .providers.base import ProviderError
-from .providers.retrying import backoff_delay
 from .services import (
-    chain_defer_rescue,
-    chain_fail,
+    animation_render,
     chains_reconcile,
     step_caption,
     step_embed,
     step_paint_next,
 )
+from .services.atlas import BUSY, atlas_recompute_if_dirty, debounce_seconds
+from .services.retry import phase_error_handle
 from .task_clock import clocked_task, format_figures
 
 logger = logging.getLogger(__name__)
 
 STEP_TIMED_OUT = "The step took longer than the time limit."
-RETRIES_EXHAUSTED = "Gave up after {retries} retries: {message}"
 
 PHASE_TASK_OPTIONS = dict(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 
@@ -79,33 +78,11 @@ def run_phase(task, phase, step_id: int) -> str:
 
 def _on_provider_error(task, step_id: int, error: ProviderError) -> str:
     chain_id = Step.objects.filter(pk=step_id).values_list("chain_id", flat=True).first()
-    retries = task.request.retries or 0
-    if error.permanent or retries >= settings.TELEPHONE_RETRY_MAX:
-        message = error.message if error.permanent else RETRIES_EXHAUSTED.format(
-            retries=retries, message=error.message
-        )
-        logger.warning("chain=%s step=%s failed: %s", chain_id, step_id, message,
-                       extra={"chain_id": chain_id, "permanent": error.permanent})
-        if chain_id is not None:
-            chain_fail(chain_id=chain_id, message=message)
+    countdown = phase_error_handle(chain_id=chain_id, step_id=step_id, error=error,
+                                   retries=task.request.retries or 0)
+    if countdown is None:
         return "failed"
-    countdown = backoff_delay(
-        retries,
-        settings.TELEPHONE_RETRY_BASE_SECONDS,
-        settings.TELEPHONE_RETRY_CAP_SECONDS,
-        error.retry_after,
-    )
-    logger.warning(
-        "chain=%s step=%s transient error, retry %d in %.1fs: %s",
-        chain_id, step_id, retries + 1, countdown, error.message,
-        extra={"chain_id": chain_id, "retry": retries + 1, "countdown_s": round(countdown, 2)},
-    )
-    if chain_id is not None:
-        chain_defer_rescue(chain_id=chain_id, seconds=countdown)
     raise task.retry(countdown=countdown, exc=error)
-
-
-from .services import animation_render  # noqa: E402  (appended with the animation exports)
 
 
 @shared_task(name="chains.tasks.render_chain_animation", acks_late=True, reject_on_worker_lost=True,
@@ -115,9 +92,6 @@ def render_chain_animation(animation_id: int) -> str:
     outcome = animation_render(animation_id=animation_id)
     logger.info("animation=%s outcome=%s", animation_id, outcome.value)
     return outcome.value
-
-
-from .services.atlas import BUSY, atlas_recompute_if_dirty, debounce_seconds  # noqa: E402  (atlas)
 
 
 @shared_task(name="chains.tasks.recompute_atlas", bind=True, acks_late=True, ignore_result=True,

@@ -16,8 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from chains.admin.pages import action_form, action_page, count_phrase
-from chains.cache import content_changed
-from chains.models import Visibility
+from chains.cache import content_changed_on_commit
 from chains.services import chain_hide
 
 from .models import Collection, CollectionEntry, Report, ReportEvent, ReportStatus, Star, Submission
@@ -285,13 +284,9 @@ class CollectionEntryInline(admin.TabularInline):
         if not entry.chain_id:
             return "—"
         chain = entry.chain
-        shown = chain.visibility == Visibility.PUBLIC and not chain.is_hidden
+        shown = chain.is_listed
         return format_html('<a href="{}">{}</a>', chain.get_absolute_url(),
                            "shown" if shown else "not shown (hidden or not public)")
-
-
-def _collections_changed() -> None:
-    transaction.on_commit(lambda: content_changed())
 
 
 @admin.register(Collection)
@@ -322,19 +317,19 @@ class CollectionAdmin(admin.ModelAdmin):
     # The home page and collection pages are cached per public content version.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        _collections_changed()
+        content_changed_on_commit()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        _collections_changed()
+        content_changed_on_commit()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        _collections_changed()
+        content_changed_on_commit()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        _collections_changed()
+        content_changed_on_commit()
 
 
 @admin.register(Star)

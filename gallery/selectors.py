@@ -8,18 +8,18 @@ whatever the number of collections or chains.
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 
-from chains.models import Chain, Step, Visibility
+from chains.models import Chain, Step, listed_q
 from chains.selectors.chains import chains_with_cards
 
 from .models import Collection, CollectionEntry, Report, ReportEvent, ReportStatus, Star, Submission
 
-_PUBLIC_ENTRY = Q(entries__chain__visibility=Visibility.PUBLIC, entries__chain__is_hidden=False)
+_PUBLIC_ENTRY = listed_q("entries__chain")
 
 
 def _public_entries() -> QuerySet[CollectionEntry]:
-    return CollectionEntry.objects.filter(chain__visibility=Visibility.PUBLIC, chain__is_hidden=False)
+    return CollectionEntry.objects.filter(listed_q("chain"))
 
 
 def collections_published() -> QuerySet[Collection]:
@@ -53,7 +53,7 @@ def collection_for_viewer(*, slug: str, user) -> Collection | None:
 def collection_chains(*, collection: Collection) -> QuerySet[Chain]:
     """The collection's public chains as cards, in the order staff gave them."""
     position = _public_entries().filter(collection=collection, chain=OuterRef("pk"))
-    chains = Chain.objects.public().filter(
+    chains = Chain.objects.listed().filter(
         pk__in=_public_entries().filter(collection=collection).values("chain_id")
     )
     return chains_with_cards(chains).annotate(

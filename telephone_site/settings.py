@@ -423,9 +423,13 @@ MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # Where flagged generated content is reported for staff review.
 TELEPHONE_FLAG_HANDLER = "gallery.services.reports.report_flagged_content"
 # Analysis: seconds the atlas waits after a chain finishes (so many finishing chains
-# cause one recompute), and the size of one experiment.
+# cause one recompute); how long a recompute's claim holds (past the task's hard time
+# limit its worker is gone); the size of one experiment, and extra OpenAI model pairs
+# ("caption/image", comma-separated) an experiment may compare.
 TELEPHONE_ATLAS_DEBOUNCE_SECONDS = env_float("TELEPHONE_ATLAS_DEBOUNCE_SECONDS", 30)
+TELEPHONE_ATLAS_LEASE_SECONDS = env_float("TELEPHONE_ATLAS_LEASE_SECONDS", TELEPHONE_TASK_TIME_LIMIT + 60)
 TELEPHONE_EXPERIMENT_MAX_CHAINS = env_int("TELEPHONE_EXPERIMENT_MAX_CHAINS", 24)
+TELEPHONE_EXPERIMENT_MODELS = env_list("TELEPHONE_EXPERIMENT_MODELS")
 
 # Estimated prices in USD, for cost totals. Tokens are priced per million.
 TELEPHONE_PRICES = {

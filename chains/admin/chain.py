@@ -8,12 +8,11 @@ says what it did, and what it refused and why, through the messages framework.
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ..cache import content_changed
+from ..cache import content_changed_on_commit
 from ..models import Chain, Status, Step
 from ..services import (
     ChainError,
@@ -108,25 +107,25 @@ class ChainAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Curation edits (feature, hide, visibility, order) must reach visitors' cached pages."""
         super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: content_changed(chain_id=obj.pk))
+        content_changed_on_commit(chain_id=obj.pk)
 
     def delete_model(self, request, obj):
         chain_id = obj.pk
         super().delete_model(request, obj)
-        transaction.on_commit(lambda: content_changed(chain_id=chain_id))
+        content_changed_on_commit(chain_id=chain_id)
 
     def delete_queryset(self, request, queryset):
         chain_ids = list(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
         for chain_id in chain_ids:
-            transaction.on_commit(lambda chain_id=chain_id: content_changed(chain_id=chain_id))
+            content_changed_on_commit(chain_id=chain_id)
 
     # --- actions on many chains ----------------------------------------------------------
 
     @admin.action(description="Feature (append to the featured list)", permissions=["change"])
     def feature(self, request, queryset):
         self._apply(request, queryset, chain_feature, FEATURED)
-        for chain in queryset.exclude(pk__in=Chain.objects.public()):
+        for chain in queryset.exclude(pk__in=Chain.objects.listed()):
             self.message_user(request, FEATURED_NOT_PUBLIC.format(chain=chain), messages.WARNING)
 
     @admin.action(description="Unfeature", permissions=["change"])

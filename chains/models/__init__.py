@@ -19,6 +19,7 @@ from .analysis import (
 from .chain import (
     ACTIVE_STATUSES,
     ENDED_STATUSES,
+    LINK_VISIBILITIES,
     SLUG_ALPHABET,
     AnimationFormat,
     AnimationStatus,
@@ -29,13 +30,17 @@ from .chain import (
     Mode,
     Status,
     Step,
+    StepQuerySet,
     Visibility,
+    linkable_q,
+    listed_q,
     new_seed,
     new_slug,
 )
 
 __all__ = [
-    "ACTIVE_STATUSES", "ENDED_STATUSES", "SLUG_ALPHABET", "AnimationFormat", "AnimationStatus", "Atlas",
-    "AtlasIndex", "AtlasJob", "AtlasPoint", "Attractor", "Baseline", "Chain", "ChainAnalysis", "ChainAnimation",
-    "ChainQuerySet", "Detail", "Experiment", "Mode", "Status", "Step", "Visibility", "new_seed", "new_slug",
+    "ACTIVE_STATUSES", "ENDED_STATUSES", "LINK_VISIBILITIES", "SLUG_ALPHABET", "AnimationFormat",
+    "AnimationStatus", "Atlas", "AtlasIndex", "AtlasJob", "AtlasPoint", "Attractor", "Baseline", "Chain",
+    "ChainAnalysis", "ChainAnimation", "ChainQuerySet", "Detail", "Experiment", "Mode", "Status", "Step",
+    "StepQuerySet", "Visibility", "linkable_q", "listed_q", "new_seed", "new_slug",
 ]

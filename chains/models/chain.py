@@ -66,16 +66,33 @@ class Visibility(models.TextChoices):
     PRIVATE = "private", "Private"
 
 
+LINK_VISIBILITIES = (Visibility.PUBLIC, Visibility.UNLISTED)
+
+
+def listed_q(relation: str = "") -> models.Q:
+    """The one visibility rule: a chain is listed to visitors when it is public and
+    staff have not hidden it. Lists, media, the atlas, exports and the caches all ask
+    this (through `listed()`, `Step.objects.public()`, `Chain.is_listed` or, across a
+    relation such as "chain" or "entries__chain", this Q), so a hidden chain
+    disappears from every page at once."""
+    prefix = f"{relation}__" if relation else ""
+    return models.Q(**{f"{prefix}visibility": Visibility.PUBLIC, f"{prefix}is_hidden": False})
+
+
+def linkable_q(relation: str = "") -> models.Q:
+    """Anyone holding the link may open the chain: public or unlisted, never hidden."""
+    prefix = f"{relation}__" if relation else ""
+    return models.Q(**{f"{prefix}visibility__in": LINK_VISIBILITIES, f"{prefix}is_hidden": False})
+
+
 class ChainQuerySet(models.QuerySet):
     def visible_by_link(self):
-        """Chains anyone holding the link may open: public or unlisted, never hidden."""
-        return self.filter(
-            visibility__in=(Visibility.PUBLIC, Visibility.UNLISTED), is_hidden=False
-        )
+        """Chains anyone holding the link may open (`linkable_q`)."""
+        return self.filter(linkable_q())
 
-    def public(self):
-        """Chains that may be listed to anonymous visitors."""
-        return self.filter(visibility=Visibility.PUBLIC, is_hidden=False)
+    def listed(self):
+        """Chains that may be listed to anonymous visitors (`listed_q`)."""
+        return self.filter(listed_q())
 
     def active(self):
         """Chains the loop should be working on."""
@@ -175,6 +192,28 @@ class Chain(models.Model):
     def is_ended(self) -> bool:
         return self.status in ENDED_STATUSES
 
+    @property
+    def is_listed(self) -> bool:
+        """`listed_q` for a chain already loaded."""
+        return self.visibility == Visibility.PUBLIC and not self.is_hidden
+
+    @property
+    def is_visible_by_link(self) -> bool:
+        """`linkable_q` for a chain already loaded."""
+        return self.visibility in LINK_VISIBILITIES and not self.is_hidden
+
+    def is_visible_to(self, user) -> bool:
+        """Its link works for anyone; a private or hidden chain only for its owner and staff."""
+        if self.is_visible_by_link or getattr(user, "is_staff", False):
+            return True
+        return self.owner_id is not None and self.owner_id == getattr(user, "pk", None)
+
+
+class StepQuerySet(models.QuerySet):
+    def public(self):
+        """Steps visitors may see anywhere: those of listed chains (`listed_q`)."""
+        return self.filter(listed_q("chain"))
+
 
 class Step(models.Model):
     chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="steps")
@@ -224,6 +263,8 @@ class Step(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     captioned_at = models.DateTimeField(null=True, blank=True)
     embedded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StepQuerySet.as_manager()
 
     class Meta:
         ordering = ("chain", "index")

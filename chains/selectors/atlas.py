@@ -15,10 +15,9 @@ from django.db.models import QuerySet
 
 from ..metrics import atlas as atlas_math
 from ..metrics.drift import cosine_similarity
-from ..models import Atlas, AtlasIndex, AtlasPoint, Attractor, Chain, Step, Visibility
+from ..models import Atlas, AtlasIndex, AtlasPoint, Attractor, Chain, Step, listed_q
 from .chains import chains_with_cards
 
-PUBLIC_STEP = {"chain__visibility": Visibility.PUBLIC, "chain__is_hidden": False}
 STEP_CARD_FIELDS = ("id", "chain_id", "index", "caption", "thumbnail_small", "thumbnail_large",
                     "similarity_to_origin", "image_similarity_to_origin",
                     "chain__slug", "chain__title", "chain__mode", "chain__detail")
@@ -46,7 +45,7 @@ def atlas_attractors(*, atlas: Atlas) -> QuerySet[Attractor]:
 
 def atlas_map_points(*, atlas: Atlas) -> list[tuple[float, float, int | None]]:
     """(x, y, attractor id) of every public point, in one query and no joins beyond the chain."""
-    return list(AtlasPoint.objects.filter(atlas=atlas, **PUBLIC_STEP).values_list("x", "y", "attractor_id"))
+    return list(AtlasPoint.objects.filter(atlas=atlas).filter(listed_q("chain")).values_list("x", "y", "attractor_id"))
 
 
 def atlas_chain_path(*, atlas: Atlas, chain: Chain) -> list[AtlasPoint]:
@@ -69,7 +68,7 @@ def atlas_paths(*, atlas: Atlas, chain_ids: list[int]) -> dict[int, list[tuple[f
 
 
 def public_chain(*, slug: str) -> Chain | None:
-    return Chain.objects.public().filter(slug=slug).first() if slug else None
+    return Chain.objects.listed().filter(slug=slug).first() if slug else None
 
 
 def chains_matching(*, text: str, limit: int = 8) -> list[Chain]:
@@ -77,10 +76,10 @@ def chains_matching(*, text: str, limit: int = 8) -> list[Chain]:
     text = text.strip()
     if not text:
         return []
-    exact = Chain.objects.public().filter(slug=text.lower())
+    exact = Chain.objects.listed().filter(slug=text.lower())
     if exact.exists():
         return list(exact)
-    return list(Chain.objects.public().filter(title__icontains=text).order_by("-created_at")[:limit])
+    return list(Chain.objects.listed().filter(title__icontains=text).order_by("-created_at")[:limit])
 
 
 # --- attractors ------------------------------------------------------------------------
@@ -92,16 +91,16 @@ def attractor_detail(*, pk: int) -> Attractor | None:
 
 def attractor_chains(*, attractor: Attractor) -> QuerySet[Chain]:
     """Public chains that ended in the attractor, the earliest arrivals first."""
-    chains = Chain.objects.public().filter(analysis__attractor=attractor)
+    chains = Chain.objects.listed().filter(analysis__attractor=attractor)
     return chains_with_cards(chains).select_related("analysis").order_by("analysis__arrival_step", "-created_at", "pk")
 
 
 def attractor_positions(*, attractor_id: int) -> list[tuple[float, float]]:
-    return list(AtlasPoint.objects.filter(attractor_id=attractor_id, **PUBLIC_STEP).values_list("x", "y"))
+    return list(AtlasPoint.objects.filter(attractor_id=attractor_id).filter(listed_q("chain")).values_list("x", "y"))
 
 
 def attractor_point_count(*, attractor: Attractor) -> int:
-    return AtlasPoint.objects.filter(attractor=attractor, **PUBLIC_STEP).count()
+    return AtlasPoint.objects.filter(attractor=attractor).filter(listed_q("chain")).count()
 
 
 # --- the per-process index: similar steps and clicks on the map ----------------------
@@ -159,7 +158,7 @@ def atlas_nearest_point(*, atlas: Atlas, x: float, y: float, radius: float) -> A
     for row in np.argsort(distances)[:32]:
         if distances[row] > radius:
             break
-        point = (AtlasPoint.objects.filter(step_id=int(index.steps[row]), **PUBLIC_STEP)
+        point = (AtlasPoint.objects.filter(step_id=int(index.steps[row])).filter(listed_q("chain"))
                  .select_related("chain").first())
         if point is not None:
             return point
@@ -204,7 +203,7 @@ def step_similar(*, step: Step, limit: int = 6) -> list[SimilarStep]:
             vector, np.frombuffer(bytes(candidate.embedding), dtype=np.float32)))
         for candidate in candidates
         if candidate.embedding and candidate.chain_id != step.chain_id
-        and candidate.chain.visibility == Visibility.PUBLIC and not candidate.chain.is_hidden
+        and candidate.chain.is_listed
     ]
     scored.sort(key=lambda item: (-item.similarity, item.step.pk))
     chosen, per_chain = [], {}
@@ -228,7 +227,7 @@ def steps_search(*, query: str) -> QuerySet[Step]:
     "-word"), ranked, each with a highlighted fragment; backed by a GIN index on the
     same expression (migration 0003). Elsewhere: every word must appear (icontains).
     """
-    steps = (Step.objects.filter(**PUBLIC_STEP).exclude(caption="").select_related("chain")
+    steps = (Step.objects.public().exclude(caption="").select_related("chain")
              .only(*STEP_CARD_FIELDS))
     query = query.strip()
     if not query:

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from ..animation import AnimationOptions
-from ..models import Chain, ChainAnimation, Status, Step, Visibility
+from ..models import Chain, ChainAnimation, Status, Step
 
 CAPTION = "caption"
 EMBED = "embed"
@@ -91,17 +91,17 @@ def chains_with_cards(queryset: QuerySet[Chain]) -> QuerySet[Chain]:
 
 
 def chains_featured(*, limit: int = 8) -> QuerySet[Chain]:
-    public = Chain.objects.public().filter(is_featured=True)
+    public = Chain.objects.listed().filter(is_featured=True)
     return chains_with_cards(public).order_by("featured_order", "-created_at")[:limit]
 
 
 def chains_in_progress(*, limit: int = 8) -> QuerySet[Chain]:
-    running = Chain.objects.public().filter(status=Status.RUNNING)
+    running = Chain.objects.listed().filter(status=Status.RUNNING)
     return chains_with_cards(running).order_by("-started_at")[:limit]
 
 
 def chains_recently_finished(*, limit: int = 8) -> QuerySet[Chain]:
-    finished = Chain.objects.public().filter(status=Status.COMPLETED)
+    finished = Chain.objects.listed().filter(status=Status.COMPLETED)
     return chains_with_cards(finished).order_by("-finished_at")[:limit]
 
 
@@ -119,7 +119,7 @@ def chains_for_gallery(
     sort: str = "newest", query: str = "",
 ) -> QuerySet[Chain]:
     """Public chains filtered and sorted for the gallery; unknown values are ignored."""
-    chains = Chain.objects.public()
+    chains = Chain.objects.listed()
     if mode:
         chains = chains.filter(mode=mode)
     if detail:
@@ -140,21 +140,13 @@ def chains_for_gallery(
 def chain_for_viewer(*, slug: str, user) -> Chain | None:
     """A chain by its link: public or unlisted to anyone; private or hidden to its owner and staff."""
     chain = Chain.objects.filter(slug=slug).select_related("parent", "fork_step").first()
-    if chain is None:
-        return None
-    if getattr(user, "is_staff", False):
-        return chain
-    if chain.owner_id is not None and chain.owner_id == getattr(user, "pk", None):
-        return chain
-    if chain.visibility in (Visibility.PUBLIC, Visibility.UNLISTED) and not chain.is_hidden:
-        return chain
-    return None
+    return chain if chain is not None and chain.is_visible_to(user) else None
 
 
 def chain_branches(*, chain: Chain) -> QuerySet[Chain]:
     """Branches a visitor may see: listed ones only, with the step they forked from."""
     return (
-        Chain.objects.public().filter(parent=chain).select_related("fork_step").order_by("created_at")
+        Chain.objects.listed().filter(parent=chain).select_related("fork_step").order_by("created_at")
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from ..models import Baseline, Chain, ChainAnalysis, Experiment, Step, Visibility
+from ..models import Baseline, Chain, ChainAnalysis, Experiment, Step, listed_q
 from .chains import chains_with_cards
 
 COMPARE_MAX_CHAINS = 8
@@ -23,7 +23,7 @@ def chains_for_compare(*, slugs: list[str]) -> list[Chain]:
 
 def chain_family_slugs(*, chain: Chain) -> list[str]:
     """A chain, then its listed branches: what "compare with branches" overlays."""
-    branches = Chain.objects.public().filter(parent=chain).order_by("created_at")
+    branches = Chain.objects.listed().filter(parent=chain).order_by("created_at")
     return [chain.slug, *branches.values_list("slug", flat=True)][:COMPARE_MAX_CHAINS]
 
 
@@ -50,12 +50,12 @@ def baselines() -> dict[str, Baseline]:
 
 
 def _public_chains() -> QuerySet[Chain]:
-    return Chain.objects.public()
+    return Chain.objects.listed()
 
 
 def experiments_listed() -> QuerySet[Experiment]:
     """Experiments with at least one public chain, each with its public chains' cards."""
-    public = Q(chains__visibility=Visibility.PUBLIC, chains__is_hidden=False)
+    public = listed_q("chains")
     return (
         Experiment.objects.annotate(public_chains=Count("chains", filter=public)).filter(public_chains__gt=0)
         .prefetch_related(Prefetch("chains", queryset=chains_with_cards(_public_chains()).order_by("pk"),
@@ -96,7 +96,7 @@ def experiment_filmstrips(*, chains: list[Chain], frames: int = 6) -> dict[int, 
 def research_steps() -> Iterator[Step]:
     """Every public step with its chain, figures and atlas position, streamed in chunks."""
     return (
-        Step.objects.filter(chain__visibility=Visibility.PUBLIC, chain__is_hidden=False)
+        Step.objects.public()
         .select_related("chain", "chain__analysis", "chain__analysis__attractor", "atlas_point",
                         "atlas_point__attractor")
         .defer("embedding", "image_descriptor", "chain__projection", "chain__provider_settings",
@@ -108,7 +108,7 @@ def research_steps() -> Iterator[Step]:
 
 def public_chain_slugs() -> dict[int, str]:
     """Slug by id of every public chain: the export names a branch's parent with it."""
-    return dict(Chain.objects.public().values_list("pk", "slug"))
+    return dict(Chain.objects.listed().values_list("pk", "slug"))
 
 
 def chain_lineage_offsets(*, chains: list[Chain]) -> dict[int, tuple[int, int]]:

@@ -13,7 +13,7 @@ import numpy as np
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from ..cache import content_changed
+from ..cache import content_changed_on_commit
 from ..metrics import atlas, descriptors
 from ..metrics import drift as analysis
 from ..models import Baseline, Chain, ChainAnalysis, Experiment, Step
@@ -52,9 +52,10 @@ def step_describe_image(*, chain_id: int, index: int, clean) -> dict:
         return {}
     fields = {"image_descriptor": vector.tobytes()}
     try:
-        origin = _stored_descriptor(chain_id=chain_id, index=0)
-        previous = origin if index == 1 else _stored_descriptor(chain_id=chain_id, index=index - 1)
-    except Exception:  # noqa: BLE001
+        with transaction.atomic():  # a savepoint: a database error here cannot abort the caller's transaction
+            origin = _stored_descriptor(chain_id=chain_id, index=0)
+            previous = origin if index == 1 else _stored_descriptor(chain_id=chain_id, index=index - 1)
+    except Exception:  # noqa: BLE001 - a missing reference costs the similarity, not the step
         logger.exception("chain=%s: reference descriptors unavailable", chain_id)
         return fields
     if origin is not None:
@@ -101,9 +102,10 @@ def chain_fill_image_drift(*, chain_id: int) -> int:
         vector = descriptors.descriptor_from_bytes(step.image_descriptor)
         if vector is None:
             try:
-                vector = step_store_descriptor(step=step)
+                with transaction.atomic():  # a savepoint: chain_complete's transaction stays usable
+                    vector = step_store_descriptor(step=step)
                 described += 1
-            except Exception:  # noqa: BLE001 - a missing file leaves a gap, not a crash
+            except Exception:  # noqa: BLE001 - a missing or unreadable file leaves a gap, not a crash
                 logger.exception("step=%s: cannot describe its image", step.pk)
         vectors.append(vector)
     if not steps or vectors[0] is None:
@@ -157,7 +159,7 @@ def baseline_refresh(*, kind: str, vectors: np.ndarray, chain_ids: np.ndarray) -
 
 def image_baseline_refresh() -> Baseline | None:
     rows = list(
-        Step.objects.filter(chain__in=Chain.objects.public(), image_descriptor__isnull=False)
+        Step.objects.filter(chain__in=Chain.objects.listed(), image_descriptor__isnull=False)
         .values_list("chain_id", "image_descriptor")
     )
     pairs = [(chain_id, descriptors.descriptor_from_bytes(raw)) for chain_id, raw in rows]
@@ -230,20 +232,15 @@ def chains_refresh_metrics(*, chain_ids: Iterable[int] | None = None) -> int:
         update_fields=list(METRIC_FIELDS),
     )
     after = _shown((r.chain_id, *(getattr(r, name) for name in METRIC_FIELDS)) for r in records)
-    chains_changed(chain_ids=[chain_id for chain_id, shown in after.items() if before.get(chain_id) != shown])
+    for chain_id, shown in after.items():
+        if before.get(chain_id) != shown:
+            content_changed_on_commit(chain_id=chain_id)
     return len(records)
 
 
 def _shown(rows) -> dict[int, tuple]:
     """Figures as pages show them (two decimals), so a change nobody sees stales no cache."""
     return {row[0]: tuple(None if v is None else round(float(v), 2) for v in row[1:]) for row in rows}
-
-
-def chains_changed(*, chain_ids: Iterable[int]) -> None:
-    """Visitors' cached timelines of these chains go stale after commit."""
-    chain_ids = list(chain_ids)
-    if chain_ids:
-        transaction.on_commit(lambda: [content_changed(chain_id=chain_id) for chain_id in chain_ids])
 
 
 def chain_refresh_projection_if_changed(*, chain_id: int, force: bool = False) -> bool:
@@ -269,13 +266,14 @@ def chain_refresh_projection_if_changed(*, chain_id: int, force: bool = False) -
 
 def chain_analyse(*, chain_id: int) -> None:
     """Everything a chain gets when it ends: its image drift filled in, its 2-D path
-    (when its captions changed), its figures, and a place in the next atlas."""
+    (when its captions changed), its figures, and a place in the next atlas.
+
+    Errors propagate: `chain_complete` rolls the completion back with them, so a chain
+    is never shown as finished without its figures. (A missing image file only leaves
+    a gap in the image drift: `chain_fill_image_drift` carries on past it.)"""
     from .atlas import atlas_mark_dirty
 
-    try:
-        chain_fill_image_drift(chain_id=chain_id)
-        chain_refresh_projection_if_changed(chain_id=chain_id)
-        chains_refresh_metrics(chain_ids=[chain_id])
-    except Exception:  # noqa: BLE001 - never turn a finished chain into a failed one
-        logger.exception("chain=%s: analysis failed", chain_id)
+    chain_fill_image_drift(chain_id=chain_id)
+    chain_refresh_projection_if_changed(chain_id=chain_id)
+    chains_refresh_metrics(chain_ids=[chain_id])
     atlas_mark_dirty()

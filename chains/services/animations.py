@@ -31,6 +31,7 @@ from ..animation import (
 )
 from ..images import overwrite_file
 from ..models import AnimationFormat, AnimationStatus, Chain, ChainAnimation, Step
+from .dispatch import enqueue_animation_render
 from .phases import Outcome
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def animation_request(*, chain: Chain, format: str, width: int, frame_ms: int) -
         chain=chain, format=options.format, width=options.width, frame_ms=options.frame_ms
     )
     if created or (_needs_render(animation, chain=chain) and _reset(animation)):
-        transaction.on_commit(partial(_enqueue_render, animation_id=animation.pk))
+        transaction.on_commit(partial(enqueue_animation_render, animation_id=animation.pk))
         animation.refresh_from_db()
     return animation
 
@@ -80,12 +81,6 @@ def _reset(animation: ChainAnimation) -> bool:
 def _claim_expiry():
     """A render cannot outlive the task time limit; a claim older than this was abandoned."""
     return timezone.now() - timedelta(seconds=settings.TELEPHONE_CLAIM_SECONDS)
-
-
-def _enqueue_render(*, animation_id: int) -> None:
-    from .. import tasks  # tasks import services; resolved lazily like dispatch.enqueue_work
-
-    tasks.render_chain_animation.delay(animation_id)
 
 
 def animation_render(*, animation_id: int) -> Outcome:

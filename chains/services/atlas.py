@@ -27,17 +27,17 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from ..cache import content_changed
+from ..cache import content_changed_on_commit
 from ..metrics import atlas
 from ..metrics.drift import tail_attractor
 from ..models import Atlas, AtlasIndex, AtlasJob, AtlasPoint, Attractor, Chain, ChainAnalysis, Status, Step
 from .analysis import (
     baseline_refresh,
     caption_kind,
-    chains_changed,
     chains_refresh_metrics,
     image_baseline_refresh,
 )
+from .dispatch import enqueue_atlas_recompute
 
 logger = logging.getLogger(__name__)
 
@@ -47,13 +47,12 @@ RECOMPUTED, UNCHANGED, CLEAN, BUSY, FAILED = "recomputed", "unchanged", "clean",
 
 
 def debounce_seconds() -> float:
-    return float(getattr(settings, "TELEPHONE_ATLAS_DEBOUNCE_SECONDS", 30))
+    return float(settings.TELEPHONE_ATLAS_DEBOUNCE_SECONDS)
 
 
 def lease_seconds() -> float:
     """How long a claim holds: past the task's hard time limit, the worker is gone."""
-    default = getattr(settings, "TELEPHONE_TASK_TIME_LIMIT", 300) + 60
-    return float(getattr(settings, "TELEPHONE_ATLAS_LEASE_SECONDS", default))
+    return float(settings.TELEPHONE_ATLAS_LEASE_SECONDS)
 
 
 def atlas_job() -> AtlasJob:
@@ -74,9 +73,7 @@ def atlas_mark_dirty() -> bool:
 
 
 def atlas_enqueue_recompute(*, countdown: float | None = None) -> None:
-    from .. import tasks
-
-    tasks.recompute_atlas.apply_async(countdown=debounce_seconds() if countdown is None else countdown)
+    enqueue_atlas_recompute(countdown=debounce_seconds() if countdown is None else countdown)
 
 
 def atlas_claim(*, only_if_dirty: bool = True) -> str | None:
@@ -133,7 +130,7 @@ def _run_claimed(*, token: str, force: bool) -> str:
 def atlas_recompute(*, force: bool = False) -> str:
     """Rebuild every space's atlas, then baselines and every chain's figures."""
     spaces = list(
-        Step.objects.filter(chain__in=Chain.objects.public(), embedding__isnull=False)
+        Step.objects.filter(chain__in=Chain.objects.listed(), embedding__isnull=False)
         .exclude(embedding_model="").values("embedding_model")
         .annotate(count=Count("id")).order_by("-count").values_list("embedding_model", flat=True)
     )
@@ -141,13 +138,13 @@ def atlas_recompute(*, force: bool = False) -> str:
     Atlas.objects.exclude(space__in=spaces).delete()
     image_baseline_refresh()
     chains_refresh_metrics()
-    content_changed()
+    content_changed_on_commit()
     return RECOMPUTED if RECOMPUTED in outcomes or not spaces else UNCHANGED
 
 
 def _space_rows(space: str):
     rows = (
-        Step.objects.filter(chain__in=Chain.objects.public(), embedding_model=space, embedding__isnull=False)
+        Step.objects.filter(chain__in=Chain.objects.listed(), embedding_model=space, embedding__isnull=False)
         .order_by("chain_id", "index")
         .values_list("id", "chain_id", "index", "embedding", "caption")
     )
@@ -175,7 +172,7 @@ def atlas_rebuild_space(*, space: str, force: bool = False) -> str:
         return CLEAN
     step_ids, chain_ids, indices, vectors, captions = loaded
     baseline_refresh(kind=caption_kind(space), vectors=vectors, chain_ids=chain_ids)
-    finished = np.array(sorted(Chain.objects.public().filter(status=Status.COMPLETED)
+    finished = np.array(sorted(Chain.objects.listed().filter(status=Status.COMPLETED)
                                .values_list("pk", flat=True)), dtype=np.int64)
     digest = atlas.input_digest(ALGORITHM, step_ids, chain_ids, vectors, finished)
     current = Atlas.objects.filter(space=space).first()
@@ -252,8 +249,9 @@ def _save_space(*, space, step_ids, chain_ids, indices, fit, digest, started, te
                       "chain_id", "attractor_id", "arrival_step")}
         ChainAnalysis.objects.filter(attractor__atlas=row).update(attractor=None, arrival_step=None)
         after = {chain_id: (attractor_ids[label], arrival) for chain_id, (label, arrival) in tails.items()}
-        chains_changed(chain_ids=[chain_id for chain_id in set(before) | set(after)
-                                  if before.get(chain_id) != after.get(chain_id)])
+        for chain_id in set(before) | set(after):
+            if before.get(chain_id) != after.get(chain_id):
+                content_changed_on_commit(chain_id=chain_id)
         ChainAnalysis.objects.bulk_create(
             [ChainAnalysis(chain_id=chain_id, attractor_id=attractor_ids[label], arrival_step=arrival)
              for chain_id, (label, arrival) in tails.items()],

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .. import images
-from ..cache import content_changed
+from ..cache import content_changed_on_commit
 from ..models import Chain, ChainAnimation, Status, Step, new_seed
 from .drift import chain_refresh_drift
 from .lifecycle import ChainError, chain_create, chain_resume, chain_start
@@ -38,10 +38,6 @@ CAPTION_FIELDS = (
 )
 
 
-def _changed_on_commit(chain_id: int) -> None:
-    transaction.on_commit(lambda: content_changed(chain_id=chain_id))
-
-
 # --- featuring and hiding ----------------------------------------------------------------
 
 
@@ -58,7 +54,7 @@ def chain_feature(*, chain: Chain, order: int | None = None) -> Chain:
         if order is None:
             order = current["featured_order"] if current["is_featured"] else _next_featured_order()
         Chain.objects.filter(pk=chain.pk).update(is_featured=True, featured_order=order)
-        _changed_on_commit(chain.pk)
+        content_changed_on_commit(chain_id=chain.pk)
     chain.refresh_from_db()
     return chain
 
@@ -83,7 +79,7 @@ def chain_unhide(*, chain: Chain) -> Chain:
 
 def _set_flags(chain: Chain, **flags) -> Chain:
     Chain.objects.filter(pk=chain.pk).update(**flags)
-    _changed_on_commit(chain.pk)
+    content_changed_on_commit(chain_id=chain.pk)
     chain.refresh_from_db()
     return chain
 
@@ -205,7 +201,7 @@ def _purge_and_resume(*, chain_id: int, stale: range, animation_files: list[str]
         images.delete_step_images(chain_id=chain_id, index=stale_index)
     for name in animation_files:
         default_storage.delete(name)
-    content_changed(chain_id=chain_id)
+    content_changed_on_commit(chain_id=chain_id)
     chain = Chain.objects.filter(pk=chain_id).first()
     if chain is None:
         return
@@ -239,7 +235,7 @@ def chain_branch(
         visibility=chain.visibility, provider=chain.provider, parent=chain, fork_step=step,
     )
     chain_start(chain=branch)
-    _changed_on_commit(chain.pk)
+    content_changed_on_commit(chain_id=chain.pk)
     return branch
 
 

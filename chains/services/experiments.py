@@ -24,7 +24,7 @@ EXPERIMENT_NO_IMAGE = "The starting chain has no image to start from."
 
 
 def experiment_max_chains() -> int:
-    return int(getattr(settings, "TELEPHONE_EXPERIMENT_MAX_CHAINS", 24))
+    return settings.TELEPHONE_EXPERIMENT_MAX_CHAINS
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,10 @@ def experiment_model_choices() -> list[ModelChoice]:
     """The offline backend always; OpenAI's configured models when a key is set, plus any
     "caption/image" pairs listed in TELEPHONE_EXPERIMENT_MODELS (e.g. "gpt-4o-mini/dall-e-3")."""
     choices = [ModelChoice("local", "Offline local models", "local")]
-    if getattr(settings, "OPENAI_API_KEY", ""):
+    if settings.OPENAI_API_KEY:
         caption, image = settings.OPENAI_CAPTION_MODEL, settings.OPENAI_IMAGE_MODEL
         choices.append(ModelChoice("openai", f"{caption} → {image}", "openai"))
-        for pair in getattr(settings, "TELEPHONE_EXPERIMENT_MODELS", ()):
+        for pair in settings.TELEPHONE_EXPERIMENT_MODELS:
             caption, _, image = str(pair).partition("/")
             if caption and image:
                 choices.append(ModelChoice(f"openai:{caption}/{image}", f"{caption} → {image}", "openai",

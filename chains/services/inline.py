@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import time
+from itertools import count
 from typing import Callable
-
-from django.conf import settings
 
 from ..models import Chain
 from ..providers.base import ProviderError
-from ..providers.retrying import backoff_delay
 from ..selectors.chains import CAPTION, EMBED, PAINT
 from .dispatch import inline_dispatch
-from .lifecycle import chain_fail, chain_start
+from .lifecycle import chain_start
 from .phases import step_caption, step_embed, step_paint_next
+from .retry import phase_error_handle
 
 PHASES = {CAPTION: step_caption, EMBED: step_embed, PAINT: step_paint_next}
 
@@ -22,7 +21,7 @@ def chain_run_inline(
     *, chain: Chain, on_phase: Callable[[str, int], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Chain:
-    """Start `chain` and work through its phases here, with the same retry policy as tasks."""
+    """Start `chain` and work through its phases here, with the tasks' retry policy."""
     with inline_dispatch() as queue:
         chain_start(chain=chain)
         while queue:
@@ -36,14 +35,13 @@ def chain_run_inline(
 
 
 def _run_with_retries(*, chain: Chain, phase: str, step_id: int, sleep) -> bool:
-    for attempt in range(settings.TELEPHONE_RETRY_MAX + 1):
+    for retries in count():
         try:
             PHASES[phase](step_id=step_id)
             return True
         except ProviderError as error:
-            if error.permanent or attempt == settings.TELEPHONE_RETRY_MAX:
-                chain_fail(chain_id=chain.pk, message=error.message)
+            delay = phase_error_handle(chain_id=chain.pk, step_id=step_id, error=error, retries=retries)
+            if delay is None:
                 return False
-            sleep(backoff_delay(attempt, settings.TELEPHONE_RETRY_BASE_SECONDS,
-                                settings.TELEPHONE_RETRY_CAP_SECONDS, error.retry_after))
-    return False
+            sleep(delay)
+    return False  # unreachable: `count()` never ends; the policy above always does

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from .. import images
 from ..budget import BUDGET_PAUSED, budget_exhausted
-from ..cache import content_changed
+from ..cache import content_changed_on_commit
 from ..errors import UserFacingError
 from ..models import ACTIVE_STATUSES, Chain, Detail, Mode, Status, Step, Visibility
 from ..providers import build_providers
 from ..selectors.chains import COMPLETE, chain_next_work
 from .analysis import chain_analyse
 from .dispatch import enqueue_work
+
+logger = logging.getLogger(__name__)
 
 CHAIN_BAD_LENGTH = "A chain is 1 to {maximum} steps long."
 CHAIN_BAD_MODE = "Unknown mode; choose telephone, more or story."
@@ -57,7 +61,7 @@ def chain_create(
     with transaction.atomic():
         chain = Chain.objects.create(**fields)
         _store_origin(chain=chain, clean=clean)
-    content_changed(chain_id=chain.pk)
+    content_changed_on_commit(chain_id=chain.pk)
     return chain
 
 
@@ -92,15 +96,10 @@ def chain_start(*, chain: Chain) -> Chain:
         status=Status.RUNNING, started_at=now, progressed_at=now, error_message=""
     )
     if updated:
-        _changed(chain.pk)
+        content_changed_on_commit(chain_id=chain.pk)
         transaction.on_commit(lambda: chain_enqueue_next(chain_id=chain.pk))
     chain.refresh_from_db()
     return chain
-
-
-def _changed(chain_id: int) -> None:
-    """Visitors' cached pages for this chain and the lists go stale after commit."""
-    transaction.on_commit(lambda: content_changed(chain_id=chain_id))
 
 
 def chain_enqueue_next(*, chain_id: int) -> str | None:
@@ -119,18 +118,27 @@ def chain_enqueue_next(*, chain_id: int) -> str | None:
 
 
 def chain_complete(*, chain_id: int) -> bool:
-    """Mark the chain done together with its analysis, once.
+    """Mark the chain done together with its figures, once; True if this call did.
 
-    One transaction: a worker killed during the analysis leaves the chain running
-    (the reconciler completes it again), never "completed" without its figures.
+    The status and the figures commit together or not at all, so a chain is never
+    "completed" without its figures. If the analysis fails (a database error, a bug)
+    or the worker dies during it, nothing is committed: the chain stays running and
+    the reconciler completes it again after a stall period. The block is a savepoint
+    when a caller already holds a transaction, so the failure is rolled back to here
+    and that transaction stays usable (on PostgreSQL a caught error would otherwise
+    leave it aborted).
     """
-    with transaction.atomic():
-        completed = Chain.objects.filter(pk=chain_id, status=Status.RUNNING).update(
-            status=Status.COMPLETED, finished_at=timezone.now(), claimed_until=None, claim_token=""
-        )
-        if completed:
-            chain_analyse(chain_id=chain_id)  # 2-D path, drift figures, debounced atlas recompute
-            _changed(chain_id)
+    try:
+        with transaction.atomic():
+            completed = Chain.objects.filter(pk=chain_id, status=Status.RUNNING).update(
+                status=Status.COMPLETED, finished_at=timezone.now(), claimed_until=None, claim_token=""
+            )
+            if completed:
+                chain_analyse(chain_id=chain_id)  # 2-D path, drift figures, debounced atlas recompute
+                content_changed_on_commit(chain_id=chain_id)
+    except Exception:  # noqa: BLE001 - whatever broke, the chain must stay running, not fail
+        logger.exception("chain=%s: analysis failed; left running for the reconciler", chain_id)
+        return False
     return bool(completed)
 
 
@@ -141,7 +149,7 @@ def chain_fail(*, chain_id: int, message: str) -> bool:
         claimed_until=None, claim_token="",
     )
     if failed:
-        _changed(chain_id)
+        content_changed_on_commit(chain_id=chain_id)
     return bool(failed)
 
 
@@ -152,14 +160,14 @@ def chain_cancel(*, chain: Chain) -> Chain:
     ).update(status=Status.CANCELLED, finished_at=timezone.now())
     if not updated:
         raise ChainError(CHAIN_ALREADY_ENDED)
-    _changed(chain.pk)
+    content_changed_on_commit(chain_id=chain.pk)
     chain.refresh_from_db()
     return chain
 
 
 def chain_pause(*, chain: Chain) -> Chain:
     if Chain.objects.filter(pk=chain.pk, status__in=ACTIVE_STATUSES).update(status=Status.PAUSED):
-        _changed(chain.pk)
+        content_changed_on_commit(chain_id=chain.pk)
     chain.refresh_from_db()
     return chain
 
@@ -169,7 +177,7 @@ def chain_pause_for_budget(*, chain_id: int) -> bool:
         status=Status.PAUSED, error_message=BUDGET_PAUSED
     )
     if paused:
-        _changed(chain_id)
+        content_changed_on_commit(chain_id=chain_id)
     return bool(paused)
 
 
@@ -195,7 +203,7 @@ def chain_resume(*, chain: Chain) -> Chain:
     )
     if not updated:
         raise ChainError(CHAIN_NOT_RESUMABLE)
-    _changed(chain.pk)
+    content_changed_on_commit(chain_id=chain.pk)
     transaction.on_commit(lambda: chain_enqueue_next(chain_id=chain.pk))
     chain.refresh_from_db()
     return chain

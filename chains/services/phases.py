@@ -27,8 +27,8 @@ from telephone_site.log import bind_log_context
 
 from .. import costs, images, modes
 from ..budget import budget_exhausted
-from ..cache import content_changed
-from ..models import Chain, Status, Step, Visibility
+from ..cache import content_changed_on_commit
+from ..models import Chain, Status, Step
 from ..providers import build_providers
 from ..providers.base import CaptionRequest, PaintRequest, PaintResult, ProviderError
 from .analysis import step_describe_image
@@ -81,8 +81,7 @@ def _record_progress(*, chain: Chain, **usage) -> None:
     """
     increments = {field: F(field) + amount for field, amount in usage.items() if amount}
     Chain.objects.filter(pk=chain.pk).update(progressed_at=timezone.now(), **increments)
-    listed = chain.visibility == Visibility.PUBLIC and not chain.is_hidden
-    transaction.on_commit(lambda: content_changed(chain_id=chain.pk, listed=listed))
+    content_changed_on_commit(chain_id=chain.pk, listed=chain.is_listed)
 
 
 def _out_of_budget(*, chain: Chain, token: str) -> bool:

@@ -13,7 +13,7 @@ import logging
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from ..cache import content_changed
+from ..cache import content_changed_on_commit
 from ..models import Chain
 from ..providers import build_providers
 from ..providers.base import ProviderError
@@ -36,6 +36,6 @@ def step_screen(*, chain: Chain, step_id: int, text: str = "", image: bytes | No
 
 def chain_flag(*, chain_id: int, step_id: int | None, categories) -> None:
     Chain.objects.filter(pk=chain_id).update(is_hidden=True)
-    content_changed(chain_id=chain_id)
+    content_changed_on_commit(chain_id=chain_id)
     handler = import_string(settings.TELEPHONE_FLAG_HANDLER)
     handler(chain_id=chain_id, step_id=step_id, categories=tuple(categories))

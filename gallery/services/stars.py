@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chains.cache import content_changed
+from chains.cache import content_changed_on_commit
 from chains.models import Chain
 
 from ..models import Star
@@ -13,5 +13,5 @@ def star_toggle(*, user, chain: Chain) -> bool:
     deleted, _ = Star.objects.filter(user=user, chain=chain).delete()
     if not deleted:
         Star.objects.get_or_create(user=user, chain=chain)
-    content_changed(chain_id=chain.pk)
+    content_changed_on_commit(chain_id=chain.pk)
     return not deleted

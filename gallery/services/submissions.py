@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from chains import images
 from chains.budget import BUDGET_REACHED, budget_allows, estimate_chain_cost, start_of_today
-from chains.cache import content_changed
+from chains.cache import content_changed_on_commit
 from chains.errors import UserFacingError
 from chains.models import Chain, Status, Step, Visibility
 from chains.providers import build_providers
@@ -127,12 +127,12 @@ def chain_branch_for_user(
     from chains.services.curation import chain_branch
 
     parent = step.chain
-    if parent.visibility != Visibility.PUBLIC or parent.is_hidden or parent.status == Status.QUEUED:
+    if not parent.is_listed or parent.status == Status.QUEUED:
         raise SubmissionError(BRANCH_NOT_PUBLIC)
     _check_quota_and_budget(user=user, target_length=target_length)
     branch = chain_branch(
         chain=parent, step=step, owner=user, mode=mode, detail=detail,
         target_length=target_length, theme=theme,
     )
-    content_changed(chain_id=parent.pk)
+    content_changed_on_commit(chain_id=parent.pk)
     return branch

@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
-from chains.models import Chain, Visibility
+from chains.models import Chain
 
 CHAIN_MEDIA = re.compile(r"^(?:chains|animations)/(?P<chain_id>\d+)/")
 
@@ -32,12 +32,8 @@ def media_file(request, path: str):
 
 
 def _may_see(user, chain_id: int) -> bool:
-    chain = Chain.objects.filter(pk=chain_id).values("visibility", "is_hidden", "owner_id").first()
-    if chain is None:
-        return False
-    if getattr(user, "is_staff", False) or (chain["owner_id"] and chain["owner_id"] == user.pk):
-        return True
-    return chain["visibility"] in (Visibility.PUBLIC, Visibility.UNLISTED) and not chain["is_hidden"]
+    chain = Chain.objects.filter(pk=chain_id).only("visibility", "is_hidden", "owner_id").first()
+    return chain is not None and chain.is_visible_to(user)
 
 
 def private_file_response(field_file) -> HttpResponse:

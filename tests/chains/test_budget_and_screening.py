@@ -44,4 +44,4 @@ def test_flagged_generated_content_hides_the_chain_and_queues_it_for_staff(what)
     report = Report.objects.filter(chain=chain).first()
     assert report is not None and report.reporter is None and "violence" in report.reason
     assert report.events.get().action == "flagged automatically"
-    assert not Chain.objects.public().filter(pk=chain.pk).exists()
+    assert not Chain.objects.listed().filter(pk=chain.pk).exists()

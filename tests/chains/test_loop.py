@@ -211,7 +211,7 @@ def test_a_broker_outage_at_start_loses_nothing(monkeypatch, settings):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     with monkeypatch.context() as patch:
-        patch.setattr(tasks.caption_step, "delay", broker_down)
+        patch.setattr(tasks.caption_step, "apply_async", broker_down)
         chain = chain_start(chain=make_chain(target_length=2))
     assert chain.status == Status.RUNNING and scripted.calls["caption"] == 0
     settings.TELEPHONE_STALL_SECONDS = 0

@@ -69,7 +69,7 @@ def test_approval_creates_and_starts_the_public_chain(staff_client, member, clie
     chain = submission.chain
     assert submission.status == SubmissionStatus.APPROVED and chain.owner == member
     assert chain.status == Status.COMPLETED and chain.steps.count() == 3
-    assert Chain.objects.public().filter(pk=chain.pk).exists()
+    assert Chain.objects.listed().filter(pk=chain.pk).exists()
 
 
 def test_a_submission_is_reviewed_once(staff_client, member):
