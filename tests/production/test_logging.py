@@ -62,7 +62,8 @@ def test_a_providers_error_line_names_the_chain_too(fake_openai, json_lines, set
     fake_openai.enqueue("/v1/chat/completions", status=400, json={"error": {"message": "no", "type": "x"}})
     chain = make_chain(target_length=1, provider="openai")
     chain_start(chain=chain)
-    failed = [line for line in json_lines() if "failed" in line["message"] and line["logger"] == "chains.services.retry"]
+    failed = [line for line in json_lines()
+              if "failed" in line["message"] and line["logger"] == "chains.services.retry"]
     assert failed and failed[0]["chain_id"] == chain.pk and failed[0]["permanent"] is True
 
 
