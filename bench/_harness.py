@@ -149,6 +149,9 @@ class Worker:
     profile: bool = False
     profile_skip: int = 0  # phase tasks not profiled first (warm-up)
     root: Path = ROOT  # another checkout, to run its engine against this bench (A/B)
+    cpus: set[int] | None = None  # CPU affinity: one core stands in for one machine
+    extra_env: dict = field(default_factory=dict)
+    name: str = "bench"
     process: subprocess.Popen | None = field(default=None, init=False)
     start_offset: int = field(default=0, init=False)
 
@@ -161,15 +164,17 @@ class Worker:
             *launcher, "-A", self.app, "worker",
             "--pool", self.pool, "--concurrency", str(self.concurrency),
             "--loglevel", "INFO", "--without-mingle", "--without-gossip",
-            "--hostname", f"bench-{os.getpid()}-{time.monotonic_ns()}@%h",
+            "--hostname", f"{self.name}-{os.getpid()}-{time.monotonic_ns()}@%h",
             *(["-Q", self.queues] if self.queues else []),
         ]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.start_offset = self.log_size()  # the log may hold an earlier worker's lines
         with open(self.log_path, "ab") as log:
+            cpus = self.cpus
             self.process = subprocess.Popen(
-                command, cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
+                command, cwd=self.root, env={**self.env, **self.extra_env}, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
             )
         return self
 
@@ -351,7 +356,7 @@ class ChainFailed(RuntimeError):
 
 
 def run_chains(chains: Sequence, *, timeout: float, poll: float = 0.02,
-               worker: "Worker | None" = None) -> float:
+               worker: "Worker | None" = None, workers: Sequence["Worker"] = ()) -> float:
     """Start every chain, then poll the DB every `poll` s until all have ended.
 
     Returns the wall time from the first `chain_start` to the poll that saw the last
@@ -363,19 +368,21 @@ def run_chains(chains: Sequence, *, timeout: float, poll: float = 0.02,
     from chains.services import chain_start
 
     ids = [chain.pk for chain in chains]
-    offset = worker.log_size() if worker else 0
+    watched = [*([worker] if worker else []), *workers]
+    offsets = {id(w): w.log_size() for w in watched}
     started = time.perf_counter()
     for chain in chains:
         chain_start(chain=chain)
     next_check = [time.monotonic() + 0.5]
 
     def all_ended():
-        if worker is not None and time.monotonic() > next_check[0]:  # cheap polls stay cheap
+        if watched and time.monotonic() > next_check[0]:  # cheap polls stay cheap
             next_check[0] = time.monotonic() + 0.5
-            worker.check_alive()
-            crashed = TASK_CRASHED.search(worker.log_since(offset))
-            if crashed:
-                raise ChainFailed(f"a task crashed in the worker: {crashed.group(0)}")
+            for each in watched:
+                each.check_alive()
+                crashed = TASK_CRASHED.search(each.log_since(offsets[id(each)]))
+                if crashed:
+                    raise ChainFailed(f"a task crashed in the worker: {crashed.group(0)}")
         statuses = list(Chain.objects.filter(pk__in=ids).values_list("status", flat=True))
         return all(status in ENDED_STATUSES for status in statuses)
 

@@ -1,160 +1,291 @@
-"""Concurrency: does one threaded worker overlap the waiting of many chains?
+"""Chains in flight: how many can one worker box keep going while providers take seconds?
 
-Real providers spend their time waiting on the network, so the worker's job is to
-keep many chains' calls in flight at once. This runs 8 chains of 5 steps with the
-sleepy provider (every call sleeps 0.3 s) through ONE worker process with a pool of
-8 threads, and compares the wall time with two serial baselines:
+Sleepy chains (`bench.sleepy_provider`: every caption, paint and embed waits
+`delay` seconds, paints answer photo-like PNGs of `side` px) run through real
+`celery worker` processes on PostgreSQL and Redis, with the production pool: one
+process per core (`--processes`, each pinned to its own core), each
+`--pool threads --concurrency <threads>`, with a database pool of `pool` connections
+per process (DATABASE_POOL_SIZE). Scenarios (issue 11):
 
-* the sum of all provider sleeps: 8 x (6 captions + 6 embeds + 5 paints) x 0.3 s;
-* one chain run alone through the same worker, times 8 (sleeps plus real overhead).
+* `inflight`: 100 chains x 3 steps, 2 s per call, 1024 px answers. Bar: all at once
+  take <= 1.5x the wall of one chain alone; worker RSS <= 1.5 GiB; no database error;
+  connections bounded by processes x pool.
+* `wide`: 400 chains x 1 step, same provider. Bar: no error, and wall <= 1.5x the
+  bound predicted from per-task CPU (tasks x median CPU per task / cores; the
+  chain's own sleeps when larger).
+* `scaleout`: CPU-bound (no sleep, 1024 px answers): the same chains through 1
+  worker process on one core, then through 2 on two cores (standing in for 2
+  machines). Bar: 2 are >= 1.8x faster.
+* `smoke`: 16 chains x 2 steps, 0.5 s per call, small answers; CI runs this size
+  through `tests/integration/test_concurrency_smoke.py` with a generous bound.
+* `classic`: the original 8 chains x 5 steps, 0.3 s, 64 px, one process of 8 threads.
 
-Bar: speedup >= 6x against the sum of sleeps (the stricter of the two). PostgreSQL
-is used because SQLite would serialise the 8 writers. Worker DB errors are reported.
+    python bench/bench_concurrency.py inflight [--rounds 1] [--processes 2] [--threads 50]
 
-    python bench/bench_concurrency.py [--rounds 3] [--serial-runs 2]
+Exit 0 when the scenario's bars are met, 1 when one is missed, 2 when a run broke.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import _harness as h  # noqa: E402
-from bench.sleepy_provider import BACKEND, DEFAULT_DELAY_SECONDS, small_png  # noqa: E402
-
-CHAINS = 8
-STEPS = 5
-THREADS = 8
-BAR = 6.0
-CALLS_PER_CHAIN = (STEPS + 1) * 2 + STEPS  # captions and embeds for steps 0..N, paints 1..N
+from bench import _resources as r  # noqa: E402
 
 
-def make_chains(count: int, *, length: int = STEPS) -> list:
-    """Create (but do not start) `count` sleepy chains; creation is outside the timing."""
-    from chains.services import chain_create
+@dataclass(frozen=True)
+class Scenario:
+    chains: int
+    steps: int
+    delay: float
+    side: int
+    processes: int
+    threads: int
+    pool: int = 8
+    ratio_bar: float = 1.5  # all at once vs one alone (inflight, smoke, classic)
+    rss_bar_gib: float = 1.5
 
-    return [chain_create(image=small_png(n), target_length=length, provider=BACKEND, seed=1000 + n)
-            for n in range(count)]
+
+SCENARIOS = {
+    "inflight": Scenario(chains=100, steps=3, delay=2.0, side=1024, processes=2, threads=50),
+    "wide": Scenario(chains=400, steps=1, delay=2.0, side=1024, processes=2, threads=200),
+    "scaleout": Scenario(chains=24, steps=2, delay=0.0, side=1024, processes=2, threads=4),
+    "smoke": Scenario(chains=16, steps=2, delay=0.5, side=256, processes=1, threads=16, pool=4,
+                      ratio_bar=3.0),
+    "classic": Scenario(chains=8, steps=5, delay=0.3, side=0, processes=1, threads=8, ratio_bar=1.5),
+}
+SCALEOUT_BAR = 1.8
+DIMENSION = 1536
 
 
-def timed_run(worker: h.Worker, chains: list, timeout: float) -> tuple[float, list[float]]:
-    """Start the chains, time them to completion, check them, let the worker go idle.
+def phase_tasks_per_chain(steps: int) -> int:
+    """caption + embed for steps 0..N, paint for 1..N (screening tasks, if any, come on top)."""
+    return (steps + 1) * 2 + steps
 
-    Returns the wall time and, per phase task, its runtime beyond the provider's sleep:
-    the engine's own work, which 8 threads must share under one GIL.
-    """
-    offset = worker.log_size()
-    wall = h.run_chains(chains, timeout=timeout, worker=worker)
+
+def make_chains(count: int, scenario: Scenario) -> list:
+    from bench.bench_engine_cost import make_chains as make
+
+    return make(count, steps=scenario.steps, side=scenario.side, delay=scenario.delay, dimension=DIMENSION)
+
+
+def start_workers(scenario: Scenario, processes: int, work_dir: Path, env: dict, tag: str,
+                  *, pin: bool = False) -> list[h.Worker]:
+    """`pin`: each process on a core of its own, standing in for a machine (scale-out)."""
+    cores = sorted(os.sched_getaffinity(0))
+    workers = []
+    for number in range(processes):
+        worker = h.Worker(
+            log_path=work_dir / f"{tag}-worker{number + 1}.log", env=env, pool="threads",
+            concurrency=scenario.threads, name=f"{tag}{number + 1}",
+            cpus={cores[number % len(cores)]} if pin else None,
+            extra_env={"DATABASE_POOL_SIZE": str(scenario.pool)},
+        )
+        workers.append(worker.start())
+    for worker in workers:
+        worker.wait_ready()
+    return workers
+
+
+def stop_workers(workers: list[h.Worker]) -> None:
+    for worker in workers:
+        worker.stop()
+
+
+@dataclass
+class RunResult:
+    wall: float
+    tasks: int
+    task_cpu_ms: list[float]
+    worker_cpu: float
+    peak_rss: int
+    peak_connections: int
+    log: str
+
+
+def timed_run(workers: list[h.Worker], chains: list, timeout: float) -> RunResult:
+    """Start every chain, wait for all to complete, with the machine sampled meanwhile."""
+    from bench.bench_engine_cost import metered
+
+    offsets = [worker.log_size() for worker in workers]
+    pgids = [worker.process.pid for worker in workers]
+    cpu_before = r.group_cpu_seconds(pgids)
+    with r.Sampler(pgids=pgids, database=h.DB_NAME, server_url=h.PG_SERVER) as sampler:
+        wall = h.run_chains(chains, timeout=timeout, workers=workers)
     for chain in chains:
         h.check_complete(chain)
-    log = worker.wait_idle(offset)
-    engine = [task.runtime - DEFAULT_DELAY_SECONDS for task in h.task_runs(log)
-              if task.name in h.PHASE_TASKS]
-    return wall, engine
+    log = "".join(worker.wait_idle(offset, timeout=120) for worker, offset in zip(workers, offsets, strict=True))
+    figures = metered(log)
+    cpu = [value for phase in figures.values() for value in phase.get("cpu_ms", [])]
+    return RunResult(wall=wall, tasks=len(cpu), task_cpu_ms=cpu,
+                     worker_cpu=r.group_cpu_seconds(pgids) - cpu_before,
+                     peak_rss=sampler.peak_rss, peak_connections=sampler.peak_connections, log=log)
 
 
-def measure(worker: h.Worker, rounds: int, serial_runs: int) -> dict:
-    """Warm up, time one chain alone `serial_runs` times, then all 8 at once `rounds` times."""
-    timed_run(worker, make_chains(1), timeout=60)  # imports the provider, opens connections
-    singles, single_engine = [], []
-    for _ in range(serial_runs):
-        wall, engine = timed_run(worker, make_chains(1), timeout=120)
-        singles.append(wall)
-        single_engine += engine
-    concurrent, concurrent_engine, per_chain = [], [], []
-    for _ in range(rounds):
-        chains = make_chains(CHAINS)
-        wall, engine = timed_run(worker, chains, timeout=300)
-        concurrent.append(wall)
-        concurrent_engine += engine
-        per_chain.append(chain_durations(chains))
-    return {"singles": singles, "concurrent": concurrent, "per_chain": per_chain,
-            "single_engine": single_engine, "concurrent_engine": concurrent_engine}
+def warm_up(workers: list[h.Worker], scenario: Scenario) -> None:
+    """Imports (scikit-learn's, first needed when a chain of 3+ captions ends, cost a
+    second of CPU), connections and each process's photos, before anything is timed."""
+    timed_run(workers, make_chains(4 * len(workers), replace(scenario, steps=max(scenario.steps, 3))),
+              timeout=600)
 
 
-def chain_durations(chains: list) -> list[float]:
-    """Each chain's own started_at..finished_at, as the worker recorded it."""
-    durations = []
-    for chain in chains:
-        chain.refresh_from_db()
-        durations.append((chain.finished_at - chain.started_at).total_seconds())
-    return durations
+def run_inflight(scenario: Scenario, work_dir: Path, env: dict, rounds: int) -> bool:
+    """One chain alone, then all of them at once, through the same workers."""
+    workers = start_workers(scenario, scenario.processes, work_dir, env, "box")
+    try:
+        warm_up(workers, scenario)
+        alone = [timed_run(workers, make_chains(1, scenario), timeout=600) for _ in range(rounds)]
+        together = [timed_run(workers, make_chains(scenario.chains, scenario), timeout=1800)
+                    for _ in range(rounds)]
+    finally:
+        stop_workers(workers)
+    return report_inflight(scenario, alone, together)
 
 
-def report(results: dict, worker_log: str, ready_seconds: float) -> bool:
-    sleep_sum = CHAINS * CALLS_PER_CHAIN * DEFAULT_DELAY_SECONDS
-    one_chain_sleeps = CALLS_PER_CHAIN * DEFAULT_DELAY_SECONDS
-    single = h.median(results["singles"])
-    serial_measured = single * CHAINS
-    wall = h.median(results["concurrent"])
-    rows = [(f"one chain alone, run {i + 1}", t, one_chain_sleeps, "") for i, t in enumerate(results["singles"])]
-    rows += [(f"{CHAINS} chains at once, round {i + 1}", t, sleep_sum,
-              f"per chain {min(d):.2f}-{max(d):.2f} s")
-             for i, (t, d) in enumerate(zip(results["concurrent"], results["per_chain"], strict=True))]
-    h.print_table("Runs (wall seconds, start -> all completed, polled every 20 ms)",
-                  ["run", "wall s", "sleeps s", "note"], rows)
-
-    speedup_sleeps = sleep_sum / wall
-    speedup_measured = serial_measured / wall
-    h.print_table(
-        f"Concurrency: {CHAINS} chains x {STEPS} steps, sleepy provider "
-        f"({DEFAULT_DELAY_SECONDS:.1f} s/call), 1 worker --pool threads --concurrency {THREADS}",
-        ["figure", "value"],
-        [
-            ("concurrent wall (median)", f"{wall:.3f} s"),
-            ("serial: sum of provider sleeps", f"{sleep_sum:.3f} s"),
-            ("serial: one chain alone x 8 (median x 8)", f"{serial_measured:.3f} s"),
-            ("one chain alone vs its sleeps", f"{single:.3f} s vs {one_chain_sleeps:.1f} s "
-                                              f"(+{(single / one_chain_sleeps - 1) * 100:.1f}%)"),
-            ("engine time per task beyond its sleep, alone (median)",
-             f"{h.median(results['single_engine']) * 1000:.1f} ms"),
-            ("engine time per task beyond its sleep, 8 at once (median)",
-             f"{h.median(results['concurrent_engine']) * 1000:.1f} ms"),
-            ("chain critical path: 17 x (0.3 s + engine) + hops, alone",
-             f"{single - one_chain_sleeps:.3f} s over the sleeps"),
-            ("speedup vs sum of sleeps", f"{speedup_sleeps:.2f}x"),
-            ("speedup vs measured serial", f"{speedup_measured:.2f}x"),
-            ("ideal speedup (8 chains, 8 threads)", f"{CHAINS:.2f}x"),
-            ("worker start-up (not timed)", f"{ready_seconds:.2f} s"),
-            ("machine", h.machine_note()),
-        ],
-    )
-    errors = h.db_errors(worker_log)
-    problems = h.log_problems(worker_log)
-    print(f"\nWorker log: {len(errors)} database error line(s), {len(problems)} other error line(s).")
-    for line in (errors + problems)[:20]:
-        print("  " + line)
-    passed = speedup_sleeps >= BAR and not errors
-    print(f"\nBar: speedup vs sum of sleeps >= {BAR:.1f}x and no DB errors -> "
-          f"{'PASS' if passed else 'FAIL'} ({speedup_sleeps:.2f}x)")
+def report_inflight(scenario: Scenario, alone: list[RunResult], together: list[RunResult]) -> bool:
+    one = h.median([run.wall for run in alone])
+    wall = h.median([run.wall for run in together])
+    worst = max(together, key=lambda run: run.wall)
+    cpu = [value for run in together for value in run.task_cpu_ms]
+    connections_bound = scenario.processes * scenario.pool + 1  # + the bench's own
+    errors = h.db_errors(worst.log)
+    problems = h.log_problems(worst.log)
+    rows = [
+        ("chains x steps, provider", f"{scenario.chains} x {scenario.steps}, {scenario.delay} s/call, "
+                                     f"{scenario.side or 64} px answers"),
+        ("workers", f"{scenario.processes} process(es) x --pool threads --concurrency {scenario.threads}, "
+                    f"DB pool {scenario.pool} each"),
+        ("one chain alone (median)", f"{one:.2f} s"),
+        ("all at once (median)", f"{wall:.2f} s"),
+        ("ratio all / one (bar)", f"{wall / one:.2f} (<= {scenario.ratio_bar})"),
+        ("phase tasks in the last round", f"{worst.tasks}"),
+        ("CPU per task, median / p90", f"{h.median(cpu):.1f} / {percentile(cpu, 0.9):.1f} ms"),
+        ("worker CPU in the slowest round", f"{worst.worker_cpu:.1f} s "
+                                            f"({worst.worker_cpu / worst.wall:.2f} cores busy)"),
+        ("peak worker RSS, all processes (bar)", f"{max(run.peak_rss for run in together) / 2**30:.2f} GiB "
+                                                 f"(<= {scenario.rss_bar_gib})"),
+        ("peak DB connections (bound)", f"{max(run.peak_connections for run in together)} "
+                                        f"(<= {connections_bound})"),
+        ("worker log: DB errors / other errors", f"{len(errors)} / {len(problems)}"),
+        ("machine", h.machine_note()),
+    ]
+    h.print_table("In flight: all chains at once against one chain alone", ["figure", "value"], rows)
+    for line in (errors + problems)[:10]:
+        print("  worker: " + line)
+    passed = (wall / one <= scenario.ratio_bar and not errors and not problems
+              and max(run.peak_rss for run in together) <= scenario.rss_bar_gib * 2**30
+              and max(run.peak_connections for run in together) <= connections_bound)
+    print(f"\nBar -> {'PASS' if passed else 'FAIL'}")
     return passed
+
+
+def run_wide(scenario: Scenario, work_dir: Path, env: dict) -> bool:
+    """Many short chains: is the box's CPU the only limit?"""
+    workers = start_workers(scenario, scenario.processes, work_dir, env, "box")
+    try:
+        warm_up(workers, scenario)
+        run = timed_run(workers, make_chains(scenario.chains, scenario), timeout=1800)
+    finally:
+        stop_workers(workers)
+    cores = min(scenario.processes, len(os.sched_getaffinity(0)))
+    median_cpu = h.median(run.task_cpu_ms) / 1000
+    tasks = scenario.chains * phase_tasks_per_chain(scenario.steps)
+    cpu_bound = run.tasks * median_cpu / cores
+    critical_path = phase_tasks_per_chain(scenario.steps) * scenario.delay
+    predicted = max(cpu_bound, critical_path)
+    errors, problems = h.db_errors(run.log), h.log_problems(run.log)
+    rows = [
+        ("chains x steps", f"{scenario.chains} x {scenario.steps} ({tasks} loop tasks; {run.tasks} phase tasks ran)"),
+        ("workers", f"{scenario.processes} x threads {scenario.threads}, DB pool {scenario.pool} each"),
+        ("wall", f"{run.wall:.2f} s"),
+        ("CPU per task (median, worker's own figure)", f"{median_cpu * 1000:.1f} ms"),
+        ("CPU bound: tasks x median / cores", f"{cpu_bound:.2f} s on {cores} cores"),
+        ("one chain's sleeps (critical path)", f"{critical_path:.2f} s"),
+        ("predicted bound = the larger", f"{predicted:.2f} s"),
+        ("wall / predicted (bar <= 1.5)", f"{run.wall / predicted:.2f}"),
+        ("worker CPU measured (all processes)", f"{run.worker_cpu:.1f} s = {run.worker_cpu / cores:.1f} s "
+                                                f"on {cores} cores"),
+        ("peak worker RSS", f"{run.peak_rss / 2**30:.2f} GiB"),
+        ("peak DB connections", f"{run.peak_connections} (<= {scenario.processes * scenario.pool + 1})"),
+        ("worker log: DB errors / other errors", f"{len(errors)} / {len(problems)}"),
+        ("machine", h.machine_note()),
+    ]
+    h.print_table("Wide: many one-step chains", ["figure", "value"], rows)
+    for line in (errors + problems)[:10]:
+        print("  worker: " + line)
+    passed = run.wall <= 1.5 * predicted and not errors and not problems
+    print(f"\nBar -> {'PASS' if passed else 'FAIL'}")
+    return passed
+
+
+def run_scaleout(scenario: Scenario, work_dir: Path, env: dict, rounds: int) -> bool:
+    """The same CPU-bound batch through 1 process on one core, then 2 on two, alternating."""
+    walls: dict[int, list[float]] = {1: [], 2: []}
+    cpu_seconds: dict[int, list[float]] = {1: [], 2: []}
+    for number in range(rounds):
+        for processes in (1, 2):
+            workers = start_workers(scenario, processes, work_dir, env, f"scale{processes}-r{number + 1}",
+                                    pin=True)
+            try:
+                warm_up(workers, scenario)
+                run = timed_run(workers, make_chains(scenario.chains, scenario), timeout=1800)
+            finally:
+                stop_workers(workers)
+            walls[processes].append(run.wall)
+            cpu_seconds[processes].append(run.worker_cpu)
+    one, two = h.median(walls[1]), h.median(walls[2])
+    rows = [(f"{processes} process(es), one core each", ", ".join(f"{w:.2f}" for w in walls[processes]),
+             h.median(walls[processes]), h.median(cpu_seconds[processes])) for processes in (1, 2)]
+    h.print_table(f"Scale-out: {scenario.chains} chains x {scenario.steps} steps, no sleep, "
+                  f"{scenario.side} px answers, threads {scenario.threads} per process",
+                  ["workers", "walls s", "median s", "worker CPU s"], rows)
+    print(f"\nspeedup 2 vs 1: {one / two:.2f}x (bar >= {SCALEOUT_BAR}); machine: {h.machine_note()}")
+    passed = one / two >= SCALEOUT_BAR
+    print(f"Bar -> {'PASS' if passed else 'FAIL'}")
+    return passed
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=3, help="concurrent rounds (median taken)")
-    parser.add_argument("--serial-runs", type=int, default=2, help="single-chain runs (median x 8)")
+    parser.add_argument("scenario", choices=sorted(SCENARIOS), nargs="?", default="inflight")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--chains", type=int)
+    parser.add_argument("--processes", type=int)
+    parser.add_argument("--threads", type=int)
+    parser.add_argument("--pool", type=int, help="database connections per worker process")
     args = parser.parse_args()
+    overrides = {key: getattr(args, key) for key in ("chains", "processes", "threads", "pool")
+                 if getattr(args, key)}
+    scenario = replace(SCENARIOS[args.scenario], **overrides)
 
-    work_dir, env = h.setup("bench-concurrency")
+    work_dir, env = h.setup(f"bench-concurrency-{args.scenario}")
     h.clear_chains()
     h.purge_queue()
-    worker = h.Worker(log_path=work_dir / "worker.log", env=env, pool="threads", concurrency=THREADS)
     try:
-        worker.start()
-        ready = worker.wait_ready()
-        results = measure(worker, args.rounds, args.serial_runs)
+        if args.scenario == "wide":
+            passed = run_wide(scenario, work_dir, env)
+        elif args.scenario == "scaleout":
+            passed = run_scaleout(scenario, work_dir, env, args.rounds)
+        else:
+            passed = run_inflight(scenario, work_dir, env, args.rounds)
     except (h.ChainFailed, TimeoutError, RuntimeError) as error:
-        print(f"bench failed: {error}\n--- worker log tail ---\n{worker.log()[-3000:]}", file=sys.stderr)
+        print(f"bench failed: {error}", file=sys.stderr)
         return 2
     finally:
-        worker.stop()
         h.purge_queue()
-    print(f"(worker log: {worker.log_path})")
-    return 0 if report(results, worker.log(), ready) else 1
+    print(f"(logs in {work_dir})")
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

@@ -183,6 +183,20 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
     )
+# A pool of at most this many connections per process (psycopg_pool), for workers
+# that keep many provider calls in flight on threads: a thread holds a connection
+# only while it talks to the database, never while it waits on a provider
+# (chains/providers/timed.py), so a handful serves a hundred threads and the
+# connection count of a box is processes x this, whatever the concurrency. 0: no
+# pool, one persistent connection per thread (the web's sync workers, SQLite).
+DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0)
+DATABASE_POOL_TIMEOUT = env_float("DATABASE_POOL_TIMEOUT", 30)
+if DATABASE_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not too
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": 1, "max_size": DATABASE_POOL_SIZE, "timeout": DATABASE_POOL_TIMEOUT,
+        "max_idle": 300, "name": "telephone",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
