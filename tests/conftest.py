@@ -8,6 +8,7 @@ shared fixtures sit in its conftest.py. Test modules never import fixtures.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 
 import pytest
@@ -123,3 +124,31 @@ def real_broker():
     yield
     purge_broker()
     celery_app.conf.task_always_eager = True
+
+
+PRODUCTION_STACK = "production_stack"
+
+
+def _on_postgres() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `production_stack` need PostgreSQL and Redis: bin/test runs them in its
+    second pass, and the SQLite pass deselects them, visibly (pytest counts them as
+    deselected). They are never skipped where they belong: with TEST_BACKEND=postgres
+    (as bin/test sets it) a run that is not on PostgreSQL is an error, not a quiet pass."""
+    ours = [item for item in items if PRODUCTION_STACK in item.keywords]
+    if not ours or _on_postgres():
+        return
+    if os.environ.get("TEST_BACKEND") == "postgres":
+        raise pytest.UsageError("TEST_BACKEND=postgres but the database is not PostgreSQL: "
+                                "the production-stack tests would not run. Set DATABASE_URL.")
+    config.hook.pytest_deselected(items=ours)
+    items[:] = [item for item in items if item not in ours]
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"{len(ours)} production-stack test(s) deselected: they run in "
+                            "the PostgreSQL + Redis pass (DATABASE_URL=postgres://...).")
