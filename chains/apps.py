@@ -6,3 +6,11 @@ class ChainsConfig(AppConfig):
 
     name = "chains"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        """The provider configuration is checked wherever Django runs its system checks."""
+        from django.core import checks
+
+        from .checks import providers_check
+
+        checks.register(providers_check, "telephone")

@@ -1,7 +1,7 @@
 """The global daily budget of estimated spend.
 
-Spend is the estimated cost of the steps made since midnight (UTC), from the price
-table in settings. At the budget, new chains are refused and running chains pause;
+Spend is the estimated cost of the steps made since midnight (UTC), each priced from
+the model catalogue and the usage its answers reported (chains/costs.py). At the budget, new chains are refused and running chains pause;
 the reconciler resumes them once a new day brings budget back. A budget of 0 means
 no limit (the offline provider costs nothing anyway).
 """
@@ -40,15 +40,11 @@ def budget_exhausted() -> bool:
 
 
 def estimate_chain_cost(*, snapshot: dict, target_length: int) -> Decimal:
-    """A rough upper estimate: one image and two short text calls per step."""
-    image = costs.image_cost(
-        model=snapshot.get("image_model", ""), quality=snapshot.get("image_quality", "standard"),
-        images=target_length,
-    )
-    caption = costs.caption_cost(
-        model=snapshot.get("caption_model", ""), input_tokens=1000 * (target_length + 1),
-        output_tokens=400 * (target_length + 1),
-    )
+    """A rough upper estimate: one picture and one caption of ~1,000 + 400 tokens per step."""
+    image = costs.estimate_image(snapshot=snapshot).cost * target_length
+    caption = costs.estimate_caption(
+        snapshot=snapshot, input_tokens=1000 * (target_length + 1), output_tokens=400 * (target_length + 1),
+    ).cost
     return image + caption
 
 

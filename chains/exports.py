@@ -21,7 +21,8 @@ from django.urls import reverse
 from .models import Chain, Step
 
 # Where a provider is reached is the operator's business, not the public's.
-PRIVATE_PROVIDER_SETTINGS = ("base_url",)
+# Servers are internal addresses: neither their URL nor their host leaves the site.
+PRIVATE_PROVIDER_SETTING_SUFFIXES = ("base_url", "_server", "_workflow")
 # Past this size a ZIP being built moves from memory to a temporary file.
 ZIP_SPOOL_BYTES = 16 * 1024 * 1024
 
@@ -109,7 +110,7 @@ def chain_document(
         "provider": chain.provider,
         "provider_settings": {
             key: value for key, value in chain.provider_settings.items()
-            if key not in PRIVATE_PROVIDER_SETTINGS
+            if not key.endswith(PRIVATE_PROVIDER_SETTING_SUFFIXES)
         },
         "created_at": _iso(chain.created_at),
         "started_at": _iso(chain.started_at),

@@ -6,6 +6,8 @@ tuned side by side, and so every backend (remote or offline) gets the same text.
 
 from __future__ import annotations
 
+import re
+
 TELEPHONE = "telephone"
 MORE = "more"
 STORY = "story"
@@ -54,6 +56,28 @@ def paint_prompt(*, mode: str, caption: str, theme: str = "", step_index: int = 
         quality = theme or "dramatic"
         return f"{caption}\n\nMake it more {quality}."
     raise ValueError(UNKNOWN_MODE.format(mode=mode))
+
+
+# The end of a sentence: terminal punctuation (and any closing quote or bracket),
+# then whitespace or the end of the text.
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s|$)")
+
+
+def fit_prompt(prompt: str, limit: int | None) -> tuple[str, bool]:
+    """The prompt shortened to `limit` characters at a sentence boundary; True if it was cut.
+
+    Whole sentences keep the caption readable (and the drift honest: the painter gets
+    the first sentences, not half of one). A first sentence longer than the limit
+    is cut at the last word that fits instead.
+    """
+    if limit is None or len(prompt) <= limit:
+        return prompt, False
+    head = prompt[:limit]
+    ends = [match.end() for match in SENTENCE_END.finditer(head)]
+    if ends:
+        return head[:ends[-1]].rstrip(), True
+    cut = head.rsplit(None, 1)[0] if " " in head.strip() else head
+    return cut.rstrip(), True
 
 
 def max_caption_tokens(detail: str) -> int:

@@ -388,13 +388,41 @@ LOGGING = {
 }
 
 # --- Providers ---------------------------------------------------------------------
+# Each role picks its backend (local, openai, a1111, comfyui, none for moderation, or a
+# dotted module path), falling back to TELEPHONE_PROVIDER; each OpenAI-protocol role
+# may use its own server and key, falling back to OPENAI_BASE_URL / OPENAI_API_KEY.
+# The fallbacks are applied where the values are read (chains.providers), so a test
+# or a .env that sets only the shared value changes every role.
 OPENAI_API_KEY = env("OPENAI_API_KEY")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL") or None
-OPENAI_CAPTION_MODEL = env("OPENAI_CAPTION_MODEL", "gpt-4o-mini")
-OPENAI_IMAGE_MODEL = env("OPENAI_IMAGE_MODEL", "dall-e-3")
+TELEPHONE_PROVIDER = env("TELEPHONE_PROVIDER") or ("openai" if OPENAI_API_KEY else "local")
+TELEPHONE_CAPTIONER = env("TELEPHONE_CAPTIONER")
+TELEPHONE_PAINTER = env("TELEPHONE_PAINTER")
+TELEPHONE_EMBEDDER = env("TELEPHONE_EMBEDDER")
+TELEPHONE_MODERATOR = env("TELEPHONE_MODERATOR")
+OPENAI_CAPTION_BASE_URL = env("OPENAI_CAPTION_BASE_URL")
+OPENAI_CAPTION_API_KEY = env("OPENAI_CAPTION_API_KEY")
+OPENAI_IMAGE_BASE_URL = env("OPENAI_IMAGE_BASE_URL")
+OPENAI_IMAGE_API_KEY = env("OPENAI_IMAGE_API_KEY")
+OPENAI_EMBEDDING_BASE_URL = env("OPENAI_EMBEDDING_BASE_URL")
+OPENAI_EMBEDDING_API_KEY = env("OPENAI_EMBEDDING_API_KEY")
+OPENAI_MODERATION_BASE_URL = env("OPENAI_MODERATION_BASE_URL")
+OPENAI_MODERATION_API_KEY = env("OPENAI_MODERATION_API_KEY")
+# Current models not announced for shutdown (chains/providers/catalogue_data.py).
+OPENAI_CAPTION_MODEL = env("OPENAI_CAPTION_MODEL", "gpt-5.4-mini")
+# Reasoning effort for reasoning caption models (none, low, medium, ...); empty: the model's default.
+OPENAI_CAPTION_REASONING_EFFORT = env("OPENAI_CAPTION_REASONING_EFFORT")
+# max_tokens or max_completion_tokens, for servers the catalogue cannot recognise; empty: automatic.
+OPENAI_CAPTION_TOKEN_PARAM = env("OPENAI_CAPTION_TOKEN_PARAM")
+OPENAI_IMAGE_MODEL = env("OPENAI_IMAGE_MODEL", "gpt-image-2")
 OPENAI_IMAGE_SIZE = env("OPENAI_IMAGE_SIZE", "1024x1024")
-OPENAI_IMAGE_QUALITY = env("OPENAI_IMAGE_QUALITY", "standard")
-OPENAI_IMAGE_STYLE = env("OPENAI_IMAGE_STYLE", "vivid")
+OPENAI_IMAGE_QUALITY = env("OPENAI_IMAGE_QUALITY", "medium")
+# Options only some image models take; `manage.py check` says which model refuses what.
+OPENAI_IMAGE_STYLE = env("OPENAI_IMAGE_STYLE")
+OPENAI_IMAGE_BACKGROUND = env("OPENAI_IMAGE_BACKGROUND")
+OPENAI_IMAGE_OUTPUT_FORMAT = env("OPENAI_IMAGE_OUTPUT_FORMAT")
+OPENAI_IMAGE_MODERATION = env("OPENAI_IMAGE_MODERATION")
+OPENAI_IMAGE_RESPONSE_FORMAT = env("OPENAI_IMAGE_RESPONSE_FORMAT")
 OPENAI_EMBEDDING_MODEL = env("OPENAI_EMBEDDING_MODEL", "text-embedding-3-small")
 OPENAI_MODERATION_MODEL = env("OPENAI_MODERATION_MODEL", "omni-moderation-latest")
 OPENAI_CAPTION_TIMEOUT = env_float("OPENAI_CAPTION_TIMEOUT", 60)
@@ -404,7 +432,36 @@ OPENAI_MODERATION_TIMEOUT = env_float("OPENAI_MODERATION_TIMEOUT", 30)
 OPENAI_DOWNLOAD_TIMEOUT = env_float("OPENAI_DOWNLOAD_TIMEOUT", 60)
 OPENAI_RETRY_ATTEMPTS = env_int("OPENAI_RETRY_ATTEMPTS", 3)
 
-TELEPHONE_PROVIDER = env("TELEPHONE_PROVIDER") or ("openai" if OPENAI_API_KEY else "local")
+# AUTOMATIC1111 / Forge / SD.Next web UI started with --api (TELEPHONE_PAINTER=a1111).
+A1111_BASE_URL = env("A1111_BASE_URL")
+A1111_API_AUTH = env("A1111_API_AUTH")  # user:password when the web UI runs with --api-auth
+A1111_CHECKPOINT = env("A1111_CHECKPOINT")  # empty: whatever checkpoint is loaded
+A1111_STEPS = env_int("A1111_STEPS", 25)
+A1111_SAMPLER = env("A1111_SAMPLER", "Euler a")
+A1111_SCHEDULER = env("A1111_SCHEDULER")
+A1111_CFG_SCALE = env_float("A1111_CFG_SCALE", 7.0)
+A1111_WIDTH = env_int("A1111_WIDTH", 1024)
+A1111_HEIGHT = env_int("A1111_HEIGHT", 1024)
+A1111_NEGATIVE_PROMPT = env("A1111_NEGATIVE_PROMPT")
+A1111_TIMEOUT = env_float("A1111_TIMEOUT", 300)
+# ComfyUI (TELEPHONE_PAINTER=comfyui): an operator's workflow in API format with
+# {{prompt}} and {{seed}} placeholders, posted to /prompt and followed to /view.
+COMFYUI_BASE_URL = env("COMFYUI_BASE_URL")
+COMFYUI_WORKFLOW = env("COMFYUI_WORKFLOW")
+COMFYUI_TIMEOUT = env_float("COMFYUI_TIMEOUT", 300)
+COMFYUI_POLL_SECONDS = env_float("COMFYUI_POLL_SECONDS", 0.5)
+
+# Costs (chains/costs.py): a model with no known price on a paid endpoint is counted at
+# these conservative prices and shown as estimated; self-hosted servers cost 0 unless
+# priced here. Hosts listed in TELEPHONE_SELF_HOSTED_HOSTS count as self-hosted even
+# when their names look public; hosts in TELEPHONE_PAID_HOSTS (host or host:port) bill
+# even on a private address (a LiteLLM proxy on localhost forwarding to OpenAI).
+TELEPHONE_UNKNOWN_IMAGE_PRICE_USD = env_float("TELEPHONE_UNKNOWN_IMAGE_PRICE_USD", 0.25)
+TELEPHONE_UNKNOWN_TOKEN_PRICE_USD = env_float("TELEPHONE_UNKNOWN_TOKEN_PRICE_USD", 20.0)
+TELEPHONE_SELF_HOSTED_IMAGE_PRICE_USD = env_float("TELEPHONE_SELF_HOSTED_IMAGE_PRICE_USD", 0.0)
+TELEPHONE_SELF_HOSTED_TOKEN_PRICE_USD = env_float("TELEPHONE_SELF_HOSTED_TOKEN_PRICE_USD", 0.0)
+TELEPHONE_SELF_HOSTED_HOSTS = env_list("TELEPHONE_SELF_HOSTED_HOSTS")
+TELEPHONE_PAID_HOSTS = env_list("TELEPHONE_PAID_HOSTS")
 
 # --- The loop ------------------------------------------------------------------------
 TELEPHONE_MAX_STEPS = env_int("TELEPHONE_MAX_STEPS", 200)
@@ -444,17 +501,6 @@ TELEPHONE_ATLAS_DEBOUNCE_SECONDS = env_float("TELEPHONE_ATLAS_DEBOUNCE_SECONDS",
 TELEPHONE_ATLAS_LEASE_SECONDS = env_float("TELEPHONE_ATLAS_LEASE_SECONDS", TELEPHONE_TASK_TIME_LIMIT + 60)
 TELEPHONE_EXPERIMENT_MAX_CHAINS = env_int("TELEPHONE_EXPERIMENT_MAX_CHAINS", 24)
 TELEPHONE_EXPERIMENT_MODELS = env_list("TELEPHONE_EXPERIMENT_MODELS")
-
-# Estimated prices in USD, for cost totals. Tokens are priced per million.
-TELEPHONE_PRICES = {
-    "gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60},
-    "gpt-4o": {"input_per_million": 2.50, "output_per_million": 10.00},
-    "text-embedding-3-small": {"input_per_million": 0.02},
-    "text-embedding-3-large": {"input_per_million": 0.13},
-    "dall-e-3": {"per_image": {"standard": 0.040, "hd": 0.080}},
-    "dall-e-2": {"per_image": {"standard": 0.020}},
-    "gpt-image-1": {"per_image": {"low": 0.011, "medium": 0.042, "high": 0.167}},
-}
 
 # --- Celery -------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://localhost//")

@@ -153,7 +153,8 @@ class Chain(models.Model):
     output_tokens = models.PositiveIntegerField(default=0)
     embedding_tokens = models.PositiveIntegerField(default=0)
     images_generated = models.PositiveIntegerField(default=0)
-    estimated_cost = models.DecimalField(max_digits=12, decimal_places=5, default=Decimal("0"))
+    # Token-priced calls cost fractions of a cent: eight places keep sums exact.
+    estimated_cost = models.DecimalField(max_digits=16, decimal_places=8, default=Decimal("0"))
 
     # Drift figures kept on the chain so lists can show and sort by them cheaply.
     drift = models.FloatField(
@@ -230,6 +231,9 @@ class Step(models.Model):
     caption_model = models.CharField(max_length=100, blank=True)
     caption_request_id = models.CharField(max_length=120, blank=True)
     paint_prompt = models.TextField(blank=True, help_text="The prompt sent to the painter.")
+    prompt_truncated = models.BooleanField(
+        default=False, help_text="The caption was longer than the painter takes and was cut at a sentence.",
+    )
     revised_prompt = models.TextField(blank=True, help_text="The prompt the painter says it used.")
     image_model = models.CharField(max_length=100, blank=True)
     image_request_id = models.CharField(max_length=120, blank=True)
@@ -258,7 +262,12 @@ class Step(models.Model):
     output_tokens = models.PositiveIntegerField(default=0)
     embedding_tokens = models.PositiveIntegerField(default=0)
     images_generated = models.PositiveSmallIntegerField(default=0)
-    estimated_cost = models.DecimalField(max_digits=10, decimal_places=5, default=Decimal("0"))
+    estimated_cost = models.DecimalField(max_digits=14, decimal_places=8, default=Decimal("0"))
+    calls = models.JSONField(
+        default=dict, blank=True,
+        help_text="Per provider call (caption, embedding, paint): backend, model, request id, the usage "
+                  "the server reported, cost and its price source.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     captioned_at = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,7 @@ code into the database layer and must not carry client objects with them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -46,9 +47,21 @@ class CaptionRequest:
 
 
 @dataclass(frozen=True)
-class CaptionResult:
-    text: str
-    model: str
+class Billing:
+    """What every answer carries for the books: the server's own usage block as it was
+    reported, the cost worked out from it (chains.costs) and where that price came from.
+    """
+
+    usage: dict = field(default_factory=dict)
+    cost: Decimal = Decimal("0")
+    price_source: str = ""
+    estimated: bool = False
+
+
+@dataclass(frozen=True)
+class CaptionResult(Billing):
+    text: str = ""
+    model: str = ""
     request_id: str = ""
     input_tokens: int = 0
     output_tokens: int = 0
@@ -62,11 +75,11 @@ class PaintRequest:
 
 
 @dataclass(frozen=True)
-class PaintResult:
+class PaintResult(Billing):
     """`image` is encoded image bytes (any format Pillow reads)."""
 
-    image: bytes
-    model: str
+    image: bytes = b""
+    model: str = ""
     revised_prompt: str = ""
     request_id: str = ""
     params: dict = field(default_factory=dict)
@@ -74,11 +87,11 @@ class PaintResult:
 
 
 @dataclass(frozen=True)
-class EmbedResult:
+class EmbedResult(Billing):
     """`vectors` is a float32 array of shape (len(texts), dimension)."""
 
-    vectors: np.ndarray
-    model: str
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    model: str = ""
     request_id: str = ""
     tokens: int = 0
 
@@ -100,6 +113,10 @@ class Captioner(Protocol):
 
 
 class Painter(Protocol):
+    """`prompt_limit` (characters, or None) is what the engine shortens prompts to."""
+
+    prompt_limit: int | None
+
     def paint(self, request: PaintRequest) -> PaintResult: ...
 
 

@@ -1,10 +1,16 @@
-"""The OpenAI backend: a vision model captions, an image model paints.
+"""The OpenAI backend: the official client, for OpenAI and any OpenAI-compatible server.
 
-It also speaks to any OpenAI-compatible server (vLLM, a local gateway) through
-`OPENAI_BASE_URL`. The client never retries by itself (`max_retries=0`): captions,
-embeddings and moderation are retried here with jittered backoff, while image
-generation is billable and is retried only by the task layer, which first checks
-whether the step already has its picture.
+Each role gets its own server (`OPENAI_<ROLE>_BASE_URL` / `_API_KEY`, falling back
+to `OPENAI_BASE_URL` / `OPENAI_API_KEY`), so Ollama, vLLM, LM Studio, llama.cpp's
+server, LocalAI or vLLM-Omni can fill one role while OpenAI fills another. Requests
+are built from the model catalogue: GPT image models get no `response_format` or
+`style`, reasoning models get `max_completion_tokens`, unknown models on a
+self-hosted server get only the parameters every such server takes.
+
+The client never retries by itself (`max_retries=0`): captions, embeddings and
+moderation are retried here with jittered backoff, while image generation is
+billable and is retried only by the task layer, which first checks whether the step
+already has its picture.
 
 This module is named `openai`, but absolute imports mean `import openai` below is
 the real client package, imported under another name so the code reads clearly.
@@ -12,108 +18,138 @@ the real client package, imported under another name so the code reads clearly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Sequence, TypeVar
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, TypeVar
 
-import numpy as np
 import openai as openai_sdk
 from django.conf import settings
+from django.utils import timezone
 
-from .. import modes
-from .base import (
-    CaptionRequest,
-    CaptionResult,
-    EmbedResult,
-    ModerationResult,
-    PaintRequest,
-    PaintResult,
-    ProviderError,
-    ProviderSet,
-)
+from .. import costs
+from . import catalogue
+from .base import PaintRequest, PaintResult, ProviderError
+from .endpoints import SELF_HOSTED, endpoint_kind, server_host
+from .openai_checks import SETTINGS, role_problems
 from .openai_errors import to_provider_error
-from .openai_images import ImageDownloader, decode_base64_image, image_data_url
+from .openai_images import ImageDownloader, decode_base64_image
+from .problems import first_error
 from .retrying import RetryPolicy
 
 T = TypeVar("T")
 
 BACKEND_NAME = "openai"
-SETTING_FOR_KEY = {
-    "caption_model": "OPENAI_CAPTION_MODEL",
-    "image_model": "OPENAI_IMAGE_MODEL",
-    "image_size": "OPENAI_IMAGE_SIZE",
-    "image_quality": "OPENAI_IMAGE_QUALITY",
-    "image_style": "OPENAI_IMAGE_STYLE",
-    "embedding_model": "OPENAI_EMBEDDING_MODEL",
-    "moderation_model": "OPENAI_MODERATION_MODEL",
-    "base_url": "OPENAI_BASE_URL",
-}
+ROLES = ("caption", "image", "embedding", "moderation")
+# Self-hosted servers take any key (or none); the client insists on one.
+NO_KEY_NEEDED = "no-key-needed"
 
-MISSING_API_KEY = "The OpenAI backend needs OPENAI_API_KEY to be set."
-EMPTY_CAPTION = "The vision model returned an empty caption."
-CAPTION_REFUSED = "The vision model refused to describe the image: {detail}"
+MISSING_API_KEY = "The OpenAI backend needs OPENAI_API_KEY (or OPENAI_{upper}_API_KEY) for {server}."
 NO_IMAGE_RETURNED = "The image model answered without an image."
+CONFIGURATION_REFUSED = "{message} {hint}"
 
-CAPTION_TEMPERATURE = 0.7
-# Reasoning models reject `max_tokens` and any temperature but the default.
-REASONING_MODEL_PREFIXES = ("o1", "o3", "o4", "gpt-5")
-# gpt-image models name their quality levels differently from dall-e-3.
-GPT_IMAGE_QUALITY = {"standard": "medium", "hd": "high"}
+TIMEOUT_SETTING = {"caption": "OPENAI_CAPTION_TIMEOUT", "image": "OPENAI_IMAGE_TIMEOUT",
+                   "embedding": "OPENAI_EMBEDDING_TIMEOUT", "moderation": "OPENAI_MODERATION_TIMEOUT"}
+# Image options read from settings -> request parameter names.
+IMAGE_OPTIONS = {"size": "size", "quality": "quality", "style": "style", "background": "background",
+                 "output_format": "output_format", "moderation_level": "moderation",
+                 "response_format": "response_format"}
 
-DALL_E_2, DALL_E_3, GPT_IMAGE, OTHER_IMAGE_MODEL = "dall-e-2", "dall-e-3", "gpt-image", "other"
+
+# --- Configuration --------------------------------------------------------------------
+
+
+def role_setting(role: str, name: str) -> str:
+    """`OPENAI_<ROLE>_<NAME>`, falling back to the shared `OPENAI_<NAME>` (base URL, key)."""
+    return getattr(settings, f"OPENAI_{role.upper()}_{name}", "") or getattr(settings, f"OPENAI_{name}", "") or ""
+
+
+def role_api_key(role: str) -> str:
+    """The role's own key; the shared OPENAI_API_KEY only while the role uses the shared server.
+
+    A role sent to another server (an Ollama on the LAN) must not carry the OpenAI key
+    there: that host would receive a secret it has no business seeing.
+    """
+    own = getattr(settings, f"OPENAI_{role.upper()}_API_KEY", "") or ""
+    if own:
+        return own
+    own_server = getattr(settings, f"OPENAI_{role.upper()}_BASE_URL", "") or ""
+    if own_server and own_server != (settings.OPENAI_BASE_URL or ""):
+        return ""
+    return settings.OPENAI_API_KEY or ""
+
+
+def role_config(role: str) -> dict:
+    """What a chain records for the role: server, model and options; never the key."""
+    base_url = role_setting(role, "BASE_URL")
+    config = {key: getattr(settings, name, "") or "" for key, name in SETTINGS[role].items()}
+    config.update(base_url=base_url, server=server_host(base_url), endpoint=classify(base_url))
+    return config
+
+
+def classify(base_url: str) -> str:
+    return endpoint_kind(base_url, self_hosted_hosts=tuple(settings.TELEPHONE_SELF_HOSTED_HOSTS),
+                         paid_hosts=tuple(settings.TELEPHONE_PAID_HOSTS))
+
+
+def complete_config(config: dict, *, recorded: dict) -> dict:
+    """Server and endpoint kind follow the base URL a chain recorded, when it recorded no kind."""
+    if "endpoint" in recorded or "base_url" not in recorded:
+        return config
+    base_url = recorded["base_url"]
+    return {**config, "server": server_host(base_url), "endpoint": classify(base_url)}
+
+
+def problems(role: str, config: dict, today):
+    return role_problems(role, config, today, has_key=bool(role_api_key(role)))
+
+
+def today() -> date:
+    """The date shutdowns are judged against; tests move it to check past behaviour."""
+    return timezone.now().date()
+
+
+def refuse_if_unusable(role: str, config: dict) -> None:
+    """Raise before any request a configuration the checks reject (a retired model...)."""
+    problem = first_error(role_problems(role, config, today()))
+    if problem is not None:
+        raise ProviderError(CONFIGURATION_REFUSED.format(message=problem.message, hint=problem.hint).strip(),
+                            permanent=True)
 
 
 # --- Building -------------------------------------------------------------------------
 
 
-def build(snapshot: dict) -> ProviderSet:
-    """Chain snapshots override settings so a chain keeps the models it started with."""
-    config = resolve_config(snapshot)
-    client = make_client(config["base_url"])
+def build_role(role: str, config: dict):
+    """One role on its own server; the registry caches it per configuration."""
+    from .openai_captioner import OpenAICaptioner
+    from .openai_text import OpenAIEmbedder, OpenAIModerator
+
+    client = make_client(role, config)
+    timeout = getattr(settings, TIMEOUT_SETTING[role])
+    if role == "image":
+        return OpenAIPainter(client, config=config, timeout=timeout,
+                             downloader=ImageDownloader(timeout=settings.OPENAI_DOWNLOAD_TIMEOUT))
     retry = RetryPolicy(attempts=settings.OPENAI_RETRY_ATTEMPTS)
-    return ProviderSet(
-        name=BACKEND_NAME,
-        captioner=OpenAICaptioner(
-            client, model=config["caption_model"], timeout=settings.OPENAI_CAPTION_TIMEOUT, retry=retry
-        ),
-        painter=OpenAIPainter(
-            client,
-            model=config["image_model"],
-            size=config["image_size"],
-            quality=config["image_quality"],
-            style=config["image_style"],
-            timeout=settings.OPENAI_IMAGE_TIMEOUT,
-            downloader=ImageDownloader(timeout=settings.OPENAI_DOWNLOAD_TIMEOUT),
-        ),
-        embedder=OpenAIEmbedder(
-            client, model=config["embedding_model"], timeout=settings.OPENAI_EMBEDDING_TIMEOUT, retry=retry
-        ),
-        moderator=OpenAIModerator(
-            client, model=config["moderation_model"], timeout=settings.OPENAI_MODERATION_TIMEOUT, retry=retry
-        ),
-        snapshot={"backend": BACKEND_NAME, **config},
-    )
+    role_class = {"caption": OpenAICaptioner, "embedding": OpenAIEmbedder, "moderation": OpenAIModerator}[role]
+    return role_class(client, config=config, timeout=timeout, retry=retry)
 
 
-def resolve_config(snapshot: dict) -> dict:
-    """Only the keys listed here are read, so no secret can ride along into a chain."""
-    config = {}
-    for key, setting_name in SETTING_FOR_KEY.items():
-        value = snapshot.get(key)
-        config[key] = value if value not in (None, "") else (getattr(settings, setting_name, "") or "")
-    return config
-
-
-def make_client(base_url: str) -> openai_sdk.OpenAI:
-    api_key = settings.OPENAI_API_KEY
+def make_client(role: str, config: dict) -> openai_sdk.OpenAI:
+    api_key = role_api_key(role)
     if not api_key:
-        raise ProviderError(MISSING_API_KEY, permanent=True)
-    return openai_sdk.OpenAI(api_key=api_key, base_url=base_url or None, max_retries=0)
+        if config.get("endpoint") != SELF_HOSTED:
+            raise ProviderError(MISSING_API_KEY.format(upper=role.upper(), server=config.get("server", "")),
+                                permanent=True)
+        api_key = NO_KEY_NEEDED
+    return openai_sdk.OpenAI(api_key=api_key, base_url=config.get("base_url") or None, max_retries=0)
 
 
-def close(providers: ProviderSet) -> None:
-    """Release pooled connections early; normally the registry keeps them per process."""
-    providers.captioner.client.close()
-    providers.painter.downloader.http.close()
+def close(role) -> None:
+    """Release a role's pooled connections early; normally the registry keeps them per process."""
+    role.client.close()
+    downloader = getattr(role, "downloader", None)
+    if downloader is not None:
+        downloader.http.close()
 
 
 def guarded(call: Callable[[], T]) -> T:
@@ -129,60 +165,17 @@ class RetriedRole:
     """A role whose calls are free to repeat, so transient failures are retried here."""
 
     client: openai_sdk.OpenAI
-    model: str
+    config: dict
     timeout: float
     retry: RetryPolicy
 
+    @property
+    def model(self) -> str:
+        return self.config.get("model", "")
 
-# --- Captioning -----------------------------------------------------------------------
-
-
-class OpenAICaptioner(RetriedRole):
-    def caption(self, request: CaptionRequest) -> CaptionResult:
-        response = self.retry.run(lambda: guarded(lambda: self._create(request)), what="caption")
-        return CaptionResult(
-            text=caption_text(response),
-            model=self.model,
-            request_id=response._request_id or "",
-            input_tokens=_usage(response, "prompt_tokens"),
-            output_tokens=_usage(response, "completion_tokens"),
-        )
-
-    def _create(self, request: CaptionRequest):
-        return self.client.chat.completions.create(
-            model=self.model,
-            messages=[caption_message(request)],
-            timeout=self.timeout,
-            **caption_bounds(self.model, modes.max_caption_tokens(request.detail)),
-        )
-
-
-def caption_message(request: CaptionRequest) -> dict:
-    return {
-        "role": "user",
-        "content": [
-            {"type": "text", "text": request.instructions},
-            {"type": "image_url", "image_url": {"url": image_data_url(request.image)}},
-        ],
-    }
-
-
-def caption_bounds(model: str, max_tokens: int) -> dict:
-    """`max_tokens` is what older and OpenAI-compatible servers (vLLM) understand."""
-    if model.lower().startswith(REASONING_MODEL_PREFIXES):
-        return {"max_completion_tokens": max_tokens}
-    return {"max_tokens": max_tokens, "temperature": CAPTION_TEMPERATURE}
-
-
-def caption_text(response) -> str:
-    message = response.choices[0].message if response.choices else None
-    text = (message.content or "").strip() if message else ""
-    if text:
-        return text
-    refusal = getattr(message, "refusal", None) if message else None
-    if refusal:
-        raise ProviderError(CAPTION_REFUSED.format(detail=refusal.strip()), permanent=True)
-    raise ProviderError(EMPTY_CAPTION, permanent=True)
+    @property
+    def endpoint(self) -> str:
+        return self.config.get("endpoint", "")
 
 
 # --- Painting -------------------------------------------------------------------------
@@ -193,31 +186,49 @@ class OpenAIPainter:
     """Never retries: every accepted request is an image someone pays for."""
 
     client: openai_sdk.OpenAI
-    model: str
-    size: str
-    quality: str
-    style: str
+    config: dict
     timeout: float
     downloader: ImageDownloader
+    spec: catalogue.ModelSpec = field(init=False)
+    params: dict = field(init=False)
 
     def __post_init__(self):
-        self.params = image_params(self.model, size=self.size, quality=self.quality, style=self.style)
+        self.spec = catalogue.lookup(self.model, role="image")
+        self.params = image_params(self.spec, self.config)
+
+    @property
+    def model(self) -> str:
+        return self.config.get("model", "")
+
+    @property
+    def prompt_limit(self) -> int | None:
+        return self.spec.prompt_limit
 
     def paint(self, request: PaintRequest) -> PaintResult:
+        refuse_if_unusable("image", self.config)
+        self_hosted = self.config.get("endpoint") == SELF_HOSTED
+        extra = {"seed": request.seed} if self.spec.accepts("seed") and self_hosted else {}
         response = guarded(
             lambda: self.client.images.generate(
-                model=self.model, prompt=request.prompt, n=1, timeout=self.timeout, **self.params
+                model=self.model, prompt=request.prompt, n=1, timeout=self.timeout, **self.params,
+                **({"extra_body": extra} if extra else {}),
             )
         )
         picture = response.data[0] if response.data else None
         if picture is None:
             raise ProviderError(NO_IMAGE_RETURNED, permanent=False)
+        image = self._image_bytes(picture)
+        return self._result(response, picture, image)
+
+    def _result(self, response, picture, image: bytes) -> PaintResult:
+        usage = response.usage.model_dump(exclude_none=True) if getattr(response, "usage", None) else {}
+        used = recorded_params(self.params, response)
+        charge = costs.charge_image(model=self.model, endpoint=self.config.get("endpoint", ""),
+                                    quality=used.get("quality", ""), size=used.get("size", ""), usage=usage)
         return PaintResult(
-            image=self._image_bytes(picture),
-            model=self.model,
-            revised_prompt=picture.revised_prompt or "",
-            request_id=response._request_id or "",
-            params={key: self.params.get(key, "") for key in ("size", "quality", "style")},
+            image=image, model=self.model, revised_prompt=picture.revised_prompt or "",
+            request_id=response._request_id or "", params=used, usage=usage,
+            cost=charge.cost, price_source=charge.source, estimated=charge.estimated,
         )
 
     def _image_bytes(self, picture) -> bytes:
@@ -228,104 +239,42 @@ class OpenAIPainter:
         raise ProviderError(NO_IMAGE_RETURNED, permanent=False)
 
 
-def image_model_family(model: str) -> str:
-    name = model.lower()
-    for prefix, family in (("dall-e-3", DALL_E_3), ("dall-e-2", DALL_E_2), ("gpt-image", GPT_IMAGE)):
-        if name.startswith(prefix):
-            return family
-    return OTHER_IMAGE_MODEL
+def image_params(spec: catalogue.ModelSpec, config: dict) -> dict:
+    """The options this model accepts, from the configured ones.
 
-
-def image_params(model: str, *, size: str, quality: str, style: str) -> dict:
-    """Each image model accepts a different set of options and rejects the rest.
-
-    dall-e models are asked for base64 so no expiring URL has to be fetched; gpt-image
-    models always answer in base64 and refuse `response_format`. Unknown models (on a
-    compatible server) get only the size, the one option every server takes.
+    Retired DALL·E models are asked for base64 so no expiring URL has to be fetched;
+    GPT image models always answer in base64 and refuse `response_format`; unknown
+    models (on a compatible server) get the size, plus `response_format` only when
+    the operator set one (LocalAI answers with a URL unless asked for base64).
     """
-    family = image_model_family(model)
-    params = {"size": size}
-    if family == DALL_E_3:
-        params.update(quality=quality, style=style, response_format="b64_json")
-    elif family == DALL_E_2:
-        params.update(response_format="b64_json")
-    elif family == GPT_IMAGE and quality:
-        params.update(quality=GPT_IMAGE_QUALITY.get(quality, quality))
-    return {key: value for key, value in params.items() if value}
+    params = {}
+    for key, name in IMAGE_OPTIONS.items():
+        value = config.get(key)
+        if value and spec.accepts(name):
+            params[name] = value
+    if spec.family == catalogue.LEGACY_IMAGE:
+        params["response_format"] = "b64_json"
+    return params
 
 
-# --- Embedding and moderation ---------------------------------------------------------
-
-
-class OpenAIEmbedder(RetriedRole):
-    def embed(self, texts: Sequence[str]) -> EmbedResult:
-        texts = list(texts)
-        if not texts:
-            return EmbedResult(vectors=np.zeros((0, 0), dtype=np.float32), model=self.model)
-        response = self.retry.run(lambda: guarded(lambda: self._create(texts)), what="embedding")
-        ordered = sorted(response.data, key=lambda item: item.index)
-        return EmbedResult(
-            vectors=np.asarray([item.embedding for item in ordered], dtype=np.float32),
-            model=self.model,
-            request_id=response._request_id or "",
-            tokens=_usage(response, "total_tokens") or _usage(response, "prompt_tokens"),
-        )
-
-    def _create(self, texts: list[str]):
-        # "float" is spelled out: the client's default (base64) is not universal among
-        # compatible servers.
-        return self.client.embeddings.create(
-            model=self.model, input=texts, encoding_format="float", timeout=self.timeout
-        )
-
-
-class OpenAIModerator(RetriedRole):
-    def moderate(self, *, text: str = "", image: bytes | None = None) -> ModerationResult:
-        if not text and not image:
-            return ModerationResult(flagged=False, model=self.model)
-        items = moderation_input(self.model, text=text, image=image)
-        response = self.retry.run(
-            lambda: guarded(
-                lambda: self.client.moderations.create(model=self.model, input=items, timeout=self.timeout)
-            ),
-            what="moderation",
-        )
-        categories = flagged_categories(response.results)
-        return ModerationResult(
-            flagged=bool(categories) or any(result.flagged for result in response.results or ()),
-            categories=categories,
-            model=self.model,
-            request_id=response._request_id or "",
-        )
-
-
-def moderation_input(model: str, *, text: str, image: bytes | None) -> str | list[dict]:
-    """Typed items for omni models; the older text-only models take a plain string."""
-    if not image and not model.lower().startswith("omni"):
-        return text
-    items = []
-    if text:
-        items.append({"type": "text", "text": text})
-    if image:
-        items.append({"type": "image_url", "image_url": {"url": image_data_url(image)}})
-    return items
-
-
-def flagged_categories(results) -> tuple[str, ...]:
-    """Category names as the API spells them ("self-harm/intent"), in its order."""
-    names: list[str] = []
-    for result in results or ():
-        if result.categories is None:
-            continue
-        for name, flagged in result.categories.model_dump(by_alias=True).items():
-            if flagged is True and name not in names:
-                names.append(name)
-    return tuple(names)
+def recorded_params(sent: dict, response) -> dict:
+    """What the step records: what was asked, corrected by what the answer says it made."""
+    used = {key: value for key, value in sent.items() if key in ("size", "quality", "style", "output_format")}
+    for key in ("size", "quality", "output_format"):
+        reported = getattr(response, key, None)
+        if reported:
+            used[key] = reported
+    return used
 
 
 # --- Small shared helpers -------------------------------------------------------------
 
 
-def _usage(response, field_name: str) -> int:
+def usage_of(response) -> dict:
+    """The answer's `usage` block as the server sent it (plus `model` when it names another)."""
     usage = getattr(response, "usage", None)
-    return int(getattr(usage, field_name, 0) or 0) if usage is not None else 0
+    return usage.model_dump(exclude_none=True) if usage is not None else {}
+
+
+def usage_count(usage: dict, field_name: str) -> int:
+    return int(usage.get(field_name) or 0)

@@ -35,6 +35,8 @@ CLIENT_FAILURE = "The OpenAI client failed: {detail}"
 # Servers that speak the OpenAI protocol do not agree on one code for a refusal.
 CONTENT_POLICY_CODES = frozenset({"content_policy_violation", "moderation_blocked"})
 TRANSIENT_CLIENT_STATUSES = frozenset({408, 409, 429})
+# 501 Not Implemented is a server saying it cannot do this at all (llama.cpp without
+# --embeddings): asking again will not help.
 PERMANENT_TEMPLATES = {
     400: REQUEST_REJECTED,
     401: AUTHENTICATION_FAILED,
@@ -65,7 +67,7 @@ def _status_error(exc: openai_sdk.APIStatusError) -> ProviderError:
     if status == 429:
         retry_after = parse_retry_after(exc.response.headers)
         return ProviderError(RATE_LIMITED.format(detail=detail), permanent=False, retry_after=retry_after)
-    if status >= 500:
+    if status >= 500 and status != 501:
         retry_after = parse_retry_after(exc.response.headers)
         return ProviderError(
             SERVER_ERROR.format(status=status, detail=detail), permanent=False, retry_after=retry_after
@@ -82,9 +84,11 @@ def server_message(exc: openai_sdk.APIStatusError) -> str:
     """The server's own words; the client's `message` prefixes them with a status code."""
     body = exc.body
     if isinstance(body, Mapping):
-        message = body.get("message")
-        if isinstance(message, str) and message.strip():
-            return _shorten(message.strip())
+        # OpenAI and most compatible servers say "message"; FastAPI-based ones (vLLM-Omni) "detail".
+        for key in ("message", "detail"):
+            message = body.get(key)
+            if isinstance(message, str) and message.strip():
+                return _shorten(message.strip())
     if isinstance(body, str) and body.strip():
         return _shorten(body.strip())
     return _shorten(exc.message)

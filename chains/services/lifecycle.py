@@ -13,7 +13,8 @@ from ..budget import BUDGET_PAUSED, budget_exhausted
 from ..cache import content_changed_on_commit
 from ..errors import UserFacingError
 from ..models import ACTIVE_STATUSES, Chain, Detail, Mode, Status, Step, Visibility
-from ..providers import build_providers
+from ..providers import current_snapshot
+from ..providers.problems import first_error, snapshot_problems
 from ..selectors.chains import COMPLETE, chain_next_work
 from .analysis import chain_analyse
 from .dispatch import enqueue_work
@@ -25,6 +26,7 @@ CHAIN_BAD_MODE = "Unknown mode; choose telephone, more or story."
 CHAIN_BAD_DETAIL = "Unknown detail level; choose somewhat, very, excessively or obsessively."
 CHAIN_NOT_RESUMABLE = "Only paused, failed or cancelled chains can be resumed."
 CHAIN_ALREADY_ENDED = "This chain has already ended."
+CHAIN_CONFIGURATION_REFUSED = "This chain cannot run with the configured models: {message} {hint}"
 
 
 class ChainError(UserFacingError):
@@ -49,12 +51,12 @@ def chain_create(
     """Store a new chain and its starting image as step 0; it stays queued until started."""
     _validate_settings(mode=mode, detail=detail, target_length=target_length)
     clean = images.clean_image(image)
-    backend = provider or settings.TELEPHONE_PROVIDER
-    snapshot = build_providers(backend).snapshot
+    providers = current_snapshot(provider)
+    refuse_unworkable(snapshot=providers.snapshot)
     fields = dict(
         title=title[:120], owner=owner, mode=mode, detail=detail, theme=theme[:200],
-        target_length=target_length, visibility=visibility, provider=backend,
-        provider_settings=snapshot, parent=parent, fork_step=fork_step,
+        target_length=target_length, visibility=visibility, provider=providers.name,
+        provider_settings=providers.snapshot, parent=parent, fork_step=fork_step,
     )
     if seed is not None:
         fields["seed"] = seed
@@ -75,6 +77,13 @@ def _validate_settings(*, mode: str, detail: str, target_length: int) -> None:
         raise ChainError(CHAIN_BAD_LENGTH.format(maximum=maximum))
 
 
+def refuse_unworkable(*, snapshot: dict) -> None:
+    """No chain is started, and nothing spent, on a configuration that cannot work."""
+    problem = first_error(snapshot_problems(snapshot, today=timezone.now().date()))
+    if problem is not None:
+        raise ChainError(CHAIN_CONFIGURATION_REFUSED.format(message=problem.message, hint=problem.hint).strip())
+
+
 def _store_origin(*, chain: Chain, clean: images.CleanImage) -> Step:
     """Files first, then the row; if the row fails the files are removed again."""
     keys = images.store_step_images(chain_id=chain.pk, index=0, image=clean)
@@ -91,6 +100,7 @@ def _store_origin(*, chain: Chain, clean: images.CleanImage) -> Step:
 
 def chain_start(*, chain: Chain) -> Chain:
     """Mark the chain running and hand its first phase to the workers after commit."""
+    refuse_unworkable(snapshot=chain.provider_settings)
     now = timezone.now()
     updated = Chain.objects.filter(pk=chain.pk, status__in=(Status.QUEUED, Status.PAUSED)).update(
         status=Status.RUNNING, started_at=now, progressed_at=now, error_message=""

@@ -35,6 +35,7 @@ from .analysis import step_describe_image
 from .drift import step_record_similarities
 from .lifecycle import chain_enqueue_next, chain_pause_for_budget
 from .screening import step_screen
+from .usage import call_record, with_call
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def _out_of_budget(*, chain: Chain, token: str) -> bool:
 
     Chains whose models cost nothing (the offline provider) skip the check.
     """
-    if not costs.is_priced(chain.provider_settings) or not budget_exhausted():
+    if not costs.can_spend(chain.provider_settings) or not budget_exhausted():
         return False
     chain_release(chain_id=chain.pk, token=token)
     chain_pause_for_budget(chain_id=chain.pk)
@@ -141,9 +142,9 @@ def step_caption(*, step_id: int) -> Outcome:
     except BaseException:
         chain_release(chain_id=chain.pk, token=token)
         raise
-    cost = costs.caption_cost(
-        model=result.model, input_tokens=result.input_tokens, output_tokens=result.output_tokens
-    )
+    cost = result.cost
+    record = call_record(snapshot=chain.provider_settings, call="caption", result=result,
+                         model=result.model, request_id=result.request_id)
     with transaction.atomic():
         wrote = Step.objects.filter(pk=step.pk, caption="").update(
             caption=result.text, caption_model=result.model, caption_request_id=result.request_id,
@@ -151,6 +152,7 @@ def step_caption(*, step_id: int) -> Outcome:
             input_tokens=F("input_tokens") + result.input_tokens,
             output_tokens=F("output_tokens") + result.output_tokens,
             estimated_cost=F("estimated_cost") + cost,
+            calls=with_call(step.calls, "caption", record),
         )
         _finish_phase(
             chain=chain, token=token, wrote=bool(wrote),
@@ -199,7 +201,9 @@ def step_embed(*, step_id: int) -> Outcome:
         chain_release(chain_id=chain.pk, token=token)
         raise
     vector = result.vectors[0].astype("float32")
-    cost = costs.embedding_cost(model=result.model, tokens=result.tokens)
+    cost = result.cost
+    record = call_record(snapshot=chain.provider_settings, call="embedding", result=result,
+                         model=result.model, request_id=result.request_id)
     with transaction.atomic():
         wrote = Step.objects.filter(pk=step.pk, embedding__isnull=True).update(
             embedding=vector.tobytes(), embedding_model=result.model,
@@ -207,6 +211,7 @@ def step_embed(*, step_id: int) -> Outcome:
             embed_ms=elapsed, embedded_at=timezone.now(),
             embedding_tokens=F("embedding_tokens") + result.tokens,
             estimated_cost=F("estimated_cost") + cost,
+            calls=with_call(step.calls, "embedding", record),
         )
         if wrote:
             step_record_similarities(step=step, vector=vector)
@@ -261,18 +266,16 @@ def step_paint_next(*, step_id: int) -> Outcome:
 class _Painted:
     """A painted (or recovered) image, cleaned and already in storage."""
 
-    def __init__(self, *, prompt: str, result: PaintResult, clean: images.CleanImage,
+    def __init__(self, *, prompt: str, truncated: bool, result: PaintResult, clean: images.CleanImage,
                  keys: images.StepImageKeys, elapsed_ms: int | None):
         self.prompt = prompt
+        self.truncated = truncated
         self.result = result
         self.clean = clean
         self.keys = keys
         self.elapsed_ms = elapsed_ms
         self.images_generated = result.images_generated
-        self.cost = costs.image_cost(
-            model=result.model, quality=str(result.params.get("quality", "standard")),
-            images=result.images_generated,
-        )
+        self.cost = result.cost
 
 
 def _paint_or_recover(*, chain: Chain, source: Step) -> _Painted:
@@ -280,17 +283,17 @@ def _paint_or_recover(*, chain: Chain, source: Step) -> _Painted:
     prompt = modes.paint_prompt(
         mode=chain.mode, caption=source.caption, theme=chain.theme, step_index=source.index
     )
+    providers = build_providers(chain.provider, chain.provider_settings)
+    prompt, truncated = modes.fit_prompt(prompt, getattr(providers.painter, "prompt_limit", None))
     recovered = images.load_stored_original(chain_id=chain.pk, index=index)
     started = time.perf_counter()
     if recovered is not None:
         # A worker died after storing this image but before recording it: adopt it
         # rather than paying for a second picture.
         # The killed attempt paid for it: count it once, so totals stay true.
-        result = PaintResult(image=recovered, model=chain.provider_settings.get("image_model", ""),
-                             images_generated=1)
+        result = _recovered_result(chain=chain, image=recovered)
         elapsed = None
     else:
-        providers = build_providers(chain.provider, chain.provider_settings)
         result = providers.painter.paint(
             PaintRequest(prompt=prompt, seed=chain.seed + index, step_index=index)
         )
@@ -302,7 +305,15 @@ def _paint_or_recover(*, chain: Chain, source: Step) -> _Painted:
             PAINTED_IMAGE_UNREADABLE.format(reason=rejected.message), permanent=True
         ) from None
     keys = images.store_step_images(chain_id=chain.pk, index=index, image=clean)
-    return _Painted(prompt=prompt, result=result, clean=clean, keys=keys, elapsed_ms=elapsed)
+    return _Painted(prompt=prompt, truncated=truncated, result=result, clean=clean, keys=keys,
+                    elapsed_ms=elapsed)
+
+
+def _recovered_result(*, chain: Chain, image: bytes) -> PaintResult:
+    """An adopted picture counts at the model's typical price: its real usage died with the worker."""
+    charge = costs.estimate_image(snapshot=chain.provider_settings)
+    return PaintResult(image=image, model=chain.provider_settings.get("image_model", ""), images_generated=1,
+                       cost=charge.cost, price_source=charge.source, estimated=charge.estimated)
 
 
 def _create_painted_step(*, chain: Chain, index: int, painted: _Painted) -> bool:
@@ -313,10 +324,13 @@ def _create_painted_step(*, chain: Chain, index: int, painted: _Painted) -> bool
                 chain=chain, index=index, image=painted.keys.original,
                 **images.thumbnail_fields(painted.keys),
                 width=painted.clean.width, height=painted.clean.height,
-                paint_prompt=painted.prompt, revised_prompt=result.revised_prompt,
+                paint_prompt=painted.prompt, prompt_truncated=painted.truncated,
+                revised_prompt=result.revised_prompt,
                 image_model=result.model, image_request_id=result.request_id,
                 image_params=result.params, paint_ms=painted.elapsed_ms,
                 images_generated=result.images_generated, estimated_cost=painted.cost,
+                calls={"paint": call_record(snapshot=chain.provider_settings, call="paint", result=result,
+                                            model=result.model, request_id=result.request_id)},
                 **step_describe_image(chain_id=chain.pk, index=index, clean=painted.clean),
             )
     except IntegrityError:

@@ -20,7 +20,7 @@ from chains.budget import BUDGET_REACHED, budget_allows, estimate_chain_cost, st
 from chains.cache import content_changed_on_commit
 from chains.errors import UserFacingError
 from chains.models import Chain, Status, Step, Visibility
-from chains.providers import build_providers
+from chains.providers import build_providers, current_snapshot
 from chains.providers.base import ProviderError
 from chains.services import chain_create, chain_start
 
@@ -47,7 +47,7 @@ def user_chains_left_today(*, user) -> int:
 def _check_quota_and_budget(*, user, target_length: int) -> None:
     if user_chains_left_today(user=user) <= 0:
         raise SubmissionError(QUOTA_REACHED.format(quota=settings.TELEPHONE_DAILY_CHAIN_QUOTA))
-    snapshot = build_providers(settings.TELEPHONE_PROVIDER).snapshot
+    snapshot = current_snapshot().snapshot
     if not budget_allows(estimated=estimate_chain_cost(snapshot=snapshot, target_length=target_length)):
         raise SubmissionError(BUDGET_REACHED)
 
@@ -75,7 +75,7 @@ def submission_create(
 def _screen_upload(image: bytes) -> tuple[bool, tuple[str, ...]]:
     """Pre-screen with the configured moderator; an outage leaves it to human review."""
     try:
-        result = build_providers(settings.TELEPHONE_PROVIDER).moderator.moderate(image=image)
+        result = build_providers().moderator.moderate(image=image)
     except ProviderError:
         return False, ()
     return result.flagged, tuple(result.categories)
@@ -95,7 +95,7 @@ def submission_approve(*, submission: Submission, moderator, note: str) -> Chain
     """Approve, then create and start the chain from the private image, atomically."""
     with transaction.atomic():
         _claim_review(submission=submission, status=SubmissionStatus.APPROVED, moderator=moderator, note=note)
-        snapshot = build_providers(settings.TELEPHONE_PROVIDER).snapshot
+        snapshot = current_snapshot().snapshot
         if not budget_allows(estimated=estimate_chain_cost(snapshot=snapshot, target_length=submission.target_length)):
             raise SubmissionError(BUDGET_REACHED)
         with submission.image.open("rb") as handle:

@@ -22,12 +22,17 @@ def test_a_chain_runs_end_to_end_over_http(fake_openai):
     chain = chain_run_inline(chain=make_chain(target_length=2, provider="openai"), sleep=no_sleep)
     assert chain.status == Status.COMPLETED, chain.error_message
     assert len(fake_openai.requests_to(IMAGES)) == 2
-    assert chain.provider_settings["image_model"] == "dall-e-3"
+    assert chain.provider_settings["image_model"] == "gpt-image-2"
+    assert chain.provider_settings["caption_model"] == "gpt-5.4-mini"
     assert "api_key" not in str(chain.provider_settings).lower()
     step = chain.steps.get(index=1)
     assert step.image_request_id and step.caption_request_id and step.embedding_request_id
-    assert step.image_params["quality"] == "standard"
-    assert chain.estimated_cost > 0
+    assert step.image_params["quality"] == "medium"
+    assert set(step.calls) == {"paint", "caption", "embedding"}
+    assert step.calls["paint"]["usage"]["output_tokens"] == 1056
+    assert step.calls["paint"]["price_source"].startswith("OpenAI API pricing")
+    steps_total = sum(step.estimated_cost for step in chain.steps.all())
+    assert chain.estimated_cost == steps_total > 0
 
 
 def test_an_image_outage_is_retried_without_extra_steps(fake_openai, settings):

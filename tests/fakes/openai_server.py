@@ -1,39 +1,52 @@
-"""A fake OpenAI-compatible HTTP server on loopback, for driving the real client.
+"""A fake of OpenAI's API on loopback, as it behaves on 2026-11-30, for driving the real client.
 
 Tests talk to it through the genuine `openai` package over real sockets, so what is
 checked is what would go over the wire: bodies, headers, timeouts, status codes.
-Each route answers from a queue the test fills (`enqueue`) and falls back to a
-plausible success; `fail_all` simulates an outage that recovers at a set time.
+What it enforces, as the API does:
+- retired models (DALL·E 2 and 3, gpt-image-1) answer 404 `model_not_found`;
+- GPT image models refuse `response_format` and `style` (400 `unknown_parameter`),
+  take quality low|medium|high|auto and the sizes the SDK documents, always answer
+  in base64 and report token `usage`;
+- reasoning chat models refuse `max_tokens` and a temperature other than 1, and
+  count reasoning tokens in `max_completion_tokens`: a bound spent on reasoning
+  answers `finish_reason: "length"` with no text.
+With `strict_models = False` it accepts any model name, the way a gateway does.
 
     with FakeOpenAIServer() as server:
         server.enqueue(IMAGES, status=429, headers={"Retry-After": "1"})
         ...
-        assert server.requests_to(IMAGES)[0].body["model"] == "dall-e-3"
+        assert server.requests_to(IMAGES)[0].body["model"] == "gpt-image-2"
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import io
-import itertools
-import json
-import threading
 import time
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import typing
 
-import numpy as np
-from PIL import Image
+from openai.types import ImageModel
+from openai.types.shared import ChatModel
+
+from .compat import (
+    DEFAULT_CAPTION,
+    chat_completion_json,
+    decode_data_url,
+    embedding_list,
+    model_list,
+    parse_size,
+    user_parts,
+    words,
+)
+from .compat import deterministic_vector as deterministic_vector  # re-exported for tests
+from .harness import FakeServer, RecordedRequest, ScriptedResponse, make_png
 
 CHAT = "/v1/chat/completions"
 IMAGES = "/v1/images/generations"
 EMBEDDINGS = "/v1/embeddings"
 MODERATIONS = "/v1/moderations"
+MODELS = "/v1/models"
 FILES_PREFIX = "/files/"
 
-DEFAULT_CAPTION = "  A red kite over a green hill under a pale blue sky.  "
 DEFAULT_REVISED_PROMPT = "A vivid painting: {prompt}"
 OUTAGE_MESSAGE = "The server is down."
 EMBEDDING_DIMENSION = 8
@@ -42,330 +55,265 @@ MODERATION_CATEGORIES = (
     "illicit/violent", "self-harm", "self-harm/instructions", "self-harm/intent",
     "sexual", "sexual/minors", "violence", "violence/graphic",
 )
+RETIRED_MODELS = frozenset({"dall-e-2", "dall-e-3", "gpt-image-1", "o4-mini", "o3-mini", "o1", "gpt-4.1-nano",
+                            "gpt-4-turbo", "gpt-4", "gpt-3.5-turbo"})
+EMBEDDING_MODELS = ("text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002")
+MODERATION_MODELS = ("omni-moderation-latest", "omni-moderation-2024-09-26")
+REASONING_PREFIXES = ("gpt-5", "gpt-6", "o1", "o3", "o4")
+REASONING_EFFORT_TOKENS = {"none": 0, "minimal": 64, "low": 256, "medium": 512, "high": 2048, "xhigh": 4096,
+                           "max": 8192}
+DEFAULT_REASONING_TOKENS = 512
+GPT_IMAGE_QUALITIES = ("low", "medium", "high", "auto")
+GPT_IMAGE_25_QUALITIES = GPT_IMAGE_QUALITIES + ("xhigh", "max")
+STANDARD_SIZES = ("1024x1024", "1536x1024", "1024x1536", "auto")
+# Output image tokens per quality for a 1024x1024 picture; scaled by area for others.
+IMAGE_OUTPUT_TOKENS = {"low": 272, "medium": 1056, "high": 4160, "xhigh": 6240, "max": 8320}
+# Text input overhead the images endpoint adds to every prompt.
+IMAGE_PROMPT_OVERHEAD = 6
+IMAGE_TOKENS_PER_PICTURE_INPUT = 255
 
 
-def error_body(message: str, *, type: str = "invalid_request_error", code: str | None = None) -> dict:
+def error_body(message: str, *, type: str = "invalid_request_error", code: str | None = None,
+               param: str | None = None) -> dict:
     """The error envelope OpenAI uses, so the client parses it as it would for real."""
-    return {"error": {"message": message, "type": type, "param": None, "code": code}}
+    return {"error": {"message": message, "type": type, "param": param, "code": code}}
 
 
-def make_png(color: tuple[int, int, int] = (200, 40, 40), size: int = 8) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (size, size), color).save(buffer, format="PNG")
-    return buffer.getvalue()
+def known_models() -> tuple[str, ...]:
+    """What the API serves: the ids the pinned SDK lists, plus embeddings and moderation."""
+    return (*typing.get_args(ImageModel), *typing.get_args(ChatModel), *EMBEDDING_MODELS, *MODERATION_MODELS)
 
 
-def chat_completion_json(content: str | None, *, model: str = "fake-model", number: int = 1) -> dict:
-    """A chat completion body, for tests that queue their own caption answer."""
-    return {
-        "id": f"chatcmpl-fake-{number}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": content, "refusal": None},
-                "finish_reason": "stop",
-            }
-        ],
-        "usage": {"prompt_tokens": 42, "completion_tokens": 17, "total_tokens": 59},
-    }
+def is_gpt_image(model: str) -> bool:
+    return model.startswith(("gpt-image", "chatgpt-image"))
 
 
-@dataclass(frozen=True)
-class RecordedRequest:
-    method: str
-    path: str
-    headers: dict  # lower-cased names
-    body: object  # parsed JSON, or None
-    raw: bytes
-    received_at: float
+def is_reasoning(model: str) -> bool:
+    return model.startswith(REASONING_PREFIXES) and "chat-latest" not in model
 
 
-@dataclass(frozen=True)
-class ScriptedResponse:
-    status: int = 200
-    json: object = None
-    body: bytes | None = None
-    headers: dict = field(default_factory=dict)
-    delay: float = 0.0
+def _bad(message: str, *, code: str, param: str | None = None, status: int = 400) -> ScriptedResponse:
+    return ScriptedResponse(status=status, json=error_body(message, code=code, param=param))
 
 
-@dataclass(frozen=True)
-class Outage:
-    status: int
-    until: float | None  # time.time() at which it ends; None lasts until `recover()`
+class FakeOpenAIServer(FakeServer):
+    name = "openai"
 
-    def active(self) -> bool:
-        return self.until is None or time.time() < self.until
-
-
-class FakeOpenAIServer:
-    """Start with `with FakeOpenAIServer() as server:` or `start()`/`stop()`."""
-
-    def __init__(self, *, image: bytes | None = None):
+    def __init__(self, *, image: bytes | None = None, strict_models: bool = True):
+        super().__init__()
         self.image = image if image is not None else make_png()
         self.caption = DEFAULT_CAPTION
         self.image_format = "auto"  # "auto" follows response_format; or "url" / "b64_json"
         self.flagged: tuple[str, ...] = ()
         self.embedding_dimension = EMBEDDING_DIMENSION
-        self.requests: list[RecordedRequest] = []
         self.files: dict[str, bytes] = {}
-        self._queues: dict[str, deque[ScriptedResponse]] = defaultdict(deque)
-        self._delays: dict[str, float] = {}
-        self._outage: Outage | None = None
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._ids = itertools.count(1)
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # --- lifecycle ---
-
-    def start(self) -> FakeOpenAIServer:
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-openai", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # wakes handlers sleeping on a `delay`
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> FakeOpenAIServer:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    # --- programming answers ---
-
-    def enqueue(
-        self,
-        path: str,
-        *,
-        status: int = 200,
-        json: object = None,
-        body: bytes | None = None,
-        headers: dict | None = None,
-        delay: float = 0.0,
-        times: int = 1,
-    ) -> None:
-        """Answer the next `times` requests to `path` this way, before any default."""
-        headers = dict(headers or {})
-        scripted = ScriptedResponse(status=status, json=json, body=body, headers=headers, delay=delay)
-        with self._lock:
-            self._queues[path].extend([scripted] * times)
-
-    def slow_down(self, path: str, seconds: float) -> None:
-        """Delay every answer on `path` (queued or default), e.g. to trip a timeout."""
-        self._delays[path] = seconds
-
-    def fail_all(self, status: int = 500, *, until: float | None = None) -> None:
-        """Answer every request with `status` until `until` (a time.time() value)."""
-        self._outage = Outage(status=status, until=until)
-
-    def recover(self) -> None:
-        self._outage = None
+        self.strict_models = strict_models
+        self.retired_models = set(RETIRED_MODELS)
+        self.reasoning_tokens: int | None = None  # None: by reasoning_effort
+        self.api_key: str | None = None  # when set, other keys are refused like the API does
 
     def flag(self, *categories: str) -> None:
         self.flagged = tuple(categories)
 
-    # --- inspecting what arrived ---
+    def outage_response(self, status: int) -> ScriptedResponse:
+        return ScriptedResponse(status=status, json=error_body(OUTAGE_MESSAGE, type="server_error"))
 
-    def requests_to(self, path: str) -> list[RecordedRequest]:
-        with self._lock:
-            return [request for request in self.requests if request.path == path]
+    def extra_headers(self) -> dict:
+        return {"x-request-id": f"req_fake_{self.next_id()}", "openai-processing-ms": "12"}
 
-    def last(self, path: str) -> RecordedRequest:
-        return self.requests_to(path)[-1]
+    # --- routing ---
 
-    # --- used by the handler ---
-
-    def _record(self, request: RecordedRequest) -> None:
-        with self._lock:
-            self.requests.append(request)
-
-    def _next_response(self, request: RecordedRequest) -> ScriptedResponse:
-        outage = self._outage
-        if outage is not None and outage.active():
-            down = error_body(OUTAGE_MESSAGE, type="server_error")
-            return ScriptedResponse(status=outage.status, json=down)
-        with self._lock:
-            queue = self._queues.get(request.path)
-            if queue:
-                return queue.popleft()
-        return self._default_response(request)
-
-    def _default_response(self, request: RecordedRequest) -> ScriptedResponse:
+    def route(self, request: RecordedRequest) -> ScriptedResponse:
         body = request.body if isinstance(request.body, dict) else {}
-        if request.method == "POST" and request.path == CHAT:
-            return ScriptedResponse(json=self._chat_answer(body))
-        if request.method == "POST" and request.path == IMAGES:
-            return ScriptedResponse(json=self._image_answer(body))
-        if request.method == "POST" and request.path == EMBEDDINGS:
-            return ScriptedResponse(json=self._embedding_answer(body))
-        if request.method == "POST" and request.path == MODERATIONS:
-            return ScriptedResponse(json=self._moderation_answer(body))
         if request.method == "GET" and request.path.startswith(FILES_PREFIX):
             return self._file_answer(request.path)
-        return ScriptedResponse(status=404, json=error_body(f"Unknown route {request.method} {request.path}"))
+        refused = self._refuse_key(request)
+        if refused is not None:
+            return refused
+        handlers = {("GET", MODELS): lambda: ScriptedResponse(json=model_list(known_models(), owned_by="openai")),
+                    ("POST", CHAT): lambda: self._chat(body), ("POST", IMAGES): lambda: self._images(body),
+                    ("POST", EMBEDDINGS): lambda: self._embeddings(body),
+                    ("POST", MODERATIONS): lambda: self._moderation(body)}
+        handler = handlers.get((request.method, request.path))
+        if handler is None:
+            return _bad(f"Invalid URL ({request.method} {request.path})", code=None, status=404)
+        missing = self._refuse_model(body.get("model", ""))
+        return missing if missing is not None else handler()
 
-    def _chat_answer(self, body: dict) -> dict:
-        model = body.get("model", "fake-model")
-        return chat_completion_json(self.caption, model=model, number=next(self._ids))
+    def _refuse_key(self, request: RecordedRequest) -> ScriptedResponse | None:
+        if self.api_key is None or request.headers.get("authorization") == f"Bearer {self.api_key}":
+            return None
+        return ScriptedResponse(status=401, json=error_body(
+            "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.",
+            code="invalid_api_key"))
 
-    def _image_answer(self, body: dict) -> dict:
-        wanted = self.image_format if self.image_format != "auto" else body.get("response_format", "b64_json")
+    def _refuse_model(self, model: str) -> ScriptedResponse | None:
+        if model in self.retired_models or (self.strict_models and model not in known_models()):
+            return _bad(f"The model `{model}` does not exist or you do not have access to it.",
+                        code="model_not_found", status=404)
+        return None
+
+    # --- chat ---
+
+    def _chat(self, body: dict) -> ScriptedResponse:
+        model = body.get("model", "")
+        text, images = user_parts(body)
+        for url in images:
+            if decode_data_url(url) is None:
+                return _bad("Invalid image URL: expected a base64 data URL or an https URL.",
+                            code="invalid_image_url", param="messages")
+        if is_reasoning(model):
+            refused = self._refuse_for_reasoning(body)
+            if refused is not None:
+                return refused
+        bound = body.get("max_completion_tokens") or body.get("max_tokens")
+        reasoning = self._reasoning_spent(body) if is_reasoning(model) else 0
+        content, finish, completion = self._written(self.caption, bound, reasoning)
+        answer = chat_completion_json(content, model=model, number=self.next_id(), finish_reason=finish,
+                                      prompt_tokens=words(text) + IMAGE_TOKENS_PER_PICTURE_INPUT * len(images),
+                                      completion_tokens=completion)
+        answer["usage"]["completion_tokens_details"] = {"reasoning_tokens": min(reasoning, completion)}
+        return ScriptedResponse(json=answer)
+
+    @staticmethod
+    def _refuse_for_reasoning(body: dict) -> ScriptedResponse | None:
+        if "max_tokens" in body:
+            return _bad("Unsupported parameter: 'max_tokens' is not supported with this model. "
+                        "Use 'max_completion_tokens' instead.", code="unsupported_parameter", param="max_tokens")
+        temperature = body.get("temperature")
+        if temperature is not None and temperature != 1:
+            return _bad(f"Unsupported value: 'temperature' does not support {temperature} with this model. "
+                        "Only the default (1) value is supported.", code="unsupported_value", param="temperature")
+        return None
+
+    def _reasoning_spent(self, body: dict) -> int:
+        if self.reasoning_tokens is not None:
+            return self.reasoning_tokens
+        return REASONING_EFFORT_TOKENS.get(body.get("reasoning_effort"), DEFAULT_REASONING_TOKENS)
+
+    @staticmethod
+    def _written(caption: str, bound: int | None, reasoning: int) -> tuple[str, str, int]:
+        """What a model writes under a token bound after spending `reasoning` tokens thinking."""
+        needed = words(caption)
+        if bound is None or reasoning + needed <= bound:
+            return caption, "stop", reasoning + needed
+        if bound <= reasoning:
+            return "", "length", bound
+        kept = " ".join(caption.split()[: bound - reasoning])
+        return kept, "length", bound
+
+    # --- images ---
+
+    def _images(self, body: dict) -> ScriptedResponse:
+        model = body.get("model", "")
+        refused = self._refuse_gpt_image(body) if is_gpt_image(model) else self._refuse_legacy(body)
+        if refused is not None:
+            return refused
+        prompt = str(body.get("prompt", ""))
+        image = self.image
+        wanted = "b64_json" if is_gpt_image(model) else (
+            self.image_format if self.image_format != "auto" else body.get("response_format", "url"))
         picture: dict = {}
         if wanted == "url":
-            name = f"img-{next(self._ids)}.png"
-            self.files[name] = self.image
+            name = f"img-{self.next_id()}.png"
+            self.files[name] = image
             picture["url"] = f"{self.url}{FILES_PREFIX}{name}"
         else:
-            picture["b64_json"] = base64.b64encode(self.image).decode("ascii")
-        if str(body.get("model", "")).startswith("dall-e-3"):
-            picture["revised_prompt"] = DEFAULT_REVISED_PROMPT.format(prompt=body.get("prompt", ""))
-        return {"created": int(time.time()), "data": [picture]}
+            picture["b64_json"] = base64.b64encode(image).decode("ascii")
+        answer: dict = {"created": int(time.time()), "data": [picture]}
+        if model.startswith("dall-e-3"):
+            picture["revised_prompt"] = DEFAULT_REVISED_PROMPT.format(prompt=prompt)
+        if is_gpt_image(model):
+            answer.update(self._gpt_image_fields(body, prompt))
+        return ScriptedResponse(json=answer)
 
-    def _embedding_answer(self, body: dict) -> dict:
-        texts = body.get("input", [])
-        texts = [texts] if isinstance(texts, str) else list(texts)
-        data = []
-        for index, text in enumerate(texts):
-            vector = deterministic_vector(str(text), self.embedding_dimension)
-            if body.get("encoding_format") == "base64":
-                embedding: object = base64.b64encode(vector.tobytes()).decode("ascii")
-            else:
-                embedding = vector.tolist()
-            data.append({"object": "embedding", "index": index, "embedding": embedding})
-        tokens = sum(len(str(text).split()) for text in texts)
+    @staticmethod
+    def _refuse_gpt_image(body: dict) -> ScriptedResponse | None:
+        for param in ("response_format", "style"):
+            if param in body:
+                return _bad(f"Unknown parameter: '{param}'.", code="unknown_parameter", param=param)
+        qualities = GPT_IMAGE_25_QUALITIES if body["model"].startswith("gpt-image-2.5") else GPT_IMAGE_QUALITIES
+        quality = body.get("quality", "auto")
+        if quality not in qualities:
+            return _bad(f"Invalid value: '{quality}'. Supported values are: "
+                        + ", ".join(f"'{q}'" for q in qualities) + ".", code="invalid_value", param="quality")
+        if not _gpt_size_ok(body["model"], body.get("size", "auto")):
+            return _bad(f"Invalid value: '{body.get('size')}'. Supported values are: "
+                        + ", ".join(f"'{s}'" for s in STANDARD_SIZES) + ".", code="invalid_value", param="size")
+        if len(str(body.get("prompt", ""))) > 32000:
+            return _bad("Invalid 'prompt': string too long. Expected a string with maximum length 32000.",
+                        code="string_above_max_length", param="prompt")
+        return None
+
+    @staticmethod
+    def _refuse_legacy(body: dict) -> ScriptedResponse | None:
+        limit = 4000 if body.get("model", "").startswith("dall-e-3") else 1000
+        if len(str(body.get("prompt", ""))) > limit:
+            return _bad(f"Invalid 'prompt': string too long. Expected a string with maximum length {limit}.",
+                        code="string_above_max_length", param="prompt")
+        return None
+
+    @staticmethod
+    def _gpt_image_fields(body: dict, prompt: str) -> dict:
+        quality = body.get("quality", "auto")
+        made = "high" if quality == "auto" else quality
+        size = body.get("size", "auto")
+        width, height = parse_size(size)
+        output = round(IMAGE_OUTPUT_TOKENS[made] * width * height / (1024 * 1024))
+        text_in = words(prompt) + IMAGE_PROMPT_OVERHEAD
         return {
-            "object": "list",
-            "data": data,
-            "model": body.get("model", "fake-embedding"),
-            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+            "background": "opaque", "output_format": body.get("output_format", "png"), "quality": made,
+            "size": "1024x1024" if size == "auto" else size,
+            "usage": {
+                "input_tokens": text_in, "input_tokens_details": {"text_tokens": text_in, "image_tokens": 0},
+                "output_tokens": output, "output_tokens_details": {"image_tokens": output, "text_tokens": 0},
+                "total_tokens": text_in + output,
+            },
         }
 
-    def _moderation_answer(self, body: dict) -> dict:
+    # --- embeddings and moderation ---
+
+    def _embeddings(self, body: dict) -> ScriptedResponse:
+        return ScriptedResponse(json=embedding_list(body.get("input", []), model=body.get("model", ""),
+                                                    dimension=self.embedding_dimension,
+                                                    encoding_format=body.get("encoding_format", "float")))
+
+    def _moderation(self, body: dict) -> ScriptedResponse:
         categories = {name: name in self.flagged for name in MODERATION_CATEGORIES}
-        return {
-            "id": f"modr-fake-{next(self._ids)}",
+        return ScriptedResponse(json={
+            "id": f"modr-fake-{self.next_id()}",
             "model": body.get("model", "fake-moderation"),
-            "results": [
-                {
-                    "flagged": bool(self.flagged),
-                    "categories": categories,
-                    "category_scores": {name: 0.9 if hit else 0.001 for name, hit in categories.items()},
-                    "category_applied_input_types": {name: ["text"] for name in MODERATION_CATEGORIES},
-                }
-            ],
-        }
+            "results": [{
+                "flagged": bool(self.flagged),
+                "categories": categories,
+                "category_scores": {name: 0.9 if hit else 0.001 for name, hit in categories.items()},
+                "category_applied_input_types": {name: ["text"] for name in MODERATION_CATEGORIES},
+            }],
+        })
 
     def _file_answer(self, path: str) -> ScriptedResponse:
         content = self.files.get(path[len(FILES_PREFIX):])
         if content is None:
-            return ScriptedResponse(status=404, body=b"not found", headers={"Content-Type": "text/plain"})
-        return ScriptedResponse(body=content, headers={"Content-Type": "image/png"})
+            return ScriptedResponse(status=404, body=b"not found", content_type="text/plain")
+        return ScriptedResponse(body=content, content_type="image/png")
 
 
-def deterministic_vector(text: str, dimension: int) -> np.ndarray:
-    """The same text always embeds to the same unit vector, different texts differ."""
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    seed = int.from_bytes(digest[:8], "little")
-    vector = np.random.default_rng(seed).standard_normal(dimension).astype(np.float32)
-    return vector / np.float32(np.linalg.norm(vector))
+def _gpt_size_ok(model: str, size: str) -> bool:
+    """Standard sizes for every GPT image model; flexible sizes for 2 and 2.5, as the SDK says."""
+    if size in STANDARD_SIZES:
+        return True
+    if not model.startswith(("gpt-image-2-", "gpt-image-2.5")) and model != "gpt-image-2":
+        return False
+    parsed = parse_size(size)
+    if parsed is None:
+        return False
+    width, height = parsed
+    return (width % 16 == 0 and height % 16 == 0 and max(width, height) <= 3840
+            and width * height <= 3840 * 2160 and max(width, height) <= 3 * min(width, height))
 
 
-def _handler_for(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(_FakeOpenAIHandler):
-        fake = server
-
-    return Handler
-
-
-class _FakeOpenAIHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as the real API and the client's pool expect
-    fake: FakeOpenAIServer
-
-    def do_GET(self) -> None:
-        self._answer()
-
-    def do_POST(self) -> None:
-        self._answer()
-
-    def log_message(self, format: str, *args) -> None:
-        pass  # keep pytest output clean
-
-    def _answer(self) -> None:
-        raw = self._read_body()
-        request = RecordedRequest(
-            method=self.command,
-            path=self.path.split("?", 1)[0],
-            headers={name.lower(): value for name, value in self.headers.items()},
-            body=_parse_json(raw),
-            raw=raw,
-            received_at=time.time(),
-        )
-        self.fake._record(request)
-        response = self.fake._next_response(request)
-        delay = max(response.delay, self.fake._delays.get(request.path, 0.0))
-        if delay and self.fake._stopping.wait(delay):
-            return
-        try:
-            self._send(response)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (a timeout test); nothing left to tell it
-
-    def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            return self._read_chunked()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
-    def _read_chunked(self) -> bytes:
-        chunks = []
-        while True:
-            size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
-            if size == 0:
-                self.rfile.readline()
-                return b"".join(chunks)
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline()
-
-    def _send(self, response: ScriptedResponse) -> None:
-        if response.body is not None:
-            payload, content_type = response.body, "application/octet-stream"
-        else:
-            document = response.json if response.json is not None else {}
-            payload, content_type = json.dumps(document).encode("utf-8"), "application/json"
-        self.send_response(response.status)
-        headers = {"content-type": ("Content-Type", content_type)}
-        headers["x-request-id"] = ("x-request-id", f"req_fake_{next(self.fake._ids)}")
-        headers.update({name.lower(): (name, value) for name, value in response.headers.items()})
-        for name, value in headers.values():
-            self.send_header(name, str(value))
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-
-def _parse_json(raw: bytes) -> object:
-    if not raw:
-        return None
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
+__all__ = [
+    "CHAT", "DEFAULT_CAPTION", "DEFAULT_REVISED_PROMPT", "EMBEDDINGS", "EMBEDDING_DIMENSION", "FILES_PREFIX",
+    "IMAGES", "MODELS", "MODERATIONS", "MODERATION_CATEGORIES", "OUTAGE_MESSAGE", "FakeOpenAIServer",
+    "RecordedRequest", "chat_completion_json", "deterministic_vector", "error_body", "make_png",
+]

@@ -92,13 +92,13 @@ def share_near(pixels: np.ndarray, rgb, distance: float = 60.0) -> float:
 def test_build_returns_local_provider_set_with_flat_snapshot():
     built = build_providers("local")
     assert built.name == "local"
-    assert built.snapshot == {
-        "backend": "local",
-        "caption_model": "local-captioner-v1",
-        "image_model": "local-painter-v1",
-        "embedding_model": "local-hash-embed-v1",
-        "embedding_dimension": 256,
-    }
+    for role in ("caption", "image", "embedding", "moderation"):
+        assert built.snapshot[f"{role}_backend"] == "local"
+        assert built.snapshot[f"{role}_endpoint"] == "offline"
+    assert built.snapshot["caption_model"] == "local-captioner-v1"
+    assert built.snapshot["image_model"] == "local-painter-v1"
+    assert built.snapshot["embedding_model"] == "local-hash-embed-v1"
+    assert built.snapshot["embedding_dimension"] == 256
     assert built.moderator.moderate(text="anything", image=b"x").flagged is False
 
 

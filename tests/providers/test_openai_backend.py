@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from chains import modes
-from chains.providers import build_providers
+from chains.providers import ROLE_ATTRIBUTE, ROLES, build_providers, clear_provider_cache, resolve
 from chains.providers import openai as openai_backend
-from chains.providers.base import CaptionRequest, PaintRequest, ProviderError
+from chains.providers.base import CaptionRequest, PaintRequest, ProviderError, ProviderSet
+from chains.providers.openai_captioner import EMPTY_CAPTION
 from chains.providers.openai_errors import (
     AUTHENTICATION_FAILED,
     CONTENT_POLICY,
@@ -70,13 +70,18 @@ def build(fake_openai):
     built = []
 
     def build_with(snapshot: dict | None = None):
-        providers = openai_backend.build(snapshot or {})
+        """The backend's own roles, unwrapped, so a test can swap a role's retry policy."""
+        resolved = resolve("openai", snapshot or {})
+        roles = {ROLE_ATTRIBUTE[role]: openai_backend.build_role(role, resolved.configs[role]) for role in ROLES}
+        providers = ProviderSet(name=resolved.name, snapshot=resolved.snapshot, **roles)
         built.append(providers)
         return providers
 
     yield build_with
     for providers in built:
-        openai_backend.close(providers)
+        for attribute in ROLE_ATTRIBUTE.values():
+            openai_backend.close(getattr(providers, attribute))
+    clear_provider_cache()
 
 
 @pytest.fixture
@@ -92,32 +97,30 @@ def test_module_uses_the_real_openai_package():
     assert hasattr(openai_backend.openai_sdk, "OpenAI")
 
 
-def test_snapshot_merges_settings_and_overrides_but_never_holds_the_key(fake_openai):
-    providers = build_providers("openai", {"caption_model": "gpt-4.1-mini", "api_key": "sneaky"})
+def test_snapshot_records_each_roles_server_and_model_but_never_the_key(fake_openai):
+    providers = build_providers("openai", {"caption_model": "gpt-5.4-nano", "api_key": "sneaky"})
 
     assert providers.name == "openai"
-    assert providers.snapshot == {
-        "backend": "openai",
-        "caption_model": "gpt-4.1-mini",
-        "image_model": "dall-e-3",
-        "image_size": "1024x1024",
-        "image_quality": "standard",
-        "image_style": "vivid",
-        "embedding_model": "text-embedding-3-small",
-        "moderation_model": "omni-moderation-latest",
-        "base_url": fake_openai.url + "/v1",
-    }
+    assert providers.snapshot["caption_model"] == "gpt-5.4-nano"
+    for role, model in {"caption": "gpt-5.4-nano", "image": "gpt-image-2", "embedding": "text-embedding-3-small",
+                        "moderation": "omni-moderation-latest"}.items():
+        assert providers.snapshot[f"{role}_backend"] == "openai"
+        assert providers.snapshot[f"{role}_model"] == model
+        assert providers.snapshot[f"{role}_server"] == fake_openai.host
+        assert providers.snapshot[f"{role}_endpoint"] == "gateway"  # a paid host, not api.openai.com
+    assert providers.snapshot["image_quality"] == "medium"
     assert FAKE_API_KEY not in repr(providers.snapshot)
     assert "sneaky" not in repr(providers.snapshot)
-    openai_backend.close(providers)
 
 
-def test_missing_api_key_is_permanent(settings):
+def test_missing_api_key_on_a_paid_endpoint_is_permanent(settings):
     settings.OPENAI_API_KEY = ""
+    settings.OPENAI_BASE_URL = None
+    clear_provider_cache()
     with pytest.raises(ProviderError) as caught:
-        openai_backend.build({})
+        build_providers("openai")
     assert caught.value.permanent
-    assert caught.value.message == openai_backend.MISSING_API_KEY
+    assert caught.value.message == openai_backend.MISSING_API_KEY.format(upper="CAPTION", server="api.openai.com")
 
 
 # --- Captioning -------------------------------------------------------------------------
@@ -130,8 +133,9 @@ def test_caption_sends_instructions_image_and_token_bound(fake_openai, providers
 
     sent = fake_openai.last(CHAT)
     assert sent.headers["authorization"] == f"Bearer {FAKE_API_KEY}"
-    assert sent.body["model"] == "gpt-4o-mini"
-    assert sent.body["max_tokens"] == modes.max_caption_tokens("somewhat")
+    assert sent.body["model"] == "gpt-5.4-mini"
+    assert sent.body["max_completion_tokens"] == 120 + 1024  # the caption plus room to reason
+    assert "max_tokens" not in sent.body and "temperature" not in sent.body
     [message] = sent.body["messages"]
     assert message["role"] == "user"
     text_part, image_part = message["content"]
@@ -142,9 +146,11 @@ def test_caption_sends_instructions_image_and_token_bound(fake_openai, providers
     assert base64.b64decode(payload) == image
 
     assert result.text == fake_openai.caption.strip()
-    assert result.model == "gpt-4o-mini"
+    assert result.model == "gpt-5.4-mini"
     assert result.request_id.startswith("req_fake_")
-    assert (result.input_tokens, result.output_tokens) == (42, 17)
+    usage = result.usage
+    assert (result.input_tokens, result.output_tokens) == (usage["prompt_tokens"], usage["completion_tokens"])
+    assert usage["completion_tokens_details"]["reasoning_tokens"] == 512
 
 
 def test_caption_keeps_the_servers_request_id(fake_openai, providers):
@@ -165,11 +171,6 @@ def test_image_mime_type_is_sniffed_from_bytes(picture_format, mime):
     assert image_mime_type(data) == mime
 
 
-def test_reasoning_caption_models_get_max_completion_tokens():
-    assert openai_backend.caption_bounds("o4-mini", 300) == {"max_completion_tokens": 300}
-    assert openai_backend.caption_bounds("gpt-4o-mini", 300)["max_tokens"] == 300
-
-
 def test_empty_caption_is_permanent_and_not_retried(fake_openai, providers):
     fake_openai.caption = "   "
 
@@ -177,7 +178,7 @@ def test_empty_caption_is_permanent_and_not_retried(fake_openai, providers):
         providers.captioner.caption(caption_request())
 
     assert caught.value.permanent
-    assert caught.value.message == openai_backend.EMPTY_CAPTION
+    assert caught.value.message == EMPTY_CAPTION
     assert len(fake_openai.requests_to(CHAT)) == 1
 
 
@@ -270,38 +271,37 @@ def test_unauthorized_is_permanent(fake_openai, providers):
 # --- Painting ---------------------------------------------------------------------------
 
 
-def test_paint_dall_e_3_sends_quality_and_style_and_decodes_base64(fake_openai, providers):
+def test_paint_gpt_image_2_sends_quality_and_no_legacy_options(fake_openai, providers):
     result = providers.painter.paint(PaintRequest(prompt="A lighthouse at dusk."))
 
     sent = fake_openai.last(IMAGES).body
-    assert sent == {
-        "model": "dall-e-3",
-        "prompt": "A lighthouse at dusk.",
-        "n": 1,
-        "size": "1024x1024",
-        "quality": "standard",
-        "style": "vivid",
-        "response_format": "b64_json",
-    }
+    assert sent == {"model": "gpt-image-2", "prompt": "A lighthouse at dusk.", "n": 1, "size": "1024x1024",
+                    "quality": "medium"}
     assert result.image == fake_openai.image
-    assert result.model == "dall-e-3"
-    assert result.revised_prompt == "A vivid painting: A lighthouse at dusk."
-    assert result.params == {"size": "1024x1024", "quality": "standard", "style": "vivid"}
+    assert result.model == "gpt-image-2"
+    assert result.revised_prompt == ""
+    assert result.params == {"size": "1024x1024", "quality": "medium", "output_format": "png"}
+    assert result.usage["output_tokens"] == 1056
     assert result.request_id.startswith("req_fake_")
 
 
-def test_paint_url_answer_is_downloaded_at_once(fake_openai, providers):
-    fake_openai.image_format = "url"
+def test_paint_url_answer_is_downloaded_at_once(fake_openai, build):
+    fake_openai.strict_models = False  # a gateway's own model, answering with a link
+    providers = build({"image_model": "acme-painter-v2"})
 
     result = providers.painter.paint(PaintRequest(prompt="A lighthouse at dusk."))
 
+    assert fake_openai.last(IMAGES).body == {"model": "acme-painter-v2", "prompt": "A lighthouse at dusk.",
+                                             "n": 1, "size": "1024x1024"}
     assert result.image == fake_openai.image
     [download] = [request for request in fake_openai.requests if request.path.startswith("/files/")]
     assert download.method == "GET"
     assert "authorization" not in download.headers  # the key stays with the API host
 
 
-def test_paint_url_download_failure_is_transient(fake_openai, providers):
+def test_paint_url_download_failure_is_transient(fake_openai, build):
+    fake_openai.strict_models = False
+    providers = build({"image_model": "acme-painter-v2"})
     missing = fake_openai.url + "/files/expired.png"
     fake_openai.enqueue(IMAGES, json={"created": 1, "data": [{"url": missing}]})
 
@@ -310,27 +310,6 @@ def test_paint_url_download_failure_is_transient(fake_openai, providers):
 
     assert not caught.value.permanent
     assert "HTTP 404" in caught.value.message
-
-
-@pytest.mark.parametrize(
-    "model, expected_options",
-    [
-        ("dall-e-2", {"size": "512x512", "response_format": "b64_json"}),
-        ("gpt-image-1", {"size": "512x512", "quality": "high"}),  # dall-e-3's "hd", renamed
-        ("stable-diffusion-xl", {"size": "512x512"}),  # unknown models: only what all servers take
-    ],
-)
-def test_paint_sends_only_the_options_each_model_accepts(
-    fake_openai, build, model, expected_options
-):
-    providers = build({"image_model": model, "image_size": "512x512", "image_quality": "hd"})
-
-    result = providers.painter.paint(PaintRequest(prompt="A fox."))
-
-    sent = fake_openai.last(IMAGES).body
-    assert sent == {"model": model, "prompt": "A fox.", "n": 1, **expected_options}
-    assert result.image == fake_openai.image
-    assert result.params == {"size": "512x512", "quality": expected_options.get("quality", ""), "style": ""}
 
 
 def test_paint_server_error_is_raised_at_once_without_retry(fake_openai, providers):
@@ -434,6 +413,7 @@ def test_moderation_of_clean_text(fake_openai, providers):
 
 
 def test_text_only_moderation_models_get_a_plain_string(fake_openai, build):
+    fake_openai.strict_models = False
     build({"moderation_model": "text-moderation-latest"}).moderator.moderate(text="a kite")
 
     assert fake_openai.last(MODERATIONS).body["input"] == "a kite"

@@ -8,6 +8,7 @@ still drifting the way the real game does.
 from __future__ import annotations
 
 from ..base import ModerationResult, ProviderSet
+from ..endpoints import OFFLINE
 from .captioner import MODEL_NAME as CAPTION_MODEL
 from .captioner import LocalCaptioner
 from .embedder import DIMENSION, LocalEmbedder
@@ -18,7 +19,8 @@ from .painter import LocalPainter
 MODERATION_MODEL = "local-moderation-v1"
 # A chain's provider settings may ask the painter to take this many seconds per picture:
 # demo chains do, so that a newcomer can watch them grow instead of finding them done.
-PACE_KEY = "pace_seconds"
+# It belongs to the image role, so it is stored under that role's prefix.
+PACE_KEY = "image_pace_seconds"
 
 
 class PassThroughModerator:
@@ -28,24 +30,40 @@ class PassThroughModerator:
         return ModerationResult(flagged=False, categories=(), model=MODERATION_MODEL)
 
 
-def build(snapshot: dict) -> ProviderSet:
-    """The registry's entry point; the only setting a snapshot can vary is the demo pace."""
-    pace = float(snapshot.get(PACE_KEY) or 0.0)
+ROLES = ("caption", "image", "embedding", "moderation")
+IN_PROCESS = "in-process"
+MODEL_FOR_ROLE = {"caption": CAPTION_MODEL, "image": IMAGE_MODEL, "embedding": EMBEDDING_MODEL,
+                  "moderation": MODERATION_MODEL}
+
+
+def role_config(role: str) -> dict:
+    """Nothing here can be configured; the snapshot records which offline models ran."""
+    config = {"model": MODEL_FOR_ROLE[role], "server": IN_PROCESS, "endpoint": OFFLINE}
+    if role == "embedding":
+        config["dimension"] = DIMENSION
+    return config
+
+
+def build_role(role: str, config: dict):
+    """The registry's entry point: one offline role at a time."""
+    if role == "image":
+        return LocalPainter(pace_seconds=float(config.get("pace_seconds") or 0.0))
+    factories = {"caption": LocalCaptioner, "embedding": LocalEmbedder, "moderation": PassThroughModerator}
+    return factories[role]()
+
+
+def build(snapshot: dict | None = None) -> ProviderSet:
+    """All four offline roles at once, for callers that want the whole set directly."""
+    pace = (snapshot or {}).get(PACE_KEY)
+    roles = {role: build_role(role, {**role_config(role), **({"pace_seconds": pace} if pace else {})})
+             for role in ROLES}
     return ProviderSet(
-        name="local",
-        captioner=LocalCaptioner(),
-        painter=LocalPainter(pace_seconds=pace),
-        embedder=LocalEmbedder(),
-        moderator=PassThroughModerator(),
-        snapshot={
-            "backend": "local",
-            "caption_model": CAPTION_MODEL,
-            "image_model": IMAGE_MODEL,
-            "embedding_model": EMBEDDING_MODEL,
-            "embedding_dimension": DIMENSION,
-            **({PACE_KEY: pace} if pace else {}),
-        },
+        name="local", captioner=roles["caption"], painter=roles["image"], embedder=roles["embedding"],
+        moderator=roles["moderation"],
+        snapshot={f"{role}_{key}": value for role in ROLES for key, value in
+                  {"backend": "local", **role_config(role)}.items()},
     )
 
 
-__all__ = ["PACE_KEY", "LocalCaptioner", "LocalEmbedder", "LocalPainter", "PassThroughModerator", "build"]
+__all__ = ["PACE_KEY", "LocalCaptioner", "LocalEmbedder", "LocalPainter", "PassThroughModerator", "build",
+           "build_role", "role_config"]

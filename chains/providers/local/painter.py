@@ -49,6 +49,7 @@ class LocalPainter:
     """Implements the Painter protocol with Pillow drawing only."""
 
     model = MODEL_NAME
+    prompt_limit = None  # it reads every word it knows and ignores the rest
 
     def __init__(self, pace_seconds: float = 0.0) -> None:
         self.pace_seconds = pace_seconds
