@@ -90,7 +90,9 @@ def _role_config(module, role: str, stored: dict) -> dict:
         raise ProviderError(ROLE_NOT_SERVED.format(name=module.__name__, role=role, served=", ".join(served)),
                             permanent=True)
     current = module.role_config(role)
-    config = {**current, **{key: value for key, value in stored.items() if value not in (None, "")}}
+    # What the chain recorded wins, empty values included: an option left empty when the
+    # chain started must not be filled in by whatever the settings say today.
+    config = {**current, **{key: value for key, value in stored.items() if value is not None}}
     complete = getattr(module, "complete_config", None)
     return complete(config, recorded=stored) if complete else config
 

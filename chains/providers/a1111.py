@@ -174,10 +174,10 @@ def decode(data: str) -> bytes:
         raise ProviderError(UNREADABLE, permanent=False) from None
 
 
-def list_models(role: str, config: dict) -> list[str]:
+def list_models(role: str, config: dict, *, timeout: float = 10.0) -> list[str]:
     """Checkpoint titles the web UI can load, for `providers_check`."""
     client = NativeClient(service=SERVICE, base_url=config.get("base_url", ""), server=config.get("server", ""),
-                          timeout=10, detail=error_detail)
+                          timeout=timeout, detail=error_detail)
     try:
         listed = client.get_json(SD_MODELS)
     finally:

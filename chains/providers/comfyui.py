@@ -228,10 +228,10 @@ class ComfyUIPainter:
                                      subfolder=first.get("subfolder", ""), type=first.get("type", "output"))
 
 
-def list_models(role: str, config: dict) -> list[str]:
+def list_models(role: str, config: dict, *, timeout: float = 10.0) -> list[str]:
     """Checkpoints ComfyUI can load (CheckpointLoaderSimple's choices), for `providers_check`."""
     client = NativeClient(service=SERVICE, base_url=config.get("base_url", ""), server=config.get("server", ""),
-                          timeout=10, detail=error_detail)
+                          timeout=timeout, detail=error_detail)
     try:
         info = client.get_json("/object_info/CheckpointLoaderSimple")
     finally:

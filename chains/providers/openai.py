@@ -144,6 +144,22 @@ def make_client(role: str, config: dict) -> openai_sdk.OpenAI:
     return openai_sdk.OpenAI(api_key=api_key, base_url=config.get("base_url") or None, max_retries=0)
 
 
+def list_models(role: str, config: dict, *, timeout: float) -> list[str]:
+    """The model ids the role's server lists at /v1/models, for `providers_check`."""
+    client = make_client(role, config)
+    try:
+        page = guarded(lambda: client.models.list(timeout=timeout))
+        return [model.id for model in page.data]
+    finally:
+        client.close()
+
+
+def model_listed(config: dict, listed: list[str]) -> bool:
+    """Listed as configured, or as Ollama names it (`:latest`), or under a gateway's prefix."""
+    wanted = config.get("model", "")
+    return any(name in (wanted, f"{wanted}:latest") or name.rsplit("/", 1)[-1] == wanted for name in listed)
+
+
 def close(role) -> None:
     """Release a role's pooled connections early; normally the registry keeps them per process."""
     role.client.close()

@@ -137,7 +137,7 @@ class FakeOpenAIServer(FakeServer):
         handler = handlers.get((request.method, request.path))
         if handler is None:
             return _bad(f"Invalid URL ({request.method} {request.path})", code=None, status=404)
-        missing = self._refuse_model(body.get("model", ""))
+        missing = self._refuse_model(body.get("model", "")) if request.method == "POST" else None
         return missing if missing is not None else handler()
 
     def _refuse_key(self, request: RecordedRequest) -> ScriptedResponse | None:
