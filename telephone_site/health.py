@@ -28,6 +28,7 @@ from django.views.decorators.http import require_safe
 BROKER_TIMEOUT_SECONDS = 2.0
 STORAGE_UNWRITABLE = "not writable"
 BROKER_FOLDER_MISSING = "queue folder missing"
+SCREENING_OFF_STATE = "off: TELEPHONE_MODERATOR=none, nothing is screened"
 
 
 class CheckFailed(Exception):
@@ -128,10 +129,18 @@ def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
+def screening_state() -> str:
+    """Reported, never failing: TELEPHONE_MODERATOR=none is a choice, but one to see."""
+    from chains.providers import screening_enabled
+
+    return "on" if screening_enabled() else SCREENING_OFF_STATE
+
+
 @never_cache
 @require_safe
 def healthz(request):
     results = {name: run_check(check) for name, check in CHECKS.items()}
     healthy = all(result["ok"] for result in results.values())
-    body = {"status": "ok" if healthy else "unavailable", "checks": results, "cache": cache_state()}
+    body = {"status": "ok" if healthy else "unavailable", "checks": results, "cache": cache_state(),
+            "screening": screening_state()}
     return JsonResponse(body, status=200 if healthy else 503)

@@ -26,7 +26,10 @@ from ..services import (
     chain_unfeature,
     chain_unhide,
 )
+from ..providers import screening_enabled
+from ..providers.unscreened import SCREENING_OFF
 from .pages import BranchForm, RerunForm, action_form, action_page, count_phrase
+from .usage import calls_table, roles_table
 
 FEATURED = "Featured {chains}, after those already featured."
 UNFEATURED = "Removed {chains} from the featured list."
@@ -51,7 +54,8 @@ class StepInline(admin.TabularInline):
     model = Step
     extra = 0
     can_delete = False
-    fields = ("index", "preview", "caption", "image_model", "caption_model", "paint_ms", "caption_ms")
+    fields = ("index", "preview", "caption", "image_model", "caption_model", "paint_ms", "caption_ms",
+              "estimated_cost")
     readonly_fields = fields
     show_change_link = True
 
@@ -79,10 +83,10 @@ class ChainAdmin(admin.ModelAdmin):
     list_filter = ("status", "mode", "detail", "visibility", "is_featured", "is_hidden", "provider")
     list_select_related = ("owner",)
     search_fields = ("title", "slug", "steps__caption", "owner__username")
-    readonly_fields = ("slug", "status", "seed", "provider_settings", "claimed_until", "claim_token",
+    readonly_fields = ("slug", "status", "seed", "roles", "provider_settings", "claimed_until", "claim_token",
                        "created_at", "updated_at", "started_at", "finished_at", "progressed_at",
                        "input_tokens", "output_tokens", "embedding_tokens", "images_generated",
-                       "estimated_cost", "drift", "drift_curve", "projection", "error_message")
+                       "estimated_cost", "calls", "drift", "drift_curve", "projection", "error_message")
     raw_id_fields = ("owner", "parent", "fork_step")
     inlines = [StepInline]
     actions = ["feature", "unfeature", "hide", "unhide", "pause", "cancel", "resume",
@@ -90,6 +94,25 @@ class ChainAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # chains start from an image through chain_create: submissions, branches
+
+    @admin.display(description="backends, servers and models")
+    def roles(self, chain: Chain) -> str:
+        return roles_table(chain.provider_settings)
+
+    @admin.display(description="usage and cost per call")
+    def calls(self, chain: Chain) -> str:
+        return calls_table(chain.steps.defer("embedding", "image_descriptor").order_by("index"))
+
+    def changelist_view(self, request, extra_context=None):
+        if not screening_enabled():
+            self.message_user(request, SCREENING_OFF, messages.WARNING)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        chain = Chain.objects.filter(pk=object_id).only("provider_settings").first()
+        if chain is not None and not screening_enabled(chain.provider_settings):
+            self.message_user(request, SCREENING_OFF, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         """The latest thumbnail rides along in the list's one query."""
@@ -244,10 +267,17 @@ def _pause_or_refuse(*, chain: Chain) -> Chain:
 
 @admin.register(Step)
 class StepAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "index", "caption_model", "image_model", "embedding_model", "created_at")
+    list_display = ("__str__", "index", "caption_model", "image_model", "embedding_model", "estimated_cost",
+                    "created_at")
     list_select_related = ("chain",)
     search_fields = ("caption", "chain__slug", "chain__title")
     raw_id_fields = ("chain",)
     readonly_fields = ("embedding_model", "embedding_dimension", "caption_request_id",
-                       "image_request_id", "embedding_request_id")
+                       "image_request_id", "embedding_request_id", "prompt_truncated", "estimated_cost",
+                       "calls_table")
+    exclude = ("calls",)
+
+    @admin.display(description="usage and cost per call")
+    def calls_table(self, step: Step) -> str:
+        return calls_table([step])
 

@@ -19,6 +19,9 @@ FAILED = "providers_check found {count} role(s) that cannot work; the fixes are 
 
 class Command(BaseCommand):
     help = "Check each provider role: backend, server, model, catalogue status, listing, and optionally a live call."
+    # It runs the provider checks itself, role by role; the project-wide checks (URLs,
+    # models, templates) would only slow an operator's doctor down.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--live", action="store_true", help="Make one smallest real call per role.")
