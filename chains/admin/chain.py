@@ -14,6 +14,8 @@ from django.utils.html import format_html
 
 from ..cache import content_changed_on_commit
 from ..models import Chain, Status, Step
+from ..providers import screening_enabled
+from ..providers.unscreened import SCREENING_OFF
 from ..services import (
     ChainError,
     chain_branch,
@@ -26,8 +28,6 @@ from ..services import (
     chain_unfeature,
     chain_unhide,
 )
-from ..providers import screening_enabled
-from ..providers.unscreened import SCREENING_OFF
 from .pages import BranchForm, RerunForm, action_form, action_page, count_phrase
 from .usage import calls_table, roles_table
 
