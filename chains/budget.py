@@ -1,8 +1,9 @@
 """The global daily budget of estimated spend.
 
 Spend is the estimated cost of the steps made since midnight (UTC), each priced from
-the model catalogue and the usage its answers reported (chains/costs.py). At the budget, new chains are refused and running chains pause;
-the reconciler resumes them once a new day brings budget back. A budget of 0 means
+the model catalogue and the usage its answers reported (chains/costs.py). At the
+budget, new chains are refused and running chains pause; the reconciler resumes them
+once a new day brings budget back. A budget of 0 means
 no limit (the offline provider costs nothing anyway).
 """
 

@@ -8,7 +8,6 @@ from chains.providers.unscreened import SCREENING_OFF
 from chains.services import chain_run_inline
 from telephone_site.health import SCREENING_OFF_STATE
 from tests.factories import make_chain
-from tests.fakes.fixtures import fake_openai  # noqa: F401  (pytest fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,7 +16,7 @@ def no_sleep(seconds: float) -> None:
     """Retries are not exercised here."""
 
 
-def test_step_and_chain_pages_show_each_calls_usage_cost_and_price_source(admin_client, fake_openai):  # noqa: F811
+def test_step_and_chain_pages_show_each_calls_usage_cost_and_price_source(admin_client, fake_openai):
     chain = chain_run_inline(chain=make_chain(target_length=1, provider="openai"), sleep=no_sleep)
     step = chain.steps.get(index=1)
 

@@ -67,7 +67,7 @@ def fake_openai(settings):
 
 MODEL_SETTING = {"caption": "OPENAI_CAPTION_MODEL", "image": "OPENAI_IMAGE_MODEL",
                  "embedding": "OPENAI_EMBEDDING_MODEL", "moderation": "OPENAI_MODERATION_MODEL"}
-ROLE_BACKEND_SETTING = dict(zip(("caption", "image", "embedding", "moderation"), ROLE_BACKENDS))
+ROLE_BACKEND_SETTING = dict(zip(("caption", "image", "embedding", "moderation"), ROLE_BACKENDS, strict=True))
 
 
 def route_role(settings, role: str, server, *, model: str, api_key: str = "", paid: bool = False) -> None:

@@ -15,28 +15,17 @@ import pytest
 
 from chains.models import Chain, Status
 from chains.services import chain_start
-from telephone_site.celery import app as celery_app
 from tests.factories import make_chain
 from tests.fakes.a1111_server import TXT2IMG, FakeA1111Server
 from tests.fakes.comfyui_server import FakeComfyUIServer
 from tests.fakes.fixtures import FAKE_API_KEY, point_openai_at, route_role, use_a1111, use_comfyui
 from tests.fakes.ollama_server import EMBEDDING_MODEL, VISION_MODEL, FakeOllamaServer
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.support.worker import WorkerProcess, purge_broker, wait_until
+from tests.support.worker import WorkerProcess, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 LENGTH = 3
-
-
-@pytest.fixture
-def real_broker():
-    """Send tasks to the broker instead of running them in the test process."""
-    celery_app.conf.task_always_eager = False
-    purge_broker()
-    yield
-    purge_broker()
-    celery_app.conf.task_always_eager = True
 
 
 def run_in_worker(chain: Chain, tmp_path, env: dict) -> Chain:

@@ -11,7 +11,6 @@ from chains.providers import clear_provider_cache
 from chains.providers.unscreened import SCREENING_OFF
 from chains.services import ChainError
 from tests.factories import make_chain
-from tests.fakes.fixtures import fake_openai  # noqa: F401  (pytest fixture)
 from tests.fakes.openai_server import CHAT, IMAGES
 
 
@@ -24,11 +23,11 @@ def by_id(messages, check_id):
     return [message for message in messages if message.id == check_id]
 
 
-def test_the_default_openai_configuration_is_clean(fake_openai):  # noqa: F811
+def test_the_default_openai_configuration_is_clean(fake_openai):
     assert telephone_messages() == []
 
 
-def test_a_retired_model_is_an_error_naming_the_date_and_the_replacement(fake_openai, settings):  # noqa: F811
+def test_a_retired_model_is_an_error_naming_the_date_and_the_replacement(fake_openai, settings):
     settings.OPENAI_IMAGE_MODEL = "dall-e-3"
     settings.OPENAI_IMAGE_QUALITY = "standard"
 
@@ -39,7 +38,7 @@ def test_a_retired_model_is_an_error_naming_the_date_and_the_replacement(fake_op
     assert message.hint == "Set OPENAI_IMAGE_MODEL=gpt-image-2."
 
 
-def test_a_shutdown_within_90_days_is_a_warning_with_the_date(fake_openai, settings):  # noqa: F811
+def test_a_shutdown_within_90_days_is_a_warning_with_the_date(fake_openai, settings):
     settings.OPENAI_CAPTION_MODEL = "gpt-4o-mini"
 
     [message] = telephone_messages()
@@ -49,7 +48,7 @@ def test_a_shutdown_within_90_days_is_a_warning_with_the_date(fake_openai, setti
     assert "gpt-5.4-mini" in message.hint
 
 
-def test_a_refused_parameter_is_an_error_saying_what_is_accepted(fake_openai, settings):  # noqa: F811
+def test_a_refused_parameter_is_an_error_saying_what_is_accepted(fake_openai, settings):
     settings.OPENAI_IMAGE_QUALITY = "standard"
     settings.OPENAI_IMAGE_STYLE = "vivid"
 
@@ -61,7 +60,7 @@ def test_a_refused_parameter_is_an_error_saying_what_is_accepted(fake_openai, se
     ]
 
 
-def test_shutdown_dates_do_not_apply_to_a_self_hosted_alias(fake_openai, settings):  # noqa: F811
+def test_shutdown_dates_do_not_apply_to_a_self_hosted_alias(fake_openai, settings):
     settings.OPENAI_CAPTION_BASE_URL = "http://127.0.0.1:9/v1"  # LocalAI names its models like OpenAI's
     settings.OPENAI_CAPTION_MODEL = "gpt-4o"
 
@@ -86,7 +85,7 @@ def test_an_unknown_backend_is_an_error(settings):
     assert message.id == "telephone.E001" and "'dalle'" in message.msg
 
 
-def test_manage_py_check_fails_on_a_retired_model(fake_openai, settings):  # noqa: F811
+def test_manage_py_check_fails_on_a_retired_model(fake_openai, settings):
     settings.OPENAI_IMAGE_MODEL = "gpt-image-1"
     clear_provider_cache()
 
@@ -97,7 +96,7 @@ def test_manage_py_check_fails_on_a_retired_model(fake_openai, settings):  # noq
 
 
 @pytest.mark.django_db
-def test_no_chain_starts_on_a_configuration_that_cannot_work(fake_openai, settings):  # noqa: F811
+def test_no_chain_starts_on_a_configuration_that_cannot_work(fake_openai, settings):
     settings.OPENAI_IMAGE_MODEL = "dall-e-3"
     clear_provider_cache()
 

@@ -15,7 +15,7 @@ from chains import costs
 from chains.providers import build_providers, clear_provider_cache
 from chains.providers import openai as openai_backend
 from chains.providers.base import CaptionRequest, PaintRequest
-from tests.fakes.fixtures import fake_openai, route_role  # noqa: F401  (pytest fixture)
+from tests.fakes.fixtures import route_role
 from tests.fakes.localai_server import FakeLocalAIServer
 from tests.fakes.openai_server import IMAGE_OUTPUT_TOKENS, IMAGE_PROMPT_OVERHEAD, make_png
 
@@ -30,7 +30,7 @@ def painter():
 
 
 @pytest.mark.parametrize("quality, made", [("low", "low"), ("medium", "medium"), ("high", "high"), ("auto", "high")])
-def test_gpt_image_2_costs_exactly_what_its_usage_says(fake_openai, settings, quality, made):  # noqa: F811
+def test_gpt_image_2_costs_exactly_what_its_usage_says(fake_openai, settings, quality, made):
     settings.OPENAI_IMAGE_QUALITY = quality
 
     result = painter().paint(PaintRequest(prompt=PROMPT))
@@ -44,7 +44,7 @@ def test_gpt_image_2_costs_exactly_what_its_usage_says(fake_openai, settings, qu
     assert result.price_source == GPT_IMAGE_2_SOURCE and not result.estimated
 
 
-def test_gpt_image_2_at_a_larger_size_pays_for_more_output_tokens(fake_openai, settings):  # noqa: F811
+def test_gpt_image_2_at_a_larger_size_pays_for_more_output_tokens(fake_openai, settings):
     settings.OPENAI_IMAGE_SIZE = "1536x1024"
 
     result = painter().paint(PaintRequest(prompt=PROMPT))
@@ -55,7 +55,7 @@ def test_gpt_image_2_at_a_larger_size_pays_for_more_output_tokens(fake_openai, s
 
 @pytest.mark.parametrize("quality, size, price", [
     ("standard", "1024x1024", "0.040"), ("hd", "1792x1024", "0.120"), ("standard", "1024x1792", "0.080")])
-def test_a_legacy_model_is_priced_per_picture(monkeypatch, fake_openai, settings, quality, size, price):  # noqa: F811
+def test_a_legacy_model_is_priced_per_picture(monkeypatch, fake_openai, settings, quality, size, price):
     monkeypatch.setattr(openai_backend, "today", lambda: date(2026, 5, 1))  # before DALL·E 3 retired
     fake_openai.retired_models.discard("dall-e-3")
     settings.OPENAI_IMAGE_MODEL, settings.OPENAI_IMAGE_QUALITY, settings.OPENAI_IMAGE_SIZE = "dall-e-3", quality, size
@@ -67,7 +67,7 @@ def test_a_legacy_model_is_priced_per_picture(monkeypatch, fake_openai, settings
     assert result.price_source == "OpenAI image pricing, legacy DALL·E table, 2025-01-01"
 
 
-def test_an_unknown_model_on_a_paid_endpoint_is_estimated_never_free(fake_openai, settings):  # noqa: F811
+def test_an_unknown_model_on_a_paid_endpoint_is_estimated_never_free(fake_openai, settings):
     fake_openai.strict_models = False  # a gateway serving its own model names
     settings.OPENAI_IMAGE_MODEL = "acme-painter-v2"
     settings.TELEPHONE_UNKNOWN_IMAGE_PRICE_USD = 0.25
@@ -78,7 +78,7 @@ def test_an_unknown_model_on_a_paid_endpoint_is_estimated_never_free(fake_openai
     assert result.estimated and result.price_source == costs.UNKNOWN_IMAGE_SOURCE
 
 
-def test_a_self_hosted_server_is_free_unless_the_operator_prices_it(fake_openai, settings):  # noqa: F811
+def test_a_self_hosted_server_is_free_unless_the_operator_prices_it(fake_openai, settings):
     with FakeLocalAIServer() as localai:
         route_role(settings, "image", localai, model="stablediffusion")
         free = painter().paint(PaintRequest(prompt=PROMPT, seed=1))
@@ -89,7 +89,7 @@ def test_a_self_hosted_server_is_free_unless_the_operator_prices_it(fake_openai,
     assert (priced.cost, priced.price_source) == (Decimal("0.004"), costs.SELF_HOSTED_IMAGE_SOURCE)
 
 
-def test_a_caption_costs_its_tokens_at_the_models_prices(fake_openai):  # noqa: F811
+def test_a_caption_costs_its_tokens_at_the_models_prices(fake_openai):
     clear_provider_cache()
     result = build_providers().captioner.caption(
         CaptionRequest(image=make_png(), instructions="Describe it.", detail="somewhat"))
@@ -99,7 +99,7 @@ def test_a_caption_costs_its_tokens_at_the_models_prices(fake_openai):  # noqa: 
     assert result.price_source.endswith("2026-03-17")
 
 
-def test_an_embedding_costs_its_tokens(fake_openai):  # noqa: F811
+def test_an_embedding_costs_its_tokens(fake_openai):
     clear_provider_cache()
     result = build_providers().embedder.embed(["a red kite"])
 

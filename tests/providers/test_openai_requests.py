@@ -16,7 +16,6 @@ from chains.providers import build_providers, clear_provider_cache
 from chains.providers import openai as openai_backend
 from chains.providers.base import CaptionRequest, PaintRequest, ProviderError
 from chains.providers.openai_captioner import CAPTION_CUT_OFF, REASONING_ALLOWANCE, RETRY_BOUND_FACTOR
-from tests.fakes.fixtures import fake_openai  # noqa: F401  (pytest fixture)
 from tests.fakes.openai_server import CHAT, IMAGES, make_png
 
 
@@ -30,7 +29,7 @@ def rebuilt():
 
 
 @pytest.fixture
-def before_dall_e_retired(monkeypatch, fake_openai):  # noqa: F811
+def before_dall_e_retired(monkeypatch, fake_openai):
     """2026-05-01: DALL·E 3 still answered, at its per-picture prices."""
     monkeypatch.setattr(openai_backend, "today", lambda: date(2026, 5, 1))
     fake_openai.retired_models -= {"dall-e-2", "dall-e-3"}
@@ -39,7 +38,7 @@ def before_dall_e_retired(monkeypatch, fake_openai):  # noqa: F811
 # --- GPT image models --------------------------------------------------------------------
 
 
-def test_gpt_image_2_gets_its_options_and_never_legacy_ones(fake_openai, settings):  # noqa: F811
+def test_gpt_image_2_gets_its_options_and_never_legacy_ones(fake_openai, settings):
     settings.OPENAI_IMAGE_QUALITY = "high"
     settings.OPENAI_IMAGE_SIZE = "1536x864"  # flexible: multiples of 16, ratio within 3:1
     settings.OPENAI_IMAGE_OUTPUT_FORMAT = "webp"
@@ -54,7 +53,7 @@ def test_gpt_image_2_gets_its_options_and_never_legacy_ones(fake_openai, setting
     assert result.params == {"size": "1536x864", "quality": "high", "output_format": "webp"}
 
 
-def test_gpt_image_2_5_takes_the_extra_qualities(fake_openai, settings):  # noqa: F811
+def test_gpt_image_2_5_takes_the_extra_qualities(fake_openai, settings):
     settings.OPENAI_IMAGE_MODEL = "gpt-image-2.5-flare"
     settings.OPENAI_IMAGE_QUALITY = "xhigh"
 
@@ -69,7 +68,7 @@ def test_gpt_image_2_5_takes_the_extra_qualities(fake_openai, settings):  # noqa
     ("OPENAI_IMAGE_SIZE", "1792x1024x", "a size gpt-image-2 cannot make"),
 ])
 def test_options_a_gpt_image_model_refuses_are_refused_before_any_call(
-        fake_openai, settings, setting, value, words):  # noqa: F811
+        fake_openai, settings, setting, value, words):
     setattr(settings, setting, value)
 
     with pytest.raises(ProviderError) as caught:
@@ -79,7 +78,7 @@ def test_options_a_gpt_image_model_refuses_are_refused_before_any_call(
     assert not fake_openai.requests_to(IMAGES)
 
 
-def test_a_standard_size_model_refuses_a_flexible_size(fake_openai, settings):  # noqa: F811
+def test_a_standard_size_model_refuses_a_flexible_size(fake_openai, settings):
     settings.OPENAI_IMAGE_MODEL = "gpt-image-2.6-sunburst"
     settings.OPENAI_IMAGE_SIZE = "1536x864"
 
@@ -94,7 +93,7 @@ def test_a_standard_size_model_refuses_a_flexible_size(fake_openai, settings):  
 
 
 @pytest.mark.parametrize("model, retired_on", [("dall-e-3", "2026-05-12"), ("gpt-image-1", "2026-10-23")])
-def test_a_retired_image_model_is_refused_before_any_call(fake_openai, settings, model, retired_on):  # noqa: F811
+def test_a_retired_image_model_is_refused_before_any_call(fake_openai, settings, model, retired_on):
     settings.OPENAI_IMAGE_MODEL = model
     settings.OPENAI_IMAGE_QUALITY = ""
 
@@ -106,7 +105,7 @@ def test_a_retired_image_model_is_refused_before_any_call(fake_openai, settings,
     assert not fake_openai.requests_to(IMAGES)
 
 
-def test_dall_e_3_got_quality_style_and_base64_while_it_answered(before_dall_e_retired, fake_openai,  # noqa: F811
+def test_dall_e_3_got_quality_style_and_base64_while_it_answered(before_dall_e_retired, fake_openai,
                                                                  settings):
     settings.OPENAI_IMAGE_MODEL = "dall-e-3"
     settings.OPENAI_IMAGE_QUALITY = "hd"
@@ -125,7 +124,7 @@ def test_dall_e_3_got_quality_style_and_base64_while_it_answered(before_dall_e_r
 # --- Chat: reasoning and plain -------------------------------------------------------------
 
 
-def test_reasoning_models_get_max_completion_tokens_and_the_configured_effort(fake_openai, settings):  # noqa: F811
+def test_reasoning_models_get_max_completion_tokens_and_the_configured_effort(fake_openai, settings):
     settings.OPENAI_CAPTION_REASONING_EFFORT = "low"
 
     rebuilt().captioner.caption(caption_request("very"))
@@ -136,7 +135,7 @@ def test_reasoning_models_get_max_completion_tokens_and_the_configured_effort(fa
     assert "max_tokens" not in body and "temperature" not in body
 
 
-def test_plain_chat_models_get_max_tokens_and_a_temperature(fake_openai, settings):  # noqa: F811
+def test_plain_chat_models_get_max_tokens_and_a_temperature(fake_openai, settings):
     settings.OPENAI_CAPTION_MODEL = "gpt-4.1-mini"  # shuts down 2027-01-14: a warning, still served
 
     rebuilt().captioner.caption(caption_request("very"))
@@ -146,7 +145,7 @@ def test_plain_chat_models_get_max_tokens_and_a_temperature(fake_openai, setting
     assert "max_completion_tokens" not in body and "reasoning_effort" not in body
 
 
-def test_an_effort_a_model_does_not_take_is_refused_before_any_call(fake_openai, settings):  # noqa: F811
+def test_an_effort_a_model_does_not_take_is_refused_before_any_call(fake_openai, settings):
     settings.OPENAI_CAPTION_REASONING_EFFORT = "minimal"  # gpt-5's, not gpt-5.4-mini's
 
     with pytest.raises(ProviderError) as caught:
@@ -157,7 +156,7 @@ def test_an_effort_a_model_does_not_take_is_refused_before_any_call(fake_openai,
 
 
 def test_the_token_parameter_override_serves_a_reasoning_model_the_catalogue_cannot_name(
-        fake_openai, settings):  # noqa: F811
+        fake_openai, settings):
     fake_openai.strict_models = False
     settings.OPENAI_CAPTION_MODEL = "gpt-5.4-mini-azure-eu"  # a deployment name: unknown to the catalogue
     settings.OPENAI_CAPTION_TOKEN_PARAM = "max_completion_tokens"
@@ -168,7 +167,7 @@ def test_the_token_parameter_override_serves_a_reasoning_model_the_catalogue_can
     assert body["max_completion_tokens"] == 120 + REASONING_ALLOWANCE and "temperature" not in body
 
 
-def test_a_caption_cut_off_while_reasoning_is_retried_once_with_a_larger_bound(fake_openai):  # noqa: F811
+def test_a_caption_cut_off_while_reasoning_is_retried_once_with_a_larger_bound(fake_openai):
     fake_openai.reasoning_tokens = 2000  # more than the first bound: nothing written the first time
 
     result = rebuilt().captioner.caption(caption_request())
@@ -182,7 +181,7 @@ def test_a_caption_cut_off_while_reasoning_is_retried_once_with_a_larger_bound(f
     assert result.output_tokens == bound + 2000 + len(fake_openai.caption.split())  # both calls are paid
 
 
-def test_a_caption_cut_off_twice_fails_saying_why(fake_openai):  # noqa: F811
+def test_a_caption_cut_off_twice_fails_saying_why(fake_openai):
     fake_openai.reasoning_tokens = 100_000
 
     with pytest.raises(ProviderError) as caught:
