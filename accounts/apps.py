@@ -2,9 +2,9 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    """Sign-up, log-in throttling and the profile page, on top of django.contrib.auth.
+    """The site's side of django-allauth: adapter, profile page, Retry-After on refusals.
 
-    No models: Django's User is enough, and throttle counters live in the cache.
+    No models: Django's User and allauth's EmailAddress are enough.
     """
 
     default_auto_field = "django.db.models.BigAutoField"
@@ -12,10 +12,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        # The admin has its own log-in page; it must share the throttle, or guessing
-        # would simply move there.
+        # The admin's own log-in form knows nothing of allauth's rate limits or
+        # e-mail verification; send it through allauth's log-in instead, or
+        # guessing would simply move to /admin/login/.
+        from allauth.account.decorators import secure_admin_login
         from django.contrib import admin
 
-        from .forms import AdminLoginForm
-
-        admin.site.login_form = AdminLoginForm
+        admin.site.login = secure_admin_login(admin.site.login)

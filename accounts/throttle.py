@@ -1,7 +1,8 @@
-"""Fixed-window rate limits kept in Django's cache, for any kind of attempt.
+"""Fixed-window rate limits kept in Django's cache, for the site's own actions.
 
-Used for log-in attempts (accounts.services) and meant for other limits too (uploads):
-nothing here knows about users or requests except `request_ip`.
+Log-ins, sign-ups and password resets are limited by django-allauth
+(settings.ACCOUNT_RATE_LIMITS); this is for everything else (uploads, reports,
+renders). Nothing here knows about users or requests except `request_ip`.
 
     result = throttle_hit(scope="upload", key=str(user.pk), limit=10, window=3600)
     if not result.allowed:
@@ -70,33 +71,9 @@ def throttle_hit(*, scope: str, key: str, limit: int, window: int) -> ThrottleRe
     return ThrottleResult(allowed=count <= limit, count=count, limit=limit, retry_after=retry_after)
 
 
-def throttle_check(*, scope: str, key: str, limit: int, window: int) -> ThrottleResult:
-    """Would one more attempt fit? Counts nothing.
-
-    For limits on failures (log-in): check before doing the work, `throttle_hit`
-    only when the attempt failed.
-    """
-    cache_key, retry_after = _window(scope=scope, key=key, window=window)
-    count = cache.get(cache_key, 0)
-    return ThrottleResult(allowed=count < limit, count=count, limit=limit, retry_after=retry_after)
-
-
-def throttle_reset(*, scope: str, key: str, window: int) -> None:
-    """Forget the current window's attempts (after a successful log-in)."""
-    cache_key, _ = _window(scope=scope, key=key, window=window)
-    cache.delete(cache_key)
-
-
 def request_ip(request: HttpRequest) -> str:
-    """The client address as the WSGI/ASGI server saw it (REMOTE_ADDR).
-
-    X-Forwarded-For is deliberately ignored: any client can send it, so trusting it
-    would let an attacker pick a fresh "IP" per attempt. Behind a reverse proxy, the
-    proxy setup must put the real client in REMOTE_ADDR (for example uvicorn's
-    --proxy-headers with --forwarded-allow-ips set to the proxy, or a middleware that
-    copies the proxy's header only for requests coming from the proxy); otherwise
-    every visitor shares the proxy's address and therefore one per-IP limit.
-    """
+    """The client address: REMOTE_ADDR, which telephone_site.proxy has already set from
+    a trusted proxy's X-Forwarded-For (and left alone for anyone else)."""
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 

@@ -1,38 +1,36 @@
-"""Account routes under /accounts/. Django's auth views need their success URLs
-spelled out because this app is namespaced."""
+"""The site's own routes under /accounts/ (allauth's are included beside them, first).
 
-from django.contrib.auth import views as auth_views
+The hand-written accounts had a few paths allauth names differently; links to them
+in old mails and bookmarks redirect. The old route names (`accounts:login`, ...)
+stay as aliases of allauth's pages for templates that still use them: allauth's
+patterns come first in telephone_site/urls.py, so these only ever serve reverse().
+"""
+
 from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "accounts"
+
+
+def alias(route: str, pattern_name: str, name: str):
+    return path(route, RedirectView.as_view(url=reverse_lazy(pattern_name), query_string=True), name=name)
+
+
 urlpatterns = [
-    path("signup/", views.signup, name="signup"),
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("logged-out/", views.logged_out, name="logged_out"),
     path("me/", views.profile, name="profile"),
-    path(
-        "password/change/",
-        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done")),
-        name="password_change",
-    ),
-    path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path(
-        "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_done"),
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
-        name="password_reset",
-    ),
-    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path(
-        "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("accounts:password_reset_complete")),
-        name="password_reset_confirm",
-    ),
-    path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("logged-out/", views.logged_out, name="logged_out"),
+    path("password/change/done/", views.password_change_done, name="password_change_done"),
+    # Paths of the hand-written accounts.
+    alias("password/reset/sent/", "account_reset_password_done", "password_reset_done"),
+    alias("password/reset/complete/", "account_reset_password_from_key_done", "password_reset_complete"),
+    # Django's reset links (uidb64/token) mean nothing to allauth: ask for a new one.
+    alias("password/reset/<uidb64>/<token>/", "account_reset_password", "password_reset_confirm"),
+    # Old names for allauth's pages (see the module docstring).
+    alias("login/", "account_login", "login"),
+    alias("signup/", "account_signup", "signup"),
+    alias("logout/", "account_logout", "logout"),
+    alias("password/change/", "account_change_password", "password_change"),
+    alias("password/reset/", "account_reset_password", "password_reset"),
 ]

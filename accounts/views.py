@@ -1,73 +1,71 @@
-"""Account pages. Django's auth views do the work; these add the throttle, sign-up
-and the profile, and make sure every redirect target is checked."""
+"""Account pages around django-allauth: the profile, the pages allauth leaves to the
+site (logged out, password changed), refusals as 429 with Retry-After, and
+redirects from the paths the hand-written accounts used to have."""
 
 from __future__ import annotations
 
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
+from allauth.account import views as allauth_views
+from allauth.account.adapter import get_adapter
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from .forms import LoginForm, SignUpForm
+from .ratelimits import refused_action, seconds_until_allowed, wait_text
 from .selectors import chains_owned_by, chains_starred_by, first_rows, submissions_of
-from .services import login_success_record, user_sign_up
 
 TOO_MANY_REQUESTS = 429
+LOGIN_THROTTLED = (
+    "Too many failed attempts to log in from here. Try again in {wait}, "
+    "or reset your password if you have forgotten it."
+)
+TOO_MANY = ("You have done that many times in a short while, so we have paused it for a moment. "
+            "Please wait {wait} and try again.")
 
 
-def safe_next(request) -> str:
-    """`next` from the form or query string, or "" unless it stays on this site."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
-
-
-@sensitive_post_parameters("password1", "password2")
-@never_cache
-@require_http_methods(["GET", "POST"])
-def signup(request):
-    next_url = safe_next(request)
-    if request.user.is_authenticated:
-        return redirect(next_url or "accounts:profile")
-    form = SignUpForm(request.POST) if request.method == "POST" else SignUpForm()
-    if form.is_valid():
-        user = user_sign_up(
-            username=form.cleaned_data["username"], email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(next_url or "accounts:profile")
-    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
-
-
-class LoginView(auth_views.LoginView):
-    """Django's LoginView (it validates `next` itself) answering 429 when throttled."""
-
-    form_class = LoginForm
+class LoginView(allauth_views.LoginView):
+    """allauth's log-in, answering 429 with Retry-After when failures were throttled."""
 
     def form_invalid(self, form):
+        if not form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
+            return super().form_invalid(form)
+        key = get_adapter()._get_login_attempts_cache_key(self.request, **form.user_credentials())
+        retry_after = seconds_until_allowed(self.request, action="login_failed", key=key)
+        form.errors[NON_FIELD_ERRORS] = form.error_class([LOGIN_THROTTLED.format(wait=wait_text(retry_after))])
         response = super().form_invalid(form)
-        if form.refusal is not None:
-            response.status_code = TOO_MANY_REQUESTS
-            response["Retry-After"] = str(form.refusal.retry_after)
+        response.status_code = TOO_MANY_REQUESTS
+        response["Retry-After"] = str(retry_after)
         return response
 
-    def form_valid(self, form):
-        login_success_record(username=form.cleaned_data["username"])
-        return super().form_valid(form)
+
+def too_many_requests(request, exception=None):
+    """The site's handler429 (allauth renders it for its refused actions)."""
+    action, key = refused_action(request)
+    retry_after = seconds_until_allowed(request, action=action, key=key) if action else None
+    return too_many_requests_page(request, retry_after=retry_after)
+
+
+def too_many_requests_page(request, *, retry_after: int | None, message: str = ""):
+    """429 in the site's look, with Retry-After when the wait is known."""
+    wait = wait_text(retry_after) if retry_after else "a minute"
+    response = render(request, "429.html", {"message": message or TOO_MANY.format(wait=wait)},
+                      status=TOO_MANY_REQUESTS)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_GET
 def logged_out(request):
-    """Where LogoutView redirects: a plain GET page, so reloading it resubmits nothing."""
-    return render(request, "registration/logged_out.html")
+    """Where log-out lands: a plain GET page, so reloading it resubmits nothing."""
+    return render(request, "account/logged_out.html")
+
+
+@require_GET
+@login_required
+def password_change_done(request):
+    return render(request, "account/password_change_done.html")
 
 
 @require_GET

@@ -61,6 +61,8 @@ def server_env(base: dict, *, port: int, access_log: Path) -> dict:
         "DJANGO_SETTINGS_MODULE": "telephone_site.settings",
         "DJANGO_ENV": "production", "DEBUG": "false", "LOG_LEVEL": "WARNING",
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "SITE_URL": f"https://127.0.0.1:{port}",
+        # Production needs a mail server; nothing here sends mail (port 9: refused at once).
+        "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": "9",
         "REDIS_URL": CACHE_URL,
         "TELEPHONE_UPLOAD_RATE_LIMIT": "1000000", "TELEPHONE_DAILY_CHAIN_QUOTA": "1000000",
         "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": str(access_log),
@@ -139,6 +141,7 @@ def bench_sessions() -> list[tuple[str, str]]:
     """(session key, CSRF secret) per bench user: logged in the way Django's login() does it."""
     from importlib import import_module
 
+    from allauth.account.models import EmailAddress
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 
@@ -150,6 +153,9 @@ def bench_sessions() -> list[tuple[str, str]]:
         if created:
             user.set_unusable_password()
             user.save()
+        # Uploading needs a confirmed address, as for any member.
+        EmailAddress.objects.get_or_create(user=user, email=f"{user.username}@bench.invalid",
+                                           defaults={"primary": True, "verified": True})
         session = store()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

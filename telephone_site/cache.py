@@ -110,8 +110,11 @@ class ResilientRedisCache(RedisCache):
     # --- writes: dropped -------------------------------------------------------------
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        """During an outage, True: `add` is how locks are taken (allauth's rate limits
+        take one per attempt), and a lock nobody can hold would refuse every log-in
+        instead of letting attempts through. Nothing is stored either way."""
         return self._guard(
-            lambda: super(ResilientRedisCache, self).add(key, value, timeout, version), lambda: False
+            lambda: super(ResilientRedisCache, self).add(key, value, timeout, version), lambda: True
         )
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):

@@ -11,7 +11,10 @@ one line. Why each default:
   replaced, and the request gets a 502 from nginx instead of hanging.
 - max_requests with jitter: workers are recycled now and then, so a slow leak in
   a library never grows into an outage, and not all at once.
-- forwarded_allow_ips: only the proxy may tell gunicorn the client's scheme.
+- forwarded_allow_ips: only the proxy may tell gunicorn the client's scheme. It
+  defaults to TRUSTED_PROXIES, the list Django uses to believe X-Forwarded-For
+  (telephone_site/proxy.py), so the two can never disagree; gunicorn itself
+  leaves REMOTE_ADDR as the proxy's address (deploy/README.md).
 - the access log carries the request id (X-Request-ID, set by nginx or by Django's
   RequestLogContextMiddleware) so an access line and the app's lines match up.
 """
@@ -37,7 +40,9 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)  # seconds an idle nginx upstream conn
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 backlog = _int("GUNICORN_BACKLOG", 2048)
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
+forwarded_allow_ips = (
+    os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("TRUSTED_PROXIES") or "127.0.0.1,::1"
+)
 proxy_allow_ips = forwarded_allow_ips
 
 # Request line and headers are bounded; the body limit is nginx's client_max_body_size

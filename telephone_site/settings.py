@@ -114,12 +114,16 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "allauth",
+    "allauth.account",
     "chains",
     "gallery",
     "accounts",
 ]
 
 MIDDLEWARE = [
+    # First: everything after it (rate limits, logs) sees the client, not nginx.
+    "telephone_site.proxy.TrustedProxyMiddleware",
     "telephone_site.log.RequestLogContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages compress ~10x; CSRF tokens are masked per response, which defeats BREACH.
@@ -130,6 +134,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -341,24 +346,73 @@ TELEPHONE_PAGE_CACHE_SECONDS = env_int("TELEPHONE_PAGE_CACHE_SECONDS", 600)
 # How long a web process trusts the public content version before asking the cache again.
 TELEPHONE_PUBLIC_VERSION_MEMO_SECONDS = env_float("TELEPHONE_PUBLIC_VERSION_MEMO_SECONDS", 1.0)
 
-LOGIN_URL = "accounts:login"
+# --- Accounts: django-allauth (accounts/adapter.py holds the site's choices) --------
+# Sign-up needs a username, an email and a password; the email must be verified (a
+# link by mail) before the account can log in, submit or branch. Sign-up, log-in
+# and password reset answer alike whether or not an address is known
+# (ACCOUNT_PREVENT_ENUMERATION), and their rates are limited per client IP (see
+# TRUSTED_PROXIES) and per key. A failed log-in counts against the client IP and
+# against that IP *with* that account, never against the account alone: a stranger
+# guessing a password can never lock its owner out. Tiers of growing windows make
+# the wait longer the longer guessing goes on.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "accounts:logged_out"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # mail scanners follow links; a POST confirms
+ACCOUNT_SESSION_REMEMBER = True  # Django's two-week session, as before, no checkbox
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Image Telephone: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+ACCOUNT_RATE_LIMITS = {
+    # Every log-in POST, per client IP.
+    "login": env("RATE_LIMIT_LOGIN", "30/m/ip"),
+    # Failed log-ins: per client IP, then per client IP + account in growing windows.
+    "login_failed": env("RATE_LIMIT_LOGIN_FAILED", "20/10m/ip,5/5m/key,10/30m/key,20/6h/key"),
+    "signup": env("RATE_LIMIT_SIGNUP", "5/m/ip,20/h/ip"),
+    # Reset mails: per client IP and per address asked for.
+    "reset_password": env("RATE_LIMIT_RESET_PASSWORD", "5/m/ip,20/h/ip,3/h/key"),
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    # One verification mail per address per three minutes.
+    "confirm_email": "1/3m/key",
+}
 
-# --- Log-in throttling (accounts/throttle.py): failed attempts per account and per
-# client IP in a fixed window; at the limit, attempts are refused (429) unchecked.
-# The IP is REMOTE_ADDR; behind a reverse proxy the proxy setup must set it.
-LOGIN_THROTTLE_ACCOUNT_LIMIT = env_int("LOGIN_THROTTLE_ACCOUNT_LIMIT", 5)
-LOGIN_THROTTLE_IP_LIMIT = env_int("LOGIN_THROTTLE_IP_LIMIT", 20)
-LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+# --- Client address: the peers (nginx, a load balancer) whose X-Forwarded-For is
+# believed (telephone_site/proxy.py). Production trusts the local nginx of
+# deploy/nginx.conf; gunicorn's FORWARDED_ALLOW_IPS defaults to the same list.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if PRODUCTION else "")
 
-# --- Email: printed to the console by default; SMTP as soon as EMAIL_HOST is set.
+# --- Email: printed to the console by default; SMTP as soon as EMAIL_HOST is set, or
+# any backend named in EMAIL_BACKEND. Accounts cannot work without mail (verification
+# links, password resets), so production refuses a backend that delivers nothing.
 EMAIL_HOST = env("EMAIL_HOST")
-EMAIL_BACKEND = (
+EMAIL_BACKEND = env("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+UNDELIVERED_EMAIL_BACKENDS = {
+    f"django.core.mail.backends.{name}.EmailBackend" for name in ("console", "locmem", "dummy", "filebased")
+}
+PRODUCTION_NEEDS_EMAIL = (
+    "DJANGO_ENV=production needs a mail server: accounts send verification and password reset "
+    "links. Set EMAIL_HOST (SMTP) or EMAIL_BACKEND to a backend that delivers."
+)
+if PRODUCTION and EMAIL_BACKEND in UNDELIVERED_EMAIL_BACKENDS:
+    raise ImproperlyConfigured(PRODUCTION_NEEDS_EMAIL)
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")

@@ -100,10 +100,10 @@ MEMBER_PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def member(db):
-    """A signed-up visitor: not staff, with a known password for the login flows."""
-    from django.contrib.auth import get_user_model
+    """A signed-up member who confirmed their address: not staff, with a known password."""
+    from tests.factories import make_member
 
-    return get_user_model().objects.create_user("ada", email="ada@example.org", password=MEMBER_PASSWORD)
+    return make_member("ada", password=MEMBER_PASSWORD)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.decorators import verified_email_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -62,7 +63,7 @@ def staff_only(view):
 # --- submitting -------------------------------------------------------------------------
 
 
-@login_required
+@verified_email_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def submit(request):
     if request.method != "POST":
@@ -120,7 +121,7 @@ def submission_image(request, pk: int):
 # --- branching, stars, reports --------------------------------------------------------------
 
 
-@login_required
+@verified_email_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def branch_create(request, slug: str, index: int):
     chain = chain_or_404(request, slug)

@@ -1,24 +1,25 @@
-"""Account fixtures: a member with a known password, and a frozen throttle clock.
-
-The clock is pinned so a test can never straddle a throttle window boundary; tests
-that need time to pass move it themselves.
-"""
+"""Account fixtures: fast password hashing, and a clock for allauth's rate limits that
+tests move themselves. `member` (confirmed address, known password) is shared."""
 
 from __future__ import annotations
 
+import time
+import types
+
 import pytest
-from django.contrib.auth import get_user_model
 
-from accounts import throttle
-
-PASSWORD = "correct horse battery staple"
+from tests.conftest import MEMBER_PASSWORD as PASSWORD  # the shared `member` fixture's
 
 
 class FakeClock:
+    """Moves only when told, plus a microsecond per reading: allauth tells attempts
+    apart by their timestamps (a rollback removes its own), so no two may be equal."""
+
     def __init__(self, now: float = 1_700_000_000.0):
         self.now = now
 
     def __call__(self) -> float:
+        self.now += 1e-6
         return self.now
 
     def advance(self, seconds: float) -> None:
@@ -27,8 +28,13 @@ class FakeClock:
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch) -> FakeClock:
+    """allauth's rate limits, their Retry-After figures and the site's own throttle read
+    this clock; nothing else does."""
     fake = FakeClock()
-    monkeypatch.setattr(throttle, "clock", fake)
+    monkeypatch.setattr("accounts.throttle.clock", fake)
+    frozen = types.SimpleNamespace(time=fake, monotonic=time.monotonic, sleep=time.sleep)
+    monkeypatch.setattr("allauth.core.internal.ratelimit.time", frozen)
+    monkeypatch.setattr("accounts.ratelimits.time", frozen)
     return fake
 
 
@@ -36,8 +42,3 @@ def clock(monkeypatch) -> FakeClock:
 def fast_password_hashing(settings):
     """PBKDF2 is slow on purpose; these tests check the flows, not the hashing cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def member(db):
-    return get_user_model().objects.create_user("ada", email="ada@example.org", password=PASSWORD)

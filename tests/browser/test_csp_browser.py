@@ -65,7 +65,7 @@ def assert_same_page(page) -> None:
 
 def log_in(page, base: str, username: str) -> None:
     page.goto(base + "/accounts/login/")
-    page.fill("input[name=username]", username)
+    page.fill("input[name=login]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form.auth-form button[type=submit]")
     page.wait_for_url("**/accounts/me/")

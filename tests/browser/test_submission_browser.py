@@ -4,9 +4,11 @@ runs, and visitors see it."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 
+from tests.factories import make_member
 from tests.support import images as sample
+
+from .test_accounts_browser import link_in_outbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +28,9 @@ def test_sign_up_submit_approve_and_see_it_public(page, chromium, live_server, t
     page.fill("input[name=password1]", "a-long-test-passphrase")
     page.fill("input[name=password2]", "a-long-test-passphrase")
     page.click("form.auth-form button[type=submit]")
+    page.wait_for_url("**/accounts/confirm-email/")
+    page.goto(link_in_outbox("painter@example.org"))
+    page.click("form.auth-form button[type=submit]")
     page.wait_for_url("**/accounts/me/")
 
     page.goto(live_server.url + "/submit/")
@@ -37,11 +42,11 @@ def test_sign_up_submit_approve_and_see_it_public(page, chromium, live_server, t
     page.wait_for_url("**/accounts/me/")
     assert "Waiting for review" in page.content()
 
-    get_user_model().objects.create_user("moderator", password="staff-test-passphrase", is_staff=True)
+    make_member("moderator", password="staff-test-passphrase", is_staff=True)
     staff = chromium.new_context(viewport={"width": 1280, "height": 900})
     staff_page = staff.new_page()
     staff_page.goto(live_server.url + "/accounts/login/")
-    staff_page.fill("input[name=username]", "moderator")
+    staff_page.fill("input[name=login]", "moderator")
     staff_page.fill("input[name=password]", "staff-test-passphrase")
     staff_page.click("form.auth-form button[type=submit]")
     staff_page.goto(live_server.url + "/moderation/")

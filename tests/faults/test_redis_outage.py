@@ -29,6 +29,7 @@ from django.test import Client
 
 from chains.models import Chain, Status
 from gallery.models import Submission, SubmissionStatus
+from tests.factories import make_member
 from tests.support import images as sample
 from tests.support.services import RedisServer, WebServer, collect_static
 from tests.support.worker import WorkerProcess, database_url_for_worker, wait_until
@@ -88,7 +89,7 @@ def test_a_submission_made_and_approved_while_redis_is_down_runs_once_it_is_back
     worker = supervisor.worker
     started = time.monotonic()
     User = get_user_model()
-    member = browser_for(User.objects.create_user("ada", password="x"), web.base_url)
+    member = browser_for(make_member("ada"), web.base_url)
     staff = browser_for(User.objects.create_user("mod", password="x", is_staff=True), web.base_url)
 
     redis.stop()

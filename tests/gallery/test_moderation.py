@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from chains.models import Chain, Status
 from gallery.models import Report, ReportStatus, Star, Submission, SubmissionStatus
 from gallery.services import MODERATION_NOTE_REQUIRED, submission_create
-from tests.factories import make_chain
+from tests.factories import make_chain, make_member
 from tests.support import images as sample
 from tests.support import providers as scripted
 
@@ -146,6 +146,16 @@ def test_branching_from_a_step_of_a_public_chain(client, member, settings):
     settings.TELEPHONE_DAILY_CHAIN_QUOTA = 1
     refused = client.post(f"/c/{parent.slug}/0/branch/", {"mode": "telephone", "detail": "very", "target_length": 2})
     assert refused.status_code == 400 and "daily limit" in refused.content.decode()
+
+
+def test_a_member_whose_address_is_not_confirmed_cannot_branch(client):
+    """Issue 12: e-mail verification before a member can branch (allauth)."""
+    parent = make_chain(title="Parent")
+    Chain.objects.filter(pk=parent.pk).update(status=Status.COMPLETED)
+    client.force_login(make_member("newbie", verified=False))
+    response = client.post(f"/c/{parent.slug}/0/branch/", {"mode": "telephone", "detail": "very", "target_length": 2})
+    assert response.status_code == 200 and b"Confirm your email first" in response.content
+    assert not Chain.objects.filter(parent=parent).exists()
 
 
 def test_private_chains_cannot_be_branched_by_others(client, member):

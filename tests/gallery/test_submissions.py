@@ -17,7 +17,7 @@ from gallery.forms.people import THEME_NEEDED, UPLOAD_TOO_BIG
 from gallery.models import Submission
 from gallery.services import QUOTA_REACHED
 from gallery.views.people import UPLOAD_RATE_LIMITED
-from tests.factories import make_chain
+from tests.factories import make_chain, make_member
 from tests.support import images as sample
 from tests.support.images import decoded
 
@@ -40,6 +40,16 @@ def upload(client, data: bytes, *, name="start.png", content_type="image/png", *
     form.update(fields)
     form["image"] = SimpleUploadedFile(name, data, content_type=content_type)
     return client.post("/submit/", form)
+
+
+def test_a_member_whose_address_is_not_confirmed_cannot_submit(client, mailoutbox, settings):
+    """Issue 12: e-mail verification before a member can submit (allauth)."""
+    client.force_login(make_member("newbie", verified=False))
+    page = client.get("/submit/")
+    assert page.status_code == 200 and b"Confirm your email first" in page.content
+    upload(client, sample.cmyk_jpeg())
+    assert not Submission.objects.exists() and not private_files(settings)
+    assert mailoutbox and "/accounts/confirm-email/" in mailoutbox[0].body
 
 
 HOSTILE = [

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 
 from chains.models import Status
 from chains.services import chain_feature, chain_run_inline
 from gallery.services import submission_create
-from tests.factories import make_chain
+from tests.factories import make_chain, make_member
 from tests.support import images as sample
 
 PASSWORD = "a-long-test-passphrase"
@@ -53,9 +52,8 @@ class Site:
 
 def build_site() -> Site:
     """Three finished chains (one featured) by the offline provider, and a pending upload."""
-    User = get_user_model()
-    member = User.objects.create_user("painter", password=PASSWORD)
-    staff = User.objects.create_user("moderator", password=PASSWORD, is_staff=True)
+    member = make_member("painter", password=PASSWORD)
+    staff = make_member("moderator", password=PASSWORD, is_staff=True)
     chains = []
     for seed in range(3):
         chain = chain_run_inline(chain=make_chain(target_length=3, provider="local", seed=seed,
