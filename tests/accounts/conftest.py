@@ -8,7 +8,9 @@ import types
 
 import pytest
 
-from tests.conftest import MEMBER_PASSWORD as PASSWORD  # the shared `member` fixture's
+from tests.conftest import MEMBER_PASSWORD
+
+PASSWORD = MEMBER_PASSWORD  # the shared `member` fixture's
 
 
 class FakeClock:

@@ -81,7 +81,8 @@ def test_the_nav_offers_log_in_and_sign_up_or_my_chains_and_a_log_out_form(clien
     client.force_login(member)
     page = client.get("/accounts/me/").content.decode()
     assert 'href="/accounts/me/"' in page
-    assert 'action="/accounts/logout/"' in page and "csrfmiddlewaretoken" in page.split('action="/accounts/logout/"')[1][:300]
+    logout_form = page.split('action="/accounts/logout/"')[1][:300]
+    assert 'action="/accounts/logout/"' in page and "csrfmiddlewaretoken" in logout_form
 
 
 def test_the_admin_log_in_goes_through_allauth(client, member):
@@ -100,7 +101,8 @@ def test_staff_reach_the_admin_after_logging_in_through_allauth(client):
 
 @pytest.mark.parametrize("path, data", [
     ("/accounts/login/", {"login": "ada", "password": PASSWORD}),
-    ("/accounts/signup/", {"username": "x", "email": "x@example.org", "password1": "long pass phrase", "password2": "long pass phrase"}),
+    ("/accounts/signup/", {"username": "x", "email": "x@example.org",
+                           "password1": "long pass phrase", "password2": "long pass phrase"}),
     ("/accounts/logout/", {}),
     ("/accounts/password/reset/", {"email": "ada@example.org"}),
 ])

@@ -73,7 +73,8 @@ def test_sign_up_follows_a_local_next_once_confirmed(client, mailoutbox):
     assert confirm(client, mailoutbox[0])["Location"] == "/gallery/?sort=drift"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
+                                    "javascript:alert(1)"])
 def test_sign_up_refuses_an_off_site_next(client, mailoutbox, target):
     signup(client, next=target)
     assert confirm(client, mailoutbox[0])["Location"] == "/accounts/me/"

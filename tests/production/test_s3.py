@@ -24,7 +24,7 @@ from chains.images import step_image_keys
 from chains.models import AnimationStatus, Chain, Status
 from chains.services import animation_request, chain_rerun_from, chain_run_inline
 from gallery.models import Submission
-from tests.factories import make_chain, make_member
+from tests.factories import make_chain
 from tests.support import images as sample
 
 from .conftest import PRIVATE_URL_SECONDS, bucket_keys
