@@ -1,14 +1,14 @@
 """The site's choices inside django-allauth's account flows.
 
 allauth does sign-up, e-mail verification, log-in, password change and reset and
-their rate limits; this adapter only bends three things to the site:
+their rate limits (its messages show as the site's toasts); this adapter only bends
+three things to the site:
 
 - failed log-ins are counted per client IP *and* account, never per account alone,
   so a stranger guessing cannot lock the owner out (settings.ACCOUNT_RATE_LIMITS);
 - the client IP is REMOTE_ADDR, which telephone_site.proxy has already set from a
   trusted proxy's X-Forwarded-For (allauth's own header reading stays off);
-- outcomes are shown on pages, not as flash messages (the site renders none, and
-  unread ones would pile up in the cookie).
+- after a password change, a page that says so (the old accounts had one).
 """
 
 from __future__ import annotations
@@ -40,7 +40,3 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_password_change_redirect_url(self, request: HttpRequest) -> str:
         return reverse("accounts:password_change_done")
-
-    def add_message(self, request, level, message_template=None, message_context=None,
-                    extra_tags="", message=None) -> None:
-        """No flash messages: every outcome has its own page (see the module docstring)."""

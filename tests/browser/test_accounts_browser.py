@@ -59,7 +59,8 @@ def shoot(page, name: str, *, full_page: bool = True) -> None:
 
 def test_sign_up_log_out_and_log_in_again(page, live_server):
     page.goto(live_server.url + "/")
-    page.get_by_role("navigation", name="Site").get_by_role("link", name="Sign up").click()
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Log in").click()
+    page.get_by_role("link", name="Create an account").click()
     page.wait_for_url("**/accounts/signup/")
 
     fill_sign_up(page, "grace", password2="not the same")
@@ -86,10 +87,10 @@ def test_sign_up_log_out_and_log_in_again(page, live_server):
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/accounts/logged-out/")
     assert page.get_by_role("heading", name="You are logged out").is_visible()
-    assert page.get_by_role("navigation", name="Site").get_by_role("link", name="Log in").is_visible()
+    assert page.get_by_role("navigation", name="Account").get_by_role("link", name="Log in").is_visible()
 
     log_in(page, live_server.url, "grace")
-    assert page.get_by_role("navigation", name="Site").get_by_role("link", name="My chains").is_visible()
+    assert page.get_by_role("navigation", name="Account").get_by_role("link", name="My chains").is_visible()
 
 
 def pending_image() -> ContentFile:
