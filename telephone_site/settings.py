@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from botocore.config import Config as BotoConfig
@@ -50,6 +51,18 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def redis_db_for_test_worker(url: str, worker: str) -> str:
+    """redis://host:port/15 becomes /14 for test process gw1, /13 for gw2: counting
+    down from the configured database, so bin/test's default (15) leaves room."""
+    parts = urlsplit(url)
+    if not worker or parts.scheme != "redis":
+        return url
+    number = int(parts.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+    if number < 0:
+        raise ImproperlyConfigured(f"Too many test processes for the Redis database in {url}.")
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
 # --- The one switch: DJANGO_ENV=production hardens everything below and refuses to
 # start without the values it cannot guess (SECRET_KEY, ALLOWED_HOSTS), so that
 # `manage.py check --deploy --fail-level WARNING` passes; CI asserts it does.
@@ -58,7 +71,13 @@ if DJANGO_ENV not in ("development", "production"):
     raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'.")
 PRODUCTION = DJANGO_ENV == "production"
 
-VAR_DIR = Path(env("TELEPHONE_VAR_DIR", str(BASE_DIR / "var")))
+# pytest-xdist runs the tests in several processes (gw0, gw1, ...). Each gets its own
+# var/ folder (filesystem broker, file cache, private files) and Redis broker database
+# (`redis_db_for_test_worker`), so none takes another's messages; pytest-django gives
+# each its own test database. tests/conftest.py hides the variable from the processes
+# a test starts (workers, web servers): they are handed these values explicitly.
+TEST_WORKER = env("PYTEST_XDIST_WORKER")
+VAR_DIR = Path(env("TELEPHONE_VAR_DIR", str(BASE_DIR / "var" / (f"xdist-{TEST_WORKER}" if TEST_WORKER else ""))))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
@@ -557,7 +576,7 @@ TELEPHONE_EXPERIMENT_MAX_CHAINS = env_int("TELEPHONE_EXPERIMENT_MAX_CHAINS", 24)
 TELEPHONE_EXPERIMENT_MODELS = env_list("TELEPHONE_EXPERIMENT_MODELS")
 
 # --- Celery -------------------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://localhost//")
+CELERY_BROKER_URL = redis_db_for_test_worker(env("CELERY_BROKER_URL", "filesystem://localhost//"), TEST_WORKER)
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Above the longest retry countdown plus the hard time limit, so Redis never

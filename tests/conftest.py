@@ -17,6 +17,12 @@ from chains.providers import clear_provider_cache
 
 pytest_plugins = ["tests.fakes.fixtures"]  # the `fake_openai` fixture
 
+# settings.py has read it to give this test process its own var/ folder and Redis
+# database. The processes tests start (workers, web servers) are handed those values
+# explicitly; seeing the variable too, they would move to a folder and database of
+# their own, away from this process's.
+os.environ.pop("PYTEST_XDIST_WORKER", None)
+
 NETWORK_BLOCKED = "Tests may only talk to loopback; blocked connection to {address!r}."
 
 
@@ -46,6 +52,16 @@ def _guarded_connect_ex(self, address):
     if not _is_loopback(address):
         raise ConnectionRefusedError(NETWORK_BLOCKED.format(address=address))
     return _real_connect_ex(self, address)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`--dist loadgroup`, as bin/test runs), tests that run real
+    worker processes share one test process, so they run one at a time: each starts,
+    kills and waits on workers against the clock, and two at once on a small machine
+    would starve each other's workers past their claims and deadlines."""
+    for item in items:
+        if "integration" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("real-workers"))
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -79,6 +95,9 @@ def isolated_media(request, tmp_path):
         }
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
         settings.TELEPHONE_DEMO_PACE_SECONDS = 0  # demo chains are paced for people, not for tests
+        # PBKDF2 is slow on purpose (a second per user under load); tests check the
+        # flows, not the hashing cost.
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         from django.core.cache import cache
 
         from chains.cache import public_version_memo
