@@ -1,5 +1,6 @@
-"""Every analysis page with 0, 1, 2 and many chains, with bad parameters, and only
-ever showing public chains."""
+"""Analysis pages over worlds each test builds: every page with 0, 1 and 2 chains,
+experiments, comparisons and the research export. (Twelve chains, bad parameters and
+what never shows: test_atlas_pages.py, on a world the module shares.)"""
 
 from __future__ import annotations
 
@@ -9,123 +10,18 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 
-from chains.models import Attractor, Chain, Experiment, Step
+from chains.models import Chain, Experiment
 from chains.services import atlas_recompute, experiment_create
-from tests.analysis.conftest import local_chain, painted_start
+from tests.analysis.conftest import build_world, local_chain, painted_start
+from tests.analysis.pages import check_every_page, page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-COUNTS = [0, 1, 2, 12]
 
-
-def world(count: int, *, length: int = 3) -> list[Chain]:
-    chains = [local_chain(seed, length=length) for seed in range(count)]
-    atlas_recompute()
-    return chains
-
-
-def word_of(caption: str) -> str:
-    """A content word of the caption (full-text search drops stop words like "the")."""
-    return max((word.strip(".,;:") for word in caption.split()), key=len)
-
-
-def page(client, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, (url, response.status_code)
-    return b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
-
-
-@pytest.mark.parametrize("count", COUNTS)
+@pytest.mark.parametrize("count", [0, 1, 2])
 def test_every_page_renders(client, count):
-    chains = world(count)
-    atlas = page(client, "/atlas/")
-    if count:
-        assert 'class="atlas-map"' in atlas and "atlas-dots" in atlas
-        drawn = page(client, f"/atlas/?chain={chains[0].slug}")
-        assert 'class="atlas-path"' in drawn and chains[0].title in drawn
-    else:
-        assert "The atlas appears once" in atlas
-    page(client, "/atlas/attractors/")
-    for attractor in Attractor.objects.all():
-        assert attractor.label in page(client, attractor.get_absolute_url())
-    word = word_of(chains[0].steps.get(index=1).caption) if count else "sky"
-    results = page(client, f"/search/?q={word}")
-    assert ('class="search-result"' in results) == bool(count)
-    compared = page(client, "/compare/?" + "&".join(f"chain={c.slug}" for c in chains[:3]))
-    assert ("plot-compare" in compared) == bool(count)
-    page(client, "/experiments/")
-    about = page(client, "/about/")
-    assert "Calibration" in about
-    rows = list(csv.reader(io.StringIO(page(client, "/research/steps.csv"))))
-    assert len(rows) == 1 + Step.objects.filter(chain__in=chains).count()
-    if count:
-        step_page = page(client, chains[0].steps.get(index=2).get_absolute_url())
-        assert "Similar captions in other chains" in step_page
-        assert ("similar-list" in step_page) == (count > 1)
-        assert "How far it has drifted" in step_page
-        timeline = page(client, chains[0].get_absolute_url())
-        assert "Half-life" in timeline and "plot-image" in timeline
-
-
-@pytest.mark.parametrize("url,status", [
-    ("/atlas/?zoom=abc&x=nan&y=-3&chain=%00", 200),
-    ("/atlas/?zoom=7&x=2&space=nope", 200),
-    ("/atlas/?chain=no-such-chain", 200),
-    ("/atlas/at/?x=abc", 302),
-    ("/atlas/at/?x=0.5&y=0.5", 302),
-    ("/atlas/at/?x=0.5&y=0.5&fragment=1", 200),
-    ("/atlas/attractors/999999/", 404),
-    ("/atlas/attractors/?space=" + "x" * 300, 200),
-    ("/experiments/no-such-thing/", 404),
-    ("/search/?q=" + "a" * 500, 200),
-    ("/search/?q=sky&page=abc", 200),
-    ("/search/?q=%22unclosed", 200),
-    ("/search/?q=-", 200),
-    ("/compare/?chain=../../etc&metric=bogus&scale=zzz", 200),
-])
-def test_bad_parameters_give_a_clean_page_or_a_404(client, url, status):
-    world(2)
-    page(client, url, status)
-
-
-def test_hidden_and_private_chains_appear_nowhere(client):
-    chains = world(4)
-    Chain.objects.filter(pk=chains[0].pk).update(is_hidden=True)
-    Chain.objects.filter(pk=chains[1].pk).update(visibility="private")
-    secret = chains[0].steps.get(index=1).caption
-    word = word_of(secret)
-    for chain in chains[:2]:
-        assert chain.title not in page(client, f"/atlas/?chain={chain.slug}")
-        assert chain.slug not in page(client, f"/search/?q={word}")
-        assert chain.slug not in page(client, "/research/steps.csv")
-        for attractor in Attractor.objects.all():
-            assert chain.slug not in page(client, attractor.get_absolute_url())
-
-
-def test_clicking_a_dot_draws_its_chain(client):
-    chains = world(3)
-    point = chains[1].steps.get(index=1).atlas_point
-    fragment = page(client, f"/atlas/at/?x={point.x}&y={point.y}&fragment=1")
-    assert 'id="atlas-map-selection"' in fragment and f'data-chain="{chains[1].slug}"' in fragment
-    response = client.get(f"/atlas/at/?x={point.x}&y={point.y}&zoom=4")
-    assert response.status_code == 302 and f"chain={chains[1].slug}" in response["Location"]
-    assert "zoom=4" in response["Location"]
-    empty = page(client, "/atlas/at/?x=1.4&y=1.4&fragment=1")
-    assert "No caption there" in empty
-
-
-def test_search_answers_htmx_with_the_results_fragment(client):
-    chains = world(2)
-    word = word_of(chains[0].steps.get(index=0).caption)
-    fragment = client.get(f"/search/?q={word}", headers={"HX-Request": "true"}).content.decode()
-    assert fragment.lstrip().startswith('<section id="search-results"')
-    assert "<mark>" in fragment
-
-
-def test_atlas_page_queries_do_not_grow_with_chains(client, django_assert_max_num_queries):
-    chains = world(12)
-    with django_assert_max_num_queries(14):
-        client.get(f"/atlas/?chain={chains[0].slug}")
+    """Twelve chains: test_atlas_pages.py."""
+    check_every_page(client, build_world(count))
 
 
 def test_experiment_pages(client):
@@ -188,7 +84,7 @@ def test_research_export_has_every_public_step_with_its_figures(client):
     from chains.models import Baseline
     from chains.services.analysis import caption_kind
 
-    chains = world(3, length=4)
+    chains = build_world(3, length=4)
     rows = list(csv.DictReader(io.StringIO(page(client, "/research/steps.csv"))))
     assert len(rows) == 15 and {row["chain_slug"] for row in rows} == {c.slug for c in chains}
     row = next(r for r in rows if r["chain_slug"] == chains[1].slug and r["step_index"] == "3")
