@@ -54,16 +54,6 @@ def _guarded_connect_ex(self, address):
     return _real_connect_ex(self, address)
 
 
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`--dist loadgroup`, as bin/test runs), tests that run real
-    worker processes share one test process, so they run one at a time: each starts,
-    kills and waits on workers against the clock, and two at once on a small machine
-    would starve each other's workers past their claims and deadlines."""
-    for item in items:
-        if "integration" in item.keywords:
-            item.add_marker(pytest.mark.xdist_group("real-workers"))
-
-
 @pytest.fixture(autouse=True, scope="session")
 def block_non_loopback_network():
     """Any accidental call to a real API fails loudly instead of leaking out."""
@@ -155,6 +145,21 @@ def _on_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    _group_real_worker_tests(items)
+    _deselect_production_stack_off_postgres(config, items)
+
+
+def _group_real_worker_tests(items) -> None:
+    """Under pytest-xdist (`--dist loadgroup`, as bin/test runs), tests that run real
+    worker processes share one test process, so they run one at a time: each starts,
+    kills and waits on workers against the clock, and two at once on a small machine
+    would starve each other's workers past their claims and deadlines."""
+    for item in items:
+        if "integration" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("real-workers"))
+
+
+def _deselect_production_stack_off_postgres(config, items) -> None:
     """Tests marked `production_stack` need PostgreSQL and Redis: bin/test runs them in its
     second pass, and the SQLite pass deselects them, visibly (pytest counts them as
     deselected). They are never skipped where they belong: with TEST_BACKEND=postgres
