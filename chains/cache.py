@@ -9,6 +9,15 @@ The public version is read on every anonymous list page, so each process remembe
 it for TELEPHONE_PUBLIC_VERSION_MEMO_SECONDS (default 1 s): a bump made elsewhere
 shows within that second, one made in this process at once. That saves a Redis
 round trip on every cache hit, a third of a hit's cost.
+
+A running public chain's steps change its card (latest picture, caption, count), but
+bumping the lists' version on every step of fifty running chains would empty every
+list page's cache several times a second. So progress only marks the lists as behind
+(`progress=True`), and the first reader of the version at least
+TELEPHONE_LIST_DEBOUNCE_SECONDS after the earliest unflushed mark bumps it: lists are
+re-rendered at most once per that period while chains run, and never lag longer.
+The chain's own version (its timeline) still moves with every step. Anything else
+(a chain started, finished, hidden, featured) bumps the lists at once.
 """
 
 from __future__ import annotations
@@ -22,6 +31,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 PUBLIC_KEY = "content-version:public"
+# When (time.time()) the lists first fell behind a running chain's progress; absent: not behind.
+BEHIND_KEY = "content-version:public:behind-since"
 CHAIN_KEY = "content-version:chain:{chain_id}"
 # What a version read gives when the counter is missing: the cache was cleared or is
 # unreachable (telephone_site.cache reads a Redis outage as a miss). Pages are then
@@ -29,11 +40,12 @@ CHAIN_KEY = "content-version:chain:{chain_id}"
 VERSION_UNAVAILABLE = "unavailable"
 
 
-def _bump(key: str) -> None:
+def _bump(key: str) -> int:
     try:
-        cache.incr(key)
+        return cache.incr(key)
     except ValueError:
         cache.set(key, 1, timeout=None)
+        return 1
 
 
 class _Memo:
@@ -60,22 +72,34 @@ class _Memo:
 public_version_memo = _Memo()
 
 
-def content_changed(*, chain_id: int | None = None, listed: bool = True) -> None:
+def content_changed(*, chain_id: int | None = None, listed: bool = True, progress: bool = False) -> None:
     """Bump the versions now. Writes call `content_changed_on_commit` instead.
 
-    `listed=False` when only the chain's own pages can have changed."""
-    if listed:
-        _bump(PUBLIC_KEY)
-        public_version_memo.forget()
+    `listed=False` when only the chain's own pages can have changed; `progress=True`
+    when a running chain moved on: the lists then catch up within the debounce period."""
+    if listed and progress and settings.TELEPHONE_LIST_DEBOUNCE_SECONDS > 0:
+        cache.add(BEHIND_KEY, time.time(), timeout=None)  # keeps the earliest mark
+    elif listed:
+        _bump_lists()
     if chain_id is not None:
         _bump(CHAIN_KEY.format(chain_id=chain_id))
 
 
-def content_changed_on_commit(*, chain_id: int | None = None, listed: bool = True) -> None:
+def _bump_lists() -> int:
+    """The mark goes first: a progress marked after it was committed before this bump,
+    so every page rendered under the new version already shows it."""
+    cache.delete(BEHIND_KEY)
+    version = _bump(PUBLIC_KEY)
+    public_version_memo.forget()
+    return version
+
+
+def content_changed_on_commit(*, chain_id: int | None = None, listed: bool = True,
+                              progress: bool = False) -> None:
     """Visitors' cached pages go stale once the current transaction commits (at once
     outside one). Bumping earlier would let a request racing the write cache the old
     page under the new version, where it would stay."""
-    transaction.on_commit(partial(content_changed, chain_id=chain_id, listed=listed))
+    transaction.on_commit(partial(content_changed, chain_id=chain_id, listed=listed, progress=progress))
 
 
 def _read(key: str) -> int | str:
@@ -90,10 +114,21 @@ def public_version() -> int | str:
     remembered = public_version_memo.get()
     if remembered is not None:
         return remembered
-    version = _read(PUBLIC_KEY)
-    if version != VERSION_UNAVAILABLE:
-        public_version_memo.put(version)
+    values = cache.get_many([PUBLIC_KEY, BEHIND_KEY])  # one round trip for both
+    version, behind_since = values.get(PUBLIC_KEY), values.get(BEHIND_KEY)
+    if version is None:
+        cache.add(PUBLIC_KEY, 1, timeout=None)  # counted from here on
+        return VERSION_UNAVAILABLE
+    if behind_since is not None and _catch_up_due(behind_since):
+        version = _bump(PUBLIC_KEY)
+    public_version_memo.put(version)
     return version
+
+
+def _catch_up_due(behind_since: float) -> bool:
+    """Only the reader whose delete removed the mark bumps: one bump per period, site-wide."""
+    due = time.time() - behind_since >= settings.TELEPHONE_LIST_DEBOUNCE_SECONDS
+    return due and bool(cache.delete(BEHIND_KEY))
 
 
 def chain_version(*, chain_id: int) -> int | str:

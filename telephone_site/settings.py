@@ -364,6 +364,9 @@ CACHES = {
 TELEPHONE_PAGE_CACHE_SECONDS = env_int("TELEPHONE_PAGE_CACHE_SECONDS", 600)
 # How long a web process trusts the public content version before asking the cache again.
 TELEPHONE_PUBLIC_VERSION_MEMO_SECONDS = env_float("TELEPHONE_PUBLIC_VERSION_MEMO_SECONDS", 1.0)
+# At most one re-render of the list pages per this many seconds for running chains'
+# progress (chains/cache.py); 0 bumps the lists on every step.
+TELEPHONE_LIST_DEBOUNCE_SECONDS = env_float("TELEPHONE_LIST_DEBOUNCE_SECONDS", 5.0)
 
 # --- Accounts: django-allauth (accounts/adapter.py holds the site's choices) --------
 # Sign-up needs a username, an email and a password; the email must be verified (a

@@ -232,9 +232,11 @@ def chains_refresh_metrics(*, chain_ids: Iterable[int] | None = None) -> int:
         update_fields=list(METRIC_FIELDS),
     )
     after = _shown((r.chain_id, *(getattr(r, name) for name in METRIC_FIELDS)) for r in records)
-    for chain_id, shown in after.items():
-        if before.get(chain_id) != shown:
-            content_changed_on_commit(chain_id=chain_id)
+    changed = [chain_id for chain_id, shown in after.items() if before.get(chain_id) != shown]
+    for chain_id in changed:
+        content_changed_on_commit(chain_id=chain_id, listed=False)
+    if changed:  # the lists once, however many chains' figures moved, and debounced
+        content_changed_on_commit(progress=True)
     return len(records)
 
 

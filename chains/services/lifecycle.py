@@ -145,7 +145,8 @@ def chain_complete(*, chain_id: int) -> bool:
             )
             if completed:
                 chain_analyse(chain_id=chain_id)  # 2-D path, drift figures, debounced atlas recompute
-                content_changed_on_commit(chain_id=chain_id)
+                # The loop's own news, like its steps: lists catch up within the debounce.
+                content_changed_on_commit(chain_id=chain_id, progress=True)
     except Exception:  # noqa: BLE001 - whatever broke, the chain must stay running, not fail
         logger.exception("chain=%s: analysis failed; left running for the reconciler", chain_id)
         return False

@@ -77,12 +77,13 @@ def chain_release(*, chain_id: int, token: str) -> bool:
 def _record_progress(*, chain: Chain, **usage) -> None:
     """Add a phase's usage to the chain's totals and mark it as alive.
 
-    Only a listed chain's progress touches the lists' cache version: private and
-    hidden chains can run all day without emptying the gallery's cache.
+    Only a listed chain's progress touches the lists' cache version, and only
+    debounced (`chains.cache`): private and hidden chains can run all day without
+    emptying the gallery's cache, and public ones refresh it at most every few seconds.
     """
     increments = {field: F(field) + amount for field, amount in usage.items() if amount}
     Chain.objects.filter(pk=chain.pk).update(progressed_at=timezone.now(), **increments)
-    content_changed_on_commit(chain_id=chain.pk, listed=chain.is_listed)
+    content_changed_on_commit(chain_id=chain.pk, listed=chain.is_listed, progress=True)
 
 
 def _out_of_budget(*, chain: Chain, token: str) -> bool:
