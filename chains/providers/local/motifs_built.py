@@ -1,214 +1,294 @@
-"""Things people make or are: buildings, towers, castles, bridges, boats, doors, figures.
+"""Things people built: houses, temples, towers, bridges and the furniture of streets.
 
-Structures are drawn with flat fills and crisp edges on purpose: rectangles and
-triangles are exactly what the captioner's shape finder can recognise again.
+Walls carry brick or plank texture, roofs a darker tone, windows a warm glow; the
+light and cast shadow come from the layer they are drawn in.
 """
 
 from __future__ import annotations
 
 import math
 
-from .canvas import Canvas, MotifStyle, RGB, contrasting, darker, lighter
+from .ink import mix
+from .pen import Motif, Pen, Tones
+
+GLASS = (250, 215, 120)
+NIGHT_GLASS = (60, 70, 95)
 
 
-def _window_rows(canvas: Canvas, left: float, top: float, right: float, bottom: float, glass: RGB) -> None:
-    columns = max(1, int((right - left) / 0.03))
-    rows = max(1, int((bottom - top) / 0.05))
+def _bricks(pen: Pen, k: Tones, u0: float, v0: float, u1: float, v1: float, rows: int = 9) -> None:
+    mortar = k.dark
+    for row in range(rows):
+        v = v0 + (v1 - v0) * (row + 1) / (rows + 1)
+        pen.stroke([(u0, v), (u1, v)], mortar, 0.004)
+        offset = 0.5 if row % 2 else 0.0
+        for column in range(6):
+            u = u0 + (u1 - u0) * (column + offset) / 6
+            if u0 < u < u1:
+                pen.stroke([(u, v), (u, v - (v1 - v0) / (rows + 1))], mortar, 0.004)
+
+
+def _windows(pen: Pen, u0: float, v0: float, u1: float, v1: float, columns: int, rows: int, lit: float = 0.7) -> None:
     for row in range(rows):
         for column in range(columns):
-            wx = left + (column + 0.3) * (right - left) / columns
-            wy = top + (row + 0.3) * (bottom - top) / rows
-            canvas.rectangle(
-                wx, wy, wx + 0.35 * (right - left) / columns, wy + 0.4 * (bottom - top) / rows, glass,
-            )
+            wu = u0 + (u1 - u0) * (column + 0.25) / columns
+            wv = v0 + (v1 - v0) * (row + 0.2) / rows
+            glass = GLASS if pen.rng.random() < lit else NIGHT_GLASS
+            pen.box(wu, wv, wu + (u1 - u0) * 0.5 / columns, wv + (v1 - v0) * 0.55 / rows, glass)
 
 
-def draw_building(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    width = 0.11 * scale * canvas.rng.uniform(0.8, 1.2)
-    height = 0.2 * scale * canvas.rng.uniform(0.7, 1.3)
-    top, bottom = y - height / 2, y + height / 2
-    canvas.rectangle(x - width / 2, top, x + width / 2, bottom, colour)
-    if canvas.rng.random() < 0.4:
-        canvas.polygon(
-            [(x - width * 0.6, top), (x, top - height * 0.3), (x + width * 0.6, top)], darker(colour, 0.3),
-        )
-    _window_rows(
-        canvas, x - width / 2, top + 0.02, x + width / 2, bottom - 0.02, contrasting(colour, colour, 0.45),
-    )
+def house(pen: Pen, k: Tones) -> None:
+    pen.box(0.12, 0.45, 0.88, 1.0, k.body)
+    _bricks(pen, k, 0.12, 0.45, 0.88, 1.0, rows=7)
+    pen.poly([(0.04, 0.47), (0.5, 0.06), (0.96, 0.47)], k.accent)
+    pen.poly([(0.5, 0.06), (0.96, 0.47), (0.6, 0.47)], mix(k.accent, (0, 0, 0), 0.25))
+    pen.box(0.66, 0.1, 0.76, 0.3, k.dark)
+    pen.box(0.43, 0.7, 0.57, 1.0, k.deep, radius=0.02)
+    _windows(pen, 0.18, 0.55, 0.4, 0.75, 1, 1)
+    _windows(pen, 0.62, 0.55, 0.84, 0.75, 1, 1)
 
 
-def draw_tower(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    width = 0.055 * scale
-    height = 0.38 * scale
-    top, bottom = y - height / 2, min(1.0, y + height / 2)
-    canvas.rectangle(x - width / 2, top, x + width / 2, bottom, colour)
-    if canvas.rng.random() < 0.6:
-        canvas.polygon(
-            [(x - width * 0.7, top), (x, top - width * 1.6), (x + width * 0.7, top)], darker(colour, 0.35),
-        )
+def cottage(pen: Pen, k: Tones) -> None:
+    pen.box(0.15, 0.5, 0.85, 1.0, k.body, radius=0.03)
+    pen.poly(pen.curve([(0.02, 0.56), (0.2, 0.2), (0.5, 0.08), (0.8, 0.2), (0.98, 0.56)]), k.accent)
+    for _ in range(40):
+        u, v = pen.rng.uniform(0.1, 0.9), pen.rng.uniform(0.2, 0.52)
+        pen.stroke([(u, v), (u + 0.03, v + 0.04)], mix(k.accent, (0, 0, 0), 0.3), 0.006)
+    pen.box(0.44, 0.68, 0.58, 1.0, k.deep, radius=0.06)
+    pen.circle(0.28, 0.7, 0.07, GLASS)
+    pen.circle(0.72, 0.7, 0.07, GLASS)
+
+
+def barn(pen: Pen, k: Tones) -> None:
+    pen.poly([(0.08, 0.45), (0.25, 0.15), (0.75, 0.15), (0.92, 0.45), (0.92, 1.0), (0.08, 1.0)], k.body)
+    pen.poly([(0.05, 0.47), (0.25, 0.12), (0.75, 0.12), (0.95, 0.47), (0.9, 0.47), (0.73, 0.18), (0.27, 0.18),
+              (0.1, 0.47)], (240, 236, 225))
+    pen.box(0.32, 0.55, 0.68, 1.0, (240, 236, 225))
+    pen.box(0.35, 0.58, 0.65, 1.0, k.dark)
+    pen.stroke([(0.35, 0.58), (0.65, 1.0)], (240, 236, 225), 0.02)
+    pen.stroke([(0.65, 0.58), (0.35, 1.0)], (240, 236, 225), 0.02)
+
+
+def pagoda(pen: Pen, k: Tones) -> None:
+    tiers = pen.rng.choice([3, 4, 5])
+    height = 0.9 / tiers
+    for tier in range(tiers):
+        bottom = 1.0 - tier * height
+        half = 0.34 - tier * 0.05
+        pen.box(0.5 - half * 0.7, bottom - height * 0.62, 0.5 + half * 0.7, bottom, k.body)
+        _windows(pen, 0.5 - half * 0.5, bottom - height * 0.5, 0.5 + half * 0.5, bottom - height * 0.1, 3, 1, 0.3)
+        eave = bottom - height * 0.6
+        pen.poly([(0.5 - half - 0.1, eave + 0.03), (0.5 - half * 0.8, eave - height * 0.32),
+                  (0.5 + half * 0.8, eave - height * 0.32), (0.5 + half + 0.1, eave + 0.03),
+                  (0.5 + half * 0.7, eave), (0.5 - half * 0.7, eave)], k.accent)
+    pen.stroke([(0.5, 0.1 - 0.02), (0.5, 0.0)], k.accent_dark, 0.02)
+
+
+def temple(pen: Pen, k: Tones) -> None:
+    pen.box(0.05, 0.9, 0.95, 1.0, k.dark)
+    pen.box(0.1, 0.84, 0.9, 0.9, k.body)
+    for column in range(6):
+        u = 0.16 + column * 0.136
+        pen.box(u, 0.4, u + 0.06, 0.84, k.light)
+        pen.box(u + 0.04, 0.4, u + 0.06, 0.84, k.dark)
+    pen.box(0.1, 0.32, 0.9, 0.4, k.body)
+    pen.poly([(0.06, 0.33), (0.5, 0.08), (0.94, 0.33)], k.body)
+    pen.poly([(0.18, 0.3), (0.5, 0.14), (0.82, 0.3)], k.dark)
+    if pen.rng.random() < 0.5:
+        pen.oval(0.5, 0.1, 0.16, 0.1, k.accent)
+
+
+def cathedral(pen: Pen, k: Tones) -> None:
+    pen.box(0.2, 0.4, 0.8, 1.0, k.body)
+    _bricks(pen, k, 0.2, 0.4, 0.8, 1.0, rows=10)
+    for u in (0.04, 0.8):
+        pen.box(u, 0.25, u + 0.16, 1.0, k.dark)
+        pen.poly([(u - 0.01, 0.26), (u + 0.08, 0.0), (u + 0.17, 0.26)], k.deep)
+    pen.poly([(0.2, 0.42), (0.5, 0.18), (0.8, 0.42)], k.dark)
+    pen.circle(0.5, 0.5, 0.09, k.accent)
+    for spoke in range(8):
+        angle = spoke * math.tau / 8
+        pen.stroke([(0.5, 0.5), (0.5 + 0.09 * math.cos(angle), 0.5 + 0.09 * math.sin(angle) * pen.aspect)], k.deep, 0.005)
+    pen.box(0.42, 0.72, 0.58, 1.0, k.deep, radius=0.08)
+
+
+def castle(pen: Pen, k: Tones) -> None:
+    pen.box(0.15, 0.4, 0.85, 1.0, k.body)
+    _bricks(pen, k, 0.15, 0.4, 0.85, 1.0, rows=9)
+    for merlon in range(8):
+        u = 0.15 + merlon * 0.0875
+        pen.box(u, 0.34, u + 0.05, 0.4, k.body)
+    for u in (0.02, 0.78):
+        pen.box(u, 0.2, u + 0.2, 1.0, k.dark)
+        pen.poly([(u - 0.02, 0.21), (u + 0.1, 0.0), (u + 0.22, 0.21)], k.accent)
+    pen.box(0.4, 0.66, 0.6, 1.0, k.deep, radius=0.1)
+    _windows(pen, 0.06, 0.35, 0.18, 0.6, 1, 2, 0.6)
+
+
+def tower(pen: Pen, k: Tones) -> None:
+    pen.poly([(0.28, 1.0), (0.34, 0.22), (0.66, 0.22), (0.72, 1.0)], k.body)
+    _bricks(pen, k, 0.32, 0.22, 0.68, 1.0, rows=14)
+    if pen.rng.random() < 0.5:
+        pen.poly([(0.24, 0.23), (0.5, 0.0), (0.76, 0.23)], k.accent)
     else:
-        for merlon in range(3):
-            left = x - width / 2 + merlon * width * 0.4
-            canvas.rectangle(left, top - 0.02, left + width * 0.2, top, colour)
-    for slit in range(3):
-        slit_y = top + (slit + 1) * height / 4.5
-        canvas.rectangle(x - 0.005, slit_y, x + 0.005, slit_y + 0.025, darker(colour, 0.55))
+        for merlon in range(4):
+            pen.box(0.3 + merlon * 0.11, 0.14, 0.36 + merlon * 0.11, 0.22, k.body)
+    for v in (0.35, 0.55, 0.75):
+        pen.box(0.46, v, 0.54, v + 0.07, k.deep, radius=0.03)
 
 
-def draw_castle(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    width, height = 0.36 * scale, 0.16 * scale
-    top, bottom = y - height / 2, y + height / 2
-    canvas.rectangle(x - width / 2, top, x + width / 2, bottom, colour)
-    for merlon in range(9):
-        left = x - width / 2 + merlon * width / 8.5
-        canvas.rectangle(left, top - 0.02, left + width / 20, top, colour)
-    for side in (-1, 1):
-        draw_tower(canvas, darker(colour, 0.08), x + side * width / 2, y - height * 0.25, scale * 0.8)
-    canvas.ellipse(x, bottom - height * 0.3, width * 0.08, height * 0.3, darker(colour, 0.6))
-    canvas.rectangle(x - width * 0.08, bottom - height * 0.3, x + width * 0.08, bottom, darker(colour, 0.6))
-
-
-def draw_cathedral(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    width, height = 0.24 * scale, 0.2 * scale
-    top, bottom = y - height / 2, y + height / 2
-    canvas.rectangle(x - width / 2, top, x + width / 2, bottom, colour)
-    canvas.polygon([(x - width / 2, top), (x, top - height * 0.4), (x + width / 2, top)], darker(colour, 0.2))
-    spire_x = x + width * 0.3
-    canvas.rectangle(spire_x - 0.03, top - height * 0.7, spire_x + 0.03, top, colour)
-    canvas.polygon(
-        [
-            (spire_x - 0.035, top - height * 0.7), (spire_x, top - height * 1.6),
-            (spire_x + 0.035, top - height * 0.7),
-        ],
-        darker(colour, 0.3),
-    )
-    canvas.ellipse(
-        x - width * 0.1, top + height * 0.3, 0.035, 0.035, (200, 60, 80), outline=darker(colour, 0.5),
-        width=3,
-    )
-    canvas.ellipse(x - width * 0.1, bottom - 0.05, 0.03, 0.03, darker(colour, 0.6))
-    canvas.rectangle(
-        x - width * 0.1 - 0.03, bottom - 0.05, x - width * 0.1 + 0.03, bottom, darker(colour, 0.6),
-    )
-
-
-def draw_bridge(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    deck = y - 0.05
-    canvas.rectangle(0.05, deck, 0.95, deck + 0.03, colour)
-    arches = 3
-    for arch in range(arches):
-        left = 0.05 + arch * 0.9 / arches
-        box = [canvas.px(left), canvas.px(deck), canvas.px(left + 0.9 / arches), canvas.px(deck + 0.24)]
-        canvas.draw.arc(box, start=180, end=360, fill=darker(colour, 0.15), width=9)
-        canvas.rectangle(left - 0.012, deck, left + 0.012, deck + 0.14, colour)
-    canvas.rectangle(0.938, deck, 0.962, deck + 0.14, colour)
-
-
-def draw_lighthouse(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    height = 0.4 * scale
-    top, bottom = y - height / 2, y + height / 2
-    stripes = 5
+def lighthouse(pen: Pen, k: Tones) -> None:
+    stripes = 6
     for band in range(stripes):
-        t0, t1 = band / stripes, (band + 1) / stripes
-        half0, half1 = 0.025 + 0.025 * t0, 0.025 + 0.025 * t1
-        shade = colour if band % 2 == 0 else (245, 245, 240)
-        row0, row1 = top + t0 * height, top + t1 * height
-        canvas.polygon([(x - half0, row0), (x + half0, row0), (x + half1, row1), (x - half1, row1)], shade)
-    canvas.rectangle(x - 0.03, top - 0.05, x + 0.03, top, (250, 235, 150))
-    canvas.polygon([(x - 0.035, top - 0.05), (x, top - 0.09), (x + 0.035, top - 0.05)], darker(colour, 0.4))
-    side = 1 if x < 0.5 else -1
-    canvas.polygon(
-        [(x, top - 0.025), (x + side * 0.4, top - 0.1), (x + side * 0.4, top + 0.05)],
-        lighter((250, 235, 150), 0.3),
-    )
+        v0, v1 = 0.28 + band * 0.72 / stripes, 0.28 + (band + 1) * 0.72 / stripes
+        h0, h1 = 0.12 + 0.1 * (v0 - 0.28), 0.12 + 0.1 * (v1 - 0.28)
+        pen.poly([(0.5 - h0, v0), (0.5 + h0, v0), (0.5 + h1, v1), (0.5 - h1, v1)],
+                 k.body if band % 2 == 0 else (245, 243, 236))
+    pen.box(0.34, 0.26, 0.66, 0.3, k.deep)
+    pen.box(0.38, 0.12, 0.62, 0.26, (255, 240, 170))
+    pen.poly([(0.34, 0.13), (0.5, 0.0), (0.66, 0.13)], k.deep)
+    pen.poly([(0.6, 0.17), (1.0, 0.08), (1.0, 0.28)], (255, 250, 200))
 
 
-def draw_boat(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    size = 0.08 * scale
-    canvas.polygon(
-        [(x - size, y), (x + size, y), (x + size * 0.7, y + size * 0.35), (x - size * 0.7, y + size * 0.35)],
-        darker(colour, 0.3),
-    )
-    canvas.line([(x, y), (x, y - size * 1.4)], darker(colour, 0.5), width=3)
-    canvas.polygon([(x + 0.005, y - size * 1.35), (x + 0.005, y - 0.01), (x + size * 0.8, y - 0.01)], colour)
+def windmill(pen: Pen, k: Tones) -> None:
+    pen.poly([(0.34, 1.0), (0.4, 0.35), (0.6, 0.35), (0.66, 1.0)], k.body)
+    pen.poly(pen.curve([(0.37, 0.36), (0.5, 0.24), (0.63, 0.36)]), k.accent)
+    pen.box(0.45, 0.78, 0.55, 1.0, k.deep, radius=0.04)
+    angle0 = pen.rng.uniform(0, math.pi / 2)
+    for blade in range(4):
+        angle = angle0 + blade * math.pi / 2
+        tip = (0.5 + 0.45 * math.cos(angle), 0.32 + 0.3 * math.sin(angle))
+        side = (0.5 + 0.45 * math.cos(angle + 0.25), 0.32 + 0.3 * math.sin(angle + 0.25))
+        pen.poly([(0.5, 0.32), tip, side], (240, 235, 220))
+        pen.stroke([(0.5, 0.32), tip], k.deep, 0.008)
+    pen.circle(0.5, 0.32, 0.03, k.deep)
 
 
-def draw_windows(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    width, height = 0.1 * scale, 0.14 * scale
-    frame = darker(colour, 0.5)
-    canvas.rectangle(
-        x - width / 2, y - height / 2, x + width / 2, y + height / 2, colour, outline=frame, width=5,
-    )
-    canvas.line([(x, y - height / 2), (x, y + height / 2)], frame, width=4)
-    canvas.line([(x - width / 2, y), (x + width / 2, y)], frame, width=4)
+def skyscraper(pen: Pen, k: Tones) -> None:
+    pen.box(0.25, 0.08, 0.75, 1.0, k.body)
+    pen.box(0.6, 0.08, 0.75, 1.0, k.dark)
+    _windows(pen, 0.28, 0.12, 0.72, 0.98, 4, 14, 0.55)
+    pen.box(0.35, 0.02, 0.65, 0.08, k.dark)
+    pen.stroke([(0.5, 0.02), (0.5, -0.05)], k.deep, 0.006)
 
 
-def draw_door(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    width, height = 0.11 * scale, 0.24 * scale
-    top = y - height / 2
-    canvas.ellipse(x, top + width / 2, width / 2, width / 2, colour)
-    canvas.rectangle(x - width / 2, top + width / 2, x + width / 2, y + height / 2, colour)
-    canvas.ellipse(x + width * 0.3, y + height * 0.05, 0.008, 0.008, lighter(colour, 0.6))
+def bridge(pen: Pen, k: Tones) -> None:
+    pen.box(0.0, 0.3, 1.0, 0.4, k.body)
+    pen.box(0.0, 0.27, 1.0, 0.3, k.dark)
+    arches = pen.rng.choice([3, 4, 5])
+    for arch in range(arches + 1):
+        u = arch / arches
+        pen.box(u - 0.03, 0.4, u + 0.03, 1.0, k.body)
+    for arch in range(arches):
+        u = (arch + 0.5) / arches
+        pen.arc(u, 0.9, 0.5 / arches, 0.5, 180, 360, k.dark, 0.04)
 
 
-def draw_fence(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    top, bottom = y - 0.05 * scale, y + 0.05 * scale
-    for post in range(15):
-        post_x = (post + 0.5) / 15
-        canvas.polygon(
-            [
-                (post_x - 0.012, top + 0.015), (post_x, top), (post_x + 0.012, top + 0.015),
-                (post_x + 0.012, bottom), (post_x - 0.012, bottom),
-            ],
-            colour,
-        )
-    for rail in (0.35, 0.75):
-        rail_y = top + rail * (bottom - top)
-        canvas.rectangle(0.0, rail_y, 1.0, rail_y + 0.012, darker(colour, 0.15))
+def tent(pen: Pen, k: Tones) -> None:
+    pen.poly([(0.02, 1.0), (0.5, 0.05), (0.98, 1.0)], k.body)
+    pen.poly([(0.5, 0.05), (0.98, 1.0), (0.6, 1.0)], k.dark)
+    pen.poly([(0.5, 0.35), (0.36, 1.0), (0.64, 1.0)], k.deep)
+    pen.stroke([(0.5, 0.05), (0.5, -0.04)], k.deep, 0.01)
+    pen.poly([(0.5, -0.04), (0.62, -0.01), (0.5, 0.02)], k.accent)
 
 
-def draw_pyramid(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    half, height = 0.16 * scale, 0.2 * scale
-    apex = (x, y - height / 2)
-    canvas.polygon([apex, (x - half, y + height / 2), (x + half, y + height / 2)], colour)
-    canvas.polygon([apex, (x + half * 0.25, y + height / 2), (x + half, y + height / 2)], darker(colour, 0.2))
+def pyramid(pen: Pen, k: Tones) -> None:
+    apex = pen.rng.uniform(0.45, 0.55)
+    pen.poly([(0.0, 1.0), (apex, 0.0), (1.0, 1.0)], k.body)
+    pen.poly([(apex, 0.0), (1.0, 1.0), (apex + 0.2, 1.0)], k.dark)
+    for row in range(1, 8):
+        v = row / 8
+        pen.stroke([(apex * (1 - v), v), (apex + (1 - apex) * v, v)], k.dark, 0.004)
 
 
-def draw_figure(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    height = 0.2 * scale
-    head = height * 0.12
-    top = y - height / 2
-    canvas.ellipse(x, top + head, head, head, colour)
-    canvas.polygon(
-        [
-            (x - head * 1.1, top + head * 2.2), (x + head * 1.1, top + head * 2.2),
-            (x + head * 1.5, y + height * 0.15), (x - head * 1.5, y + height * 0.15),
-        ],
-        colour,
-    )
+def obelisk(pen: Pen, k: Tones) -> None:
+    pen.poly([(0.36, 0.92), (0.42, 0.1), (0.58, 0.1), (0.64, 0.92)], k.body)
+    pen.poly([(0.5, 0.1), (0.58, 0.1), (0.64, 0.92), (0.52, 0.92)], k.dark)
+    pen.poly([(0.42, 0.1), (0.5, 0.0), (0.58, 0.1)], k.accent)
+    pen.box(0.26, 0.92, 0.74, 1.0, k.dark)
+
+
+def arch(pen: Pen, k: Tones) -> None:
+    pen.box(0.05, 0.0, 0.95, 1.0, k.body)
+    _bricks(pen, k, 0.05, 0.0, 0.95, 1.0, rows=10)
+    pen.box(0.25, 0.4, 0.75, 1.0, k.deep)
+    pen.oval(0.5, 0.4, 0.25, 0.22, k.deep)
+    pen.box(0.0, 0.0, 1.0, 0.06, k.dark)
+
+
+def fountain(pen: Pen, k: Tones) -> None:
+    pen.oval(0.5, 0.85, 0.46, 0.12, k.dark)
+    pen.box(0.04, 0.72, 0.96, 0.86, k.body)
+    pen.oval(0.5, 0.72, 0.46, 0.08, (120, 180, 220))
+    pen.box(0.44, 0.3, 0.56, 0.74, k.body)
+    pen.oval(0.5, 0.32, 0.22, 0.05, k.body)
     for side in (-1, 1):
-        canvas.line(
-            [(x + side * head * 0.6, y + height * 0.12), (x + side * head * 0.9, y + height / 2)], colour,
-            width=max(3, int(6 * scale)),
-        )
-    lean = math.copysign(head * 1.8, canvas.rng.uniform(-1, 1))
-    canvas.line(
-        [(x + math.copysign(head, lean), top + head * 2.6), (x + lean, top + head * 5)], colour,
-        width=max(3, int(5 * scale)),
-    )
+        pen.stroke(pen.curve([(0.5, 0.2), (0.5 + side * 0.2, 0.22), (0.5 + side * 0.3, 0.7)]), (200, 230, 250), 0.015)
+    pen.stroke([(0.5, 0.3), (0.5, 0.08)], (210, 235, 250), 0.02)
+
+
+def door(pen: Pen, k: Tones) -> None:
+    pen.box(0.0, 0.0, 1.0, 1.0, k.accent)
+    pen.box(0.2, 0.25, 0.8, 1.0, k.body)
+    pen.oval(0.5, 0.25, 0.3, 0.18, k.body)
+    for u in (0.3, 0.5, 0.7):
+        pen.stroke([(u, 0.2), (u, 1.0)], k.dark, 0.01)
+    pen.circle(0.68, 0.62, 0.03, (230, 190, 90))
+
+
+def window(pen: Pen, k: Tones) -> None:
+    pen.box(0.0, 0.0, 1.0, 1.0, k.body)
+    pen.box(0.1, 0.08, 0.9, 0.9, k.accent)
+    pen.box(0.1, 0.08, 0.9, 0.3, mix(k.accent, (255, 255, 255), 0.4))
+    pen.stroke([(0.5, 0.08), (0.5, 0.9)], k.body, 0.05)
+    pen.stroke([(0.1, 0.48), (0.9, 0.48)], k.body, 0.05)
+    pen.box(0.0, 0.9, 1.0, 1.0, k.dark)
+
+
+def fence(pen: Pen, k: Tones) -> None:
+    for post in range(12):
+        u = (post + 0.5) / 12
+        pen.poly([(u - 0.03, 0.2), (u, 0.05), (u + 0.03, 0.2), (u + 0.03, 1.0), (u - 0.03, 1.0)], k.body)
+    for v in (0.35, 0.75):
+        pen.box(0.0, v, 1.0, v + 0.08, k.dark)
+
+
+def lamppost(pen: Pen, k: Tones) -> None:
+    pen.circle(0.5, 0.12, 0.4, mix(GLASS, (255, 255, 255), 0.5))
+    pen.box(0.46, 0.2, 0.54, 1.0, k.body)
+    pen.box(0.38, 0.94, 0.62, 1.0, k.body)
+    pen.poly([(0.3, 0.05), (0.7, 0.05), (0.62, 0.22), (0.38, 0.22)], GLASS)
+    pen.poly([(0.28, 0.06), (0.5, -0.02), (0.72, 0.06)], k.body)
+
+
+def statue(pen: Pen, k: Tones) -> None:
+    pen.box(0.25, 0.72, 0.75, 1.0, k.dark)
+    pen.circle(0.5, 0.12, 0.1, k.body)
+    pen.poly([(0.36, 0.22), (0.64, 0.22), (0.62, 0.72), (0.38, 0.72)], k.body)
+    pen.stroke([(0.62, 0.28), (0.8, 0.05)], k.body, 0.04)
+    pen.poly([(0.38, 0.22), (0.5, 0.22), (0.5, 0.72), (0.38, 0.72)], k.light)
 
 
 BUILT_MOTIFS = {
-    "buildings": MotifStyle(draw_building, 3, 0.5, 0.6, "brick red", arrangement="row"),
-    "towers": MotifStyle(draw_tower, 3, 0.5, 0.52, "stone grey", arrangement="row"),
-    "castle": MotifStyle(draw_castle, 3, 0.5, 0.58, "ash grey", arrangement="single"),
-    "cathedral": MotifStyle(draw_cathedral, 3, 0.5, 0.6, "sand", arrangement="single"),
-    "bridge": MotifStyle(draw_bridge, 3, 0.5, 0.7, "stone grey", arrangement="single"),
-    "lighthouse": MotifStyle(draw_lighthouse, 3, 0.75, 0.5, "scarlet", arrangement="single"),
-    "boats": MotifStyle(draw_boat, 4, 0.4, 0.75, "white"),
-    "windows": MotifStyle(draw_windows, 4, 0.5, 0.5, "butter yellow", arrangement="row"),
-    "door": MotifStyle(draw_door, 4, 0.5, 0.72, "mahogany", arrangement="single"),
-    "fence": MotifStyle(draw_fence, 4, 0.5, 0.88, "walnut brown", arrangement="single"),
-    "pyramid": MotifStyle(draw_pyramid, 3, 0.5, 0.55, "ochre", arrangement="row"),
-    "figure": MotifStyle(draw_figure, 4, 0.5, 0.72, "charcoal", arrangement="row"),
+    "house": Motif(house, "brick red", "slate grey", "ground", 1.0, 0.3),
+    "cottage": Motif(cottage, "cream", "straw", "ground", 1.2, 0.28),
+    "barn": Motif(barn, "cardinal red", "white", "ground", 1.1, 0.3),
+    "pagoda": Motif(pagoda, "vermilion", "bottle green", "ground", 0.7, 0.56),
+    "temple": Motif(temple, "bone", "gold", "ground", 1.2, 0.36),
+    "cathedral": Motif(cathedral, "sand", "crimson", "ground", 0.95, 0.5),
+    "castle": Motif(castle, "ash grey", "ultramarine", "ground", 1.3, 0.4),
+    "tower": Motif(tower, "stone grey", "brick red", "ground", 0.4, 0.58),
+    "lighthouse": Motif(lighthouse, "scarlet", "white", "ground", 0.45, 0.6),
+    "windmill": Motif(windmill, "bone", "brick red", "ground", 0.75, 0.52),
+    "skyscraper": Motif(skyscraper, "steel blue", "silver", "ground", 0.36, 0.7),
+    "bridge": Motif(bridge, "stone grey", "brick red", "ground", 3.0, 0.3),
+    "tent": Motif(tent, "tangerine", "scarlet", "ground", 1.2, 0.26),
+    "pyramid": Motif(pyramid, "ochre", "sand", "ground", 1.5, 0.36),
+    "obelisk": Motif(obelisk, "sand", "gold", "ground", 0.3, 0.56),
+    "arch": Motif(arch, "terracotta", "sand", "ground", 1.0, 0.4),
+    "fountain": Motif(fountain, "stone grey", "sky blue", "ground", 1.2, 0.3),
+    "door": Motif(door, "mahogany", "stone grey", "free", 0.65, 0.5),
+    "window": Motif(window, "ivory", "sky blue", "free", 0.8, 0.4),
+    "fence": Motif(fence, "walnut brown", "tan", "ground", 4.0, 0.14),
+    "lamppost": Motif(lamppost, "graphite", "amber", "ground", 0.3, 0.5),
+    "statue": Motif(statue, "pearl grey", "bronze", "ground", 0.5, 0.5),
 }

@@ -1,177 +1,169 @@
-"""Things in the sky: sun, moon, stars, planets, clouds, weather, birds, balloons.
-
-Every function takes (canvas, colour, x, y, scale) with x/y the motif's centre as a
-fraction of the canvas, and draws one instance; the painter handles repetition.
-"""
+"""What is seen in the sky: lights, weather, flying things and far-off worlds."""
 
 from __future__ import annotations
 
 import math
 
-from .canvas import RGB, Canvas, MotifStyle, darker, lighter, mix
+from .ink import lighter, mix
+from .pen import Motif, Pen, Tones
 
 
-def background_at(canvas: Canvas, x: float, y: float) -> RGB:
-    size = canvas.size - 1
-    return canvas.image.getpixel((min(size, max(0, canvas.px(x))), min(size, max(0, canvas.px(y)))))
+def sun(pen: Pen, k: Tones) -> None:
+    for ring, amount in ((0.5, 0.82), (0.42, 0.65), (0.34, 0.4)):
+        pen.circle(0.5, 0.5, ring, mix(k.body, k.accent, amount))
+    pen.circle(0.5, 0.5, 0.26, k.body)
+    pen.circle(0.44, 0.44, 0.12, k.pale)
+    if pen.rng.random() < 0.5:
+        for ray in range(16):
+            angle = ray * math.tau / 16
+            pen.stroke([(0.5 + 0.3 * math.cos(angle), 0.5 + 0.3 * math.sin(angle)),
+                        (0.5 + 0.48 * math.cos(angle), 0.5 + 0.48 * math.sin(angle))], k.light, 0.02)
 
 
-def draw_sun(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    radius = 0.085 * scale
-    sky = background_at(canvas, x, min(0.99, y + radius * 1.6))
-    for ring, blend in ((1.5, 0.75), (1.25, 0.5)):
-        canvas.ellipse(x, y, radius * ring, radius * ring, mix(colour, sky, blend))
-    canvas.ellipse(x, y, radius, radius, colour)
-    if canvas.rng.random() < 0.5:
-        for step in range(12):
-            angle = step * math.pi / 6 + canvas.rng.uniform(-0.1, 0.1)
-            inner, outer = radius * 1.65, radius * 2.1
-            canvas.line(
-                [(x + inner * math.cos(angle), y + inner * math.sin(angle)),
-                 (x + outer * math.cos(angle), y + outer * math.sin(angle))],
-                mix(colour, sky, 0.3), width=4,
-            )
+def moon(pen: Pen, k: Tones) -> None:
+    pen.circle(0.5, 0.5, 0.48, mix(k.body, k.accent, 0.75))
+    pen.circle(0.5, 0.5, 0.36, k.body)
+    for _ in range(4):
+        pen.circle(pen.rng.uniform(0.36, 0.62), pen.rng.uniform(0.36, 0.64), pen.rng.uniform(0.03, 0.07), k.dark)
+    if pen.rng.random() < 0.45:
+        pen.circle(0.66, 0.42, 0.34, k.accent)
 
 
-def draw_moon(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    radius = 0.07 * scale
-    sky = background_at(canvas, x, min(0.99, y + radius * 1.5))
-    canvas.ellipse(x, y, radius * 1.3, radius * 1.3, mix(colour, sky, 0.7))
-    canvas.ellipse(x, y, radius, radius, colour)
-    for _ in range(3):
-        crater_x = x + canvas.rng.uniform(-0.5, 0.5) * radius
-        crater_y = y + canvas.rng.uniform(-0.5, 0.5) * radius
-        canvas.ellipse(crater_x, crater_y, radius * 0.16, radius * 0.16, darker(colour, 0.1))
-    if canvas.rng.random() < 0.25:
-        canvas.ellipse(x + radius * 0.45, y - radius * 0.2, radius * 0.9, radius * 0.9, sky)
+def stars(pen: Pen, k: Tones) -> None:
+    for _ in range(70):
+        u, v = pen.rng.random(), pen.rng.random() ** 1.3
+        size = pen.rng.uniform(0.002, 0.007)
+        tone = mix(k.body, (255, 255, 255), pen.rng.random())
+        pen.circle(u, v, size, tone)
+        if size > 0.006:
+            pen.stroke([(u - size * 3, v), (u + size * 3, v)], tone, 0.003)
+            pen.stroke([(u, v - size * 3 * pen.aspect), (u, v + size * 3 * pen.aspect)], tone, 0.003)
 
 
-def draw_stars(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    """A field of points above the horizon; `scale` carries the requested density."""
-    count = int(min(140, max(14, 9 * scale)))
-    bottom = max(0.15, min(canvas.horizon - 0.04, 0.75))
-    for _ in range(count):
-        star_x = canvas.rng.random()
-        star_y = canvas.rng.uniform(0.02, bottom)
-        radius = canvas.rng.uniform(0.005, 0.011)
-        shade = lighter(colour, canvas.rng.uniform(0.0, 0.5))
-        canvas.ellipse(star_x, star_y, radius, radius, shade)
-        if radius > 0.009:
-            canvas.line([(star_x - radius * 2.5, star_y), (star_x + radius * 2.5, star_y)], shade, width=2)
-            canvas.line([(star_x, star_y - radius * 2.5), (star_x, star_y + radius * 2.5)], shade, width=2)
+def planet(pen: Pen, k: Tones) -> None:
+    pen.oval(0.5, 0.5, 0.48, 0.14, None, k.light, 0.03)
+    pen.circle(0.5, 0.5, 0.3, k.body)
+    for band in (0.38, 0.5, 0.6):
+        pen.oval(0.5, band, 0.28, 0.035, k.dark)
+    pen.circle(0.4, 0.4, 0.1, k.light)
+    pen.arc(0.5, 0.5, 0.48, 0.14, 0, 180, k.pale, 0.03)
 
 
-def draw_planet(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    radius = 0.09 * scale
-    canvas.ellipse(x, y, radius, radius, colour)
-    canvas.ellipse(x + radius * 0.25, y + radius * 0.2, radius * 0.7, radius * 0.7, darker(colour, 0.15))
-    ring = lighter(colour, 0.45)
-    box = [
-        canvas.px(x - radius * 1.9), canvas.px(y - radius * 0.45), canvas.px(x + radius * 1.9),
-        canvas.px(y + radius * 0.45),
-    ]
-    canvas.draw.arc(box, start=-15, end=195, fill=ring, width=5)
+def clouds(pen: Pen, k: Tones) -> None:
+    for u, v, r in ((0.3, 0.6, 0.2), (0.5, 0.45, 0.26), (0.7, 0.58, 0.2), (0.5, 0.66, 0.28)):
+        pen.blob(u, v + 0.05, r, r * pen.aspect * 0.7, k.dark, lumps=5, wobble=0.08)
+    for u, v, r in ((0.3, 0.55, 0.18), (0.5, 0.4, 0.24), (0.7, 0.53, 0.18)):
+        pen.blob(u, v, r, r * pen.aspect * 0.7, k.body, lumps=5, wobble=0.08)
+    pen.blob(0.45, 0.34, 0.12, 0.12 * pen.aspect * 0.6, k.pale, lumps=4, wobble=0.05)
 
 
-def draw_clouds(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    width = 0.12 * scale
-    puffs = canvas.rng.randint(4, 6)
-    for puff in range(puffs):
-        offset = (puff / (puffs - 1) - 0.5) * 2 * width
-        lift = math.cos(offset / width * 1.4) * width * 0.45
-        radius = width * canvas.rng.uniform(0.35, 0.55)
-        canvas.ellipse(x + offset, y - lift * 0.6, radius, radius * 0.8, colour)
-    canvas.rectangle(x - width * 1.1, y, x + width * 1.1, y + width * 0.28, colour)
-    canvas.ellipse(x, y + width * 0.28, width * 1.1, width * 0.08, darker(colour, 0.08))
-
-
-def draw_rain(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    drops = int(90 * max(1.0, scale / 3))
-    slant = canvas.rng.uniform(0.01, 0.03)
-    for _ in range(drops):
-        top_x, top_y = canvas.rng.random(), canvas.rng.random()
-        length = canvas.rng.uniform(0.03, 0.06)
-        canvas.line([(top_x, top_y), (top_x - slant, top_y + length)], colour, width=2)
-
-
-def draw_snow(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    for _ in range(int(110 * max(1.0, scale / 3))):
-        radius = canvas.rng.uniform(0.003, 0.008)
-        canvas.ellipse(canvas.rng.random(), canvas.rng.random(), radius, radius, colour)
-
-
-def draw_lightning(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    points = [(x, 0.0)]
-    current_x, current_y = x, 0.0
-    while current_y < min(canvas.horizon, 0.8):
-        current_x += canvas.rng.uniform(-0.06, 0.06)
-        current_y += canvas.rng.uniform(0.05, 0.1)
-        points.append((current_x, current_y))
-    canvas.line(points, lighter(colour, 0.5), width=10)
-    canvas.line(points, colour, width=4)
-
-
-def draw_rainbow(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    bands = [
-        (220, 40, 40), (245, 140, 30), (245, 225, 50), (60, 170, 70), (40, 110, 220), (90, 50, 170),
-        (150, 70, 200),
-    ]
-    radius = 0.42 * scale
-    base = canvas.horizon + 0.05
+def rainbow(pen: Pen, k: Tones) -> None:
+    bands = [(225, 60, 60), (240, 150, 40), (245, 225, 70), (80, 180, 90), (60, 120, 220), (120, 70, 190)]
     for index, band in enumerate(bands):
-        r = radius - index * 0.022
-        box = [canvas.px(x - r), canvas.px(base - r), canvas.px(x + r), canvas.px(base + r)]
-        canvas.draw.arc(box, start=180, end=360, fill=mix(band, colour, 0.2), width=12)
+        radius = 0.48 - index * 0.045
+        pen.arc(0.5, 1.0, radius, radius * pen.aspect * 2, 180, 360, mix(band, k.body, 0.15), 0.05)
 
 
-def draw_birds(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    span = 0.045 * scale
-    lift = span * canvas.rng.uniform(0.4, 0.7)
-    width = max(3, int(6 * scale))
-    canvas.line([(x - span, y - lift), (x - span * 0.4, y - lift * 0.2), (x, y)], colour, width=width)
-    canvas.line([(x, y), (x + span * 0.4, y - lift * 0.2), (x + span, y - lift)], colour, width=width)
+def lightning(pen: Pen, k: Tones) -> None:
+    points, u = [(0.5, 0.0)], 0.5
+    for step in range(1, 8):
+        u += pen.rng.uniform(-0.18, 0.18)
+        points.append((min(0.9, max(0.1, u)), step / 7))
+    pen.stroke(points, k.pale, 0.05)
+    pen.stroke(points, (255, 255, 240), 0.018)
 
 
-def draw_galaxy(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    radius = 0.22 * scale
-    canvas.ellipse(x, y, radius * 0.25, radius * 0.18, lighter(colour, 0.6))
+def rain(pen: Pen, k: Tones) -> None:
+    for _ in range(120):
+        u, v = pen.rng.random(), pen.rng.random()
+        pen.stroke([(u, v), (u - 0.02, v + 0.06)], k.light, 0.003)
+
+
+def snow(pen: Pen, k: Tones) -> None:
+    for _ in range(150):
+        pen.circle(pen.rng.random(), pen.rng.random(), pen.rng.uniform(0.003, 0.008), k.pale)
+
+
+def birds(pen: Pen, k: Tones) -> None:
+    for _ in range(pen.rng.randint(3, 7)):
+        u, v, s = pen.rng.uniform(0.1, 0.9), pen.rng.uniform(0.15, 0.85), pen.rng.uniform(0.05, 0.1)
+        pen.stroke([(u - s, v - s * 0.5), (u - s * 0.4, v - s * 0.1), (u, v + s * 0.2)], k.body, 0.03)
+        pen.stroke([(u, v + s * 0.2), (u + s * 0.4, v - s * 0.1), (u + s, v - s * 0.5)], k.body, 0.03)
+
+
+def balloon(pen: Pen, k: Tones) -> None:
+    pen.stroke([(0.36, 0.66), (0.44, 0.86)], k.deep, 0.012)
+    pen.stroke([(0.64, 0.66), (0.56, 0.86)], k.deep, 0.012)
+    pen.box(0.42, 0.84, 0.58, 0.97, (140, 95, 60), radius=0.02)
+    pen.oval(0.5, 0.36, 0.36, 0.34, k.body)
+    for gore in (-0.22, 0.0, 0.22):
+        pen.oval(0.5 + gore * 0.6, 0.36, 0.06, 0.33, k.accent if gore == 0 else k.dark)
+    pen.poly([(0.24, 0.5), (0.76, 0.5), (0.6, 0.68), (0.4, 0.68)], k.body)
+    pen.oval(0.38, 0.22, 0.06, 0.07, k.pale)
+
+
+def kite(pen: Pen, k: Tones) -> None:
+    pen.poly([(0.5, 0.0), (0.85, 0.3), (0.5, 0.62), (0.15, 0.3)], k.body)
+    pen.poly([(0.5, 0.0), (0.85, 0.3), (0.5, 0.3)], k.accent)
+    pen.poly([(0.5, 0.3), (0.15, 0.3), (0.5, 0.62)], k.accent)
+    tail = [(0.5, 0.62)] + [(0.5 + 0.08 * math.sin(i * 1.3), 0.62 + i * 0.06) for i in range(1, 7)]
+    pen.stroke(tail, k.deep, 0.01)
+    for u, v in tail[2::2]:
+        pen.poly([(u - 0.04, v - 0.02), (u + 0.04, v + 0.02), (u + 0.04, v - 0.02), (u - 0.04, v + 0.02)], k.accent)
+
+
+def comet(pen: Pen, k: Tones) -> None:
+    for step in range(14):
+        t = step / 13
+        pen.circle(0.15 + 0.6 * t, 0.85 - 0.6 * t, 0.02 + 0.08 * t, mix(k.accent, k.pale, t))
+    pen.circle(0.78, 0.22, 0.1, (255, 255, 245))
+
+
+def galaxy(pen: Pen, k: Tones) -> None:
+    pen.oval(0.5, 0.5, 0.46, 0.3, mix(k.body, k.accent, 0.7))
     for arm in range(2):
-        for step in range(160):
-            t = step / 160.0
-            angle = arm * math.pi + t * 3.4 * math.pi
-            distance = radius * (0.12 + t)
-            spread = canvas.rng.gauss(0, 0.015)
-            px = x + math.cos(angle) * distance + spread
-            py = y + math.sin(angle) * distance * 0.6 + spread
-            dot = canvas.rng.uniform(0.003, 0.008)
-            canvas.ellipse(px, py, dot, dot, mix(colour, (255, 255, 255), canvas.rng.uniform(0.0, 0.7)))
+        for step in range(90):
+            t = step / 90
+            angle = arm * math.pi + t * 3.2 * math.pi
+            u = 0.5 + math.cos(angle) * 0.45 * t + pen.rng.gauss(0, 0.012)
+            v = 0.5 + math.sin(angle) * 0.28 * t + pen.rng.gauss(0, 0.012)
+            pen.circle(u, v, 0.012 * (1.2 - t) + 0.004, mix(k.light, (255, 255, 255), pen.rng.random() * 0.6))
+    pen.oval(0.5, 0.5, 0.09, 0.06, (255, 250, 235))
 
 
-def draw_balloons(canvas: Canvas, colour: RGB, x: float, y: float, scale: float) -> None:
-    radius = 0.045 * scale
-    canvas.line(
-        [(x, y + radius * 1.2), (x + canvas.rng.uniform(-0.02, 0.02), y + radius * 3.5)],
-        darker(colour, 0.5), width=2,
-    )
-    canvas.polygon(
-        [(x, y + radius * 1.1), (x - radius * 0.2, y + radius * 1.35), (x + radius * 0.2, y + radius * 1.35)],
-        darker(colour, 0.2),
-    )
-    canvas.ellipse(x, y, radius, radius * 1.2, colour)
-    canvas.ellipse(x - radius * 0.35, y - radius * 0.45, radius * 0.2, radius * 0.3, lighter(colour, 0.5))
+def aurora(pen: Pen, k: Tones) -> None:
+    for curtain in range(4):
+        base = 0.35 + curtain * 0.12
+        phase = pen.rng.uniform(0, math.tau)
+        top = [(i / 24, base - 0.25 + 0.08 * math.sin(i / 24 * 7 + phase)) for i in range(25)]
+        bottom = [(u, v + 0.3) for u, v in reversed(top)]
+        pen.poly(top + bottom, mix(k.body, k.accent, curtain / 4))
+
+
+def airplane(pen: Pen, k: Tones) -> None:
+    pen.oval(0.5, 0.5, 0.42, 0.09, k.body)
+    pen.poly([(0.45, 0.5), (0.62, 0.5), (0.4, 0.95), (0.3, 0.95)], k.dark)
+    pen.poly([(0.45, 0.5), (0.62, 0.5), (0.4, 0.08), (0.3, 0.08)], k.light)
+    pen.poly([(0.1, 0.48), (0.18, 0.48), (0.1, 0.25), (0.05, 0.25)], k.accent)
+    for window in range(6):
+        pen.circle(0.55 + window * 0.05, 0.47, 0.012, k.deep)
 
 
 SKY_MOTIFS = {
-    "sun": MotifStyle(draw_sun, 1, 0.74, 0.2, "golden yellow"),
-    "moon": MotifStyle(draw_moon, 1, 0.72, 0.2, "ivory"),
-    "stars": MotifStyle(draw_stars, 0, 0.5, 0.25, "white", arrangement="swarm"),
-    "planet": MotifStyle(draw_planet, 1, 0.3, 0.24, "amber"),
-    "clouds": MotifStyle(draw_clouds, 1, 0.4, 0.18, "snow white"),
-    "rain": MotifStyle(draw_rain, 5, 0.5, 0.5, "powder blue", arrangement="swarm"),
-    "snow": MotifStyle(draw_snow, 5, 0.5, 0.5, "snow white", arrangement="swarm"),
-    "lightning": MotifStyle(draw_lightning, 1, 0.6, 0.2, "pale yellow"),
-    "rainbow": MotifStyle(draw_rainbow, 1, 0.5, 0.4, "white", arrangement="single"),
-    "birds": MotifStyle(draw_birds, 4, 0.4, 0.25, "charcoal"),
-    "galaxy": MotifStyle(draw_galaxy, 0, 0.5, 0.32, "lavender", arrangement="single"),
-    "balloons": MotifStyle(draw_balloons, 4, 0.6, 0.35, "scarlet"),
+    "sun": Motif(sun, "golden yellow", "apricot", "sky", 1.0, 0.26),
+    "moon": Motif(moon, "ivory", "midnight blue", "sky", 1.0, 0.2),
+    "stars": Motif(stars, "white", "pale yellow", "field", 1.0, 0.6),
+    "planet": Motif(planet, "amber", "periwinkle", "sky", 1.4, 0.26),
+    "clouds": Motif(clouds, "snow white", "powder blue", "sky", 1.8, 0.2),
+    "rainbow": Motif(rainbow, "white", "sky blue", "sky", 2.0, 0.42),
+    "lightning": Motif(lightning, "pale yellow", "white", "sky", 0.4, 0.5),
+    "rain": Motif(rain, "powder blue", "white", "field", 1.0, 1.0),
+    "snow": Motif(snow, "snow white", "white", "field", 1.0, 1.0),
+    "birds": Motif(birds, "charcoal", "black", "sky", 1.8, 0.18),
+    "balloon": Motif(balloon, "scarlet", "golden yellow", "sky", 0.75, 0.34),
+    "kite": Motif(kite, "vermilion", "canary yellow", "sky", 0.6, 0.36),
+    "comet": Motif(comet, "ice blue", "cornflower blue", "sky", 1.3, 0.28),
+    "galaxy": Motif(galaxy, "lavender", "indigo", "sky", 1.4, 0.46),
+    "aurora": Motif(aurora, "spring green", "violet", "sky", 2.4, 0.4),
+    "airplane": Motif(airplane, "silver", "scarlet", "sky", 1.8, 0.16),
 }

@@ -1,52 +1,44 @@
-"""The offline painter: turns a caption into a 512x512 picture of what it names.
+"""The offline painter: turns a caption into a 1024x1024 illustration of what it names.
 
-It draws a gradient sky from the named colours, the named motifs as simple shapes in
-the named places, then applies light, mood, texture and symmetry words. Each colour
-is painted a little off (seeded jitter) and each motif a little elsewhere, which is
-the painter's half of the telephone game's loss.
+It reads the caption into a scene (`scene`), decides the picture (`composition`: the
+setting, time of day, light, horizon and where every named thing goes, plus the
+painter's own habits), then paints back to front: sky or wall, far ridges, ground,
+side masses, then the things themselves in supersampled layers with form shading and
+soft cast shadows, and finally grades the whole picture. Each colour is painted a
+little off and each thing a little elsewhere (seeded), which is the painter's half of
+the telephone game's loss. The result is JPEG: the engine re-encodes every picture
+anyway, and a PNG of this size costs more to write than the whole painting.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import random
 import time
 
-import numpy as np
 from PIL import Image
 
 from ..base import PaintRequest, PaintResult
-from .backdrop import paint_backdrop
-from .canvas import RGB, SIZE, Canvas, MotifStyle, jitter_colour
+from .composition import TABLE_MOTIFS, Plan, plan_picture
 from .finishing import finish
-from .motifs_built import BUILT_MOTIFS
-from .motifs_land import LAND_MOTIFS
-from .motifs_pattern import PATTERN_MOTIFS
-from .motifs_sky import SKY_MOTIFS
-from .scene import Emphasis, MotifRequest, Scene, parse_scene
-from .vocabulary import (
-    ATMOSPHERE_WORDS,
-    BRIGHTNESS_WORDS,
-    COLOUR_RGB,
-    CONTRAST_WORDS,
-    SATURATION_WORDS,
-    TEXTURE_WORDS,
-)
+from .ink import Light, Painting, darker, jitter_colour, lighter, mix
+from .landscape import clutter, colour_field, far_ridge, field_image, glow, ground, side_mass, wash
+from .lexicon import ATMOSPHERE_WORDS, BRIGHTNESS_WORDS, CONTRAST_WORDS, SATURATION_WORDS, TEXTURE_WORDS
+from .motifs import MOTIFS
+from .pen import Tones, draw_motif
+from .scene import Emphasis, Scene, Subject, parse_scene
 
-MODEL_NAME = "local-painter-v1"
-COLOUR_JITTER = 11.0
-MAX_COPIES = 14
-
-MOTIF_STYLES: dict[str, MotifStyle] = {**SKY_MOTIFS, **LAND_MOTIFS, **BUILT_MOTIFS, **PATTERN_MOTIFS}
-
-# Effects "Make it more X" can ask for when X is neither a colour nor a motif.
+MODEL_NAME = "local-painter-v2"
+SIZE = 1024
+COLOUR_JITTER = 9.0
+JPEG_QUALITY = 92
 GENERIC_EFFECTS = ("contrast", "saturation", "busy", "dream", "golden", "storm")
+SHADOW_BY_TIME = {"day": 0.45, "dawn": 0.3, "dusk": 0.35, "night": 0.15}
 
 
 class LocalPainter:
-    """Implements the Painter protocol with Pillow drawing only."""
+    """Implements the Painter protocol with Pillow and numpy only."""
 
     model = MODEL_NAME
     prompt_limit = None  # it reads every word it knows and ignores the rest
@@ -59,7 +51,7 @@ class LocalPainter:
             time.sleep(self.pace_seconds)  # a demo chain's watchable pace, see PACE_KEY
         image = paint_image(request.prompt or "", request.seed)
         buffer = io.BytesIO()
-        image.save(buffer, format="PNG", compress_level=1)
+        image.save(buffer, format="JPEG", quality=JPEG_QUALITY, subsampling=0)
         return PaintResult(image=buffer.getvalue(), model=MODEL_NAME, params={"size": f"{SIZE}x{SIZE}"})
 
 
@@ -71,114 +63,80 @@ def paint_seed(prompt: str, seed: int) -> int:
 
 
 def paint_image(prompt: str, seed: int, size: int = SIZE) -> Image.Image:
-    seed_value = paint_seed(prompt, seed)
-    rng = random.Random(seed_value)
+    rng = random.Random(paint_seed(prompt, seed))
     scene = parse_scene(prompt)
     strength = apply_emphasis(scene)
-    jitter = functools.partial(jitter_colour, rng, spread=COLOUR_JITTER)
-    backdrop, spare = paint_backdrop(scene, rng, jitter, size)
-    canvas = Canvas(backdrop, rng, horizon=ground_level(scene, rng), jitter_amount=COLOUR_JITTER)
-    if "busy" in scene.textures or strength.get("busy"):
-        scatter_strokes(canvas, scene, spare, int(40 * strength.get("busy", 1.0)))
-    for request in ordered_requests(scene):
-        paint_motif(canvas, request)
-    if scene.emphasis and scene.emphasis.colour:
-        wash_with(canvas, scene.emphasis.colour)
-    return finish(canvas.image, scene, np.random.default_rng(seed_value), strength)
+    plan = plan_picture(scene, rng)
+    painting = Painting(
+        image=_backdrop(plan, rng, size), rng=rng, horizon=plan.horizon, haze=plan.haze,
+        light=Light(side=plan.light_side, shadow=SHADOW_BY_TIME[plan.time]),
+    )
+    if not scene.empty:
+        _setting(painting, plan)
+        for placed in plan.placed:
+            _put(painting, placed, plan)
+    return finish(painting.image, scene, time=plan.time, strength=strength)
 
 
-def ground_level(scene: Scene, rng: random.Random) -> float:
-    """Where the ground starts: from the first ground motif's stated place, or its default."""
-    for request in scene.motifs:
-        style = MOTIF_STYLES[request.motif]
-        if style.ground:
-            level = style.y if request.y is None else request.y - 0.22
-            return min(0.78, max(0.38, level + rng.uniform(-0.04, 0.04)))
-    return 0.66 + rng.uniform(-0.04, 0.04)
+def _backdrop(plan: Plan, rng: random.Random, size: int) -> Image.Image:
+    """The broad colour fields: sky over ground, or a wall lit from one side."""
+    jitter = lambda rgb: jitter_colour(rng, rgb, COLOUR_JITTER)  # noqa: E731
+    if plan.kind == "inside":
+        wall = plan.washes[0][0] if plan.washes else mix(plan.sky_top, (120, 110, 100), 0.6)
+        field = colour_field(jitter(lighter(wall, 0.08)), jitter(darker(wall, 0.2)), horizon=1.0)
+        glow(field, lighter(wall, 0.4), 0.5 + 0.3 * plan.light_side, 0.3, 0.7, 0.5)
+        washes = plan.washes[1:]
+    else:
+        field = colour_field(jitter(plan.sky_top), jitter(plan.sky_bottom), horizon=plan.horizon, curve=0.9)
+        if plan.time in {"dawn", "dusk"}:
+            glow(field, (255, 200, 130), 0.5 + 0.3 * plan.light_side, plan.horizon - 0.05, 0.45, 0.6)
+        washes = [(colour, place) for colour, place in plan.washes if place not in {"bottom", "horizon"}]
+    for colour, place in washes:
+        wash(field, jitter(colour), place, strength=0.7 if plan.kind == "land" else 0.85)
+    return field_image(field, size)
 
 
-def ordered_requests(scene: Scene) -> list[MotifRequest]:
-    """Back to front by layer; scene-wide motifs drawn once even if named twice."""
-    seen_single: set[str] = set()
-    kept: list[tuple[int, int, MotifRequest]] = []
-    for order, request in enumerate(scene.motifs):
-        style = MOTIF_STYLES[request.motif]
-        if style.arrangement == "single":
-            if request.motif in seen_single:
-                continue
-            seen_single.add(request.motif)
-        kept.append((style.layer, order, request))
-    kept.sort(key=lambda item: (item[0], item[1]))
-    return [request for _, _, request in kept]
+def _setting(painting: Painting, plan: Plan) -> None:
+    if plan.kind == "land":
+        cold = plan.ground is not None and plan.ground.material == "snow"
+        for zone in plan.far:
+            far_ridge(painting, zone.material, painting.jitter(zone.colour or _default_zone_colour(zone.material)),
+                      cold=cold)
+        if plan.ground is not None:
+            colour = plan.ground.colour or _default_zone_colour(plan.ground.material)
+            ground(painting, plan.ground.material, painting.jitter(colour), plan.sky_bottom)
+    elif plan.kind == "inside":
+        table = mix(plan.washes[0][0], (90, 60, 40), 0.5) if plan.washes else (110, 80, 60)
+        if any(placed.motif in TABLE_MOTIFS for placed in plan.placed):
+            from .ink import fill_shape
+
+            fill_shape(painting, [(0.0, 1.0), (0.0, plan.horizon), (1.0, plan.horizon), (1.0, 1.0)],
+                       lighter(table, 0.1), darker(table, 0.3))
+    for zone in plan.sides:
+        colour = painting.jitter(zone.colour or _default_zone_colour(zone.material))
+        if zone.material == "clutter":
+            clutter(painting, colour, zone.place)
+        else:
+            side_mass(painting, zone.material, colour, zone.place)
 
 
-def paint_motif(canvas: Canvas, request: MotifRequest) -> None:
-    style = MOTIF_STYLES[request.motif]
-    colour = canvas.jitter(request.colour or COLOUR_RGB[style.colour])
-    x = canvas.wobble(style.x if request.x is None else request.x, 0.05)
-    y = _anchor_y(canvas, style, request)
-    count = max(1, min(MAX_COPIES, request.count))
-    if style.arrangement in ("single", "swarm"):
-        style.draw(canvas, colour, x, y, float(count) if style.arrangement == "swarm" else 1.0)
-        return
-    scale = 1.0 if count <= 2 else 0.85 if count <= 4 else 0.65
-    for cx, cy in _copy_positions(canvas, style, count, x, y, request.x is not None):
-        style.draw(canvas, canvas.jitter(colour, 4.0), cx, cy, scale * canvas.rng.uniform(0.85, 1.15))
+ZONE_COLOURS = {
+    "water": (60, 120, 170), "grass": (95, 150, 70), "sand": (215, 190, 140), "snow": (235, 240, 248),
+    "rock": (120, 118, 130), "foliage": (50, 100, 55), "buildings": (120, 110, 115), "dark": (30, 28, 35),
+    "wall": (200, 190, 175), "glow": (255, 230, 170), "clutter": (120, 100, 90), "sky": (120, 170, 220),
+}
 
 
-def _anchor_y(canvas: Canvas, style: MotifStyle, request: MotifRequest) -> float:
-    """Objects standing on the ground follow the horizon unless the caption placed them."""
-    if request.y is not None:
-        return canvas.wobble(request.y, 0.04)
-    if style.layer == 3:
-        return canvas.wobble(style.y + (canvas.horizon - 0.66), 0.02)
-    return canvas.wobble(style.y, 0.04)
+def _default_zone_colour(material: str):
+    return ZONE_COLOURS[material]
 
 
-def _copy_positions(
-    canvas: Canvas, style: MotifStyle, count: int, x: float, y: float, placed: bool
-) -> list[tuple[float, float]]:
-    """A row spreads copies side by side (around `x` if the caption placed them); scatter
-    throws them around the anchor."""
-    rng = canvas.rng
-    if style.arrangement == "row":
-        spacing = min(0.14, 0.5 / count) if placed else 1.0 / count
-        start = x - spacing * (count - 1) / 2 if placed else spacing / 2
-        return [
-            (_clamp(start + i * spacing + rng.uniform(-0.025, 0.025)), y + rng.uniform(-0.025, 0.025))
-            for i in range(count)
-        ]
-    if count == 1:
-        return [(x, y)]
-    reach = min(0.4, 0.08 + 0.035 * count)
-    return [
-        (_clamp(x + rng.uniform(-reach, reach)), _clamp(y + rng.uniform(-reach, reach) * 0.6))
-        for _ in range(count)
-    ]
-
-
-def _clamp(value: float) -> float:
-    return min(0.95, max(0.05, value))
-
-
-def scatter_strokes(canvas: Canvas, scene: Scene, spare: list[RGB], strokes: int) -> None:
-    """Busy texture: short brush strokes in the scene's own colours."""
-    colours = spare or scene.palette or [colour for colour in scene.regions.values()] or [(90, 90, 90)]
-    for _ in range(min(strokes, 200)):
-        x, y = canvas.rng.random(), canvas.rng.random()
-        length = canvas.rng.uniform(0.01, 0.04)
-        angle = canvas.rng.uniform(0, 3.14)
-        end = (x + length * np.cos(angle), y + length * np.sin(angle))
-        canvas.line([(x, y), end], canvas.jitter(canvas.rng.choice(colours), 20.0), width=3)
-
-
-def wash_with(canvas: Canvas, colour: RGB) -> None:
-    """"More crimson": a broad band of the colour through the middle of the picture."""
-    top = canvas.rng.uniform(0.25, 0.45)
-    overlay = Image.new("RGB", canvas.image.size, colour)
-    mask = Image.new("L", canvas.image.size, 0)
-    mask.paste(150, (0, canvas.px(top), canvas.size, canvas.px(min(1.0, top + 0.4))))
-    canvas.image.paste(Image.composite(overlay, canvas.image, mask), (0, 0))
+def _put(painting: Painting, placed, plan: Plan) -> None:
+    motif = MOTIFS[placed.motif]
+    left, top, width, height = placed.box
+    tones = Tones(painting.jitter(placed.body), painting.jitter(placed.accent))
+    draw_motif(painting, motif.draw, tones, left, top, width, height, shadow=motif.place == "ground",
+               shade=motif.place != "field", flip=placed.flip and motif.place != "field")
 
 
 def apply_emphasis(scene: Scene) -> dict[str, float]:
@@ -188,38 +146,37 @@ def apply_emphasis(scene: Scene) -> dict[str, float]:
         return {}
     if emphasis.colour is not None:
         scene.palette.insert(0, emphasis.colour)
+        for subject in scene.subjects[:1]:
+            subject.colour = mix(subject.colour or emphasis.colour, emphasis.colour, 0.6)
         scene.saturation = max(scene.saturation or 0.0, 0.5)
         return {}
     if emphasis.motif is not None:
-        return _more_motif(scene, emphasis.motif)
+        matches = [subject for subject in scene.subjects if subject.motif == emphasis.motif]
+        for subject in matches:
+            subject.count = min(6, subject.count * 2 + 1)
+            subject.size = "large"
+        if not matches:
+            scene.subjects.append(Subject(motif=emphasis.motif, count=3))
+        return {}
     return _more_effect(scene, emphasis.effect or "dramatic")
-
-
-def _more_motif(scene: Scene, motif: str) -> dict[str, float]:
-    matches = [request for request in scene.motifs if request.motif == motif]
-    for request in matches:
-        request.count = min(MAX_COPIES, request.count * 2 + 2)
-    if not matches:
-        scene.motifs.append(MotifRequest(motif=motif, count=5))
-    return {}
 
 
 def _more_effect(scene: Scene, word: str) -> dict[str, float]:
     if word in BRIGHTNESS_WORDS or word in {"light", "darker", "brighter"}:
-        darkening = word in {"darker"} or BRIGHTNESS_WORDS.get(word, 0.7) < 0.5
-        scene.brightness = 0.08 if darkening else 0.9
+        darkening = word == "darker" or BRIGHTNESS_WORDS.get(word, 0.7) < 0.5
+        scene.brightness = 0.1 if darkening else 0.85
         return {}
     if word in CONTRAST_WORDS or word in {"contrast", "contrasty", "dramatic"}:
         soft = CONTRAST_WORDS.get(word, 0.3) < 0.2
-        scene.contrast = 0.03 if soft else 0.4
-        return {} if soft else {"vignette": 1.5}
+        scene.contrast = 0.05 if soft else 0.38
+        return {} if soft else {"vignette": 1.6}
     if word in SATURATION_WORDS or word == "saturation":
-        scene.saturation = 0.05 if SATURATION_WORDS.get(word, 0.6) < 0.4 else 0.85
+        scene.saturation = 0.06 if SATURATION_WORDS.get(word, 0.6) < 0.4 else 0.8
         return {}
     if word in {"symmetric", "symmetrical", "mirrored", "balanced"}:
         scene.symmetric = True
         return {}
-    effect = _known_effect(word) or _effect_for_unknown_word(word)
+    effect = ATMOSPHERE_WORDS.get(word) or TEXTURE_WORDS.get(word) or _effect_for_unknown_word(word)
     return _boost(scene, effect)
 
 
@@ -228,16 +185,12 @@ def _effect_for_unknown_word(word: str) -> str:
     return GENERIC_EFFECTS[hashlib.blake2b(word.encode(), digest_size=2).digest()[0] % len(GENERIC_EFFECTS)]
 
 
-def _known_effect(word: str) -> str | None:
-    return ATMOSPHERE_WORDS.get(word) or TEXTURE_WORDS.get(word)
-
-
 def _boost(scene: Scene, effect: str) -> dict[str, float]:
     if effect == "contrast":
-        scene.contrast = 0.4
-        return {"vignette": 1.5}
+        scene.contrast = 0.38
+        return {"vignette": 1.6}
     if effect == "saturation":
-        scene.saturation = 0.85
+        scene.saturation = 0.8
         return {}
     if effect in {"busy", "grain", "smooth"}:
         if effect not in scene.textures:

@@ -1,10 +1,11 @@
-"""Reading a caption into a scene the painter can draw.
+"""Reading a caption into a scene the painter can compose.
 
-The parser is clause-based and forgiving: it does not understand grammar, it notices
-colour names, motif words, position words, quantities and a few mood words, and ties
-each to its neighbours inside the same clause ("two slate grey towers on the right").
-Anything it does not recognise is simply not drawn, which is the painter's share of
-the information lost on each round trip.
+The parser is clause-based and forgiving: it does not understand grammar. It notices
+motif nouns (the things to draw), setting nouns (sky, water, foliage…), colour names,
+position and size words, time of day, where the light comes from and a few mood words,
+and ties each to its neighbours inside the same clause ("dark green trees crowd the
+left side"). The first thing named is the subject. Anything it does not recognise is
+not drawn, which is the painter's share of the information lost on each round trip.
 """
 
 from __future__ import annotations
@@ -12,46 +13,51 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .vocabulary import (
-    ACCENT_WORDS,
+from .lexicon import (
     ATMOSPHERE_WORDS,
-    BASIC_COLOURS,
     BRIGHTNESS_WORDS,
-    COLOUR_RGB,
     CONTRAST_WORDS,
     COUNT_WORDS,
+    DEFAULT_PLACE,
+    EMPTY_SCENE,
+    MATERIAL_BY_WORD,
     MOTIF_BY_WORD,
+    NOUN_MARKERS,
     PLURAL_MOTIF_WORDS,
     POSITION_WORDS,
     SATURATION_WORDS,
-    SHADE_WORDS,
+    SIZE_RANK,
+    SIZE_WORDS,
     SYMMETRY_WORDS,
     TEXTURE_WORDS,
+    TIME_WORDS,
+    VERB_LIKE_NOUNS,
 )
+from .vocabulary import BASIC_COLOURS, COLOUR_RGB, SHADE_WORDS
 
 RGB = tuple[int, int, int]
 
-SPELLING = {
-    "gray": "grey", "center": "centre", "colorful": "colourful", "colors": "colours", "color": "colour",
-}
+SPELLING = {"gray": "grey", "center": "centre", "colorful": "colourful", "color": "colour",
+            "colors": "colours", "harbor": "harbour"}
 SENTENCE_BREAK = re.compile(r"[.!?\n]+")
-CLAUSE_BREAK = re.compile(r"[;:,]+|\b(?:while|whereas|but|where|and)\b")
+CLAUSE_BREAK = re.compile(r"[;:,()]+|\b(?:while|whereas|but|and|where|with)\b")
 MORE_REQUEST = re.compile(r"make it (?:even |much |a lot |far )?more ([a-z][a-z \-']*)", re.IGNORECASE)
-REGION_OF_POSITION = {
-    "top": "top", "upper": "top", "sky": "top",
-    "bottom": "bottom", "lower": "bottom", "below": "bottom", "ground": "bottom", "foreground": "bottom",
-    "left": "left", "right": "right", "centre": "centre", "middle": "centre", "central": "centre",
-}
-# Longer prompts are read only this far: enough for any caption, and a pasted novel
-# cannot make one painting take seconds.
+HORIZON_PHRASES = (
+    (re.compile(r"\b(?:thin|narrow) (?:strip|band)\b"), 0.22),
+    (re.compile(r"\bupper third\b|\btop third\b|\bhorizon (?:sits|lies|runs) high\b"), 0.36),
+    (re.compile(r"\bupper half\b|\btop half\b|\bhorizon (?:sits|lies|runs) (?:midway|halfway)\b"), 0.5),
+    (re.compile(r"\btwo thirds\b|\bmost of the (?:frame|picture)\b|\bhorizon (?:sits|lies|runs) low\b"), 0.7),
+)
+LIGHT_FROM = re.compile(r"\b(?:light|sunlight|lit|glow|lamp|sun)\b[a-z ]{0,24}?\bfrom the (?:upper |lower )?(left|right)\b")
+# Nouns for a part of the thing just named ("a grey cat with green eyes"): their colour
+# becomes that thing's accent instead of a new motif.
+PART_WORDS = frozenset({"eyes", "petals", "roof", "roofs", "sails", "windows", "wings", "stripes", "rim", "trim"})
 MAX_PROMPT_CHARS = 4000
-MAX_MOTIFS = 24
-# Words skipped when deciding what "Make it more ..." is about ("more like a dream").
+MAX_SUBJECTS = 8
 EMPHASIS_FILLER = frozenset("like a an the of and in very much even so it more".split())
 
 
 def _colour_phrase_table() -> dict[tuple[str, ...], RGB]:
-    """Vocabulary names as word tuples, plus plain colour words where no name clashes."""
     table = {tuple(name.split()): rgb for name, rgb in COLOUR_RGB.items()}
     for word, rgb in BASIC_COLOURS.items():
         table.setdefault((word,), rgb)
@@ -63,14 +69,25 @@ _LONGEST_COLOUR = max(len(words) for words in _COLOUR_PHRASES)
 
 
 @dataclass
-class MotifRequest:
-    """One motif to draw: where, how many, and in which colour (None = its usual colour)."""
+class Subject:
+    """A thing to draw: where, how big, how many and in which colours (None = its usual)."""
 
     motif: str
     colour: RGB | None = None
+    accent: RGB | None = None
     x: float | None = None
     y: float | None = None
+    size: str = "medium"
     count: int = 1
+
+
+@dataclass
+class Zone:
+    """A setting mass: "pale water in the lower right", "dark green foliage on the left"."""
+
+    material: str
+    colour: RGB | None
+    place: str
 
 
 @dataclass
@@ -85,64 +102,101 @@ class Emphasis:
 
 @dataclass
 class Scene:
+    subjects: list[Subject] = field(default_factory=list)
+    zones: list[Zone] = field(default_factory=list)
     palette: list[RGB] = field(default_factory=list)
-    accents: list[tuple[RGB, float | None, float | None]] = field(default_factory=list)
-    regions: dict[str, RGB] = field(default_factory=dict)
-    motifs: list[MotifRequest] = field(default_factory=list)
+    time: str | None = None
+    light_side: float | None = None
+    horizon: float | None = None
     brightness: float | None = None
     contrast: float | None = None
     saturation: float | None = None
     atmospheres: list[str] = field(default_factory=list)
     textures: list[str] = field(default_factory=list)
     symmetric: bool = False
+    empty: bool = False
     emphasis: Emphasis | None = None
+    words: int = 0
+
+    def zone(self, material: str) -> Zone | None:
+        return next((zone for zone in self.zones if zone.material == material), None)
 
 
 def parse_scene(prompt: str) -> Scene:
     """Everything the painter can use from a caption, in drawing-friendly form."""
     scene = Scene()
-    text = prompt or ""
+    text = (prompt or "")[:MAX_PROMPT_CHARS]
     more = MORE_REQUEST.search(text)
     if more:
         scene.emphasis = _resolve_emphasis(more.group(1))
-        text = text[: more.start()] + text[more.end() :]
-    text = text[:MAX_PROMPT_CHARS]
-    for sentence in SENTENCE_BREAK.split(text.lower()):
-        accenting = False
+        text = text[: more.start()] + text[more.end():]
+    lowered = text.lower()
+    _read_whole_text(lowered, scene)
+    for sentence in SENTENCE_BREAK.split(lowered):
         for clause in CLAUSE_BREAK.split(sentence):
             words = _words(clause or "")
-            accenting = accenting or any(word in ACCENT_WORDS for word in words)
             if words:
-                _read_clause(words, scene, accenting)
-    del scene.motifs[MAX_MOTIFS:]
+                _read_clause(words, scene)
+    del scene.subjects[MAX_SUBJECTS:]
     return scene
 
 
-def _words(clause: str) -> list[str]:
-    return [SPELLING.get(word, word) for word in re.findall(r"[a-z]+", clause)]
+def _words(text: str) -> list[str]:
+    return [SPELLING.get(word, word) for word in re.findall(r"[a-z]+", text)]
 
 
-def _read_clause(words: list[str], scene: Scene, accenting: bool) -> None:
-    """One clause: its colours, motifs and position words belong together."""
+def _read_whole_text(text: str, scene: Scene) -> None:
+    """Phrases that span clause breaks: the horizon's height and where the light comes from."""
+    scene.words = len(text.split())
+    for pattern, level in HORIZON_PHRASES:
+        if pattern.search(text):
+            scene.horizon = level
+    light = LIGHT_FROM.search(text)
+    if light:
+        scene.light_side = -1.0 if light.group(1) == "left" else 1.0
+    tokens = set(_words(text))
+    scene.empty = bool(tokens & EMPTY_SCENE) and not any(word in MOTIF_BY_WORD for word in tokens)
+
+
+def _read_clause(words: list[str], scene: Scene) -> None:
+    """One clause: its colours, things, settings, places and sizes belong together."""
     colours, used = _find_colours(words)
     _read_global_words(words, used, scene)
-    anchor = _clause_anchor(words, used)
+    anchor, place = _clause_place(words, used)
+    size = max((SIZE_WORDS[word] for word in words if word in SIZE_WORDS), key=SIZE_RANK.get, default="medium")
     taken: set[int] = set()
     for position, word in enumerate(words):
-        if position in used or word not in MOTIF_BY_WORD:
+        if position in used:
             continue
-        colour_at = _colour_for_motif(position, colours, taken)
-        scene.motifs.append(
-            MotifRequest(
-                motif=MOTIF_BY_WORD[word],
-                colour=colours[colour_at][1] if colour_at is not None else None,
-                x=anchor[0],
-                y=anchor[1],
-                count=_count_before(words, position),
-            )
-        )
-    leftovers = [colour for index, colour in enumerate(colours) if index not in taken]
-    _place_leftover_colours(words, leftovers, anchor, scene, accenting)
+        if word in PART_WORDS and scene.subjects:
+            colour_at = _colour_near(position, colours, taken)
+            if colour_at is not None and scene.subjects[-1].accent is None:
+                scene.subjects[-1].accent = colours[colour_at][1]
+            continue
+        if word in MOTIF_BY_WORD and _names_a_thing(words, position, used) and not (
+                word in MATERIAL_BY_WORD and scene.subjects):
+            colour_at = _colour_near(position, colours, taken)
+            scene.subjects.append(Subject(
+                motif=MOTIF_BY_WORD[word], colour=colours[colour_at][1] if colour_at is not None else None,
+                x=anchor[0], y=anchor[1], size=size, count=_count_before(words, position),
+            ))
+        elif word in MATERIAL_BY_WORD:
+            colour_at = _colour_near(position, colours, taken)
+            material = MATERIAL_BY_WORD[word]
+            if scene.zone(material) is None or place != DEFAULT_PLACE[material]:
+                scene.zones.append(Zone(material, colours[colour_at][1] if colour_at is not None else None,
+                                        place or DEFAULT_PLACE[material]))
+    for index, (_, rgb) in enumerate(colours):
+        if index not in taken:
+            scene.palette.append(rgb)
+
+
+def _names_a_thing(words: list[str], position: int, used: set[int]) -> bool:
+    """False for a noun used as a verb: "faces" in "the house faces the sea"."""
+    if words[position] not in VERB_LIKE_NOUNS or position == 0:
+        return True
+    before = words[position - 1]
+    return before in NOUN_MARKERS or before in SIZE_WORDS or (position - 1) in used
 
 
 def _find_colours(words: list[str]) -> tuple[list[tuple[int, RGB]], set[int]]:
@@ -152,7 +206,7 @@ def _find_colours(words: list[str]) -> tuple[list[tuple[int, RGB]], set[int]]:
     position = 0
     while position < len(words):
         for length in range(_LONGEST_COLOUR, 0, -1):
-            phrase = tuple(words[position : position + length])
+            phrase = tuple(words[position: position + length])
             if len(phrase) == length and phrase in _COLOUR_PHRASES:
                 rgb = _COLOUR_PHRASES[phrase]
                 if position > 0 and words[position - 1] in SHADE_WORDS:
@@ -179,6 +233,8 @@ def _read_global_words(words: list[str], used: set[int], scene: Scene) -> None:
     for position, word in enumerate(words):
         if position in used:
             continue
+        if word in TIME_WORDS:
+            scene.time = TIME_WORDS[word]
         if word in BRIGHTNESS_WORDS:
             scene.brightness = BRIGHTNESS_WORDS[word]
         if word in CONTRAST_WORDS:
@@ -193,28 +249,38 @@ def _read_global_words(words: list[str], used: set[int], scene: Scene) -> None:
             scene.symmetric = True
 
 
-def _clause_anchor(words: list[str], used: set[int]) -> tuple[float | None, float | None]:
-    """The position a clause talks about, combining e.g. "upper" and "left"."""
+def _clause_place(words: list[str], used: set[int]) -> tuple[tuple[float | None, float | None], str | None]:
+    """The position a clause talks about ("upper left"), as an anchor and as a place name."""
     x = y = None
+    across = down = None
     for position, word in enumerate(words):
         if position in used or word not in POSITION_WORDS:
             continue
         word_x, word_y = POSITION_WORDS[word]
         if word_x is not None and (x is None or word_y is None):
             x = word_x
+            across = word if word in {"left", "right"} else across
         if word_y is not None and (y is None or word_x is None):
             y = word_y
-    return x, y
+            down = {"upper": "top", "above": "top", "lower": "bottom", "below": "bottom",
+                    "foreground": "bottom", "background": None}.get(word, word)
+        if word in {"centre", "middle", "central"}:
+            across = down = None
+            place = "centre"
+            return (x, y), place
+    if across and down:
+        return (x, y), f"{'upper' if down == 'top' else 'lower'} {across}"
+    return (x, y), across or down
 
 
-def _colour_for_motif(position: int, colours: list[tuple[int, RGB]], taken: set[int]) -> int | None:
-    """The colour just before a motif ("crimson sun"), else one just after ("sun of gold")."""
+def _colour_near(position: int, colours: list[tuple[int, RGB]], taken: set[int]) -> int | None:
+    """The colour just before a noun ("crimson sun"), else one just after ("sun of gold")."""
     best = None
     for index, (colour_position, _) in enumerate(colours):
         if index in taken:
             continue
         gap = position - colour_position
-        if 0 < gap <= 3 or (-3 <= gap < 0 and best is None):
+        if 0 < gap <= 4 or (-3 <= gap < 0 and best is None):
             best = index
     if best is not None:
         taken.add(best)
@@ -230,45 +296,7 @@ def _count_before(words: list[str], position: int) -> int:
             if word in {"a", "an"} and words[position] in PLURAL_MOTIF_WORDS:
                 continue
             return COUNT_WORDS[word]
-        if word.isdigit():
-            return max(1, min(int(word), 30))
     return 3 if words[position] in PLURAL_MOTIF_WORDS else 1
-
-
-def _place_leftover_colours(
-    words: list[str], colours: list[tuple[int, RGB]], anchor, scene: Scene, accenting: bool
-) -> None:
-    """Colours not tied to a motif fill a region, become accents, or join the palette.
-
-    Each colour takes the region word nearest after it ("sky blue ... top"), else the
-    nearest before it ("the right side turns teal"); a corner ("upper left") makes it
-    a placed accent instead, and a colour with no place at all joins the palette.
-    """
-    if accenting:
-        scene.accents.extend((rgb, anchor[0], anchor[1]) for _, rgb in colours)
-        return
-    corner = anchor[0] is not None and anchor[1] is not None and anchor != (0.5, 0.5)
-    claims = sorted(
-        (_nearest_region(words, position) + (order, rgb) for order, (position, rgb) in enumerate(colours)),
-        key=lambda claim: (claim[0], claim[2]),
-    )
-    for _, region, _, rgb in claims:
-        if corner and region is not None:
-            scene.accents.append((rgb, anchor[0], anchor[1]))
-        elif region is not None and region not in scene.regions:
-            scene.regions[region] = rgb
-        else:
-            scene.palette.append(rgb)
-
-
-def _nearest_region(words: list[str], position: int) -> tuple[float, str | None]:
-    """(distance, region) of the closest region word, preferring one that follows."""
-    best: tuple[float, str | None] = (float("inf"), None)
-    for index, word in enumerate(words):
-        if word in REGION_OF_POSITION and index != position:
-            distance = index - position if index > position else (position - index) + 0.5
-            best = min(best, (distance, REGION_OF_POSITION[word]), key=lambda item: item[0])
-    return best
 
 
 def _resolve_emphasis(phrase: str) -> Emphasis:

@@ -1,0 +1,235 @@
+"""Deciding the picture before painting it: setting, time, light, horizon, where things go.
+
+This is also where the painter's taste lives. Like a real image model it has habits:
+colours drift a little toward each motif's favourite colours, skies toward the palette
+of their time of day, and when a caption is vague (nothing nameable in it) it paints
+one of its favourite scenes, centred and often mirrored. Those habits are what pull
+many chains into the same few pictures (attractors) instead of letting them dissolve.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from .ink import RGB, lighter, mix
+from .motifs import MOTIFS
+from .scene import Scene, Subject, Zone
+from .vocabulary import COLOUR_RGB
+
+# How far a named colour is pulled toward the motif's own colour on every painting.
+PREFERENCE = 0.22
+SKY_PREFERENCE = 0.2
+SKIES = {  # time -> (zenith, horizon, haze)
+    "day": ((70, 130, 205), (196, 220, 238), (205, 220, 235)),
+    "dawn": ((96, 110, 175), (250, 196, 170), (235, 205, 200)),
+    "dusk": ((52, 52, 112), (250, 150, 92), (220, 160, 140)),
+    "night": ((8, 12, 36), (36, 46, 88), (40, 50, 90)),
+}
+LAND_MATERIALS = {"water", "grass", "sand", "snow", "rock", "foliage", "buildings", "sky"}
+INSIDE_MATERIALS = {"wall", "clutter"}
+SPACE_MOTIFS = {"stars", "galaxy", "planet", "comet", "aurora"}
+SYMMETRIC_MOTIFS = {"temple", "cathedral", "pagoda", "face", "mandala", "castle", "arch", "astronaut", "owl",
+                    "butterfly", "lighthouse", "fountain", "rocket", "flower"}
+# Objects that sit on a table when the picture is an interior.
+TABLE_MOTIFS = {"cup", "teapot", "vase", "bottle", "bowl", "apple", "lamp", "candle", "book", "bell", "clock"}
+SIZE_HEIGHT = {"huge": 0.84, "large": 0.62, "small": 0.14}
+# The painter's favourite scenes for vague captions, by the colour family the caption leans to.
+FAVOURITES = {
+    "blue": (["lighthouse", "sailboat"], [Zone("water", None, "bottom"), Zone("rock", None, "horizon")], "dusk"),
+    "green": (["tree", "balloon"], [Zone("grass", None, "bottom"), Zone("rock", None, "horizon")], "day"),
+    "warm": (["temple", "sun"], [Zone("sand", None, "bottom")], "dusk"),
+    "dark": (["moon", "castle"], [Zone("rock", None, "horizon"), Zone("grass", None, "bottom")], "night"),
+    "pale": (["pagoda", "moon"], [Zone("water", None, "bottom"), Zone("foliage", None, "horizon")], "dawn"),
+}
+
+
+@dataclass
+class Placed:
+    """One motif with its colours and box (left, top, width, height as fractions)."""
+
+    motif: str
+    body: RGB
+    accent: RGB
+    box: tuple[float, float, float, float]
+    flip: bool = False
+
+
+@dataclass
+class Plan:
+    kind: str
+    time: str
+    light_side: float
+    horizon: float
+    sky_top: RGB
+    sky_bottom: RGB
+    haze: RGB
+    ground: Zone | None
+    far: list[Zone] = field(default_factory=list)
+    sides: list[Zone] = field(default_factory=list)
+    washes: list[tuple[RGB, str]] = field(default_factory=list)
+    placed: list[Placed] = field(default_factory=list)
+    symmetric: bool = False
+    vague: bool = False
+
+
+def plan_picture(scene: Scene, rng) -> Plan:
+    vague = not scene.subjects and not scene.empty
+    if vague:
+        _adopt_favourite(scene)
+    kind = _kind(scene)
+    time = scene.time or _time_from(scene, kind)
+    zenith, horizon_sky, haze = SKIES[time]
+    sky = scene.zone("sky")
+    sky_top = _prefer(sky.colour, zenith, SKY_PREFERENCE) if sky and sky.colour else zenith
+    sky_bottom = mix(sky_top, horizon_sky, 0.55) if sky and sky.colour else horizon_sky
+    plan = Plan(
+        kind=kind, time=time, light_side=scene.light_side if scene.light_side is not None else rng.choice([-0.7, 0.7]),
+        horizon=_horizon(scene, kind, rng), sky_top=sky_top, sky_bottom=sky_bottom, haze=mix(haze, sky_bottom, 0.5),
+        ground=_ground(scene, kind), vague=vague,
+        symmetric=scene.symmetric or (vague and rng.random() < 0.6),
+    )
+    for zone in scene.zones:
+        if zone.material in {"rock", "foliage", "buildings"} and zone.place in {"horizon", "background", "top"}:
+            plan.far.append(zone)
+        elif zone.place in {"left", "right", "upper left", "upper right", "lower left", "lower right"}:
+            plan.sides.append(zone)
+        if zone.colour and zone.material not in {"sky"}:
+            plan.washes.append((zone.colour, zone.place))
+    plan.washes += [(colour, place) for colour, place in zip(scene.palette[:3], ("upper left", "lower right", "right"))]
+    _place_subjects(scene, plan, rng)
+    if plan.placed and plan.placed[0].motif in SYMMETRIC_MOTIFS and scene.words < 30:
+        plan.symmetric = plan.symmetric or rng.random() < 0.5
+    return plan
+
+
+def colour_family(rgb: RGB) -> str:
+    red, green, blue = rgb
+    if max(rgb) < 70:
+        return "dark"
+    if max(rgb) - min(rgb) < 30:
+        return "pale" if max(rgb) > 170 else "dark"
+    if blue >= red and blue >= green:
+        return "blue"
+    if green >= red:
+        return "green"
+    return "warm"
+
+
+def _adopt_favourite(scene: Scene) -> None:
+    """Nothing nameable in the caption: paint a favourite scene in the caption's colours."""
+    colours = [zone.colour for zone in scene.zones if zone.colour] + scene.palette
+    family = colour_family(colours[0]) if colours else _word_family(scene)
+    motifs, zones, time = FAVOURITES[family]
+    main = motifs[0] if len(colours) % 2 == 0 or len(motifs) == 1 else motifs[0]
+    scene.subjects = [Subject(main, colour=colours[1] if len(colours) > 1 else None, size="large", x=0.5)]
+    scene.subjects += [Subject(motif) for motif in motifs[1:]]
+    known = {zone.material for zone in scene.zones}
+    scene.zones += [zone for zone in zones if zone.material not in known]
+    scene.time = scene.time or time
+
+
+def _word_family(scene: Scene) -> str:
+    digest = hashlib.blake2b(str(scene.words).encode(), digest_size=1).digest()[0]
+    return sorted(FAVOURITES)[digest % len(FAVOURITES)]
+
+
+def _kind(scene: Scene) -> str:
+    materials = {zone.material for zone in scene.zones}
+    motifs = {subject.motif for subject in scene.subjects}
+    if motifs & SPACE_MOTIFS and not materials & (LAND_MATERIALS - {"sky"}):
+        return "space"
+    if materials & INSIDE_MATERIALS and not materials & LAND_MATERIALS:
+        return "inside"
+    if not materials & LAND_MATERIALS and scene.subjects and MOTIFS[scene.subjects[0].motif].place == "free":
+        return "inside"
+    return "land"
+
+
+def _time_from(scene: Scene, kind: str) -> str:
+    if kind == "space" or (scene.brightness is not None and scene.brightness < 0.26):
+        return "night"
+    if "golden" in scene.atmospheres:
+        return "dusk"
+    sky = scene.zone("sky")
+    if sky and sky.colour:
+        family = colour_family(sky.colour)
+        return {"dark": "night", "warm": "dusk"}.get(family, "day")
+    return "day"
+
+
+def _horizon(scene: Scene, kind: str, rng) -> float:
+    if scene.horizon is not None:
+        return scene.horizon + rng.uniform(-0.02, 0.02)
+    if kind == "inside":
+        return 0.7
+    return 0.6 + rng.uniform(-0.04, 0.04)
+
+
+def _ground(scene: Scene, kind: str) -> Zone | None:
+    if kind != "land":
+        return None
+    for zone in scene.zones:
+        if zone.material in {"water", "grass", "sand", "snow"} and zone.place in {"bottom", "horizon", "background"}:
+            return zone
+    for zone in scene.zones:
+        if zone.material in {"water", "grass", "sand", "snow", "rock", "foliage"} and zone.place == "bottom":
+            return zone
+    return Zone("grass", None, "bottom")
+
+
+def _prefer(colour: RGB | None, favourite: RGB, amount: float) -> RGB:
+    return favourite if colour is None else mix(colour, favourite, amount)
+
+
+def _place_subjects(scene: Scene, plan: Plan, rng) -> None:
+    sides = iter([0.2, 0.8, 0.34, 0.68, 0.12, 0.9])
+    for order, subject in enumerate(scene.subjects):
+        motif = MOTIFS[subject.motif]
+        body = _prefer(subject.colour, COLOUR_RGB[motif.colour], PREFERENCE)
+        accent = subject.accent or COLOUR_RGB[motif.accent]
+        if motif.place == "field":
+            plan.placed.append(Placed(subject.motif, body, accent, (0.0, 0.0, 1.0, 1.0 if subject.motif != "stars"
+                                                                     else plan.horizon)))
+            continue
+        height = _height(subject, motif, main=order == 0)
+        copies = 1 if order == 0 else min(subject.count, 4)
+        for copy in range(copies):
+            scale = 1.0 if copy == 0 else rng.uniform(0.6, 0.85)
+            x = subject.x if subject.x is not None and copy == 0 else (0.5 if order == 0 else next(sides, 0.5))
+            plan.placed.append(_boxed(subject.motif, body, accent, x, subject.y, height * scale, plan, rng,
+                                      main=order == 0))
+
+
+def _height(subject: Subject, motif, *, main: bool) -> float:
+    if subject.size in SIZE_HEIGHT:
+        return SIZE_HEIGHT[subject.size] if main or subject.size == "small" else SIZE_HEIGHT[subject.size] * 0.6
+    return motif.height * (1.25 if main else 0.7)
+
+
+def _boxed(name: str, body: RGB, accent: RGB, x: float, y: float | None, height: float, plan: Plan, rng, *,
+           main: bool) -> Placed:
+    motif = MOTIFS[name]
+    width = height * motif.aspect
+    if width > 0.96:
+        width, height = 0.96, 0.96 / motif.aspect
+    x = min(1.0 - width / 2 - 0.02, max(width / 2 + 0.02, x + rng.uniform(-0.02, 0.02)))
+    if motif.place == "sky":
+        centre = y if y is not None and y < plan.horizon else rng.uniform(0.14, 0.3)
+        top = max(0.02, min(plan.horizon - height * 0.6, centre - height / 2))
+    elif motif.place == "water":
+        base = plan.horizon + (1 - plan.horizon) * (0.55 if main else 0.25)
+        top = base - height
+    elif motif.place == "ground":
+        base = plan.horizon + (1 - plan.horizon) * (0.7 if main else 0.2) + rng.uniform(-0.02, 0.02)
+        if height > 0.7:
+            base = 0.97
+        top = max(0.02, base - height)
+    else:
+        centre = y if y is not None else (plan.horizon - 0.02 if plan.kind == "inside" and height < 0.5 else 0.5)
+        top = max(0.02, min(0.98 - height, centre - height / 2))
+    return Placed(name, body, accent, (x - width / 2, top, width, height), flip=rng.random() < 0.5)
+
+
+def lit(colour: RGB, amount: float = 0.3) -> RGB:
+    return lighter(colour, amount)
