@@ -18,7 +18,7 @@ from scipy import ndimage
 
 from .analysis import Reading
 from .colour_space import named_lab_table
-from .shapes import count_stars
+from .shapes import count_stars, find_skyline
 from .vocabulary import COLOUR_NAMES
 
 GRID = 8
@@ -68,13 +68,14 @@ class Sight:
 
 def look(reading: Reading) -> Sight:
     blocks = _block_features(reading)
-    materials = _classify_blocks(blocks)
+    skyline = find_skyline(reading.lab, reading.merged_labels, [])
+    materials = _classify_blocks(blocks, skyline.height if skyline is not None else 0.7)
     zones = _zones(materials, reading)
     sky = next((zone for zone in zones if zone.material == "sky"), None)
     return Sight(
         zones=zones,
         subject=_subject(reading),
-        stars=count_stars(reading.rgb),
+        stars=count_stars(reading.rgb) if reading.brightness < 0.3 else 0,
         lettering=_lettering(blocks),
         light_side=_light_side(reading),
         horizon=sky.bottom if sky is not None else None,
@@ -104,16 +105,20 @@ def _block_features(reading: Reading) -> dict[str, np.ndarray]:
     }
 
 
-def _classify_blocks(f: dict[str, np.ndarray]) -> np.ndarray:
-    """One material name per block, from colour, texture and height in the picture."""
+def _classify_blocks(f: dict[str, np.ndarray], skyline: float) -> np.ndarray:
+    """One material name per block, from colour, texture and height in the picture.
+
+    `skyline` (a fraction of the height) is where the upper colour field ends: sky is
+    only looked for above it, so a lake under a blue sky is not more sky.
+    """
     rows = np.arange(GRID)[:, None] * np.ones((1, GRID))
     L, chroma, hue, texture = f["L"], f["chroma"], f["hue"], f["texture"]
     blue = (hue > 195) & (hue < 310) & (chroma > 6)
-    green = (hue > 95) & (hue < 185) & (chroma > 9)
-    warm = (hue < 100) | (hue > 330)
+    green = (hue > 85) & (hue < 185) & ((chroma > 9) | ((chroma > 5) & (L < 50)))
+    warm = ((hue < 100) | (hue > 330)) & ~green
     smooth = texture < 0.05
     out = np.full((GRID, GRID), "wall", dtype=object)
-    out[(texture > 0.13) & (f["spread"] > 0.12)] = "clutter"
+    out[(texture > 0.16) & (f["spread"] > 0.14) & ~green] = "clutter"
     out[warm & (L > 55) & smooth & (rows >= 4) & (chroma > 10)] = "sand"
     out[~green & ~blue & (texture > 0.06) & (texture <= 0.13) & (rows >= 2)] = "rock"
     out[green & (texture >= 0.05)] = "foliage"
@@ -121,7 +126,8 @@ def _classify_blocks(f: dict[str, np.ndarray]) -> np.ndarray:
     out[L < 14] = "dark"
     water = (blue | ((chroma < 12) & (L > 35))) & (texture < 0.1) & (rows >= 3)
     out[water] = "water"
-    sky_like = (texture < 0.06) & (rows <= 5) & (blue | ((L > 68) & (chroma < 22)) | (warm & (L > 58)) | (L < 22))
+    above = rows < max(1, int(round(skyline * GRID)))
+    sky_like = (texture < 0.06) & above & (blue | ((L > 68) & (chroma < 22)) | (warm & (L > 58)) | (L < 22))
     labelled, _ = ndimage.label(sky_like)
     touching = set(labelled[0][labelled[0] > 0].tolist())
     sky = np.isin(labelled, list(touching)) if touching else np.zeros_like(sky_like)
@@ -175,10 +181,7 @@ def _subject(reading: Reading) -> SubjectSighting | None:
     side = SALIENCY_SIDE
     step = reading.lab.shape[0] // side
     lab = reading.lab[: side * step, : side * step].reshape(side, step, side, step, 3).mean(axis=(1, 3))
-    ring = np.ones((side, side), bool)
-    ring[4:-4, 4:-4] = False
-    border = lab[ring]
-    palette = border[:: max(1, len(border) // 160)]
+    palette = _border_palette(lab)
     distance = np.sqrt(((lab[:, :, None, :] - palette[None, None, :, :]) ** 2).sum(-1)).min(-1)
     distance = ndimage.uniform_filter(distance, size=3)
     axis = (np.arange(side) + 0.5) / side - 0.5
@@ -187,15 +190,44 @@ def _subject(reading: Reading) -> SubjectSighting | None:
     threshold = max(14.0, float(np.percentile(saliency, 70)))
     mask = saliency > threshold
     components, count = ndimage.label(mask)
-    if not count:
-        return None
-    scores = ndimage.sum(saliency, components, index=np.arange(1, count + 1))
-    best = components == int(np.argmax(scores)) + 1
-    best = ndimage.binary_fill_holes(best)
-    share = float(best.mean())
-    if share < MIN_SUBJECT_SHARE:
+    best = None
+    if count:
+        scores = ndimage.sum(saliency, components, index=np.arange(1, count + 1))
+        best = ndimage.binary_fill_holes(components == int(np.argmax(scores)) + 1)
+    if best is None or float(best.mean()) < MIN_SUBJECT_SHARE * 2.5:
+        best = _close_up(lab) if best is None or float(best.mean()) < MIN_SUBJECT_SHARE else best
+    if best is None:
         return None
     return _describe(best, reading, lab)
+
+
+def _border_palette(lab: np.ndarray) -> np.ndarray:
+    """The colours that dominate the picture's edge, quantised coarsely (the background)."""
+    ring = np.ones(lab.shape[:2], bool)
+    ring[4:-4, 4:-4] = False
+    border = lab[ring]
+    cells = np.floor(border / np.array([12.0, 14.0, 14.0])).astype(np.int64)
+    keys, inverse, counts = np.unique(cells, axis=0, return_inverse=True, return_counts=True)
+    keep = counts >= 0.04 * len(border)
+    if not keep.any():
+        keep = counts == counts.max()
+    inverse = inverse.ravel()
+    return np.stack([border[inverse == index].mean(axis=0) for index in np.flatnonzero(keep)])
+
+
+def _close_up(lab: np.ndarray) -> np.ndarray | None:
+    """No patch stands out from the border, yet the middle is busy: something fills the frame."""
+    side = lab.shape[0]
+    grey = lab[..., 0]
+    busy = np.abs(np.diff(grey, axis=1))[:, :-0 or None]
+    middle = busy[side // 4: 3 * side // 4, side // 4: 3 * side // 4].mean()
+    corners = np.concatenate([busy[:6, :6].ravel(), busy[:6, -6:].ravel()]).mean()
+    if middle < 3.0 or middle < corners * 1.2:
+        return None
+    mask = np.zeros((side, side), bool)
+    inset = side // 8
+    mask[inset: side - inset, inset: side - inset] = True
+    return mask
 
 
 def _describe(mask: np.ndarray, reading: Reading, lab: np.ndarray) -> SubjectSighting:
@@ -249,26 +281,29 @@ def _striped(grey: np.ndarray, mask: np.ndarray) -> bool:
 
 
 def _has_face(reading: Reading, mask: np.ndarray) -> bool:
-    """Skin-toned area inside the subject with two darker spots side by side in its upper part."""
+    """A skin-toned oval with exactly two dark spots side by side in its upper half: eyes."""
     lab = reading.lab
     side = mask.shape[0]
     step = lab.shape[0] // side
     small = lab[: side * step, : side * step].reshape(side, step, side, step, 3).mean(axis=(1, 3))
     L, a, b = small[..., 0], small[..., 1], small[..., 2]
-    skin = (L > 40) & (L < 90) & (a > 6) & (a < 32) & (b > 10) & (b < 42) & (b > 0.6 * a)
-    skin &= ndimage.binary_dilation(mask, iterations=2)
-    if skin.sum() < 0.015 * side * side:
+    skin = (L > 40) & (L < 88) & (a > 8) & (a < 30) & (b > 12) & (b < 38) & (b > 0.7 * a)
+    labelled, count = ndimage.label(ndimage.binary_closing(skin, iterations=2))
+    if not count:
         return False
-    labelled, count = ndimage.label(skin)
     biggest = labelled == (int(np.argmax(np.bincount(labelled.ravel())[1:])) + 1)
     rows, cols = np.nonzero(biggest)
     top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
-    if bottom - top < 5 or right - left < 5:
+    height, width = bottom - top, right - left
+    if height < 6 or width < 5 or not 0.8 <= height / width <= 1.8 or biggest.sum() < 0.5 * height * width:
         return False
-    band = L[top: top + max(3, (bottom - top) * 2 // 3), left:right]
-    holes = band < (np.median(L[biggest]) - 18)
-    halves = np.array_split(holes, 2, axis=1)
-    return all(half.sum() >= 1 for half in halves) and holes.mean() < 0.35
+    filled = ndimage.binary_fill_holes(biggest)
+    upper = (filled & ~biggest)[top: top + height // 2 + 1, left:right]
+    spots, found = ndimage.label(upper)
+    if found != 2:
+        return False
+    centres = ndimage.center_of_mass(upper, spots, [1, 2])
+    return abs(centres[0][1] - centres[1][1]) >= 0.25 * width and abs(centres[0][0] - centres[1][0]) <= 0.2 * height
 
 
 def _lettering(blocks: dict[str, np.ndarray]) -> str | None:
