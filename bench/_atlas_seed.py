@@ -90,7 +90,8 @@ def play_pool() -> list[dict]:
     from chains import modes
     from chains.providers.base import CaptionRequest, PaintRequest
     from chains.providers.local import build
-    from chains.providers.local.vocabulary import COLOURS, MOTIF_WORDS
+    from chains.providers.local.lexicon import MOTIF_NOUNS as MOTIF_WORDS
+    from chains.providers.local.vocabulary import COLOURS
 
     providers, motifs, colours = build({}), sorted(MOTIF_WORDS), [name for name, _ in COLOURS]
     pool = []

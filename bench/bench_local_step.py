@@ -1,4 +1,4 @@
-"""Time one full offline step (caption + paint + embed) at 512x512, thirty times over.
+"""Time one full offline step (caption + paint + embed) at 1024x1024, thirty times over.
 
 Each painted image is fed into the next caption, as in a real chain, so the timings
 cover the pictures the local backend actually produces rather than one photo repeated.
@@ -28,8 +28,8 @@ PHASES = ("caption", "paint", "embed", "total")
 
 
 def starting_image() -> bytes:
-    """china.jpg squared to 512x512, encoded the way an upload would arrive."""
-    photo = Image.fromarray(load_sample_image("china.jpg")).resize((512, 512), Image.Resampling.LANCZOS)
+    """The summer-palace photo squared to 1024x1024, encoded the way an upload would arrive."""
+    photo = Image.fromarray(load_sample_image("china.jpg")).resize((1024, 1024), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     photo.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -83,7 +83,7 @@ def main() -> int:
     parser.add_argument("--detail", default="very")
     args = parser.parse_args()
     timings = run_steps(args.steps, args.detail)
-    print(f"{args.steps} steps, detail={args.detail}, 512x512")
+    print(f"{args.steps} steps, detail={args.detail}, 1024x1024")
     print(f"{'phase':<8} {'median ms':>10} {'p90 ms':>8}")
     for phase in PHASES:
         print(

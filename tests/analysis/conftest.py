@@ -17,7 +17,8 @@ from django.test import override_settings
 
 from chains.providers.base import PaintRequest
 from chains.providers.local import build
-from chains.providers.local.vocabulary import COLOURS, MOTIF_WORDS
+from chains.providers.local.lexicon import MOTIF_NOUNS as MOTIF_WORDS
+from chains.providers.local.vocabulary import COLOURS
 
 MOTIFS = sorted(MOTIF_WORDS)
 COLOUR_NAMES = [name for name, _ in COLOURS]

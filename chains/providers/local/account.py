@@ -49,25 +49,33 @@ def account_of(reading: Reading, sight: Sight, rng: random.Random) -> Account:
     subject = sight.subject
     noun = subject_noun(sight, rng)
     zones = [zone for zone in sight.zones if zone.material != "clutter" or zone.share > 0.2]
-    sky = next((zone for zone in zones if zone.material == "sky"), None)
-    ground = next((zone for zone in zones if zone.material in GROUND_MATERIALS and zone.place in {"bottom", "background"}),
-                  None)
+    sky = next((zone for zone in zones if zone.material == "sky" and zone.share >= 0.12), None)
+    ground = next(
+        (zone for zone in zones if zone.material in GROUND_MATERIALS and zone.place in {"bottom", "background"}), None
+    )
     backdrop = next((zone for zone in zones if zone.material in {"wall", "dark", "clutter"}), None)
-    empty = noun is None and reading.contrast < 0.05 and reading.edge_density < 0.02
+    # Only a truly featureless picture is called empty: "empty" is a picture the painter
+    # leaves blank, and a chain that reached it would never leave.
+    empty = noun is None and reading.contrast < 0.015 and reading.edge_density < 0.002
     return Account(
         noun=noun,
         colour=subject.colour if subject is not None and noun not in {None, "galaxy"} else None,
         second=subject.second if subject is not None and noun is not None else None,
         size=subject_size(subject) if subject is not None and noun is not None else "medium",
         place=_where(subject.x) if subject is not None else "centre",
-        zones=zones, sky=sky, ground=ground, backdrop=backdrop,
+        zones=zones,
+        sky=sky,
+        ground=ground,
+        backdrop=backdrop,
         time=_time_of_day(reading, sky, sight.stars),
         light_side=sight.light_side,
         horizon=sight.horizon,
         stars=sight.stars,
         lettering=sight.lettering,
         palette=[swatch.name for swatch in reading.palette[:4]],
-        brightness=reading.brightness, contrast=reading.contrast, saturation=reading.saturation,
+        brightness=reading.brightness,
+        contrast=reading.contrast,
+        saturation=reading.saturation,
         symmetry=reading.symmetry,
         empty=empty,
     )

@@ -16,7 +16,7 @@ from .colour_space import hsv_saturation, label_pixels, luminance, named_lab_tab
 from .vocabulary import COLOUR_NAMES
 
 MIN_PALETTE_SHARE = 0.02
-DISTINCT_DELTA_E = 22.0
+DISTINCT_DELTA_E = 30.0
 MAX_PALETTE = 6
 
 # Row/column slices of the five regions a caption talks about, as fractions of the side.

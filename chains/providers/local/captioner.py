@@ -83,7 +83,8 @@ def describe(account: Account, *, detail: str, rng: random.Random) -> list[str]:
 
 def _details(account: Account, rng: random.Random):
     """Detail sentences, most telling first: where things are, then light, then the rest."""
-    mentioned = {id(zone) for zone in (account.ground, account.sky, account.backdrop) if zone is not None}
+    said_backdrop = account.backdrop if account.sky is None or account.size == "huge" else None
+    mentioned = {id(zone) for zone in (account.ground, account.sky, said_backdrop) if zone is not None}
     placed = [zone for zone in account.zones if id(zone) not in mentioned]
     yield from (sentences.zone_sentence(zone, rng) for zone in placed[:2])
     yield sentences.light_sentence(account, rng)
@@ -96,6 +97,8 @@ def _details(account: Account, rng: random.Random):
     yield sentences.contrast_sentence(account, rng)
     yield sentences.composition_sentence(account, rng)
     yield sentences.corners_sentence(account, rng)
+    yield sentences.size_sentence(account, rng)
+    yield sentences.surface_sentence(account, rng)
 
 
 def more_sentence(theme: str, rng: random.Random) -> str:

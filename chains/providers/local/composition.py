@@ -18,8 +18,13 @@ from .scene import Scene, Subject, Zone
 from .vocabulary import COLOUR_RGB
 
 # How far a named colour is pulled toward the motif's own colour on every painting.
-PREFERENCE = 0.22
-SKY_PREFERENCE = 0.2
+PREFERENCE = 0.35
+SKY_PREFERENCE = 0.3
+ZONE_COLOURS = {
+    "water": (60, 120, 170), "grass": (95, 150, 70), "sand": (215, 190, 140), "snow": (235, 240, 248),
+    "rock": (120, 118, 130), "foliage": (50, 100, 55), "buildings": (120, 110, 115), "dark": (30, 28, 35),
+    "wall": (200, 190, 175), "glow": (255, 230, 170), "clutter": (120, 100, 90), "sky": (120, 170, 220),
+}
 SKIES = {  # time -> (zenith, horizon, haze)
     "day": ((70, 130, 205), (196, 220, 238), (205, 220, 235)),
     "dawn": ((96, 110, 175), (250, 196, 170), (235, 205, 200)),
@@ -42,6 +47,23 @@ FAVOURITES = {
     "dark": (["moon", "castle"], [Zone("rock", None, "horizon"), Zone("grass", None, "bottom")], "night"),
     "pale": (["pagoda", "moon"], [Zone("water", None, "bottom"), Zone("foliage", None, "horizon")], "dawn"),
 }
+
+
+# The painter's favourite subjects, each in its favourite setting and time of day. Any
+# other subject is now and then painted as the favourite it most resembles (DRIFT), and
+# a favourite is painted in its own colours more and more: that is what makes chains
+# converge, as real image models converge on their cathedrals and galaxies.
+SINKS = {
+    "lighthouse": ("dusk", [Zone("water", None, "bottom"), Zone("rock", None, "horizon")]),
+    "sailboat": ("day", [Zone("water", None, "bottom")]),
+    "tree": ("day", [Zone("grass", None, "bottom"), Zone("rock", None, "horizon")]),
+    "moon": ("night", [Zone("water", None, "bottom"), Zone("foliage", None, "horizon")]),
+    "flower": ("day", [Zone("grass", None, "bottom"), Zone("foliage", None, "horizon")]),
+}
+DRIFT_BY_PLACE = {"ground": ["lighthouse", "tree"], "sky": ["moon"], "water": ["sailboat"],
+                  "free": ["flower", "moon"], "field": ["moon"]}
+DRIFT_CHANCE = 0.3
+SINK_PULL = 0.8
 
 
 @dataclass
@@ -77,12 +99,15 @@ def plan_picture(scene: Scene, rng) -> Plan:
     vague = not scene.subjects and not scene.empty
     if vague:
         _adopt_favourite(scene)
+    elif scene.subjects:
+        _drift_to_favourite(scene, rng)
     kind = _kind(scene)
     time = scene.time or _time_from(scene, kind)
     zenith, horizon_sky, haze = SKIES[time]
     sky = scene.zone("sky")
-    sky_top = _prefer(sky.colour, zenith, SKY_PREFERENCE) if sky and sky.colour else zenith
-    sky_bottom = mix(sky_top, horizon_sky, 0.55) if sky and sky.colour else horizon_sky
+    named = sky.colour if sky and sky.colour else _first_colour(scene)
+    sky_top = _prefer(named, zenith, SKY_PREFERENCE if sky else 0.35)
+    sky_bottom = mix(sky_top, horizon_sky, 0.55) if named else horizon_sky
     plan = Plan(
         kind=kind, time=time, light_side=scene.light_side if scene.light_side is not None else rng.choice([-0.7, 0.7]),
         horizon=_horizon(scene, kind, rng), sky_top=sky_top, sky_bottom=sky_bottom, haze=mix(haze, sky_bottom, 0.5),
@@ -103,6 +128,14 @@ def plan_picture(scene: Scene, rng) -> Plan:
     return plan
 
 
+def _first_colour(scene: Scene) -> RGB | None:
+    """With no sky named, the top of the picture takes the first colour the caption gives."""
+    for zone in scene.zones:
+        if zone.colour and zone.place in {"top", "background", "upper left", "upper right"}:
+            return zone.colour
+    return scene.palette[0] if scene.palette else None
+
+
 def colour_family(rgb: RGB) -> str:
     red, green, blue = rgb
     if max(rgb) < 70:
@@ -114,6 +147,26 @@ def colour_family(rgb: RGB) -> str:
     if green >= red:
         return "green"
     return "warm"
+
+
+def _drift_to_favourite(scene: Scene, rng) -> None:
+    """Now and then paint the main subject as the favourite it resembles; paint a
+    favourite in its own setting, time and colours."""
+    main = scene.subjects[0]
+    if main.motif not in SINKS and MOTIFS[main.motif].place != "field" and rng.random() < DRIFT_CHANCE:
+        options = DRIFT_BY_PLACE[MOTIFS[main.motif].place]
+        main.motif = options[int(hashlib.blake2b(main.motif.encode(), digest_size=1).digest()[0]) % len(options)]
+    if main.motif in SINKS:
+        # A favourite is painted the way the painter likes it best: its own colours,
+        # setting and hour, large and centred. This is what makes it a fixed point.
+        time, zones = SINKS[main.motif]
+        main.size, main.x, main.y = "large", 0.5, None
+        main.colour = mix(main.colour or COLOUR_RGB[MOTIFS[main.motif].colour], COLOUR_RGB[MOTIFS[main.motif].colour],
+                          SINK_PULL)
+        scene.time = time
+        scene.zones = [Zone(zone.material, ZONE_COLOURS[zone.material], zone.place) for zone in zones]
+        scene.zones.append(Zone("sky", SKIES[time][0], "top"))
+        scene.subjects = scene.subjects[:2]
 
 
 def _adopt_favourite(scene: Scene) -> None:
@@ -139,7 +192,7 @@ def _kind(scene: Scene) -> str:
     motifs = {subject.motif for subject in scene.subjects}
     if motifs & SPACE_MOTIFS and not materials & (LAND_MATERIALS - {"sky"}):
         return "space"
-    if materials & INSIDE_MATERIALS and not materials & LAND_MATERIALS:
+    if "sky" not in materials and (materials & (INSIDE_MATERIALS | {"dark"})):
         return "inside"
     if not materials & LAND_MATERIALS and scene.subjects and MOTIFS[scene.subjects[0].motif].place == "free":
         return "inside"
@@ -189,14 +242,18 @@ def _place_subjects(scene: Scene, plan: Plan, rng) -> None:
         body = _prefer(subject.colour, COLOUR_RGB[motif.colour], PREFERENCE)
         accent = subject.accent or COLOUR_RGB[motif.accent]
         if motif.place == "field":
-            plan.placed.append(Placed(subject.motif, body, accent, (0.0, 0.0, 1.0, 1.0 if subject.motif != "stars"
-                                                                     else plan.horizon)))
+            layers = 1 + (subject.count > 3) + (subject.count > 6)
+            box = (0.0, 0.0, 1.0, 1.0 if subject.motif != "stars" else plan.horizon)
+            plan.placed += [Placed(subject.motif, body, accent, box) for _ in range(layers)]
             continue
         height = _height(subject, motif, main=order == 0)
-        copies = 1 if order == 0 else min(subject.count, 4)
+        copies = min(subject.count, 4)
         for copy in range(copies):
             scale = 1.0 if copy == 0 else rng.uniform(0.6, 0.85)
-            x = subject.x if subject.x is not None and copy == 0 else (0.5 if order == 0 else next(sides, 0.5))
+            if copy == 0:
+                x = subject.x if subject.x is not None else (0.5 if order == 0 else next(sides, 0.5))
+            else:
+                x = next(sides, 0.5)
             plan.placed.append(_boxed(subject.motif, body, accent, x, subject.y, height * scale, plan, rng,
                                       main=order == 0))
 
@@ -210,6 +267,7 @@ def _height(subject: Subject, motif, *, main: bool) -> float:
 def _boxed(name: str, body: RGB, accent: RGB, x: float, y: float | None, height: float, plan: Plan, rng, *,
            main: bool) -> Placed:
     motif = MOTIFS[name]
+    height = max(height, 0.12)
     width = height * motif.aspect
     if width > 0.96:
         width, height = 0.96, 0.96 / motif.aspect

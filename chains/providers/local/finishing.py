@@ -104,7 +104,9 @@ def _tone(image: Image.Image, scene: Scene) -> Image.Image:
         image = image.point(table * 3)
     high, low = pixels.max(axis=-1), pixels.min(axis=-1)
     saturation = float(((high - low) / np.maximum(high, 1e-3)).mean())
-    target, pull = (scene.saturation, TOWARD_TARGET) if scene.saturation is not None else (RESTING_SATURATION, RESTING_PULL)
+    target, pull = (
+        (scene.saturation, TOWARD_TARGET) if scene.saturation is not None else (RESTING_SATURATION, RESTING_PULL)
+    )
     wanted = saturation + (target - saturation) * pull
     factor = float(np.clip(wanted / max(saturation, 0.03), 0.0, 2.5))
     if abs(factor - 1.0) > 0.02:
@@ -119,7 +121,7 @@ def _paper(size: int, vignette: float, grain: float) -> Image.Image:
     axis = np.linspace(-1.0, 1.0, size // 2, dtype=np.float32)
     radius = np.sqrt(axis[None, :] ** 2 + axis[:, None] ** 2) / np.sqrt(2)
     noise = np.random.default_rng(20261130).normal(0.0, 0.022 * grain, radius.shape).astype(np.float32)
-    mask = np.clip((1.0 - vignette * radius ** 2.2) * (0.985 + noise), 0.0, 1.0) * 255
+    mask = np.clip((1.0 - vignette * radius**2.2) * (0.985 + noise), 0.0, 1.0) * 255
     half = Image.fromarray(mask.astype(np.uint8), "L").convert("RGB")
     return half.resize((size, size), Image.Resampling.BILINEAR)
 

@@ -87,8 +87,17 @@ class Painting:
     def px(self, fraction: float) -> int:
         return int(round(fraction * self.size))
 
-    def layer(self, left: float, top: float, right: float, bottom: float, *, shade: bool = True,
-              shadow: bool = False, depth: float = 0.0) -> Layer:
+    def layer(
+        self,
+        left: float,
+        top: float,
+        right: float,
+        bottom: float,
+        *,
+        shade: bool = True,
+        shadow: bool = False,
+        depth: float = 0.0,
+    ) -> Layer:
         """A supersampled layer over a box; draw into it, then call `put()`."""
         return Layer(self, left, top, right, bottom, shade=shade, shadow=shadow, depth=depth)
 
@@ -99,8 +108,18 @@ class Painting:
 class Layer:
     """One motif's drawing: RGBA at 2x over its bounding box, put down with light and shadow."""
 
-    def __init__(self, painting: Painting, left: float, top: float, right: float, bottom: float, *,
-                 shade: bool, shadow: bool, depth: float) -> None:
+    def __init__(
+        self,
+        painting: Painting,
+        left: float,
+        top: float,
+        right: float,
+        bottom: float,
+        *,
+        shade: bool,
+        shadow: bool,
+        depth: float,
+    ) -> None:
         self.painting = painting
         self.left, self.top = max(0.0, left), max(0.0, top)
         self.right, self.bottom = min(1.0, right), min(1.0, bottom)
@@ -120,8 +139,16 @@ class Layer:
     def w(self, fraction: float) -> int:
         return max(1, int(round(fraction * self.scale)))
 
-    def ellipse(self, cx: float, cy: float, rx: float, ry: float, fill: RGB | None,
-                outline: RGB | None = None, width: float = 0.0) -> None:
+    def ellipse(
+        self,
+        cx: float,
+        cy: float,
+        rx: float,
+        ry: float,
+        fill: RGB | None,
+        outline: RGB | None = None,
+        width: float = 0.0,
+    ) -> None:
         x0, y0 = self.xy(cx - rx, cy - ry)
         x1, y1 = self.xy(cx + rx, cy + ry)
         if x1 - x0 < 1 or y1 - y0 < 1:
@@ -132,8 +159,7 @@ class Layer:
         if len(points) >= 3:
             self.draw.polygon([self.xy(x, y) for x, y in points], fill=fill, outline=outline)
 
-    def rect(self, left: float, top: float, right: float, bottom: float, fill: RGB | None,
-             radius: float = 0.0) -> None:
+    def rect(self, left: float, top: float, right: float, bottom: float, fill: RGB | None, radius: float = 0.0) -> None:
         x0, y0 = self.xy(min(left, right), min(top, bottom))
         x1, y1 = self.xy(max(left, right), max(top, bottom))
         if radius > 0:
@@ -144,8 +170,9 @@ class Layer:
     def line(self, points: list[Point], fill: RGB, width: float = 0.004) -> None:
         self.draw.line([self.xy(x, y) for x, y in points], fill=fill, width=self.w(width), joint="curve")
 
-    def arc(self, cx: float, cy: float, rx: float, ry: float, start: float, end: float, fill: RGB,
-            width: float = 0.004) -> None:
+    def arc(
+        self, cx: float, cy: float, rx: float, ry: float, start: float, end: float, fill: RGB, width: float = 0.004
+    ) -> None:
         x0, y0 = self.xy(cx - rx, cy - ry)
         x1, y1 = self.xy(cx + rx, cy + ry)
         if x1 - x0 >= 2 and y1 - y0 >= 2:
@@ -237,13 +264,22 @@ def band_fill(size: tuple[int, int], top: RGB, bottom: RGB, curve: float = 1.0) 
     """A vertical gradient image, built as one column and stretched (cheap at any width)."""
     width, height = size
     t = np.linspace(0.0, 1.0, max(1, height), dtype=np.float32) ** curve
-    column = np.asarray(top, np.float32)[None, :] * (1 - t[:, None]) + np.asarray(bottom, np.float32)[None, :] * t[:, None]
+    column = (
+        np.asarray(top, np.float32)[None, :] * (1 - t[:, None]) + np.asarray(bottom, np.float32)[None, :] * t[:, None]
+    )
     strip = Image.fromarray(np.clip(column, 0, 255).astype(np.uint8)[:, None, :], "RGB")
     return strip.resize((max(1, width), max(1, height)), Image.Resampling.NEAREST)
 
 
-def fill_shape(painting: Painting, points: list[Point], top: RGB, bottom: RGB, *, curve: float = 1.0,
-               span: tuple[float, float] | None = None) -> Image.Image:
+def fill_shape(
+    painting: Painting,
+    points: list[Point],
+    top: RGB,
+    bottom: RGB,
+    *,
+    curve: float = 1.0,
+    span: tuple[float, float] | None = None,
+) -> Image.Image:
     """Fill a polygon (fractions) with a vertical gradient, edges supersampled; returns its 1x mask.
 
     `span` is the vertical range (fractions) the gradient runs over; by default the
@@ -260,12 +296,12 @@ def fill_shape(painting: Painting, points: list[Point], top: RGB, bottom: RGB, *
         return Image.new("L", (1, 1), 0)
     mask = Image.new("L", ((right_px - left_px) * SUPERSAMPLE, (bottom_px - top_px) * SUPERSAMPLE), 0)
     ImageDraw.Draw(mask).polygon(
-        [((x * size - left_px) * SUPERSAMPLE, (y * size - top_px) * SUPERSAMPLE) for x, y in points], fill=255,
+        [((x * size - left_px) * SUPERSAMPLE, (y * size - top_px) * SUPERSAMPLE) for x, y in points],
+        fill=255,
     )
     mask = mask.reduce(SUPERSAMPLE)
     span_top, span_bottom = span or (top_px / size, bottom_px / size)
-    gradient = _span_gradient(mask.size, top, bottom, curve, (top_px / size, bottom_px / size),
-                              (span_top, span_bottom))
+    gradient = _span_gradient(mask.size, top, bottom, curve, (top_px / size, bottom_px / size), (span_top, span_bottom))
     region = painting.image.crop((left_px, top_px, right_px, bottom_px))
     region.paste(gradient, (0, 0), mask)
     painting.image.paste(region, (left_px, top_px))
@@ -274,24 +310,28 @@ def fill_shape(painting: Painting, points: list[Point], top: RGB, bottom: RGB, *
     return full
 
 
-def _span_gradient(size, top: RGB, bottom: RGB, curve: float, box: tuple[float, float],
-                   span: tuple[float, float]) -> Image.Image:
+def _span_gradient(
+    size, top: RGB, bottom: RGB, curve: float, box: tuple[float, float], span: tuple[float, float]
+) -> Image.Image:
     width, height = size
     rows = np.linspace(box[0], box[1], max(1, height), dtype=np.float32)
     t = np.clip((rows - span[0]) / max(1e-3, span[1] - span[0]), 0.0, 1.0) ** curve
-    column = np.asarray(top, np.float32)[None, :] * (1 - t[:, None]) + np.asarray(bottom, np.float32)[None, :] * t[:, None]
+    column = (
+        np.asarray(top, np.float32)[None, :] * (1 - t[:, None]) + np.asarray(bottom, np.float32)[None, :] * t[:, None]
+    )
     strip = Image.fromarray(np.clip(column, 0, 255).astype(np.uint8)[:, None, :], "RGB")
     return strip.resize((max(1, width), max(1, height)), Image.Resampling.NEAREST)
 
 
-def ridge(rng: random.Random, base: float, amplitude: float, roughness: float = 0.5, points: int = 48,
-          peaks: int = 3) -> list[Point]:
+def ridge(
+    rng: random.Random, base: float, amplitude: float, roughness: float = 0.5, points: int = 48, peaks: int = 3
+) -> list[Point]:
     """A skyline profile: a few broad swells plus finer detail; returns (x, y) from left to right."""
     phases = [rng.uniform(0, math.tau) for _ in range(4)]
     weights = [1.0, 0.5 * roughness, 0.25 * roughness, 0.12 * roughness]
     profile = []
     for index in range(points + 1):
         x = index / points
-        value = sum(w * math.sin(x * math.pi * peaks * (2 ** k) + p) for k, (w, p) in enumerate(zip(weights, phases)))
+        value = sum(w * math.sin(x * math.pi * peaks * (2**k) + p) for k, (w, p) in enumerate(zip(weights, phases)))
         profile.append((x, base - amplitude * (0.5 + 0.5 * value / sum(weights))))
     return profile

@@ -18,9 +18,17 @@ from .pen import Pen, Tones
 
 FIELD_SIZE = 128
 PLACE_CENTRES = {
-    "top": (0.5, 0.12), "bottom": (0.5, 0.88), "left": (0.12, 0.5), "right": (0.88, 0.5),
-    "upper left": (0.16, 0.16), "upper right": (0.84, 0.16), "lower left": (0.16, 0.84),
-    "lower right": (0.84, 0.84), "centre": (0.5, 0.5), "background": (0.5, 0.4), "horizon": (0.5, 0.55),
+    "top": (0.5, 0.12),
+    "bottom": (0.5, 0.88),
+    "left": (0.12, 0.5),
+    "right": (0.88, 0.5),
+    "upper left": (0.16, 0.16),
+    "upper right": (0.84, 0.16),
+    "lower left": (0.16, 0.84),
+    "lower right": (0.84, 0.84),
+    "centre": (0.5, 0.5),
+    "background": (0.5, 0.4),
+    "horizon": (0.5, 0.55),
 }
 
 
@@ -74,8 +82,12 @@ def far_ridge(painting: Painting, material: str, colour: RGB, *, cold: bool = Fa
         back = ridge(rng, horizon + 0.01, rng.uniform(0.12, 0.22), 0.9 if jagged else 0.3, peaks=rng.choice([2, 3]))
         fill_shape(painting, [(0.0, horizon + 0.05), *back, (1.0, horizon + 0.05)], mix(far, painting.haze, 0.3), far)
         front = ridge(rng, horizon + 0.03, rng.uniform(0.06, 0.12), 0.7 if jagged else 0.2, peaks=rng.choice([2, 4]))
-        fill_shape(painting, [(0.0, horizon + 0.08), *front, (1.0, horizon + 0.08)], mix(colour, painting.haze, 0.25),
-                   darker(colour, 0.1))
+        fill_shape(
+            painting,
+            [(0.0, horizon + 0.08), *front, (1.0, horizon + 0.08)],
+            mix(colour, painting.haze, 0.25),
+            darker(colour, 0.1),
+        )
         if jagged and (cold or rng.random() < 0.5):
             _snow_caps(painting, back)
     elif material == "foliage":
@@ -85,12 +97,17 @@ def far_ridge(painting: Painting, material: str, colour: RGB, *, cold: bool = Fa
 
 
 def _snow_caps(painting: Painting, profile: list[tuple[float, float]]) -> None:
-    peaks = [point for index, point in enumerate(profile[1:-1], 1)
-             if point[1] < profile[index - 1][1] and point[1] < profile[index + 1][1]]
+    peaks = [
+        point
+        for index, point in enumerate(profile[1:-1], 1)
+        if point[1] < profile[index - 1][1] and point[1] < profile[index + 1][1]
+    ]
     layer = painting.layer(0, 0, 1, 1, shade=False)
     for x, y in peaks:
-        layer.polygon([(x, y), (x - 0.05, y + 0.05), (x - 0.015, y + 0.04), (x + 0.01, y + 0.055), (x + 0.05, y + 0.045)],
-                      (240, 244, 250))
+        layer.polygon(
+            [(x, y), (x - 0.05, y + 0.05), (x - 0.015, y + 0.04), (x + 0.01, y + 0.055), (x + 0.05, y + 0.045)],
+            (240, 244, 250),
+        )
     layer.put(0.9)
 
 
@@ -143,8 +160,14 @@ def ground(painting: Painting, material: str, colour: RGB, sky_bottom: RGB) -> N
     if material == "water":
         profile = [(x, horizon) for x, _ in profile]
     fill_shape(painting, [(0.0, 1.0), *profile, (1.0, 1.0)], far, colour, curve=0.8)
-    texture = {"water": _ripples, "grass": _grass, "sand": _dunes, "snow": _drifts, "rock": _stones,
-               "foliage": _undergrowth}.get(material, _grass)
+    texture = {
+        "water": _ripples,
+        "grass": _grass,
+        "sand": _dunes,
+        "snow": _drifts,
+        "rock": _stones,
+        "foliage": _undergrowth,
+    }.get(material, _grass)
     texture(painting, colour)
 
 
@@ -192,8 +215,13 @@ def _dunes(painting: Painting, colour: RGB) -> None:
 def _drifts(painting: Painting, colour: RGB) -> None:
     layer, pen = _ground_layer(painting)
     for _ in range(14):
-        pen.oval(painting.rng.random(), painting.rng.random(), painting.rng.uniform(0.1, 0.25), 0.04,
-                 mix(colour, (150, 170, 210), 0.35))
+        pen.oval(
+            painting.rng.random(),
+            painting.rng.random(),
+            painting.rng.uniform(0.1, 0.25),
+            0.04,
+            mix(colour, (150, 170, 210), 0.35),
+        )
     layer.put(0.6)
 
 
@@ -202,8 +230,15 @@ def _stones(painting: Painting, colour: RGB) -> None:
     for _ in range(40):
         v = painting.rng.random() ** 0.8
         size = 0.01 + 0.04 * v
-        pen.blob(painting.rng.random(), v, size, size * 0.5, mix(colour, darker(colour, 0.4), painting.rng.random()),
-                 lumps=3, wobble=0.15)
+        pen.blob(
+            painting.rng.random(),
+            v,
+            size,
+            size * 0.5,
+            mix(colour, darker(colour, 0.4), painting.rng.random()),
+            lumps=3,
+            wobble=0.15,
+        )
     layer.put(0.8)
 
 
@@ -229,16 +264,30 @@ def side_mass(painting: Painting, material: str, colour: RGB, place: str) -> Non
             top = painting.rng.uniform(0.15, 0.45)
             from .motifs_built import skyscraper
             from .pen import draw_motif
-            draw_motif(painting, skyscraper, Tones(mix(colour, darker(colour, 0.3), index / 3), lighter(colour, 0.4)),
-                       x - 0.06, top, width + 0.12, painting.horizon + 0.15 - top, shadow=False)
+
+            draw_motif(
+                painting,
+                skyscraper,
+                Tones(mix(colour, darker(colour, 0.3), index / 3), lighter(colour, 0.4)),
+                x - 0.06,
+                top,
+                width + 0.12,
+                painting.horizon + 0.15 - top,
+                shadow=False,
+            )
     elif material == "water":
         _pond(painting, colour, cx, max(cy, painting.horizon + 0.1))
     elif material == "rock":
         edge = 0.0 if left_side else 1.0
         inner = 0.38 if left_side else 0.62
         top = min(cy, 0.5)
-        points = [(edge, top), (edge + (inner - edge) * 0.5, top + 0.05), (inner, painting.horizon + 0.1),
-                  (inner, 1.0), (edge, 1.0)]
+        points = [
+            (edge, top),
+            (edge + (inner - edge) * 0.5, top + 0.05),
+            (inner, painting.horizon + 0.1),
+            (inner, 1.0),
+            (edge, 1.0),
+        ]
         fill_shape(painting, points, lighter(colour, 0.1), darker(colour, 0.35))
 
 

@@ -60,8 +60,10 @@ def cottage(pen: Pen, k: Tones) -> None:
 
 def barn(pen: Pen, k: Tones) -> None:
     pen.poly([(0.08, 0.45), (0.25, 0.15), (0.75, 0.15), (0.92, 0.45), (0.92, 1.0), (0.08, 1.0)], k.body)
-    pen.poly([(0.05, 0.47), (0.25, 0.12), (0.75, 0.12), (0.95, 0.47), (0.9, 0.47), (0.73, 0.18), (0.27, 0.18),
-              (0.1, 0.47)], (240, 236, 225))
+    pen.poly(
+        [(0.05, 0.47), (0.25, 0.12), (0.75, 0.12), (0.95, 0.47), (0.9, 0.47), (0.73, 0.18), (0.27, 0.18), (0.1, 0.47)],
+        (240, 236, 225),
+    )
     pen.box(0.32, 0.55, 0.68, 1.0, (240, 236, 225))
     pen.box(0.35, 0.58, 0.65, 1.0, k.dark)
     pen.stroke([(0.35, 0.58), (0.65, 1.0)], (240, 236, 225), 0.02)
@@ -77,9 +79,17 @@ def pagoda(pen: Pen, k: Tones) -> None:
         pen.box(0.5 - half * 0.7, bottom - height * 0.62, 0.5 + half * 0.7, bottom, k.body)
         _windows(pen, 0.5 - half * 0.5, bottom - height * 0.5, 0.5 + half * 0.5, bottom - height * 0.1, 3, 1, 0.3)
         eave = bottom - height * 0.6
-        pen.poly([(0.5 - half - 0.1, eave + 0.03), (0.5 - half * 0.8, eave - height * 0.32),
-                  (0.5 + half * 0.8, eave - height * 0.32), (0.5 + half + 0.1, eave + 0.03),
-                  (0.5 + half * 0.7, eave), (0.5 - half * 0.7, eave)], k.accent)
+        pen.poly(
+            [
+                (0.5 - half - 0.1, eave + 0.03),
+                (0.5 - half * 0.8, eave - height * 0.32),
+                (0.5 + half * 0.8, eave - height * 0.32),
+                (0.5 + half + 0.1, eave + 0.03),
+                (0.5 + half * 0.7, eave),
+                (0.5 - half * 0.7, eave),
+            ],
+            k.accent,
+        )
     pen.stroke([(0.5, 0.1 - 0.02), (0.5, 0.0)], k.accent_dark, 0.02)
 
 
@@ -107,7 +117,9 @@ def cathedral(pen: Pen, k: Tones) -> None:
     pen.circle(0.5, 0.5, 0.09, k.accent)
     for spoke in range(8):
         angle = spoke * math.tau / 8
-        pen.stroke([(0.5, 0.5), (0.5 + 0.09 * math.cos(angle), 0.5 + 0.09 * math.sin(angle) * pen.aspect)], k.deep, 0.005)
+        pen.stroke(
+            [(0.5, 0.5), (0.5 + 0.09 * math.cos(angle), 0.5 + 0.09 * math.sin(angle) * pen.aspect)], k.deep, 0.005
+        )
     pen.box(0.42, 0.72, 0.58, 1.0, k.deep, radius=0.08)
 
 
@@ -141,8 +153,10 @@ def lighthouse(pen: Pen, k: Tones) -> None:
     for band in range(stripes):
         v0, v1 = 0.28 + band * 0.72 / stripes, 0.28 + (band + 1) * 0.72 / stripes
         h0, h1 = 0.12 + 0.1 * (v0 - 0.28), 0.12 + 0.1 * (v1 - 0.28)
-        pen.poly([(0.5 - h0, v0), (0.5 + h0, v0), (0.5 + h1, v1), (0.5 - h1, v1)],
-                 k.body if band % 2 == 0 else (245, 243, 236))
+        pen.poly(
+            [(0.5 - h0, v0), (0.5 + h0, v0), (0.5 + h1, v1), (0.5 - h1, v1)],
+            k.body if band % 2 == 0 else (245, 243, 236),
+        )
     pen.box(0.34, 0.26, 0.66, 0.3, k.deep)
     pen.box(0.38, 0.12, 0.62, 0.26, (255, 240, 170))
     pen.poly([(0.34, 0.13), (0.5, 0.0), (0.66, 0.13)], k.deep)

@@ -3,8 +3,6 @@ telling details (ears, eyes, a tail), the way picture books draw them."""
 
 from __future__ import annotations
 
-import math
-
 from .ink import mix, shade_of
 from .pen import Motif, Pen, Tones
 

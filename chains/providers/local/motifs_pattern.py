@@ -29,9 +29,15 @@ def mandala(pen: Pen, k: Tones) -> None:
         for petal in range(petals):
             angle = petal * math.tau / petals + ring * 3
             side = math.pi / petals
-            pen.poly([(0.5, 0.5), (0.5 + math.cos(angle - side) * ring * 0.6, 0.5 + math.sin(angle - side) * ring * 0.6),
-                      (0.5 + math.cos(angle) * ring, 0.5 + math.sin(angle) * ring),
-                      (0.5 + math.cos(angle + side) * ring * 0.6, 0.5 + math.sin(angle + side) * ring * 0.6)], tone)
+            pen.poly(
+                [
+                    (0.5, 0.5),
+                    (0.5 + math.cos(angle - side) * ring * 0.6, 0.5 + math.sin(angle - side) * ring * 0.6),
+                    (0.5 + math.cos(angle) * ring, 0.5 + math.sin(angle) * ring),
+                    (0.5 + math.cos(angle + side) * ring * 0.6, 0.5 + math.sin(angle + side) * ring * 0.6),
+                ],
+                tone,
+            )
     pen.circle(0.5, 0.5, 0.07, k.pale)
 
 
@@ -83,8 +89,12 @@ def stripes(pen: Pen, k: Tones) -> None:
 def dots(pen: Pen, k: Tones) -> None:
     for row in range(9):
         for column in range(9):
-            pen.circle((column + 0.5 + (0.5 if row % 2 else 0)) / 9, (row + 0.5) / 9, 0.025,
-                       k.body if (row + column) % 3 else k.accent)
+            pen.circle(
+                (column + 0.5 + (0.5 if row % 2 else 0)) / 9,
+                (row + 0.5) / 9,
+                0.025,
+                k.body if (row + column) % 3 else k.accent,
+            )
 
 
 def sign(pen: Pen, k: Tones) -> None:

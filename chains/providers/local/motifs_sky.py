@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .ink import lighter, mix
+from .ink import mix
 from .pen import Motif, Pen, Tones
 
 

@@ -44,8 +44,12 @@ def ship(pen: Pen, k: Tones) -> None:
 
 
 def car(pen: Pen, k: Tones) -> None:
-    pen.poly(pen.curve([(0.02, 0.78), (0.05, 0.5), (0.28, 0.45), (0.38, 0.2), (0.7, 0.2), (0.82, 0.46),
-                        (0.97, 0.52), (0.98, 0.78)]), k.body)
+    pen.poly(
+        pen.curve(
+            [(0.02, 0.78), (0.05, 0.5), (0.28, 0.45), (0.38, 0.2), (0.7, 0.2), (0.82, 0.46), (0.97, 0.52), (0.98, 0.78)]
+        ),
+        k.body,
+    )
     pen.poly([(0.4, 0.26), (0.54, 0.26), (0.54, 0.45), (0.33, 0.45)], (170, 205, 230))
     pen.poly([(0.58, 0.26), (0.68, 0.26), (0.77, 0.45), (0.58, 0.45)], (170, 205, 230))
     pen.box(0.02, 0.62, 0.98, 0.66, k.dark)
@@ -109,7 +113,9 @@ def cup(pen: Pen, k: Tones) -> None:
     pen.oval(0.5, 0.3, 0.32, 0.05, (110, 70, 40))
     pen.oval(0.46, 0.29, 0.12, 0.02, (200, 160, 110))
     for wisp in (0.4, 0.55):
-        pen.stroke(pen.curve([(wisp, 0.2), (wisp - 0.05, 0.12), (wisp + 0.03, 0.05), (wisp - 0.02, -0.02)]), STEAM, 0.015)
+        pen.stroke(
+            pen.curve([(wisp, 0.2), (wisp - 0.05, 0.12), (wisp + 0.03, 0.05), (wisp - 0.02, -0.02)]), STEAM, 0.015
+        )
 
 
 def teapot(pen: Pen, k: Tones) -> None:
@@ -122,8 +128,21 @@ def teapot(pen: Pen, k: Tones) -> None:
 
 
 def vase(pen: Pen, k: Tones) -> None:
-    pen.poly(pen.curve([(0.38, 0.05), (0.36, 0.25), (0.14, 0.55), (0.28, 0.95), (0.72, 0.95), (0.86, 0.55),
-                        (0.64, 0.25), (0.62, 0.05)]), k.body)
+    pen.poly(
+        pen.curve(
+            [
+                (0.38, 0.05),
+                (0.36, 0.25),
+                (0.14, 0.55),
+                (0.28, 0.95),
+                (0.72, 0.95),
+                (0.86, 0.55),
+                (0.64, 0.25),
+                (0.62, 0.05),
+            ]
+        ),
+        k.body,
+    )
     pen.oval(0.5, 0.05, 0.13, 0.03, k.deep)
     pen.box(0.18, 0.55, 0.82, 0.62, k.accent)
     for stem, angle in ((0.42, -0.6), (0.5, 0.0), (0.58, 0.6)):
@@ -131,8 +150,12 @@ def vase(pen: Pen, k: Tones) -> None:
 
 
 def bottle(pen: Pen, k: Tones) -> None:
-    pen.poly(pen.curve([(0.42, 0.0), (0.42, 0.25), (0.26, 0.4), (0.26, 1.0), (0.74, 1.0), (0.74, 0.4),
-                        (0.58, 0.25), (0.58, 0.0)]), k.body)
+    pen.poly(
+        pen.curve(
+            [(0.42, 0.0), (0.42, 0.25), (0.26, 0.4), (0.26, 1.0), (0.74, 1.0), (0.74, 0.4), (0.58, 0.25), (0.58, 0.0)]
+        ),
+        k.body,
+    )
     pen.box(0.3, 0.55, 0.7, 0.8, k.accent)
     pen.box(0.3, 0.42, 0.36, 0.95, k.light)
     pen.box(0.4, -0.02, 0.6, 0.06, METAL)
@@ -175,8 +198,14 @@ def clock(pen: Pen, k: Tones) -> None:
     pen.circle(0.5, 0.5, 0.42, k.body)
     for tick in range(12):
         angle = tick * math.tau / 12
-        pen.stroke([(0.5 + 0.34 * math.cos(angle), 0.5 + 0.34 * math.sin(angle)),
-                    (0.5 + 0.39 * math.cos(angle), 0.5 + 0.39 * math.sin(angle))], k.deep, 0.02)
+        pen.stroke(
+            [
+                (0.5 + 0.34 * math.cos(angle), 0.5 + 0.34 * math.sin(angle)),
+                (0.5 + 0.39 * math.cos(angle), 0.5 + 0.39 * math.sin(angle)),
+            ],
+            k.deep,
+            0.02,
+        )
     for length, angle in ((0.22, pen.rng.uniform(0, math.tau)), (0.32, pen.rng.uniform(0, math.tau))):
         pen.stroke([(0.5, 0.5), (0.5 + length * math.cos(angle), 0.5 + length * math.sin(angle))], k.deep, 0.03)
     pen.circle(0.5, 0.5, 0.03, k.accent)
@@ -223,8 +252,9 @@ def guitar(pen: Pen, k: Tones) -> None:
 
 
 def bell(pen: Pen, k: Tones) -> None:
-    pen.poly(pen.curve([(0.1, 0.85), (0.22, 0.6), (0.26, 0.25), (0.5, 0.1), (0.74, 0.25), (0.78, 0.6),
-                        (0.9, 0.85)]), k.body)
+    pen.poly(
+        pen.curve([(0.1, 0.85), (0.22, 0.6), (0.26, 0.25), (0.5, 0.1), (0.74, 0.25), (0.78, 0.6), (0.9, 0.85)]), k.body
+    )
     pen.box(0.08, 0.82, 0.92, 0.9, k.dark)
     pen.circle(0.5, 0.93, 0.07, k.deep)
     pen.arc(0.5, 0.1, 0.08, 0.08, 180, 360, k.dark, 0.03)

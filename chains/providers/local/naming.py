@@ -14,7 +14,7 @@ from .colour_space import colour_family, colour_lightness
 from .seeing import Sight, SubjectSighting
 from .vocabulary import COLOUR_NAMES
 
-SIZE_BY_SHARE = ((0.3, "huge"), (0.1, "large"), (0.025, "medium"))
+SIZE_BY_SHARE = ((0.25, "huge"), (0.1, "large"), (0.025, "medium"))
 
 
 def subject_noun(sight: Sight, rng: random.Random) -> str | None:
@@ -40,7 +40,7 @@ def subject_noun(sight: Sight, rng: random.Random) -> str | None:
 
 
 def subject_size(subject: SubjectSighting) -> str:
-    if subject.width > 0.66 and subject.height > 0.66:
+    if subject.width > 0.6 and subject.height > 0.6:
         return "huge"
     return next((size for threshold, size in SIZE_BY_SHARE if subject.share >= threshold), "small")
 
@@ -122,7 +122,13 @@ def _blob(subject: SubjectSighting, family: str, light: float) -> list[tuple[str
     return [("boulder", 3), ("vase", 2), ("statue", 2), ("bush", 1)]
 
 
+# The captioner's own habit, matching the painter's: when a shape could be one of the
+# favourite subjects, that is what it tends to see.
+FAVOURITE_NOUNS = frozenset({"lighthouse", "tree", "moon", "flower", "sailboat"})
+FAVOURITE_BOOST = 6
+
+
 def _weighted(options: list[tuple[str, int]], rng: random.Random) -> str:
     names = [name for name, _ in options]
-    weights = [weight for _, weight in options]
+    weights = [weight * (FAVOURITE_BOOST if name in FAVOURITE_NOUNS else 1) for name, weight in options]
     return rng.choices(names, weights=weights, k=1)[0]

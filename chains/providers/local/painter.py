@@ -20,7 +20,7 @@ import time
 from PIL import Image
 
 from ..base import PaintRequest, PaintResult
-from .composition import TABLE_MOTIFS, Plan, plan_picture
+from .composition import SINKS, TABLE_MOTIFS, ZONE_COLOURS, Plan, plan_picture
 from .finishing import finish
 from .ink import Light, Painting, darker, jitter_colour, lighter, mix
 from .landscape import clutter, colour_field, far_ridge, field_image, glow, ground, side_mass, wash
@@ -31,9 +31,10 @@ from .scene import Emphasis, Scene, Subject, parse_scene
 
 MODEL_NAME = "local-painter-v2"
 SIZE = 1024
-COLOUR_JITTER = 9.0
+COLOUR_JITTER = 5.0
 JPEG_QUALITY = 92
 GENERIC_EFFECTS = ("contrast", "saturation", "busy", "dream", "golden", "storm")
+ZONE_PREFERENCE = 0.25
 SHADOW_BY_TIME = {"day": 0.45, "dawn": 0.3, "dusk": 0.35, "night": 0.15}
 
 
@@ -100,10 +101,10 @@ def _setting(painting: Painting, plan: Plan) -> None:
     if plan.kind == "land":
         cold = plan.ground is not None and plan.ground.material == "snow"
         for zone in plan.far:
-            far_ridge(painting, zone.material, painting.jitter(zone.colour or _default_zone_colour(zone.material)),
+            far_ridge(painting, zone.material, painting.jitter(_zone_colour(zone)),
                       cold=cold)
         if plan.ground is not None:
-            colour = plan.ground.colour or _default_zone_colour(plan.ground.material)
+            colour = _zone_colour(plan.ground)
             ground(painting, plan.ground.material, painting.jitter(colour), plan.sky_bottom)
     elif plan.kind == "inside":
         table = mix(plan.washes[0][0], (90, 60, 40), 0.5) if plan.washes else (110, 80, 60)
@@ -113,28 +114,28 @@ def _setting(painting: Painting, plan: Plan) -> None:
             fill_shape(painting, [(0.0, 1.0), (0.0, plan.horizon), (1.0, plan.horizon), (1.0, 1.0)],
                        lighter(table, 0.1), darker(table, 0.3))
     for zone in plan.sides:
-        colour = painting.jitter(zone.colour or _default_zone_colour(zone.material))
+        colour = painting.jitter(_zone_colour(zone))
         if zone.material == "clutter":
             clutter(painting, colour, zone.place)
         else:
             side_mass(painting, zone.material, colour, zone.place)
 
 
-ZONE_COLOURS = {
-    "water": (60, 120, 170), "grass": (95, 150, 70), "sand": (215, 190, 140), "snow": (235, 240, 248),
-    "rock": (120, 118, 130), "foliage": (50, 100, 55), "buildings": (120, 110, 115), "dark": (30, 28, 35),
-    "wall": (200, 190, 175), "glow": (255, 230, 170), "clutter": (120, 100, 90), "sky": (120, 170, 220),
-}
-
-
 def _default_zone_colour(material: str):
     return ZONE_COLOURS[material]
+
+
+def _zone_colour(zone) -> tuple[int, int, int]:
+    """A named setting colour, pulled a little toward the material's own (grass is greenish)."""
+    own = ZONE_COLOURS[zone.material]
+    return own if zone.colour is None else mix(zone.colour, own, ZONE_PREFERENCE)
 
 
 def _put(painting: Painting, placed, plan: Plan) -> None:
     motif = MOTIFS[placed.motif]
     left, top, width, height = placed.box
-    tones = Tones(painting.jitter(placed.body), painting.jitter(placed.accent))
+    spread = 3.0 if placed.motif in SINKS else COLOUR_JITTER
+    tones = Tones(painting.jitter(placed.body, spread), painting.jitter(placed.accent, spread))
     draw_motif(painting, motif.draw, tones, left, top, width, height, shadow=motif.place == "ground",
                shade=motif.place != "field", flip=placed.flip and motif.place != "field")
 

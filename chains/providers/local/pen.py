@@ -49,8 +49,7 @@ class Tones:
 class Pen:
     """Local-unit drawing over a Layer; `aspect` is the box's width / height."""
 
-    def __init__(self, layer: Layer, left: float, top: float, width: float, height: float,
-                 rng: random.Random) -> None:
+    def __init__(self, layer: Layer, left: float, top: float, width: float, height: float, rng: random.Random) -> None:
         self.layer = layer
         self.left, self.top, self.width, self.height = left, top, width, height
         self.rng = rng
@@ -62,13 +61,22 @@ class Pen:
     def poly(self, points: list[tuple[float, float]], fill: RGB | None) -> None:
         self.layer.polygon([self.p(u, v) for u, v in points], fill)
 
-    def oval(self, cu: float, cv: float, ru: float, rv: float, fill: RGB | None, outline: RGB | None = None,
-             width: float = 0.0) -> None:
+    def oval(
+        self,
+        cu: float,
+        cv: float,
+        ru: float,
+        rv: float,
+        fill: RGB | None,
+        outline: RGB | None = None,
+        width: float = 0.0,
+    ) -> None:
         cx, cy = self.p(cu, cv)
         self.layer.ellipse(cx, cy, ru * self.width, rv * self.height, fill, outline, width * self.height)
 
-    def circle(self, cu: float, cv: float, r: float, fill: RGB | None, outline: RGB | None = None,
-               width: float = 0.0) -> None:
+    def circle(
+        self, cu: float, cv: float, r: float, fill: RGB | None, outline: RGB | None = None, width: float = 0.0
+    ) -> None:
         """A true circle of radius `r` box-widths, whatever the box's shape."""
         self.oval(cu, cv, r, r * self.aspect, fill, outline, width)
 
@@ -81,8 +89,9 @@ class Pen:
         """A line `width` box-heights thick."""
         self.layer.line([self.p(u, v) for u, v in points], fill, width * self.height)
 
-    def arc(self, cu: float, cv: float, ru: float, rv: float, start: float, end: float, fill: RGB,
-            width: float = 0.02) -> None:
+    def arc(
+        self, cu: float, cv: float, ru: float, rv: float, start: float, end: float, fill: RGB, width: float = 0.02
+    ) -> None:
         cx, cy = self.p(cu, cv)
         self.layer.arc(cx, cy, ru * self.width, rv * self.height, start, end, fill, width * self.height)
 
@@ -96,11 +105,18 @@ class Pen:
             p0, p1, p2, p3 = padded[index - 1 : index + 3]
             for step in range(steps):
                 t = step / steps
-                path.append(tuple(
-                    0.5 * ((2 * b) + (-a + c) * t + (2 * a - 5 * b + 4 * c - d) * t * t
-                           + (-a + 3 * b - 3 * c + d) * t ** 3)
-                    for a, b, c, d in zip(p0, p1, p2, p3)
-                ))
+                path.append(
+                    tuple(
+                        0.5
+                        * (
+                            (2 * b)
+                            + (-a + c) * t
+                            + (2 * a - 5 * b + 4 * c - d) * t * t
+                            + (-a + 3 * b - 3 * c + d) * t**3
+                        )
+                        for a, b, c, d in zip(p0, p1, p2, p3)
+                    )
+                )
         path.append(points[-1])
         return path
 
@@ -112,15 +128,18 @@ class Pen:
         for step in range(13):
             t = step / 12
             bulge = math.sin(math.pi * t) ** 0.8 * width
-            points.append((cu + along[0] * length * t + across[0] * bulge, cv + along[1] * length * t + across[1] * bulge))
+            points.append(
+                (cu + along[0] * length * t + across[0] * bulge, cv + along[1] * length * t + across[1] * bulge)
+            )
         for step in range(11, 0, -1):
             t = step / 12
             bulge = math.sin(math.pi * t) ** 0.8 * width
-            points.append((cu + along[0] * length * t - across[0] * bulge, cv + along[1] * length * t - across[1] * bulge))
+            points.append(
+                (cu + along[0] * length * t - across[0] * bulge, cv + along[1] * length * t - across[1] * bulge)
+            )
         self.poly(points, fill)
 
-    def blob(self, cu: float, cv: float, ru: float, rv: float, fill: RGB, lumps: int = 7,
-             wobble: float = 0.18) -> None:
+    def blob(self, cu: float, cv: float, ru: float, rv: float, fill: RGB, lumps: int = 7, wobble: float = 0.18) -> None:
         """An irregular rounded shape: foliage masses, clouds, bushes, rocks."""
         phases = [self.rng.uniform(0, math.tau) for _ in range(3)]
         points = []
@@ -130,8 +149,9 @@ class Pen:
             points.append((cu + math.cos(angle) * ru * swell, cv + math.sin(angle) * rv * swell))
         self.poly(points, fill)
 
-    def dabs(self, cu: float, cv: float, ru: float, rv: float, colours: list[RGB], count: int,
-             size: float = 0.06) -> None:
+    def dabs(
+        self, cu: float, cv: float, ru: float, rv: float, colours: list[RGB], count: int, size: float = 0.06
+    ) -> None:
         """Many small overlapping strokes inside an ellipse: how foliage and fur are suggested."""
         for _ in range(count):
             angle = self.rng.uniform(0, math.tau)
@@ -143,12 +163,31 @@ class Pen:
             self.oval(u, v, radius, radius * self.aspect * 0.75, tone)
 
 
-def draw_motif(painting: Painting, draw, tones: Tones, left: float, top: float, width: float, height: float,
-               *, shadow: bool, depth: float = 0.0, shade: bool = True, flip: bool = False) -> None:
+def draw_motif(
+    painting: Painting,
+    draw,
+    tones: Tones,
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+    *,
+    shadow: bool,
+    depth: float = 0.0,
+    shade: bool = True,
+    flip: bool = False,
+) -> None:
     """Give a motif function its own supersampled layer over its box, then put it down."""
     margin = 0.02 * max(width, height)
-    layer = painting.layer(left - margin, top - margin, left + width + margin, top + height + margin,
-                           shadow=shadow, depth=depth, shade=shade)
+    layer = painting.layer(
+        left - margin,
+        top - margin,
+        left + width + margin,
+        top + height + margin,
+        shadow=shadow,
+        depth=depth,
+        shade=shade,
+    )
     pen = Pen(layer, left, top, width, height, painting.rng)
     draw(pen, tones)
     if flip:

@@ -88,3 +88,19 @@ def play_chain(
         prompt = modes.paint_prompt(mode=mode, caption=text, theme=theme, step_index=index)
         image = providers.painter.paint(PaintRequest(prompt=prompt, seed=seed + index + 1, step_index=index + 1)).image
     return played
+
+
+def is_plain_gradient(image: bytes) -> bool:
+    """True for a picture with no drawn subject: nothing but smooth colour changes.
+
+    Measured as the share of pixels on a visible edge in a 128 px copy; a gradient or
+    a few blurred washes have almost none, any drawn thing has a few percent.
+    """
+    with Image.open(io.BytesIO(image)) as opened:
+        grey = np.asarray(opened.convert("L").resize((128, 128), Image.Resampling.BOX), dtype=np.float32)
+    across = np.abs(np.diff(grey, axis=1))[:-1, :]
+    down = np.abs(np.diff(grey, axis=0))[:, :-1]
+    return float((np.hypot(across, down) > 12).mean()) < PLAIN_EDGE_SHARE
+
+
+PLAIN_EDGE_SHARE = 0.004

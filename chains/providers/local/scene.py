@@ -37,8 +37,14 @@ from .vocabulary import BASIC_COLOURS, COLOUR_RGB, SHADE_WORDS
 
 RGB = tuple[int, int, int]
 
-SPELLING = {"gray": "grey", "center": "centre", "colorful": "colourful", "color": "colour",
-            "colors": "colours", "harbor": "harbour"}
+SPELLING = {
+    "gray": "grey",
+    "center": "centre",
+    "colorful": "colourful",
+    "color": "colour",
+    "colors": "colours",
+    "harbor": "harbour",
+}
 SENTENCE_BREAK = re.compile(r"[.!?\n]+")
 CLAUSE_BREAK = re.compile(r"[;:,()]+|\b(?:while|whereas|but|and|where|with)\b")
 MORE_REQUEST = re.compile(r"make it (?:even |much |a lot |far )?more ([a-z][a-z \-']*)", re.IGNORECASE)
@@ -48,7 +54,9 @@ HORIZON_PHRASES = (
     (re.compile(r"\bupper half\b|\btop half\b|\bhorizon (?:sits|lies|runs) (?:midway|halfway)\b"), 0.5),
     (re.compile(r"\btwo thirds\b|\bmost of the (?:frame|picture)\b|\bhorizon (?:sits|lies|runs) low\b"), 0.7),
 )
-LIGHT_FROM = re.compile(r"\b(?:light|sunlight|lit|glow|lamp|sun)\b[a-z ]{0,24}?\bfrom the (?:upper |lower )?(left|right)\b")
+LIGHT_FROM = re.compile(
+    r"\b(?:light|sunlight|lit|glow|lamp|sun)\b[a-z ]{0,24}?\bfrom the (?:upper |lower )?(left|right)\b"
+)
 # Nouns for a part of the thing just named ("a grey cat with green eyes"): their colour
 # becomes that thing's accent instead of a new motif.
 PART_WORDS = frozenset({"eyes", "petals", "roof", "roofs", "sails", "windows", "wings", "stripes", "rim", "trim"})
@@ -129,7 +137,7 @@ def parse_scene(prompt: str) -> Scene:
     more = MORE_REQUEST.search(text)
     if more:
         scene.emphasis = _resolve_emphasis(more.group(1))
-        text = text[: more.start()] + text[more.end():]
+        text = text[: more.start()] + text[more.end() :]
     lowered = text.lower()
     _read_whole_text(lowered, scene)
     for sentence in SENTENCE_BREAK.split(lowered):
@@ -173,19 +181,33 @@ def _read_clause(words: list[str], scene: Scene) -> None:
             if colour_at is not None and scene.subjects[-1].accent is None:
                 scene.subjects[-1].accent = colours[colour_at][1]
             continue
-        if word in MOTIF_BY_WORD and _names_a_thing(words, position, used) and not (
-                word in MATERIAL_BY_WORD and scene.subjects):
+        if (
+            word in MOTIF_BY_WORD
+            and _names_a_thing(words, position, used)
+            and not (word in MATERIAL_BY_WORD and scene.subjects)
+        ):
             colour_at = _colour_near(position, colours, taken)
-            scene.subjects.append(Subject(
-                motif=MOTIF_BY_WORD[word], colour=colours[colour_at][1] if colour_at is not None else None,
-                x=anchor[0], y=anchor[1], size=size, count=_count_before(words, position),
-            ))
+            scene.subjects.append(
+                Subject(
+                    motif=MOTIF_BY_WORD[word],
+                    colour=colours[colour_at][1] if colour_at is not None else None,
+                    x=anchor[0],
+                    y=anchor[1],
+                    size=size,
+                    count=_count_before(words, position),
+                )
+            )
         elif word in MATERIAL_BY_WORD:
             colour_at = _colour_near(position, colours, taken)
             material = MATERIAL_BY_WORD[word]
             if scene.zone(material) is None or place != DEFAULT_PLACE[material]:
-                scene.zones.append(Zone(material, colours[colour_at][1] if colour_at is not None else None,
-                                        place or DEFAULT_PLACE[material]))
+                scene.zones.append(
+                    Zone(
+                        material,
+                        colours[colour_at][1] if colour_at is not None else None,
+                        place or DEFAULT_PLACE[material],
+                    )
+                )
     for index, (_, rgb) in enumerate(colours):
         if index not in taken:
             scene.palette.append(rgb)
@@ -206,7 +228,7 @@ def _find_colours(words: list[str]) -> tuple[list[tuple[int, RGB]], set[int]]:
     position = 0
     while position < len(words):
         for length in range(_LONGEST_COLOUR, 0, -1):
-            phrase = tuple(words[position: position + length])
+            phrase = tuple(words[position : position + length])
             if len(phrase) == length and phrase in _COLOUR_PHRASES:
                 rgb = _COLOUR_PHRASES[phrase]
                 if position > 0 and words[position - 1] in SHADE_WORDS:
@@ -262,8 +284,14 @@ def _clause_place(words: list[str], used: set[int]) -> tuple[tuple[float | None,
             across = word if word in {"left", "right"} else across
         if word_y is not None and (y is None or word_x is None):
             y = word_y
-            down = {"upper": "top", "above": "top", "lower": "bottom", "below": "bottom",
-                    "foreground": "bottom", "background": None}.get(word, word)
+            down = {
+                "upper": "top",
+                "above": "top",
+                "lower": "bottom",
+                "below": "bottom",
+                "foreground": "bottom",
+                "background": None,
+            }.get(word, word)
         if word in {"centre", "middle", "central"}:
             across = down = None
             place = "centre"

@@ -9,6 +9,7 @@ nothing to say; constructions are chosen by a seeded RNG so retellings differ.
 
 from __future__ import annotations
 
+import hashlib
 import random
 
 from .account import Account
@@ -60,6 +61,16 @@ PARTS = {"face": "eyes", "cat": "eyes", "owl": "eyes", "fox": "eyes", "dog": "ey
          "lighthouse": "stripes", "skyscraper": "windows"}
 
 
+def stable_choice(options: list, *keys: object):
+    """The same choice for the same content: one way of naming a thing, as a person has.
+
+    Wording that changed at random every retelling would scatter captions of the same
+    picture across the map; varying it by content keeps attractors recognisable.
+    """
+    digest = hashlib.blake2b("|".join(map(str, keys)).encode(), digest_size=2).digest()
+    return options[int.from_bytes(digest, "big") % len(options)]
+
+
 def article(words: str) -> str:
     return "an" if words[:1].lower() in "aeiou" else "a"
 
@@ -81,13 +92,14 @@ def noun_phrase(colour: str | None, noun: str, kind: str) -> str:
 
 
 def material_phrase(zone: ZoneSighting, rng: random.Random, *, with_colour: bool = True) -> tuple[str, str]:
-    noun, kind = rng.choice(MATERIAL_NOUNS[zone.material])
+    noun, kind = stable_choice(MATERIAL_NOUNS[zone.material], zone.material, zone.colour)
     return noun_phrase(zone.colour if with_colour else None, noun, kind), kind
 
 
 def subject_phrase(account: Account, rng: random.Random) -> str:
     noun = MOTIF_NOUNS[account.noun][0]
-    size = {"large": rng.choice(["large", "big", "tall"]), "small": rng.choice(["small", "little"])}.get(account.size)
+    size = {"large": stable_choice(["large", "big", "tall"], account.noun),
+            "small": stable_choice(["small", "little"], account.noun)}.get(account.size)
     if size == "tall" and MOTIFS[account.noun].aspect > 0.8:
         size = "large"
     words = " ".join(part for part in (size, account.colour, noun) if part)
@@ -108,7 +120,7 @@ def lead(account: Account, rng: random.Random) -> str:
         behind = account.backdrop or account.sky or (account.zones[0] if account.zones else None)
         against = f" against {material_phrase(behind, rng)[0]}" if behind is not None else ""
         return capitalise(f"{subject} fills the frame{against}.")
-    verb = rng.choice(NOUN_VERBS.get(account.noun) or VERBS[MOTIFS[account.noun].place])
+    verb = stable_choice(NOUN_VERBS.get(account.noun) or VERBS[MOTIFS[account.noun].place], account.noun)
     return capitalise(f"{subject} {verb} {_setting(account, rng)}.")
 
 
@@ -136,7 +148,7 @@ def _scenery_lead(account: Account, rng: random.Random) -> str:
         return capitalise(f"{sky} {verb} {ground}.")
     colours = account.palette[:3] or ["grey"]
     noun = rng.choice(["Soft fields", "Broad patches", "Loose shapes"])
-    return f"{noun} of {join_list(colours)} fill the picture, with nothing in it clearly named."
+    return f"{noun} of {join_list(colours)} fill the picture, soft and hard to name."
 
 
 # --- detail sentences --------------------------------------------------------------------
@@ -176,12 +188,13 @@ def horizon_sentence(account: Account, rng: random.Random) -> str | None:
 def light_sentence(account: Account, rng: random.Random) -> str:
     quality = ("dim" if account.brightness < 0.3 else "bright" if account.brightness > 0.62
                else rng.choice(["soft", "even", "gentle"]))
-    when = rng.choice(TIME_PHRASES[account.time])
+    when = stable_choice(TIME_PHRASES[account.time], account.time)
     if account.light_side:
         if rng.random() < 0.5:
             return f"The light comes from the {account.light_side}, {quality} like {when}."
         return f"Lit from the {account.light_side}, the scene has the {quality} light of {when}."
-    return f"The light is {quality} and even, like {when}."
+    steady = "steady" if quality == "even" else "even"
+    return f"The light is {quality} and {steady}, like {when}."
 
 
 def subject_detail(account: Account, rng: random.Random) -> str | None:
@@ -248,3 +261,18 @@ def corners_sentence(account: Account, rng: random.Random) -> str | None:
         return None
     parts = [f"{PLACE_OBJECT[zone.place]} leans toward {zone.colour}" for zone in corners]
     return capitalise(", while ".join(parts) + ".")
+
+
+def size_sentence(account: Account, rng: random.Random) -> str | None:
+    if account.noun is None:
+        return None
+    noun = MOTIF_NOUNS[account.noun][0]
+    share = {"huge": "most of the picture", "large": "about a third of the picture",
+             "medium": "a modest part of the picture", "small": "only a small part of the picture"}[account.size]
+    return f"The {noun} takes up {share}."
+
+
+def surface_sentence(account: Account, rng: random.Random) -> str:
+    if account.contrast > 0.22:
+        return "The edges are crisp, and the shapes stand out clearly."
+    return rng.choice(["The shapes are simple, with soft edges.", "Nothing in it is sharp; the forms are rounded."])
