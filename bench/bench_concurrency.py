@@ -61,6 +61,9 @@ SCENARIOS = {
     "classic": Scenario(chains=8, steps=5, delay=0.3, side=0, processes=1, threads=8, ratio_bar=1.5),
 }
 SCALEOUT_BAR = 1.8
+# What deploy/ sets for workers: glibc's per-thread malloc arenas otherwise hold on to
+# freed picture buffers in each of dozens of threads (MALLOC_ARENA_MAX=2 -> RSS).
+WORKER_ENV = {"MALLOC_ARENA_MAX": os.environ.get("BENCH_MALLOC_ARENA_MAX", "2")}
 DIMENSION = 1536
 
 
@@ -85,7 +88,7 @@ def start_workers(scenario: Scenario, processes: int, work_dir: Path, env: dict,
             log_path=work_dir / f"{tag}-worker{number + 1}.log", env=env, pool="threads",
             concurrency=scenario.threads, name=f"{tag}{number + 1}",
             cpus={cores[number % len(cores)]} if pin else None,
-            extra_env={"DATABASE_POOL_SIZE": str(scenario.pool)},
+            extra_env={"DATABASE_POOL_SIZE": str(scenario.pool), **WORKER_ENV},
         )
         workers.append(worker.start())
     for worker in workers:
