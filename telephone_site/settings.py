@@ -215,6 +215,9 @@ else:
 # pool, one persistent connection per thread (the web's sync workers, SQLite).
 DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0)
 DATABASE_POOL_TIMEOUT = env_float("DATABASE_POOL_TIMEOUT", 30)
+# Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator()) may
+# not outlive its transaction's server connection: turn them off there.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
 if DATABASE_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not too
     DATABASES["default"]["OPTIONS"]["pool"] = {
