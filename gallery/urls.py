@@ -6,7 +6,7 @@ links in the wild use them, so keep them when views move.
 
 from django.urls import path
 
-from .views import atlas, collections, exports, pages, people, research, site
+from .views import atlas, collections, exports, pages, pairs, people, research, site
 
 app_name = "gallery"
 
@@ -61,6 +61,7 @@ urlpatterns += [
     path("experiments/new/", research.experiment_new, name="experiment_new"),
     path("experiments/<slug:slug>/", research.experiment_detail, name="experiment_detail"),
     path("research/steps.csv", research.research_csv, name="research_csv"),
+    path("pairs/", pairs.pair_list, name="model_pairs"),
     path("about/", research.about, name="about"),
 ]
 

@@ -29,7 +29,7 @@ from ..services import (
     chain_unhide,
 )
 from .pages import BranchForm, RerunForm, action_form, action_page, count_phrase
-from .usage import calls_table, roles_table
+from .usage import ADMIN_CSS, calls_table, roles_table
 
 FEATURED = "Featured {chains}, after those already featured."
 UNFEATURED = "Removed {chains} from the featured list."
@@ -89,6 +89,9 @@ class ChainAdmin(admin.ModelAdmin):
                        "estimated_cost", "calls", "drift", "drift_curve", "projection", "error_message")
     raw_id_fields = ("owner", "parent", "fork_step")
     inlines = [StepInline]
+
+    class Media:
+        css = ADMIN_CSS
     actions = ["feature", "unfeature", "hide", "unhide", "pause", "cancel", "resume",
                "rerun_from_step", "branch"]
 
@@ -276,6 +279,9 @@ class StepAdmin(admin.ModelAdmin):
                        "image_request_id", "embedding_request_id", "prompt_truncated", "estimated_cost",
                        "calls_table")
     exclude = ("calls",)
+
+    class Media:
+        css = ADMIN_CSS
 
     @admin.display(description="usage and cost per call")
     def calls_table(self, step: Step) -> str:

@@ -16,7 +16,13 @@ from ..providers import ROLES
 CALL_ORDER = ("paint", "caption", "embedding")
 USAGE_FIELDS = ("prompt_tokens", "completion_tokens", "input_tokens", "output_tokens", "total_tokens",
                 "attempts", "served_model", "seed", "sd_model_name")
-TABLE = '<table class="telephone-calls"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>'
+TABLE = ('<div class="telephone-calls-wrap"><table class="telephone-calls"><thead><tr>{}</tr></thead>'
+         '<tbody>{}</tbody></table></div>')
+# static/css/admin-telephone.css: the tables scroll inside their field on a phone.
+ADMIN_CSS = {"all": ["css/admin-telephone.css"]}
+# Five columns, so the table fits the admin's form width; details go under each figure.
+CALL_ROW = ("<tr><td>step {}<br>{}</td><td>{}<br><small>{} · {}</small></td><td>{}</td>"
+            "<td><small>{}</small></td><td>{}<br><small>{}</small></td></tr>")
 NO_CALLS = "No provider calls recorded."
 
 
@@ -35,13 +41,14 @@ def cost_text(record: dict) -> str:
 
 
 def calls_rows(steps) -> list[tuple]:
+    """One row per call: where (step, call), who (model, backend, server), what it used and cost."""
     rows = []
     for step in steps:
         for name in CALL_ORDER:
             record = (step.calls or {}).get(name)
             if record:
-                rows.append((step.index, name, record.get("backend", ""), record.get("server", ""),
-                             record.get("model", ""), record.get("request_id", ""),
+                rows.append((step.index, name, record.get("model", ""), record.get("backend", ""),
+                             record.get("server", "") or "—", record.get("request_id", "") or "—",
                              usage_summary(record.get("usage") or {}), cost_text(record),
                              record.get("price_source", "")))
     return rows
@@ -52,8 +59,8 @@ def calls_table(steps) -> str:
     if not rows:
         return NO_CALLS
     head = format_html_join("", "<th>{}</th>", ((label,) for label in (
-        "step", "call", "backend", "server", "model", "request id", "usage", "cost", "price source")))
-    body = format_html_join("", "<tr>" + "<td>{}</td>" * 9 + "</tr>", rows)
+        "call", "model", "request id", "usage", "cost")))
+    body = format_html_join("", CALL_ROW, rows)
     return format_html(TABLE, head, body)
 
 
