@@ -49,20 +49,23 @@ def _bump(key: str) -> int:
 
 
 class _Memo:
-    """The last public version read by this process, and until when to trust it."""
+    """The last public version read by this process, and until when to trust it.
 
-    def __init__(self):
+    `clock` is time.monotonic; tests hand it one they move by hand."""
+
+    def __init__(self, clock=time.monotonic):
         self.value: int | str | None = None
         self.until = 0.0
         self.lock = threading.Lock()
+        self.clock = clock
 
     def get(self):
         with self.lock:
-            return self.value if time.monotonic() < self.until else None
+            return self.value if self.clock() < self.until else None
 
     def put(self, value) -> None:
         with self.lock:
-            self.value, self.until = value, time.monotonic() + settings.TELEPHONE_PUBLIC_VERSION_MEMO_SECONDS
+            self.value, self.until = value, self.clock() + settings.TELEPHONE_PUBLIC_VERSION_MEMO_SECONDS
 
     def forget(self) -> None:
         with self.lock:
@@ -70,6 +73,9 @@ class _Memo:
 
 
 public_version_memo = _Memo()
+# Marks of running chains' progress are compared across processes: wall time, not monotonic.
+# Tests hand the module a clock they move by hand.
+wall_clock = time.time
 
 
 def content_changed(*, chain_id: int | None = None, listed: bool = True, progress: bool = False) -> None:
@@ -78,7 +84,7 @@ def content_changed(*, chain_id: int | None = None, listed: bool = True, progres
     `listed=False` when only the chain's own pages can have changed; `progress=True`
     when a running chain moved on: the lists then catch up within the debounce period."""
     if listed and progress and settings.TELEPHONE_LIST_DEBOUNCE_SECONDS > 0:
-        cache.add(BEHIND_KEY, time.time(), timeout=None)  # keeps the earliest mark
+        cache.add(BEHIND_KEY, wall_clock(), timeout=None)  # keeps the earliest mark
     elif listed:
         _bump_lists()
     if chain_id is not None:
@@ -127,7 +133,7 @@ def public_version() -> int | str:
 
 def _catch_up_due(behind_since: float) -> bool:
     """Only the reader whose delete removed the mark bumps: one bump per period, site-wide."""
-    due = time.time() - behind_since >= settings.TELEPHONE_LIST_DEBOUNCE_SECONDS
+    due = wall_clock() - behind_since >= settings.TELEPHONE_LIST_DEBOUNCE_SECONDS
     return due and bool(cache.delete(BEHIND_KEY))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import types
 
 import pytest
 from django.core.cache import cache
@@ -49,12 +49,16 @@ def test_wait_text_rounds_up(seconds, text):
     assert wait_text(seconds) == text
 
 
-def test_counters_outlive_the_caches_default_timeout_on_the_file_cache(settings, tmp_path):
+def test_counters_outlive_the_caches_default_timeout_on_the_file_cache(settings, tmp_path, clock, monkeypatch):
     """The file cache's incr re-sets the key with the default timeout; the throttle must
-    put the window's expiry back or counts would vanish early."""
+    put the window's expiry back or counts would vanish early. The cache's expiries
+    read the test's clock too, so a second passes without waiting for it."""
+    on_the_test_clock = types.SimpleNamespace(time=clock)
+    monkeypatch.setattr("django.core.cache.backends.base.time", on_the_test_clock)
+    monkeypatch.setattr("django.core.cache.backends.filebased.time", on_the_test_clock)
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                                    "LOCATION": str(tmp_path / "cache"), "TIMEOUT": 1}}
     throttle_hit(scope="s", key="k", limit=5, window=3600)
     throttle_hit(scope="s", key="k", limit=5, window=3600)
-    time.sleep(1.2)
+    clock.advance(1.2)
     assert throttle_hit(scope="s", key="k", limit=5, window=3600).count == 3

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.core.cache import cache
 
@@ -11,6 +9,7 @@ from chains import cache as cache_module
 from chains.cache import PUBLIC_KEY, VERSION_UNAVAILABLE, chain_version, content_changed, public_version
 from chains.services import chain_start
 from tests.factories import make_chain
+from tests.support.clock import ManualClock
 
 
 def test_a_missing_version_is_unavailable_until_counted():
@@ -26,17 +25,27 @@ def test_a_bump_in_this_process_is_seen_at_once(settings):
     assert public_version() == before + 1
 
 
-def test_a_bump_from_another_process_is_seen_after_the_memo(settings):
+def test_a_bump_from_another_process_is_seen_after_the_memo(settings, monkeypatch):
+    clock = ManualClock()
+    monkeypatch.setattr(cache_module.public_version_memo, "clock", clock)
     settings.TELEPHONE_PUBLIC_VERSION_MEMO_SECONDS = 0.2
     content_changed()
     before = public_version()
     cache.incr(PUBLIC_KEY)  # what a worker's bump looks like from here
     assert public_version() == before
-    time.sleep(0.25)
+    clock.advance(0.25)
     assert public_version() == before + 1
 
 
 # --- running chains' progress: the lists catch up at most once per debounce period ---
+
+
+@pytest.fixture
+def wall_clock(monkeypatch) -> ManualClock:
+    """The clock the lists' debounce reads, moved by hand."""
+    clock = ManualClock()
+    monkeypatch.setattr(cache_module, "wall_clock", clock)
+    return clock
 
 
 def fresh_version(settings) -> int:
@@ -46,13 +55,13 @@ def fresh_version(settings) -> int:
     return public_version()
 
 
-def test_progress_leaves_the_lists_alone_until_the_period_is_over(settings):
+def test_progress_leaves_the_lists_alone_until_the_period_is_over(settings, wall_clock):
     settings.TELEPHONE_LIST_DEBOUNCE_SECONDS = 0.3
     before = fresh_version(settings)
     for chain_id in range(50):  # fifty running chains each take a step
         content_changed(chain_id=chain_id, progress=True)
     assert public_version() == before
-    time.sleep(0.35)
+    wall_clock.advance(0.35)
     assert public_version() == before + 1  # one catch-up for the whole burst
     assert public_version() == before + 1  # and only one
 
@@ -66,12 +75,12 @@ def test_progress_still_moves_the_chains_own_version(settings):
     assert chain_version(chain_id=7) == before + 1
 
 
-def test_a_bump_for_anything_else_settles_pending_progress(settings):
+def test_a_bump_for_anything_else_settles_pending_progress(settings, wall_clock):
     settings.TELEPHONE_LIST_DEBOUNCE_SECONDS = 0.2
     before = fresh_version(settings)
     content_changed(chain_id=1, progress=True)
     content_changed(chain_id=2)  # a chain finished: the lists re-render now, progress included
-    time.sleep(0.25)
+    wall_clock.advance(0.25)
     assert public_version() == before + 1
 
 

@@ -51,8 +51,8 @@ class Outage:
     status: int
     until: float | None  # time.time() at which it ends; None lasts until `recover()`
 
-    def active(self) -> bool:
-        return self.until is None or time.time() < self.until
+    def active(self, now: float) -> bool:
+        return self.until is None or now < self.until
 
 
 def make_png(color: tuple[int, int, int] = (200, 40, 40), size: int = 8) -> bytes:
@@ -78,6 +78,7 @@ class FakeServer:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._ids = itertools.count(1)
+        self.clock = time.time  # what `received_at` and outages read; a test may hand it another
         self._httpd: ThreadingHTTPServer | None = None
         self._address: tuple[str, int] | None = None
 
@@ -165,7 +166,7 @@ class FakeServer:
 
     def _next_response(self, request: RecordedRequest) -> ScriptedResponse:
         outage = self._outage
-        if outage is not None and outage.active():
+        if outage is not None and outage.active(self.clock()):
             return self.outage_response(outage.status)
         with self._lock:
             queue = self._queues.get(request.path)
@@ -204,7 +205,7 @@ class _Handler(BaseHTTPRequestHandler):
             method=self.command, path=parts.path,
             query={key: values[0] for key, values in parse_qs(parts.query, keep_blank_values=True).items()},
             headers={name.lower(): value for name, value in self.headers.items()},
-            body=_parse_json(raw), raw=raw, received_at=time.time(),
+            body=_parse_json(raw), raw=raw, received_at=self.fake.clock(),
         )
         self.fake._record(request)
         response = self.fake._next_response(request)

@@ -43,6 +43,7 @@ from tests.fakes.openai_server import (
     error_body,
     make_png,
 )
+from tests.support.clock import ManualClock
 
 INSTRUCTIONS = "Describe this image in one or two sentences."
 
@@ -186,10 +187,11 @@ def test_caption_waits_for_retry_after_then_succeeds(fake_openai, providers):
     slow_down = error_body("Slow down.", code="rate_limit_exceeded")
     fake_openai.enqueue(CHAT, status=429, headers={"Retry-After": "1"}, json=slow_down)
     sleeps: list[float] = []
+    clock = fake_openai.clock = ManualClock()  # the server's clock, moved by the client's waits
 
     def sleep_and_record(seconds: float) -> None:
         sleeps.append(seconds)
-        time.sleep(seconds)
+        clock.advance(seconds)
 
     providers.captioner.retry = dataclasses.replace(providers.captioner.retry, sleep=sleep_and_record)
     result = providers.captioner.caption(caption_request())
