@@ -16,9 +16,12 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 
-from .models import Chain, Step
+from .metrics.drift import calibrate
+from .models import Baseline, Chain, Step
+from .selectors.research import IMAGE_KIND, caption_kind
 
 # Where a provider is reached is the operator's business, not the public's.
 # Servers are internal addresses: neither their URL nor their host leaves the site.
@@ -173,3 +176,71 @@ def chain_zip(*, chain: Chain, steps: Iterable[Step], document: dict) -> IO[byte
             archive.writestr(_metadata_name(step), _metadata_json(step=step, chain=chain))
     spool.seek(0)
     return spool
+
+
+# --- the research export: every public step with its figures, one CSV row each ---------
+
+RESEARCH_CSV_COLUMNS = (
+    "chain_slug", "chain_title", "chain_url", "mode", "detail", "theme", "target_length", "status",
+    "parent_slug", "step_index", "caption", "caption_model", "image_model", "embedding_model",
+    "similarity_to_origin", "similarity_to_previous", "calibrated_similarity_to_origin",
+    "calibrated_similarity_to_previous", "image_similarity_to_origin", "image_similarity_to_previous",
+    "calibrated_image_similarity_to_origin", "atlas_x", "atlas_y", "attractor_id", "attractor_label",
+    "chain_drift", "chain_calibrated_drift", "chain_half_life", "chain_convergence_step",
+    "chain_image_drift", "chain_attractor_id", "chain_attractor_label", "chain_arrival_step",
+)
+
+
+def research_csv_rows(
+    *, steps: Iterable[Step], baselines: dict[str, Baseline], parent_slugs: dict[int, str],
+) -> Iterable[list]:
+    """The header, then one row per step (steps with their chain, analysis and atlas
+    point fetched; `parent_slugs` holds only chains visitors may see)."""
+    yield list(RESEARCH_CSV_COLUMNS)
+    for step in steps:
+        yield _research_row(step, baselines=baselines, parent_slug=parent_slugs.get(step.chain.parent_id, ""))
+
+
+def _research_row(step: Step, *, baselines: dict[str, Baseline], parent_slug: str) -> list:
+    chain = step.chain
+    analysis = _related(chain, "analysis")
+    point = _related(step, "atlas_point")
+    caption_baseline = baselines.get(caption_kind(step.embedding_model))
+    image_baseline = baselines.get(IMAGE_KIND)
+    return [
+        chain.slug, chain.title, chain.get_absolute_url(), chain.mode, chain.detail, chain.theme,
+        chain.target_length, chain.status, parent_slug, step.index, step.caption, step.caption_model,
+        step.image_model, step.embedding_model, _number(step.similarity_to_origin),
+        _number(step.similarity_to_previous), _calibrated(step.similarity_to_origin, caption_baseline),
+        _calibrated(step.similarity_to_previous, caption_baseline), _number(step.image_similarity_to_origin),
+        _number(step.image_similarity_to_previous), _calibrated(step.image_similarity_to_origin, image_baseline),
+        _number(point.x if point else None), _number(point.y if point else None),
+        point.attractor_id if point and point.attractor_id else "",
+        point.attractor.label if point and point.attractor_id else "",
+        _number(chain.drift), _number(analysis.calibrated_drift if analysis else None),
+        _blank(analysis.half_life if analysis else None), _blank(analysis.convergence_step if analysis else None),
+        _number(analysis.image_drift if analysis else None),
+        analysis.attractor_id if analysis and analysis.attractor_id else "",
+        analysis.attractor.label if analysis and analysis.attractor_id else "",
+        _blank(analysis.arrival_step if analysis else None),
+    ]
+
+
+def _related(instance, name: str):
+    """A reverse one-to-one, or None where there is none (reading a missing one raises)."""
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _number(value, digits: int = 5):
+    return "" if value is None else round(float(value), digits)
+
+
+def _calibrated(value, baseline: Baseline | None):
+    return "" if value is None or baseline is None else _number(calibrate(value, baseline.mean))
+
+
+def _blank(value):
+    return "" if value is None else value

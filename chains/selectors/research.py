@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+import numpy as np
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from ..metrics import descriptors
+from ..metrics.drift import calibrate, cosine_similarity
 from ..models import Baseline, Chain, ChainAnalysis, Experiment, Step, listed_q
 from .chains import chains_with_cards
 
 COMPARE_MAX_CHAINS = 8
+# Baseline.kind: one per caption embedding model, one per image descriptor version.
+CAPTION_KIND = "caption:{model}"
+IMAGE_KIND = f"image:{descriptors.DESCRIPTOR_VERSION}"
+
+
+def caption_kind(model: str) -> str:
+    return CAPTION_KIND.format(model=model)
 
 
 def chains_for_compare(*, slugs: list[str]) -> list[Chain]:
@@ -44,6 +54,64 @@ def chain_analysis(*, chain: Chain) -> ChainAnalysis | None:
 
 def baselines() -> dict[str, Baseline]:
     return {baseline.kind: baseline for baseline in Baseline.objects.order_by("kind")}
+
+
+def baseline_means() -> dict[str, float]:
+    return dict(Baseline.objects.values_list("kind", "mean"))
+
+
+# --- similarity curves for the comparison charts ----------------------------------------
+
+
+def similarity_series(chains, *, metric: str, scale: str, label: Callable = str) -> list[dict]:
+    """Each chain's curve: caption or picture similarity to its origin, raw or calibrated."""
+    curves = chain_curves(chain_ids=[chain.pk for chain in chains])
+    known, series = baselines(), []
+    for chain in chains:
+        rows = curves.get(chain.pk, [])
+        values = [None] * (max((index for index, *_ in rows), default=-1) + 1)
+        for index, caption, _, image in rows:
+            values[index] = caption if metric == "caption" else image
+        values = _on_scale(values, chain=chain, metric=metric, scale=scale, known=known)
+        series.append({"label": label(chain), "values": values, "url": chain.get_absolute_url()})
+    return series
+
+
+def lineage_similarity_series(chains, *, metric: str, scale: str) -> list[dict]:
+    """Each chain measured against its lineage's first picture or caption, on the lineage's
+    own step axis: a branch starts at its fork step, where its parent was, so a chain and
+    its branches share one origin and one x axis."""
+    anchors = chain_lineage_offsets(chains=chains)
+    field = "image_descriptor" if metric == "image" else "embedding"
+    stored = chain_vectors(chain_ids=sorted({c.pk for c in chains} | {root for root, _ in anchors.values()}),
+                           field=field)
+    decode = descriptors.descriptor_from_bytes if metric == "image" else _embedding
+    known, series = baselines(), []
+    for chain in chains:
+        root, offset = anchors[chain.pk]
+        origin = decode(stored.get(root, {}).get(0))
+        steps = stored.get(chain.pk, {})
+        values = [None] * (offset + max(steps, default=-1) + 1)
+        for index, raw in steps.items():
+            vector = decode(raw)
+            if vector is not None and origin is not None and vector.shape == origin.shape:
+                values[offset + index] = cosine_similarity(vector, origin)
+        values = _on_scale(values, chain=chain, metric=metric, scale=scale, known=known)
+        series.append({"label": str(chain), "values": values, "url": chain.get_absolute_url()})
+    return series
+
+
+def _embedding(raw) -> np.ndarray | None:
+    return np.frombuffer(bytes(raw), dtype=np.float32) if raw else None
+
+
+def _on_scale(values: list, *, chain: Chain, metric: str, scale: str, known: dict[str, Baseline]) -> list:
+    """Raw similarities, or calibrated against the baseline of the chain's model."""
+    if scale != "calibrated":
+        return values
+    kind = IMAGE_KIND if metric == "image" else caption_kind(chain.provider_settings.get("embedding_model", ""))
+    baseline = known.get(kind)
+    return [None if v is None else float(calibrate(v, baseline.mean if baseline else None)) for v in values]
 
 
 # --- experiments -----------------------------------------------------------------------

@@ -17,19 +17,14 @@ from ..cache import content_changed_on_commit
 from ..metrics import atlas, descriptors
 from ..metrics import drift as analysis
 from ..models import Baseline, Chain, ChainAnalysis, Experiment, Step
+from ..selectors.research import IMAGE_KIND, baseline_means, caption_kind
 
 logger = logging.getLogger(__name__)
 
-CAPTION_KIND = "caption:{model}"
-IMAGE_KIND = f"image:{descriptors.DESCRIPTOR_VERSION}"
 METRIC_FIELDS = ("calibrated_drift", "half_life", "convergence_step", "image_drift")
 # Descriptors are read from the 320 px thumbnail (Step.thumbnail_small), whether the
 # picture was just painted or is described later from storage, so they always agree.
 DESCRIPTOR_SOURCE_WIDTH = 320
-
-
-def caption_kind(model: str) -> str:
-    return CAPTION_KIND.format(model=model)
 
 
 # --- image descriptors ---------------------------------------------------------------
@@ -169,10 +164,6 @@ def image_baseline_refresh() -> Baseline | None:
         return None
     return baseline_refresh(kind=IMAGE_KIND, vectors=np.vstack([v for _, v in pairs]),
                             chain_ids=np.array([c for c, _ in pairs]))
-
-
-def baseline_means() -> dict[str, float]:
-    return dict(Baseline.objects.values_list("kind", "mean"))
 
 
 # --- chain metrics -------------------------------------------------------------------

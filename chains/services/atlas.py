@@ -31,9 +31,9 @@ from ..cache import content_changed_on_commit
 from ..metrics import atlas
 from ..metrics.drift import tail_attractor
 from ..models import Atlas, AtlasIndex, AtlasJob, AtlasPoint, Attractor, Chain, ChainAnalysis, Status, Step
+from ..selectors.research import caption_kind
 from .analysis import (
     baseline_refresh,
-    caption_kind,
     chains_refresh_metrics,
     image_baseline_refresh,
 )

@@ -17,8 +17,7 @@ from chains.selectors.atlas import (
     attractor_positions,
     step_similar,
 )
-from chains.selectors.research import baselines, chain_analysis
-from chains.services.analysis import IMAGE_KIND, caption_kind
+from chains.selectors.research import IMAGE_KIND, baselines, caption_kind, chain_analysis
 
 from ..plots.atlas import (
     View,

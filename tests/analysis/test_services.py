@@ -22,6 +22,7 @@ from chains.models import (
     Step,
 )
 from chains.selectors.atlas import atlas_map_points, step_similar
+from chains.selectors.research import IMAGE_KIND, caption_kind
 from chains.services import (
     EXPERIMENT_EMPTY_GRID,
     EXPERIMENT_TOO_LARGE,
@@ -33,7 +34,7 @@ from chains.services import (
     chain_run_inline,
     experiment_create,
 )
-from chains.services.analysis import IMAGE_KIND, caption_kind, chain_refresh_projection_if_changed
+from chains.services.analysis import chain_refresh_projection_if_changed
 from chains.services.atlas import BUSY, CLEAN, RECOMPUTED, UNCHANGED, atlas_claim
 from tests.analysis.conftest import local_chain, painted_start
 

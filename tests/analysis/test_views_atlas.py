@@ -61,7 +61,7 @@ def test_only_staff_start_experiments(client):
 
 def test_compare_aligns_branches_at_their_fork_against_the_lineage_origin(client):
     from chains.metrics.drift import cosine_similarity
-    from gallery.views.research import _lineage_series
+    from chains.selectors.research import lineage_similarity_series
 
     parent = local_chain(1, length=5)
     fork = parent.steps.get(index=3)
@@ -70,7 +70,7 @@ def test_compare_aligns_branches_at_their_fork_against_the_lineage_origin(client
     with fork.image.open("rb") as handle:
         branch = chain_run_inline(chain=chain_create(image=handle.read(), target_length=3, provider="local",
                                                      parent=parent, fork_step=fork, title="Branch"))
-    series = _lineage_series([parent, branch], metric="caption", scale="raw")
+    series = lineage_similarity_series([parent, branch], metric="caption", scale="raw")
     assert len(series[0]["values"]) == 6 and len(series[1]["values"]) == 3 + 1 + 3
     assert series[1]["values"][:3] == [None, None, None]
     origin = parent.steps.get(index=0).vector
@@ -82,7 +82,7 @@ def test_compare_aligns_branches_at_their_fork_against_the_lineage_origin(client
 
 def test_research_export_has_every_public_step_with_its_figures(client):
     from chains.models import Baseline
-    from chains.services.analysis import caption_kind
+    from chains.selectors.research import caption_kind
 
     chains = build_world(3, length=4)
     rows = list(csv.DictReader(io.StringIO(page(client, "/research/steps.csv"))))
