@@ -22,6 +22,7 @@ from chains.services import chain_hide
 from .models import Collection, CollectionEntry, Report, ReportEvent, ReportStatus, Star, Submission
 from .services import (
     MODERATION_NOTE_REQUIRED,
+    ReportError,
     SubmissionError,
     report_resolve,
     submission_approve,
@@ -245,8 +246,8 @@ class ReportAdmin(admin.ModelAdmin):
             try:
                 report_resolve(report=report, moderator=request.user, status=status,
                                note=form.cleaned_data["note"])
-            except ValueError as refused:
-                _refused(self, request, report, str(refused))
+            except ReportError as refused:
+                _refused(self, request, report, refused.message)
             else:
                 count += 1
         if count:

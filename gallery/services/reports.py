@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from chains.errors import UserFacingError
 from chains.models import Chain, Step
 
 from ..models import Report, ReportEvent, ReportStatus
@@ -13,10 +14,14 @@ REPORT_BAD_STATUS = "A report can only be marked actioned or dismissed."
 AUTOMATIC_REASON = "Automatic screening flagged this {what}: {categories}."
 
 
+class ReportError(UserFacingError):
+    """A report that cannot be made or resolved; `message` is for people."""
+
+
 def report_create(*, reporter, chain: Chain, step: Step | None = None, reason: str) -> Report:
     reason = reason.strip()
     if not reason:
-        raise ValueError(REPORT_NEEDS_REASON)
+        raise ReportError(REPORT_NEEDS_REASON)
     with transaction.atomic():
         report = Report.objects.create(chain=chain, step=step, reporter=reporter, reason=reason[:2000])
         ReportEvent.objects.create(report=report, actor=reporter, action="reported", note=report.reason)
@@ -38,9 +43,9 @@ def report_resolve(*, report: Report, moderator, status: str, note: str) -> Repo
     from .submissions import MODERATION_NOTE_REQUIRED
 
     if status not in (ReportStatus.ACTIONED, ReportStatus.DISMISSED):
-        raise ValueError(REPORT_BAD_STATUS)
+        raise ReportError(REPORT_BAD_STATUS)
     if not note.strip():
-        raise ValueError(MODERATION_NOTE_REQUIRED)
+        raise ReportError(MODERATION_NOTE_REQUIRED)
     with transaction.atomic():
         report.status = status
         report.moderator_note = note.strip()

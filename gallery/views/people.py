@@ -22,6 +22,7 @@ from ..forms.people import BranchForm, ModerationForm, ReportForm, SubmissionFor
 from ..models import Report, ReportStatus, Submission
 from ..selectors import moderation_queue_items, user_has_starred
 from ..services import (
+    ReportError,
     SubmissionError,
     chain_branch_for_user,
     report_create,
@@ -32,7 +33,7 @@ from ..services import (
     submission_reject,
     user_chains_left_today,
 )
-from ._common import chain_or_404
+from ._common import chain_or_404, is_staff_member, staff_required
 from .media import private_file_response
 
 UPLOAD_RATE_LIMITED = "You are uploading too fast. Please wait {seconds} seconds and try again."
@@ -46,18 +47,10 @@ DECIDED = {
     "actioned": "Report actioned.",
     "dismissed": "Report dismissed.",
 }
+CHOOSE_APPROVE_OR_REJECT = "Choose approve or reject."
+CHOOSE_ACTIONED_OR_DISMISSED = "Choose actioned or dismissed."
 
 
-def staff_only(view):
-    """Moderation pages do not exist for anyone else (404, not a login prompt)."""
-    def wrapped(request, *args, **kwargs):
-        if not (request.user.is_authenticated and request.user.is_staff):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 # --- submitting -------------------------------------------------------------------------
@@ -113,7 +106,7 @@ def upload_rate_limit(request) -> HttpResponse | None:
 def submission_image(request, pk: int):
     """A pending image, for its owner and staff only; never cached by shared caches."""
     submission = get_object_or_404(Submission, pk=pk)
-    if not (request.user.is_staff or submission.owner_id == request.user.pk):
+    if not (is_staff_member(request.user) or submission.owner_id == request.user.pk):
         raise Http404
     return private_file_response(submission.image)
 
@@ -192,13 +185,13 @@ def _optional_step(chain, raw) -> Step | None:
 # --- moderation -----------------------------------------------------------------------------
 
 
-@staff_only
+@staff_required
 @require_safe
 def moderation_queue(request):
     return render(request, "gallery/moderation.html", moderation_queue_items())
 
 
-@staff_only
+@staff_required
 @require_POST
 def moderate_submission(request, pk: int):
     submission = get_object_or_404(Submission.objects.select_related("owner"), pk=pk)
@@ -222,10 +215,10 @@ def _decide_submission(submission, moderator, data) -> None:
     elif data["decision"] == "reject":
         submission_reject(submission=submission, moderator=moderator, note=data["note"])
     else:
-        raise SubmissionError("Choose approve or reject.")
+        raise SubmissionError(CHOOSE_APPROVE_OR_REJECT)
 
 
-@staff_only
+@staff_required
 @require_POST
 def moderate_report(request, pk: int):
     item = get_object_or_404(Report.objects.select_related("chain", "step", "reporter"), pk=pk)
@@ -235,11 +228,11 @@ def moderate_report(request, pk: int):
         try:
             report_resolve(report=item, moderator=request.user, status=form.cleaned_data["decision"],
                            note=form.cleaned_data["note"])
-        except ValueError as refused:
-            error = str(refused)
+        except ReportError as refused:
+            error = refused.message
     else:
         error = " ".join(message for errors in form.errors.values() for message in errors) or \
-            "Choose actioned or dismissed."
+            CHOOSE_ACTIONED_OR_DISMISSED
     item.refresh_from_db()
     return _queue_item(request, "gallery/_moderation_report.html", {"report": item, "error": error, "form": form})
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -35,9 +33,9 @@ from ..context.atlas import GREY_LIMIT, map_context
 from ..forms.atlas import ALIGNS, METRICS, SCALES, CompareForm, ExperimentForm
 from ..plots.atlas import overlay_drift_svg
 from ._caching import anonymous_cached
+from ._common import staff_required
 
 EXPERIMENT_CREATED = "Experiment started: {count} chains are on their way."
-EXPERIMENT_STAFF_ONLY = "Only staff can start experiments."
 
 
 def _setting_labeller(experiment):
@@ -112,15 +110,10 @@ def _atlas_of(chains) -> Atlas | None:
     return atlas_current(space=next(iter(spaces))) if len(spaces) == 1 else atlas_current()
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def experiment_new(request):
-    """Staff only: an experiment spends one run per setting, on the paid models too.
-
-    A visitor is sent to the site's own log-in (settings.LOGIN_URL), never the admin's;
-    a member without the role gets the site's 403 page."""
-    if not request.user.is_staff:
-        raise PermissionDenied(EXPERIMENT_STAFF_ONLY)
+    """Staff only: an experiment spends one run per setting, on the paid models too."""
     form = ExperimentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

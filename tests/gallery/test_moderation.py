@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from chains.models import Chain, Status
 from gallery.models import Report, ReportStatus, Star, Submission, SubmissionStatus
@@ -33,12 +34,14 @@ def pending(member, **fields) -> Submission:
 
 
 def test_the_queue_is_staff_only(client, member):
+    """The one staff gate: visitors go to the site's log-in, members get the 403 page."""
     pending(member)
-    assert client.get("/moderation/").status_code == 404
+    anonymous = client.get("/moderation/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("accounts:login"))
     client.force_login(member)
-    assert client.get("/moderation/").status_code == 404
+    assert client.get("/moderation/").status_code == 403
     assert client.post(f"/moderation/submissions/{Submission.objects.get().pk}/",
-                       {"decision": "approve", "note": "ok"}).status_code == 404
+                       {"decision": "approve", "note": "ok"}).status_code == 403
     assert Submission.objects.get().status == SubmissionStatus.PENDING
 
 

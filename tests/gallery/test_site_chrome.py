@@ -14,8 +14,8 @@ from chains.services import chain_run_inline
 from gallery.icons import ICO_SIZES, PNG_SIZES, icon_files
 from gallery.middleware import MESSAGES_EVENT
 from gallery.services import submission_create
+from gallery.views._common import STAFF_ONLY
 from gallery.views.people import DECIDED, STARRED
-from gallery.views.research import EXPERIMENT_STAFF_ONLY
 from tests.factories import make_chain
 from tests.support.providers import solid_png
 
@@ -87,7 +87,7 @@ def test_forbidden_pages_get_the_branded_403_and_visitors_the_sites_own_login(cl
     refused = client.get(url)
     assert refused.status_code == 403
     assert "Not open to you" in refused.content.decode()
-    assert EXPERIMENT_STAFF_ONLY  # the reason travels in the exception, the page stays plain
+    assert STAFF_ONLY  # the reason travels in the exception, the page stays plain
 
 
 def test_server_error_and_rate_limit_pages_are_branded():
