@@ -59,10 +59,6 @@ def bind_log_context(**fields) -> None:
         current.update(_clean(fields))
 
 
-def current_log_context() -> dict:
-    return dict(_context.get() or {})
-
-
 def _clean(fields: dict) -> dict:
     return {key: value for key, value in fields.items() if value not in (None, "")}
 

@@ -14,8 +14,6 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-DETAIL_LEVELS = ("somewhat", "very", "excessively", "obsessively")
-
 
 class ProviderError(Exception):
     """The one error a backend raises.

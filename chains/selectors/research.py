@@ -31,12 +31,6 @@ def chains_for_compare(*, slugs: list[str]) -> list[Chain]:
     return [found[slug] for slug in wanted if slug in found]
 
 
-def chain_family_slugs(*, chain: Chain) -> list[str]:
-    """A chain, then its listed branches: what "compare with branches" overlays."""
-    branches = Chain.objects.listed().filter(parent=chain).order_by("created_at")
-    return [chain.slug, *branches.values_list("slug", flat=True)][:COMPARE_MAX_CHAINS]
-
-
 def chain_curves(*, chain_ids: list[int]) -> dict[int, list[tuple]]:
     """(index, caption→origin, caption→previous, image→origin) per step, per chain: one query."""
     curves: dict[int, list[tuple]] = {chain_id: [] for chain_id in chain_ids}

@@ -17,7 +17,7 @@ from chains.selectors.atlas import (
     attractor_positions,
     step_similar,
 )
-from chains.selectors.research import IMAGE_KIND, baselines, caption_kind, chain_analysis
+from chains.selectors.research import IMAGE_KIND, baselines, caption_kind
 
 from ..plots.atlas import (
     View,
@@ -106,11 +106,6 @@ def _calibrated(value, baseline) -> float | None:
     if value is None or baseline is None:
         return None
     return float(calibrate(value, baseline.mean))
-
-
-def chain_figures(*, chain: Chain) -> dict:
-    """The chain's analysis row and its calibration baseline, for its timeline."""
-    return {"analysis": chain_analysis(chain=chain)}
 
 
 def step_figures(*, step: Step) -> dict:
