@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from _harness import prepare_site, site_environment
+
 ROOT = Path(__file__).resolve().parents[1]
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_ATLAS_DB_NAME", "telephone_atlas_bench")
@@ -38,45 +40,12 @@ TITLE_PREFIX = "Atlas bench · "
 
 
 def bench_environment() -> dict:
-    """Forced, never defaulted: a developer's DATABASE_URL must not catch the bench."""
-    for folder in ("media", "static", "var"):
-        (WORK_DIR / folder).mkdir(parents=True, exist_ok=True)
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench._pages_settings",
-        "DATABASE_URL": f"{PG_SERVER}/{DB_NAME}",
-        "REDIS_URL": REDIS_URL,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-atlas-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SERVE_MEDIA": "true",
-        "MEDIA_ROOT": str(WORK_DIR / "media"),
-        "STATIC_ROOT": str(WORK_DIR / "static"),
-        "TELEPHONE_VAR_DIR": str(WORK_DIR / "var"),
-        "TELEPHONE_PROVIDER": "local",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONHASHSEED": "0",
-    }
-    os.environ.update(env)
-    for path in (str(ROOT), str(ROOT / "bench")):
-        if path not in sys.path:
-            sys.path.insert(0, path)
-    return dict(os.environ)
+    return site_environment(db_name=DB_NAME, redis_url=REDIS_URL, work_dir=WORK_DIR)
 
 
 def setup_django() -> None:
-    """Create the database if needed, then django.setup() and migrate."""
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    """Database, Django and schema (`_harness.prepare_site`)."""
+    prepare_site(db_name=DB_NAME, redis_url=REDIS_URL, work_dir=WORK_DIR)
 
 
 # --- the pool of real chains ------------------------------------------------------------

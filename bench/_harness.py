@@ -74,14 +74,57 @@ def prepare_environment(work_dir: Path) -> dict:
     return dict(os.environ)
 
 
-def ensure_database() -> None:
-    """Create `telephone_bench` when it is missing (CREATE DATABASE cannot run in a transaction)."""
+def ensure_database(name: str = DB_NAME) -> None:
+    """Create the bench database when it is missing (CREATE DATABASE cannot run in a transaction)."""
     import psycopg
 
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def site_environment(*, db_name: str, redis_url: str, work_dir: Path, media_root: Path | None = None) -> dict:
+    """The production-style environment the page benches' seeder, server and client share.
+
+    Forced rather than defaulted, so a developer's DATABASE_URL or REDIS_URL can never
+    point a benchmark at real data.
+    """
+    for folder in ("media", "static", "var"):
+        (work_dir / folder).mkdir(parents=True, exist_ok=True)
+    os.environ.update({
+        "DJANGO_SETTINGS_MODULE": "bench._pages_settings",
+        "DATABASE_URL": f"{PG_SERVER}/{db_name}",
+        "REDIS_URL": redis_url,
+        "DEBUG": "false",
+        "SECRET_KEY": f"bench-{db_name}-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SERVE_MEDIA": "true",
+        "MEDIA_ROOT": str(media_root or work_dir / "media"),
+        "STATIC_ROOT": str(work_dir / "static"),
+        "TELEPHONE_VAR_DIR": str(work_dir / "var"),
+        "TELEPHONE_PROVIDER": "local",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONHASHSEED": "0",
+    })
+    for path in (str(ROOT), str(ROOT / "bench")):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    return dict(os.environ)
+
+
+def prepare_site(*, db_name: str, redis_url: str, work_dir: Path, media_root: Path | None = None) -> dict:
+    """Environment, database, Django and schema, in the order they depend on each other."""
+    env = site_environment(db_name=db_name, redis_url=redis_url, work_dir=work_dir, media_root=media_root)
+    ensure_database(db_name)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", "--noinput", verbosity=0)
+    return env
 
 
 def migrate(env: dict) -> None:

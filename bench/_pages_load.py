@@ -1,8 +1,9 @@
 """The server under test (gunicorn, production settings) and the load generator (wrk).
 
-Kept apart from the page measurements so each piece stays small: `Gunicorn` owns its
-process group and always comes down in `stop()`; `run_wrk` runs one fixed-length load
-against one URL from a separate process, so the client never shares the server's GIL.
+Kept apart from the page measurements so each piece stays small: `Gunicorn`, the one
+gunicorn wrapper every bench uses, owns its process group and always comes down in
+`stop()`; `run_wrk` runs one fixed-length load against one URL from a separate
+process, so the client never shares the server's GIL.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+GUNICORN_CONFIG = ROOT / "telephone_site" / "gunicorn.conf.py"
 
 # A Lua hook that makes every request's URL unique, so the page cache never hits.
 MISS_SCRIPT = """
@@ -40,12 +43,19 @@ def free_port() -> int:
 
 @dataclass
 class Gunicorn:
-    """gunicorn serving the site with sync workers, in its own process group."""
+    """gunicorn serving the site, in its own process group.
+
+    Either with the production config file (`config=GUNICORN_CONFIG`: its worker
+    count, timeouts and JSON logs, as deployed) or with `workers` sync workers and
+    nothing else, to measure the site alone. `ready_path` is asked until it answers
+    200: every worker imports Django first."""
 
     env: dict
     log_path: Path
     workers: int = 4
     port: int = field(default_factory=free_port)
+    config: Path | None = None
+    ready_path: str = "/bench/trivial/"
     process: subprocess.Popen | None = field(default=None, init=False)
 
     @property
@@ -53,6 +63,8 @@ class Gunicorn:
         return f"http://127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
+        if self.config is not None:
+            return [sys.executable, "-m", "gunicorn", "-c", str(self.config)]
         return [
             sys.executable, "-m", "gunicorn", "telephone_site.wsgi:application",
             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
@@ -60,14 +72,16 @@ class Gunicorn:
         ]
 
     def describe(self) -> str:
+        if self.config is not None:
+            return f"gunicorn 23 with {self.config.name}, 127.0.0.1:{self.port}"
         return f"gunicorn 23, {self.workers} sync workers, 127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> "Gunicorn":
-        """Start, then wait until the trivial view answers (every worker imports Django first)."""
+    def start(self, timeout: float = 60.0) -> "Gunicorn":
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                self.command(), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                self.command(), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         deadline = time.monotonic() + timeout
@@ -75,20 +89,22 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited early:\n{self.log()[-3000:]}")
             try:
-                with urllib.request.urlopen(self.base_url + "/bench/trivial/", timeout=2) as reply:
+                with urllib.request.urlopen(self.base_url + self.ready_path, timeout=5) as reply:
                     if reply.status == 200:
                         return self
+            except urllib.error.HTTPError as error:
+                raise RuntimeError(f"{self.ready_path} answered {error.code}: {error.read()[:500]!r}") from None
             except OSError:
                 time.sleep(0.1)
         raise TimeoutError(f"gunicorn did not answer within {timeout}s:\n{self.log()[-3000:]}")
 
     def stop(self) -> None:
-        """SIGTERM the group (graceful), SIGKILL whatever remains after 10 s."""
+        """SIGTERM the group (graceful), SIGKILL whatever remains after 30 s."""
         if self.process is None or self.process.poll() is not None:
             return
         try:
             os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
@@ -97,6 +113,12 @@ class Gunicorn:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def problems(self) -> list[str]:
+        """Errors the server logged: tracebacks, ERROR/CRITICAL lines, timed-out workers."""
+        return [line for line in self.log().splitlines()
+                if '"level": "ERROR"' in line or "Traceback" in line or "[CRITICAL]" in line
+                or "WORKER TIMEOUT" in line]
 
     def cpu_seconds(self) -> float:
         """User+system CPU of the master and its workers so far.

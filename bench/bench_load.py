@@ -31,16 +31,13 @@ import secrets
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import seed_pages
 from _harness import machine_note, print_table, sample_image
 from _load_mix import MIX, SUBMIT, draw_requests, multipart_body, write_script
-from _pages_load import free_port, wrk_available
+from _pages_load import GUNICORN_CONFIG, Gunicorn, free_port, wrk_available
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_URL = os.environ.get("BENCH_LOAD_REDIS_URL", "redis://127.0.0.1:6379/12")
@@ -69,56 +66,6 @@ def server_env(base: dict, *, port: int, access_log: Path) -> dict:
         # Its own folder: bench_pages collects into WORK_DIR/static and may be running.
         "STATIC_ROOT": str(STATIC_ROOT),
     }
-
-
-@dataclass
-class Server:
-    """gunicorn -c telephone_site/gunicorn.conf.py, in its own process group."""
-
-    env: dict
-    log_path: Path
-    process: subprocess.Popen | None = field(default=None, init=False)
-
-    @property
-    def base_url(self) -> str:
-        return "http://" + self.env["GUNICORN_BIND"]
-
-    def start(self, timeout: float = 60) -> "Server":
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "telephone_site" / "gunicorn.conf.py")],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{self.log_path.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(self.base_url + "/healthz", timeout=5) as reply:
-                    if reply.status == 200:
-                        return self
-            except urllib.error.HTTPError as error:
-                raise RuntimeError(f"/healthz answered {error.code}: {error.read()[:500]!r}") from None
-            except OSError:
-                time.sleep(0.2)
-        raise TimeoutError("gunicorn did not answer /healthz")
-
-    def stop(self) -> None:
-        import signal
-
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def problems(self) -> list[str]:
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return [line for line in text.splitlines()
-                if '"level": "ERROR"' in line or "Traceback" in line or "[CRITICAL]" in line
-                or "WORKER TIMEOUT" in line]
 
 
 def collectstatic(env: dict) -> None:
@@ -304,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     script = write_script(work, requests=requests, sessions=bench_sessions(),
                           origin=f"https://127.0.0.1:{port}", body=multipart_body(sample_image(384)))
     (work / "load-access.log").write_text("")
-    server = Server(env=env, log_path=work / "load-gunicorn.log")
+    server = Gunicorn(env=env, log_path=work / "load-gunicorn.log", port=port, config=GUNICORN_CONFIG,
+                      ready_path="/healthz")
     print(f"{machine_note()}; setup {time.perf_counter() - started:.1f} s")
     try:
         server.start()

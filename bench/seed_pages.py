@@ -26,11 +26,12 @@ import io
 import os
 import re
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+
+from _harness import prepare_site, site_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
@@ -53,55 +54,12 @@ TITLE_PREFIX = "Bench · "
 
 
 def bench_environment() -> dict:
-    """The production-style environment the seeder, the server and the bench all share.
-
-    Forced rather than defaulted, so a developer's DATABASE_URL or REDIS_URL can never
-    point the benchmark at real data.
-    """
-    for folder in ("media", "static", "var"):
-        (WORK_DIR / folder).mkdir(parents=True, exist_ok=True)
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench._pages_settings",
-        "DATABASE_URL": f"{PG_SERVER}/{DB_NAME}",
-        "REDIS_URL": REDIS_URL,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-pages-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SERVE_MEDIA": "true",
-        "MEDIA_ROOT": str(MEDIA_ROOT),
-        "STATIC_ROOT": str(WORK_DIR / "static"),
-        "TELEPHONE_VAR_DIR": str(WORK_DIR / "var"),
-        "TELEPHONE_PROVIDER": "local",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONHASHSEED": "0",
-    }
-    os.environ.update(env)
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    return dict(os.environ)
-
-
-def ensure_database() -> None:
-    """Create `telephone_pages_bench` if missing (CREATE DATABASE cannot run in a transaction)."""
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)).fetchone()
-        if not found:
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    return site_environment(db_name=DB_NAME, redis_url=REDIS_URL, work_dir=WORK_DIR, media_root=MEDIA_ROOT)
 
 
 def prepare() -> dict:
-    """Environment, database, Django and schema, in the order they depend on each other."""
-    env = bench_environment()
-    ensure_database()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", "--noinput", verbosity=0)
-    return env
+    """Environment, database, Django and schema (`_harness.prepare_site`)."""
+    return prepare_site(db_name=DB_NAME, redis_url=REDIS_URL, work_dir=WORK_DIR, media_root=MEDIA_ROOT)
 
 
 # --- the pool of real pictures and captions ----------------------------------------------
