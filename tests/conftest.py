@@ -176,3 +176,4 @@ def _deselect_production_stack_off_postgres(config, items) -> None:
     if reporter is not None:
         reporter.write_line(f"{len(ours)} production-stack test(s) deselected: they run in "
                             "the PostgreSQL + Redis pass (DATABASE_URL=postgres://...).")
+

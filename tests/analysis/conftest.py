@@ -9,16 +9,14 @@ real, while each test runs in a transaction that is rolled back: what a test cha
 from __future__ import annotations
 
 import random
-from contextlib import ExitStack
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 
 from chains.providers.base import PaintRequest
 from chains.providers.local import build
 from chains.providers.local.lexicon import MOTIF_NOUNS as MOTIF_WORDS
 from chains.providers.local.vocabulary import COLOURS
+from tests.support.shared_data import committed_for_the_module
 
 MOTIFS = sorted(MOTIF_WORDS)
 COLOUR_NAMES = [name for name, _ in COLOURS]
@@ -63,28 +61,9 @@ def build_world(count: int, *, length: int = 3) -> list:
 
 @pytest.fixture(scope="module")
 def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Twelve chains and their atlas, for every test of the module that only reads.
-
-    Built outside any test's transaction, with what `isolated_media` gives a single
-    test (its own media folder, a local cache, eager tasks, the recompute held
-    back), and flushed when the module is done. A module using it keeps its tests in
-    one test process under pytest-xdist (`xdist_group`), so the world is built once."""
-    from telephone_site.celery import app as celery_app
-
-    folder = tmp_path_factory.mktemp("shared-world")
-    try:
-        with ExitStack() as stack:
-            stack.enter_context(override_settings(
-                MEDIA_ROOT=folder / "media", TELEPHONE_DEMO_PACE_SECONDS=0,
-                CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-            ))
-            patch = stack.enter_context(pytest.MonkeyPatch.context())
-            patch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: None)
-            celery_app.conf.task_always_eager = True
-            stack.callback(setattr, celery_app.conf, "task_always_eager", False)
-            stack.enter_context(django_db_blocker.unblock())
-            chains = build_world(12)
-        yield chains
-    finally:
-        with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
+    """Twelve chains and their atlas, for every test of the module that only reads
+    (`tests.support.shared_data`), with the recompute held back."""
+    with committed_for_the_module(django_db_blocker, tmp_path_factory.mktemp("shared-world")), \
+            pytest.MonkeyPatch.context() as patch:
+        patch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: None)
+        yield build_world(12)

@@ -142,39 +142,6 @@ def test_htmx_and_full_gallery_responses_are_cached_apart(client):
 # --- timeline -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def ran_chain(transactional_db):
-    return chain_run_inline(chain=make_chain(target_length=4))
-
-
-@pytest.mark.django_db(transaction=True)
-def test_timeline_shows_every_step_with_thumbnails_alt_text_and_plots(client, ran_chain):
-    page = client.get(ran_chain.get_absolute_url()).content.decode()
-    for step in ran_chain.steps.all():
-        assert f'id="step-{step.index}"' in page
-        assert step.thumbnail_small.url in page
-        assert f'alt="{step.caption}' in page
-    assert step.image.url not in page, "timelines serve thumbnails, never originals"
-    assert 'id="step-slider"' in page and 'max="4"' in page
-    assert "<svg" in page
-
-
-@pytest.mark.django_db(transaction=True)
-def test_scrubber_selects_a_step_and_swaps_only_the_viewer(client, ran_chain):
-    url = ran_chain.get_absolute_url()
-    page = client.get(url + "?step=3").content.decode()
-    assert 'value="3"' in page and 'rel="prev"' in page
-    fragment = client.get(url + "?step=2", headers={"HX-Request": "true", "HX-Target": "viewer"}).content.decode()
-    assert fragment.lstrip().startswith('<article id="viewer"')
-    assert "Step 2" in fragment
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("step", ["abc", "-1", "999", ""])
-def test_scrubber_survives_garbage_steps(client, ran_chain, step):
-    assert client.get(ran_chain.get_absolute_url() + "?step=" + step).status_code == 200
-
-
 @pytest.mark.django_db(transaction=True)
 def test_timeline_query_count_does_not_grow_with_steps(client, django_assert_max_num_queries):
     chain = chain_run_inline(chain=make_chain(target_length=12))
@@ -207,32 +174,6 @@ def test_live_fragment_sends_only_new_steps_and_stops_when_the_chain_ends(client
 def test_live_fragment_survives_a_garbage_after(client):
     chain = make_chain()
     assert client.get(f"/c/{chain.slug}/live/?after=zzz").status_code == 200
-
-
-@pytest.mark.django_db(transaction=True)
-def test_timeline_shows_lineage_both_ways(client, ran_chain):
-    fork = ran_chain.steps.get(index=2)
-    branch = make_chain(title="A branch", parent=ran_chain, fork_step=fork)
-    parent_page = client.get(ran_chain.get_absolute_url()).content.decode()
-    assert "A branch" in parent_page and "from step 2" in parent_page
-    branch_page = client.get(branch.get_absolute_url()).content.decode()
-    assert "Branched from" in branch_page and "?step=2" in branch_page
-
-
-@pytest.mark.django_db(transaction=True)
-def test_step_permalink_has_social_preview_tags(client, ran_chain):
-    step = ran_chain.steps.get(index=2)
-    page = client.get(step.get_absolute_url()).content.decode()
-    assert 'property="og:image"' in page and 'name="twitter:card"' in page
-    assert step.caption[:50] in page
-
-
-@pytest.mark.django_db(transaction=True)
-def test_presentation_mode_has_every_slide_and_works_without_script(client, ran_chain):
-    page = client.get(f"/c/{ran_chain.slug}/present/?step=1").content.decode()
-    assert page.count('class="slide"') == 5
-    assert 'href="?step=2"' in page and 'href="?step=0"' in page
-    assert "js/present.js" in page
 
 
 @pytest.mark.parametrize("visibility, hidden", [(Visibility.PRIVATE, False), (Visibility.PUBLIC, True)])

@@ -1,0 +1,41 @@
+"""Data a whole test module shares, built once."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+from chains.providers import clear_provider_cache
+
+
+@contextmanager
+def committed_for_the_module(django_db_blocker, folder: Path):
+    """Data a whole module reads, built once and committed for real, then flushed.
+
+    Building chains is the slow part of many tests; a module whose tests only read
+    them (or change them inside their own transaction, rolled back after each test)
+    builds them once in a module-scoped fixture with this block: outside any test's
+    transaction, with what `isolated_media` gives a single test (its own media
+    folder, a local cache, eager tasks). Such a module keeps its tests in one test
+    process under pytest-xdist (`pytest.mark.xdist_group`), so it builds them once.
+    """
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from telephone_site.celery import app as celery_app
+
+    try:
+        with ExitStack() as stack:
+            stack.enter_context(override_settings(
+                MEDIA_ROOT=folder / "media", TELEPHONE_DEMO_PACE_SECONDS=0,
+                CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+            ))
+            celery_app.conf.task_always_eager = True
+            stack.callback(setattr, celery_app.conf, "task_always_eager", False)
+            stack.enter_context(django_db_blocker.unblock())
+            clear_provider_cache()
+            yield
+    finally:
+        clear_provider_cache()
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
