@@ -60,7 +60,7 @@ def test_captions_are_grammatical_in_every_mode_and_level(corpus):
         sentences = SENTENCE.findall(text)
         for sentence in sentences:
             words = re.findall(r"[A-Za-z']+", sentence.lower())
-            assert not [a for a, b in zip(words, words[1:]) if a == b], f"doubled word: {sentence}"
+            assert not [a for a, b in zip(words, words[1:], strict=False) if a == b], f"doubled word: {sentence}"
         assert "".join(sentences).strip() == text.strip(), f"text outside a sentence: {text}"
         for sentence in sentences:
             sentence = sentence.strip()
