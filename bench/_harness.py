@@ -33,7 +33,8 @@ DB_ERROR = re.compile(
     r"OperationalError|InterfaceError|DatabaseError|IntegrityError|connection already closed"
     r"|too many clients|server closed the connection"
 )
-PHASE_TASKS = ("chains.tasks.caption_step", "chains.tasks.embed_step", "chains.tasks.paint_next_step")
+PHASE_TASKS = ("chains.tasks.caption_step", "chains.tasks.embed_step", "chains.tasks.paint_next_step",
+               "chains.tasks.screen_step")
 _PHASE = "(?:" + "|".join(re.escape(name) for name in PHASE_TASKS) + ")"
 TASK_RECEIVED = re.compile(rf"Task {_PHASE}\[[\w-]+\] received")
 TASK_ENDED = re.compile(rf"Task {_PHASE}\[[\w-]+\] (?:succeeded in|raised|retry:|INTERNAL ERROR)")

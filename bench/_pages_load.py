@@ -171,11 +171,13 @@ def wrk_available() -> bool:
 
 
 def run_wrk(url: str, *, label: str, seconds: int, connections: int, threads: int,
-            script: Path | None = None) -> LoadResult:
+            script: Path | None = None, headers: list[str] = ()) -> LoadResult:
     """Load `url` for `seconds` with `connections` open at once; parse wrk's summary."""
     # Every browser asks for compression; a visitor's request without it is unrealistic.
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
                "--latency", "--timeout", "10s", "-H", "Accept-Encoding: gzip, deflate, br"]
+    for header in headers:
+        command += ["-H", header]
     if script is not None:
         command += ["-s", str(script)]
     result = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60)

@@ -22,7 +22,8 @@ import threading
 import time
 from pathlib import Path
 
-PHASES = ("chains.tasks.caption_step", "chains.tasks.embed_step", "chains.tasks.paint_next_step")
+PHASES = ("chains.tasks.caption_step", "chains.tasks.embed_step", "chains.tasks.paint_next_step",
+          "chains.tasks.screen_step")
 
 _profiles: dict[str, pstats.Stats] = {}
 _running = threading.local()
