@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from chains.models import Chain, Visibility
+from chains.models import Chain, listed_q
 from chains.selectors.chains import chains_with_cards
 from gallery.models import Star, Submission
 
@@ -32,7 +32,7 @@ def chains_starred_by(*, user) -> QuerySet[Chain]:
     private; newest star first.
     """
     stars = Star.objects.filter(user=user, chain=OuterRef("pk"))
-    listable = Q(visibility=Visibility.PUBLIC, is_hidden=False) | Q(owner=user)
+    listable = listed_q() | Q(owner=user)
     chains = (
         Chain.objects.filter(Exists(stars)).filter(listable)
         .annotate(starred_at=Subquery(stars.values("created_at")[:1]))

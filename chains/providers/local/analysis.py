@@ -105,7 +105,7 @@ def dominant_palette(labels: np.ndarray) -> tuple[list[Swatch], np.ndarray]:
         nearest = int(np.argmin(distances))
         shares[nearest] += counts[index] / total
         absorbed[index] = chosen[nearest]
-    ranked = sorted(zip(chosen, shares), key=lambda pair: (-pair[1], pair[0]))
+    ranked = sorted(zip(chosen, shares, strict=True), key=lambda pair: (-pair[1], pair[0]))
     swatches = [Swatch(COLOUR_NAMES[i], float(s), i) for i, s in ranked if s >= MIN_PALETTE_SHARE]
     if not swatches:
         swatches = [Swatch(COLOUR_NAMES[ranked[0][0]], float(ranked[0][1]), ranked[0][0])]

@@ -121,7 +121,8 @@ def plan_picture(scene: Scene, rng) -> Plan:
             plan.sides.append(zone)
         if zone.colour and zone.material not in {"sky"}:
             plan.washes.append((zone.colour, zone.place))
-    plan.washes += [(colour, place) for colour, place in zip(scene.palette[:3], ("upper left", "lower right", "right"))]
+    places = ("upper left", "lower right", "right")
+    plan.washes += [(colour, place) for colour, place in zip(scene.palette[:3], places, strict=False)]
     _place_subjects(scene, plan, rng)
     if plan.placed and plan.placed[0].motif in SYMMETRIC_MOTIFS and scene.words < 30:
         plan.symmetric = plan.symmetric or rng.random() < 0.5

@@ -64,7 +64,7 @@ def embed_tokens(words: list[str]) -> np.ndarray:
     """Signed hashed features for words and adjacent pairs, sublinear counts, unit length."""
     vector = np.zeros(DIMENSION, dtype=np.float64)
     features = Counter(words)
-    pairs = Counter(f"{first} {second}" for first, second in zip(words, words[1:]))
+    pairs = Counter(f"{first} {second}" for first, second in zip(words, words[1:], strict=False))
     for feature, count in features.items():
         bucket, sign = _bucket(feature)
         vector[bucket] += sign * (1.0 + math.log(count))

@@ -69,7 +69,7 @@ def _tint(image: Image.Image, kind: str, strength: float) -> Image.Image:
     (red, green, blue), offset = TINTS[kind]
     weight = min(1.0, 0.6 * strength)
     tables = []
-    for gain, shift in zip((red, green, blue), offset):
+    for gain, shift in zip((red, green, blue), offset, strict=True):
         gain = 1 + (gain - 1) * weight
         tables += [int(min(255, max(0, value * gain + shift * weight))) for value in range(256)]
     return image.point(tables)

@@ -30,7 +30,7 @@ def clamp_channel(value: float) -> int:
 
 def mix(first: RGB, second: RGB, amount: float) -> RGB:
     """`amount` of the way from `first` to `second`."""
-    red, green, blue = (clamp_channel(a + (b - a) * amount) for a, b in zip(first, second))
+    red, green, blue = (clamp_channel(a + (b - a) * amount) for a, b in zip(first, second, strict=True))
     return red, green, blue
 
 
@@ -332,6 +332,7 @@ def ridge(
     profile = []
     for index in range(points + 1):
         x = index / points
-        value = sum(w * math.sin(x * math.pi * peaks * (2**k) + p) for k, (w, p) in enumerate(zip(weights, phases)))
+        swells = enumerate(zip(weights, phases, strict=True))
+        value = sum(w * math.sin(x * math.pi * peaks * (2**k) + p) for k, (w, p) in swells)
         profile.append((x, base - amplitude * (0.5 + 0.5 * value / sum(weights))))
     return profile

@@ -114,7 +114,7 @@ class Pen:
                             + (2 * a - 5 * b + 4 * c - d) * t * t
                             + (-a + 3 * b - 3 * c + d) * t**3
                         )
-                        for a, b, c, d in zip(p0, p1, p2, p3)
+                        for a, b, c, d in zip(p0, p1, p2, p3, strict=True)
                     )
                 )
         path.append(points[-1])
