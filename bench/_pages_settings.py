@@ -7,6 +7,6 @@ Redis cache, DEBUG, media, whitenoise) still comes from the environment exactly 
 in production.
 """
 
-from telephone_site.settings import *  # noqa: F401,F403
+from telephone_site.settings import *  # noqa: F401,F403 - a settings module extends the project's, whole
 
 ROOT_URLCONF = "bench._pages_urls"

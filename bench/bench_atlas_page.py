@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _atlas_seed  # noqa: E402
+import _atlas_seed
 
 BAR_BYTES = 500_000
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _atlas_seed  # noqa: E402
+import _atlas_seed
 
 BAR_SECONDS = 120.0
 

@@ -35,8 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import _harness as h  # noqa: E402
-from bench import _resources as r  # noqa: E402
+from bench import _harness as h
+from bench import _resources as r
 
 
 @dataclass(frozen=True)

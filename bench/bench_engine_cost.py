@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import _harness as h  # noqa: E402
+from bench import _harness as h
 
 ENGINE_BAR_MS = 5.0
 WARMUP_STEPS = 5  # a chain that long ends through t-SNE: every first-use import is paid

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from chains.providers.local import build  # noqa: E402
-from chains.providers.local.attractors import SizedPainter, formation, play_many  # noqa: E402
+from chains.providers.local import build
+from chains.providers.local.attractors import SizedPainter, formation, play_many
 
 
 def main() -> int:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PIL import Image, ImageDraw  # noqa: E402
+from PIL import Image, ImageDraw
 
-from chains.providers.local import build  # noqa: E402
-from chains.providers.local.samples import DEMO_PHOTOS, demo_photo, play_chain  # noqa: E402
+from chains.providers.local import build
+from chains.providers.local.samples import DEMO_PHOTOS, demo_photo, play_chain
 
 GAP = 6
 CAPTION_LINES = 2

@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from chains.metrics.descriptors import image_descriptor  # noqa: E402
-from chains.providers.base import CaptionRequest  # noqa: E402
-from chains.providers.local import build  # noqa: E402
-from chains.providers.local.painter import paint_image  # noqa: E402
-from chains.providers.local.samples import DEMO_PHOTOS, demo_photo  # noqa: E402
+from chains.metrics.descriptors import image_descriptor
+from chains.providers.base import CaptionRequest
+from chains.providers.local import build
+from chains.providers.local.painter import paint_image
+from chains.providers.local.samples import DEMO_PHOTOS, demo_photo
 
 
 def first_copies(seeds: int, detail: str, size: int, modes=("telephone",)) -> dict:

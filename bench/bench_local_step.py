@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PIL import Image  # noqa: E402
-from sklearn.datasets import load_sample_image  # noqa: E402
+from PIL import Image
+from sklearn.datasets import load_sample_image
 
-from chains.providers.base import CaptionRequest, PaintRequest  # noqa: E402
-from chains.providers.local import build  # noqa: E402
+from chains.providers.base import CaptionRequest, PaintRequest
+from chains.providers.local import build
 
 PHASES = ("caption", "paint", "embed", "total")
 

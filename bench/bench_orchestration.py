@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import _harness as h  # noqa: E402
+from bench import _harness as h
 
 PROVIDER = "local"
 STEPS = 20

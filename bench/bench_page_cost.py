@@ -29,10 +29,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import seed_pages  # noqa: E402
-from _harness import machine_note, print_table  # noqa: E402
-from _pages_load import Gunicorn, run_wrk, write_miss_script, wrk_available  # noqa: E402
-from bench_pages import collectstatic, flush_page_cache  # noqa: E402
+import seed_pages
+from _harness import machine_note, print_table
+from _pages_load import Gunicorn, run_wrk, write_miss_script, wrk_available
+from bench_pages import collectstatic, flush_page_cache
 
 BARS_MS = {"gallery": 8.0, "timeline (150 steps)": 40.0, "step permalink": 10.0, "home": 10.0}
 LOGGED_IN_RATIO = 1.3

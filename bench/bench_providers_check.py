@@ -25,11 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.a1111_server import FakeA1111Server  # noqa: E402  (after the path is set)
-from tests.fakes.comfyui_server import FakeComfyUIServer  # noqa: E402
-from tests.fakes.fixtures import EXAMPLE_WORKFLOW, FAKE_API_KEY  # noqa: E402
-from tests.fakes.ollama_server import EMBEDDING_MODEL, VISION_MODEL, FakeOllamaServer  # noqa: E402
-from tests.fakes.openai_server import FakeOpenAIServer  # noqa: E402
+from tests.fakes.a1111_server import FakeA1111Server  # after the path is set
+from tests.fakes.comfyui_server import FakeComfyUIServer
+from tests.fakes.fixtures import EXAMPLE_WORKFLOW, FAKE_API_KEY
+from tests.fakes.ollama_server import EMBEDDING_MODEL, VISION_MODEL, FakeOllamaServer
+from tests.fakes.openai_server import FakeOpenAIServer
 
 BAR_SECONDS = 2.0
 # The command prints each role's own time: "caption    ok  backend=... (0.41 s)".

@@ -45,7 +45,10 @@ def icon_svg() -> str:
     """The vector icon: crisp at any size, used by browsers that take an SVG favicon."""
     s = SHAPES
     x0, y0, x1, y1 = s.bubble
-    points = lambda pairs: " ".join(f"{x:g},{y:g}" for x, y in pairs)  # noqa: E731
+
+    def points(pairs) -> str:
+        return " ".join(f"{x:g},{y:g}" for x, y in pairs)
+
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {UNITS} {UNITS}">'
         f'<rect width="{UNITS}" height="{UNITS}" rx="{s.background_radius:g}" fill="{ACCENT}"/>'
@@ -75,7 +78,10 @@ def icon_image(size: int, *, maskable: bool = False) -> Image.Image:
 
 def _draw_bubble(draw: ImageDraw.ImageDraw, *, scale: float, offset: float) -> None:
     s = SHAPES
-    at = lambda x, y: (offset + x * scale, offset + y * scale)  # noqa: E731
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return offset + x * scale, offset + y * scale
+
     x0, y0, x1, y1 = s.bubble
     draw.rounded_rectangle((*at(x0, y0), *at(x1, y1)), radius=s.bubble_radius * scale, fill=PAPER)
     draw.polygon([at(x, y) for x, y in s.tail], fill=PAPER)

@@ -10,6 +10,6 @@ import os
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-from .celery import app as celery_app  # noqa: E402
+from .celery import app as celery_app  # noqa: E402 - after the thread limits above, which NumPy reads on import
 
 __all__ = ["celery_app"]

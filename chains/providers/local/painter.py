@@ -81,7 +81,10 @@ def paint_image(prompt: str, seed: int, size: int = SIZE) -> Image.Image:
 
 def _backdrop(plan: Plan, rng: random.Random, size: int) -> Image.Image:
     """The broad colour fields: sky over ground, or a wall lit from one side."""
-    jitter = lambda rgb: jitter_colour(rng, rgb, COLOUR_JITTER)  # noqa: E731
+
+    def jitter(rgb):
+        return jitter_colour(rng, rgb, COLOUR_JITTER)
+
     if plan.kind == "inside":
         wall = plan.washes[0][0] if plan.washes else mix(plan.sky_top, (120, 110, 100), 0.6)
         field = colour_field(jitter(lighter(wall, 0.08)), jitter(darker(wall, 0.2)), horizon=1.0)
