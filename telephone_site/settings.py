@@ -273,6 +273,10 @@ AWS_S3_CLIENT_CONFIG = BotoConfig(
 )
 # How long a staff member's link to a pending (unmoderated) image works.
 TELEPHONE_PRIVATE_URL_SECONDS = env_int("TELEPHONE_PRIVATE_URL_SECONDS", 300)
+# How long browsers and shared caches may keep a listed chain's pictures served by
+# Django (gallery/views/media.py): short, because a chain can be hidden at any time.
+# Anything not listed is sent `private`.
+TELEPHONE_PUBLIC_MEDIA_MAX_AGE = env_int("TELEPHONE_PUBLIC_MEDIA_MAX_AGE", 300)
 
 STORAGES = {
     "default": {

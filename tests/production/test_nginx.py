@@ -3,8 +3,9 @@
 Visitors are HTTPS clients on different loopback addresses (127.0.0.2, 127.0.0.3, ...),
 so nginx sees them as different clients exactly as it would on the internet; gunicorn
 only ever sees nginx. Issue 12's end-to-end checks: one client's failed log-ins must
-not lock out another (and a forged X-Forwarded-For changes nothing), and the security
-headers arrive through the proxy.
+not lock out another (and a forged X-Forwarded-For changes nothing), a `..%2f` media
+path cannot reach a private chain's picture, and the security headers arrive through
+the proxy.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 
-from tests.factories import make_member
+from chains.models import Visibility
+from tests.factories import make_chain, make_member
 from tests.support.nginx import SERVER_NAME, NginxServer, nginx_available
 from tests.support.services import WebServer, collect_static
 from tests.support.worker import database_url_for_worker
@@ -92,7 +94,7 @@ def stack(tmp_path_factory, django_db_setup):
     static_root = tmp_path / "static"
     env = production_env(
         SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS=SERVER_NAME, SITE_URL=ORIGIN,
-        DATABASE_URL=database_url_for_worker(), MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        DATABASE_URL=database_url_for_worker(), MEDIA_ROOT=str(tmp_path / "media"),
         TELEPHONE_VAR_DIR=str(tmp_path / "var"), STATIC_ROOT=str(static_root),
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL, SERVE_MEDIA="true", TELEPHONE_PROVIDER="local",
         REDIS_URL="", LOG_LEVEL="WARNING", TRUSTED_PROXIES="127.0.0.1,::1",
@@ -100,6 +102,7 @@ def stack(tmp_path_factory, django_db_setup):
     collect_static(env, static_root)
     web = WebServer(env=env, log_path=tmp_path / "gunicorn.log").start()
     nginx = NginxServer(workdir=tmp_path / "nginx", upstream_port=web.port, static_root=static_root)
+    nginx.media_root = tmp_path / "media"  # where gunicorn reads media; tests write there too
     try:
         nginx.start()
         yield nginx
@@ -153,3 +156,22 @@ def test_one_clients_failed_log_ins_never_lock_out_another(stack):
     reply = admin.log_in("admin", ADMIN_PASSWORD)
     assert reply.status == 302 and reply.headers["Location"] == "/accounts/me/"
     assert admin.request("GET", "/admin/").status == 200
+
+
+def test_a_dot_dot_media_path_cannot_reach_a_private_chain(stack, settings):
+    """The High finding: `curl --path-as-is /media/chains/<public>/..%2f<private>/000.jpg`
+    served a private chain's picture through nginx and production gunicorn."""
+    settings.MEDIA_ROOT = stack.media_root
+    public = make_chain(title="Public", target_length=1)
+    private = make_chain(title="Secret", target_length=1, visibility=Visibility.PRIVATE)
+    public_file = public.steps.get(index=0).image.name
+    private_file = private.steps.get(index=0).image.name.rsplit("/", 1)[1]
+    stranger = visitor(stack, 4)
+
+    for attack in (f"/media/chains/{public.pk}/..%2f{private.pk}/{private_file}",
+                   f"/media/chains/{public.pk}/..%2F{private.pk}/{private_file}",
+                   f"/media/chains/{public.pk}/%2e%2e%2f{private.pk}/{private_file}"):
+        assert stranger.request("GET", attack).status == 404, attack
+    shown = stranger.request("GET", f"/media/{public_file}")
+    assert shown.status == 200 and shown.headers["Content-Type"] == "image/jpeg"
+    assert shown.headers["Cache-Control"] == f"public, max-age={settings.TELEPHONE_PUBLIC_MEDIA_MAX_AGE}"
