@@ -26,3 +26,27 @@ def make_member(username: str, *, password: str | None = "x", verified: bool = T
     user = get_user_model().objects.create_user(username, password=password, **fields)
     EmailAddress.objects.create(user=user, email=user.email.lower(), primary=True, verified=verified)
     return user
+
+
+def make_staff(username: str, *, roles: tuple[str, ...] = (), **fields):
+    """A staff account holding the given roles (gallery.roles groups: "moderator",
+    "researcher"); staff with no role may open the admin but act on nothing.
+
+    The groups come from a data migration, which transactional tests flush away, so
+    they are put back here from gallery.roles when missing."""
+    from django.contrib.auth.models import Group, Permission
+
+    from gallery.roles import ROLE_PERMISSIONS
+
+    user = make_member(username, is_staff=True, **fields)
+    for role in roles:
+        group, _ = Group.objects.get_or_create(name=role)
+        for code in ROLE_PERMISSIONS[role]:
+            app_label, codename = code.split(".")
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        user.groups.add(group)
+    return user
+
+
+def make_moderator(username: str = "mod", **fields):
+    return make_staff(username, roles=("moderator",), **fields)

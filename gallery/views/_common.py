@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -10,7 +11,7 @@ from django.http import Http404
 
 from chains.selectors.chains import chain_for_viewer
 
-STAFF_ONLY = "Only staff can open this page."
+ROLE_REQUIRED = "This page needs a role your account does not have; ask an admin."
 
 
 def chain_or_404(request, slug: str):
@@ -21,22 +22,20 @@ def chain_or_404(request, slug: str):
     return chain
 
 
-def is_staff_member(user) -> bool:
-    """Who may moderate, see pending images and start experiments: the one rule the
-    staff pages share (extend it here, and every staff page follows)."""
-    return bool(user.is_authenticated and user.is_staff)
-
-
-def staff_required(view):
-    """The one gate of the staff pages, with one answer everywhere: a visitor is sent to
+def role_required(may: Callable[[object], bool]):
+    """The one gate of the role pages, with one answer everywhere: a visitor is sent to
     the site's own log-in (settings.LOGIN_URL, never the admin's), a signed-in person
-    without the role gets the site's 403 page."""
-    @wraps(view)
-    def gated(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_member(request.user):
-            raise PermissionDenied(STAFF_ONLY)
-        return view(request, *args, **kwargs)
+    without the role (staff included: roles are permissions, gallery.roles) gets the
+    site's 403 page."""
+    def decorator(view):
+        @wraps(view)
+        def gated(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not may(request.user):
+                raise PermissionDenied(ROLE_REQUIRED)
+            return view(request, *args, **kwargs)
 
-    return gated
+        return gated
+
+    return decorator

@@ -33,7 +33,8 @@ from ..services import (
     submission_reject,
     user_chains_left_today,
 )
-from ._common import chain_or_404, is_staff_member, staff_required
+from ..roles import may_moderate
+from ._common import chain_or_404, role_required
 from .media import private_file_response
 
 UPLOAD_RATE_LIMITED = "You are uploading too fast. Please wait {seconds} seconds and try again."
@@ -104,9 +105,9 @@ def upload_rate_limit(request) -> HttpResponse | None:
 @login_required
 @require_safe
 def submission_image(request, pk: int):
-    """A pending image, for its owner and staff only; never cached by shared caches."""
+    """A pending image, for its owner and moderators only; never cached by shared caches."""
     submission = get_object_or_404(Submission, pk=pk)
-    if not (is_staff_member(request.user) or submission.owner_id == request.user.pk):
+    if not (may_moderate(request.user) or submission.owner_id == request.user.pk):
         raise Http404
     return private_file_response(submission.image)
 
@@ -185,13 +186,13 @@ def _optional_step(chain, raw) -> Step | None:
 # --- moderation -----------------------------------------------------------------------------
 
 
-@staff_required
+@role_required(may_moderate)
 @require_safe
 def moderation_queue(request):
     return render(request, "gallery/moderation.html", moderation_queue_items())
 
 
-@staff_required
+@role_required(may_moderate)
 @require_POST
 def moderate_submission(request, pk: int):
     submission = get_object_or_404(Submission.objects.select_related("owner"), pk=pk)
@@ -218,7 +219,7 @@ def _decide_submission(submission, moderator, data) -> None:
         raise SubmissionError(CHOOSE_APPROVE_OR_REJECT)
 
 
-@staff_required
+@role_required(may_moderate)
 @require_POST
 def moderate_report(request, pk: int):
     item = get_object_or_404(Report.objects.select_related("chain", "step", "reporter"), pk=pk)

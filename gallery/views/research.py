@@ -33,7 +33,8 @@ from ..context.atlas import GREY_LIMIT, map_context
 from ..forms.atlas import ALIGNS, METRICS, SCALES, CompareForm, ExperimentForm
 from ..plots.atlas import overlay_drift_svg
 from ._caching import anonymous_cached
-from ._common import staff_required
+from ..roles import may_start_experiments
+from ._common import role_required
 
 EXPERIMENT_CREATED = "Experiment started: {count} chains are on their way."
 
@@ -110,10 +111,11 @@ def _atlas_of(chains) -> Atlas | None:
     return atlas_current(space=next(iter(spaces))) if len(spaces) == 1 else atlas_current()
 
 
-@staff_required
+@role_required(may_start_experiments)
 @require_http_methods(["GET", "HEAD", "POST"])
 def experiment_new(request):
-    """Staff only: an experiment spends one run per setting, on the paid models too."""
+    """Researchers only (gallery.roles): an experiment spends one run per setting, on the
+    paid models too."""
     form = ExperimentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -8,12 +8,12 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from chains.models import Chain, Experiment
 from chains.services import atlas_recompute, experiment_create
 from tests.analysis.conftest import build_world, local_chain, painted_start
 from tests.analysis.pages import check_every_page, page
+from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,10 +41,16 @@ def test_experiment_pages(client):
     page(client, experiment.get_absolute_url(), 404)
 
 
-def test_only_staff_start_experiments(client):
+def test_only_researchers_start_experiments(client):
+    """Issue 12: a staff account with no permissions could launch experiments."""
     assert client.get("/experiments/new/").status_code == 302
-    staff = get_user_model().objects.create_user("curator", password="pw-123456789", is_staff=True)
-    client.force_login(staff)
+    client.force_login(make_staff("bare-staff"))
+    assert client.get("/experiments/new/").status_code == 403
+    assert client.post("/experiments/new/", {"details": ["very"], "modes": ["telephone"], "models": ["local"],
+                                             "target_length": 1}).status_code == 403
+    assert "Start an experiment" not in client.get("/experiments/").content.decode()
+    client.force_login(make_staff("curator", roles=("researcher",)))
+    assert "Start an experiment" in client.get("/experiments/").content.decode()
     assert "Start the experiment" in page(client, "/experiments/new/")
     source = local_chain(8, length=1)
     response = client.post("/experiments/new/", {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_member
+from tests.factories import make_moderator
 from tests.support import images as sample
 
 from .test_accounts_browser import link_in_outbox
@@ -42,7 +42,7 @@ def test_sign_up_submit_approve_and_see_it_public(page, chromium, live_server, t
     page.wait_for_url("**/accounts/me/")
     assert "Waiting for review" in page.content()
 
-    make_member("moderator", password="staff-test-passphrase", is_staff=True)
+    make_moderator("moderator", password="staff-test-passphrase")
     staff = chromium.new_context(viewport={"width": 1280, "height": 900})
     staff_page = staff.new_page()
     staff_page.goto(live_server.url + "/accounts/login/")

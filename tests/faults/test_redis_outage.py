@@ -24,12 +24,11 @@ import time
 import pytest
 import requests
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from chains.models import Chain, Status
 from gallery.models import Submission, SubmissionStatus
-from tests.factories import make_member
+from tests.factories import make_member, make_moderator
 from tests.support import images as sample
 from tests.support.services import RedisServer, WebServer, collect_static
 from tests.support.worker import WorkerProcess, database_url_for_worker, wait_until
@@ -88,9 +87,8 @@ def test_a_submission_made_and_approved_while_redis_is_down_runs_once_it_is_back
     redis, supervisor, web = stack
     worker = supervisor.worker
     started = time.monotonic()
-    User = get_user_model()
     member = browser_for(make_member("ada"), web.base_url)
-    staff = browser_for(User.objects.create_user("mod", password="x", is_staff=True), web.base_url)
+    staff = browser_for(make_moderator(), web.base_url)
 
     redis.stop()
     down_at = time.monotonic()

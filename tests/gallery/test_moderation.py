@@ -9,7 +9,7 @@ from django.urls import reverse
 from chains.models import Chain, Status
 from gallery.models import Report, ReportStatus, Star, Submission, SubmissionStatus
 from gallery.services import MODERATION_NOTE_REQUIRED, submission_create
-from tests.factories import make_chain, make_member
+from tests.factories import make_chain, make_member, make_moderator, make_staff
 from tests.support import images as sample
 from tests.support import providers as scripted
 
@@ -23,7 +23,7 @@ def staff_client():
     from django.test import Client
 
     staff = Client()
-    staff.force_login(User.objects.create_user("mod", password="x", is_staff=True))
+    staff.force_login(make_moderator())
     return staff
 
 
@@ -43,6 +43,25 @@ def test_the_queue_is_staff_only(client, member):
     assert client.post(f"/moderation/submissions/{Submission.objects.get().pk}/",
                        {"decision": "approve", "note": "ok"}).status_code == 403
     assert Submission.objects.get().status == SubmissionStatus.PENDING
+
+
+def test_staff_without_the_moderator_role_cannot_moderate(client, member):
+    """Issue 12: a staff account with no permissions approved submissions."""
+    submission = pending(member)
+    client.force_login(make_staff("bare-staff"))
+    assert client.get("/moderation/").status_code == 403
+    decision = {"decision": "approve", "note": "ok"}
+    assert client.post(f"/moderation/submissions/{submission.pk}/", decision).status_code == 403
+    assert client.get(f"/submissions/{submission.pk}/image/").status_code == 404
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.PENDING and submission.chain is None
+    assert 'href="/moderation/"' not in client.get("/gallery/").content.decode()
+
+
+def test_a_moderator_sees_the_queue_and_its_link(client, member):
+    client.force_login(make_moderator("helper"))
+    assert client.get("/moderation/").status_code == 200
+    assert 'href="/moderation/"' in client.get("/gallery/").content.decode()
 
 
 def test_the_queue_lists_flagged_submissions_first(staff_client, member):

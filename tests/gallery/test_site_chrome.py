@@ -14,9 +14,9 @@ from chains.services import chain_run_inline
 from gallery.icons import ICO_SIZES, PNG_SIZES, icon_files
 from gallery.middleware import MESSAGES_EVENT
 from gallery.services import submission_create
-from gallery.views._common import STAFF_ONLY
+from gallery.views._common import ROLE_REQUIRED
 from gallery.views.people import DECIDED, STARRED
-from tests.factories import make_chain
+from tests.factories import make_chain, make_staff
 from tests.support.providers import solid_png
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,7 +44,7 @@ def _kwargs_for(pattern: URLPattern, *, chain, submission) -> dict:
 @pytest.fixture
 def site():
     chain = chain_run_inline(chain=make_chain(target_length=2, title="Harbour"))
-    staff = get_user_model().objects.create_user("mod", password=PASSWORD, is_staff=True)
+    staff = make_staff("mod", password=PASSWORD, roles=("moderator", "researcher"))
     submission = submission_create(owner=staff, image=solid_png(), title="Waiting", mode="telephone",
                                    detail="very", target_length=2)
     return chain, staff, submission
@@ -87,7 +87,7 @@ def test_forbidden_pages_get_the_branded_403_and_visitors_the_sites_own_login(cl
     refused = client.get(url)
     assert refused.status_code == 403
     assert "Not open to you" in refused.content.decode()
-    assert STAFF_ONLY  # the reason travels in the exception, the page stays plain
+    assert ROLE_REQUIRED  # the reason travels in the exception, the page stays plain
 
 
 def test_server_error_and_rate_limit_pages_are_branded():

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from chains.models import Status
 from chains.services import chain_feature, chain_run_inline
 from gallery.services import submission_create
-from tests.factories import make_chain, make_member
+from tests.factories import make_chain, make_member, make_moderator
 from tests.support import images as sample
 
 PASSWORD = "a-long-test-passphrase"
@@ -53,7 +53,7 @@ class Site:
 def build_site() -> Site:
     """Three finished chains (one featured) by the offline provider, and a pending upload."""
     member = make_member("painter", password=PASSWORD)
-    staff = make_member("moderator", password=PASSWORD, is_staff=True)
+    staff = make_moderator("moderator", password=PASSWORD)
     chains = []
     for seed in range(3):
         chain = chain_run_inline(chain=make_chain(target_length=3, provider="local", seed=seed,

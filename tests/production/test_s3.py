@@ -25,7 +25,7 @@ from chains.images import step_image_keys
 from chains.models import AnimationStatus, Chain, Status
 from chains.services import animation_request, chain_rerun_from, chain_run_inline
 from gallery.models import Submission
-from tests.factories import make_chain
+from tests.factories import make_chain, make_moderator
 from tests.support import images as sample
 
 from .conftest import PRIVATE_URL_SECONDS, bucket_keys
@@ -127,8 +127,9 @@ def test_an_upload_is_stored_privately_and_not_readable_without_a_signature(
     assert anonymous.status_code == 403
 
 
-def test_staff_see_a_pending_image_through_a_signed_url_that_expires(pending, s3_bucket, s3_client, monkeypatch):
-    staff = User.objects.create_user("mod", password="x", is_staff=True)
+def test_moderators_see_a_pending_image_through_a_signed_url_that_expires(pending, s3_bucket, s3_client,
+                                                                        monkeypatch):
+    staff = make_moderator()
     from django.test import Client
 
     browser = Client()
