@@ -1,5 +1,5 @@
-"""Account fixtures: fast password hashing, and a clock for allauth's rate limits that
-tests move themselves. `member` (confirmed address, known password) is shared."""
+"""Account fixtures: a clock for allauth's rate limits that tests move themselves.
+`member` (confirmed address, known password) and fast hashing are shared (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -38,9 +38,3 @@ def clock(monkeypatch) -> FakeClock:
     monkeypatch.setattr("allauth.core.internal.ratelimit.time", frozen)
     monkeypatch.setattr("accounts.ratelimits.time", frozen)
     return fake
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """PBKDF2 is slow on purpose; these tests check the flows, not the hashing cost."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

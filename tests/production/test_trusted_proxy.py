@@ -44,11 +44,6 @@ def test_a_bad_trusted_proxy_stops_start_up():
     assert str(raised.value) == TRUSTED_PROXIES_INVALID.format(value="nginx.local")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def via_nginx(client, client_ip: str, login: str, password: str):
     return client.post("/accounts/login/", {"login": login, "password": password},
                        REMOTE_ADDR=NGINX, HTTP_X_FORWARDED_FOR=client_ip)
