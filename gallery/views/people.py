@@ -20,6 +20,7 @@ from chains.models import Step
 
 from ..forms.people import BranchForm, ModerationForm, ReportForm, SubmissionForm
 from ..models import Report, ReportStatus, Submission
+from ..roles import may_moderate
 from ..selectors import moderation_queue_items, user_has_starred
 from ..services import (
     ReportError,
@@ -33,7 +34,6 @@ from ..services import (
     submission_reject,
     user_chains_left_today,
 )
-from ..roles import may_moderate
 from ._common import chain_or_404, role_required
 from .media import private_file_response
 

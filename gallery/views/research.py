@@ -32,8 +32,8 @@ from chains.services import ChainError, chain_origin_image, experiment_create
 from ..context.atlas import GREY_LIMIT, map_context
 from ..forms.atlas import ALIGNS, METRICS, SCALES, CompareForm, ExperimentForm
 from ..plots.atlas import overlay_drift_svg
-from ._caching import anonymous_cached
 from ..roles import may_start_experiments
+from ._caching import anonymous_cached
 from ._common import role_required
 
 EXPERIMENT_CREATED = "Experiment started: {count} chains are on their way."
