@@ -1,6 +1,13 @@
-"""A chain as one moving picture: every step's image in turn, as a GIF or an animated WebP.
+"""A chain as one moving picture: every step's image in turn, as a GIF, an animated WebP
+or an MP4 video.
 
-Pure Pillow, no ORM and no storage: the service hands in image bytes and stores what
+Each frame is the step's picture as a square (cropped, never letterboxed), with a band
+under it: the step number and the first sentence of its caption, because in a game of
+telephone the words are half the story. Text uses Pillow's bundled font
+(`ImageFont.load_default(size=…)`). GIF and WebP are Pillow's; MP4 (H.264) is encoded
+by the ffmpeg binary that the imageio-ffmpeg wheel ships (`chains.video`).
+
+No ORM and no storage: the service hands in image bytes and captions and stores what
 comes back, so rendering is tested without a database and the options are checked in
 one place whether they come from a form, a task or the shell.
 """
@@ -9,13 +16,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from .captions import split_caption
 from .errors import UserFacingError
 
-FORMATS = ("gif", "webp")
+FORMATS = ("gif", "webp", "mp4")
 WIDTHS = (256, 512, 768)
 FRAME_MS_MIN = 100
 FRAME_MS_MAX = 5000
@@ -25,14 +33,18 @@ DEFAULT_FORMAT = "gif"
 DEFAULT_WIDTH = 512
 DEFAULT_FRAME_MS = 800
 
-CONTENT_TYPES = {"gif": "image/gif", "webp": "image/webp"}
+CONTENT_TYPES = {"gif": "image/gif", "webp": "image/webp", "mp4": "video/mp4"}
 WEBP_QUALITY = 80
 BACKGROUND = (17, 17, 17)
-LABEL_INK = (255, 255, 255)
-# A first picture of extreme proportions must not squash every painted square after it.
-MIN_ASPECT, MAX_ASPECT = 0.5, 2.0
+CAPTION_INK = (240, 235, 228)
+LABEL_INK = (255, 143, 98)
+# The caption band under each square picture, as a share of the width; frame heights
+# are rounded to 16 px so video encoders take them as they are.
+BAND_SHARE = 0.27
+BAND_LINES = 3
+MACRO_BLOCK = 16
 
-ANIMATION_BAD_FORMAT = "Choose GIF or WebP as the animation format."
+ANIMATION_BAD_FORMAT = "Choose GIF, WebP or MP4 as the animation format."
 ANIMATION_BAD_WIDTH = "Choose an animation width of 256, 512 or 768 pixels."
 ANIMATION_BAD_FRAME_MS = "Each frame lasts between 100 and 5000 milliseconds, in steps of 100."
 ANIMATION_NO_PICTURES = "This chain has no pictures to animate yet."
@@ -86,23 +98,39 @@ def animation_key(*, chain_id: int, options: AnimationOptions) -> str:
     return f"animations/{chain_id}/{options.name}.{options.format}"
 
 
-def render_animation(*, pictures: Iterable[bytes], options: AnimationOptions) -> bytes:
+def render_animation(
+    *, pictures: Iterable[bytes], options: AnimationOptions, captions: Sequence[str] | None = None,
+) -> bytes:
     """Encode one frame per picture, in order, each shown for `options.frame_ms`.
 
+    `captions[i]` is step i's caption (its first sentence is drawn under the picture).
     Pictures are decoded one at a time and shrunk to frame size at once, so only
     frames (never full-size images) are held while the encoder needs them all.
     GIF stores durations in hundredths of a second, so it rounds to 10 ms.
     """
+    captions = list(captions or [])
     frames: list[Image.Image] = []
-    size = None
     for index, data in enumerate(pictures):
-        picture = _decode(data, index)
-        size = size or _frame_size(picture, options.width)
-        frames.append(_label(ImageOps.pad(picture, size, color=BACKGROUND), index))
+        square = ImageOps.fit(_decode(data, index), (options.width, options.width), Image.Resampling.LANCZOS)
+        caption = captions[index] if index < len(captions) else ""
+        frames.append(caption_frame(square, index=index, caption=caption))
     if not frames:
         raise AnimationError(ANIMATION_NO_PICTURES)
+    if options.format == "mp4":
+        from .video import encode_mp4
+
+        return encode_mp4(frames, options.frame_ms, frame_step_ms=FRAME_MS_STEP)
     encode = _encode_gif if options.format == "gif" else _encode_webp
     return encode(frames, options.frame_ms)
+
+
+def frame_height(width: int) -> int:
+    """A frame is the square picture plus the caption band, in whole macro blocks."""
+    return -(-round(width * (1 + BAND_SHARE)) // MACRO_BLOCK) * MACRO_BLOCK
+
+
+def band_top(width: int) -> int:
+    return width
 
 
 def _decode(data: bytes, index: int) -> Image.Image:
@@ -113,23 +141,41 @@ def _decode(data: bytes, index: int) -> Image.Image:
         raise AnimationError(ANIMATION_BAD_PICTURE.format(index=index)) from None
 
 
-def _frame_size(first: Image.Image, width: int) -> tuple[int, int]:
-    """Every frame shares the first picture's proportions, within sane bounds."""
-    aspect = min(max(first.height / first.width, MIN_ASPECT), MAX_ASPECT)
-    return width, max(1, round(width * aspect))
-
-
-def _label(frame: Image.Image, index: int) -> Image.Image:
-    """A small step number in the corner, so a viewer can tell where the loop starts."""
+def caption_frame(square: Image.Image, *, index: int, caption: str) -> Image.Image:
+    """The square picture over a dark band with "Step N" and the caption's first sentence."""
+    width = square.width
+    frame = Image.new("RGB", (width, frame_height(width)), BACKGROUND)
+    frame.paste(square, (0, 0))
     draw = ImageDraw.Draw(frame)
-    font = ImageFont.load_default(size=max(12, frame.width // 24))
-    text = str(index)
-    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
-    pad = max(3, frame.width // 96)
-    box = (pad, frame.height - (bottom - top) - 3 * pad, right - left + 3 * pad, frame.height - pad)
-    draw.rectangle(box, fill=BACKGROUND)
-    draw.text((box[0] + pad - left, box[1] + pad - top), text, font=font, fill=LABEL_INK)
+    pad = max(8, width // 32)
+    label_font = ImageFont.load_default(size=max(12, width // 30))
+    text_font = ImageFont.load_default(size=max(13, width // 24))
+    label = "The original" if index == 0 else f"Step {index}"
+    y = width + pad * 0.8
+    draw.text((pad, y), label, font=label_font, fill=LABEL_INK, stroke_width=1, stroke_fill=LABEL_INK)
+    y += label_font.size * 1.35
+    lines = _wrapped(draw, split_caption(caption)[0], text_font, width - 2 * pad)
+    for line in lines[:BAND_LINES]:
+        draw.text((pad, y), line, font=text_font, fill=CAPTION_INK)
+        y += text_font.size * 1.25
     return frame
+
+
+def _wrapped(draw: ImageDraw.ImageDraw, text: str, font, width: float) -> list[str]:
+    """Word-wrapped lines; a text longer than BAND_LINES ends its last line with "…"."""
+    lines: list[str] = []
+    for word in text.split():
+        trial = f"{lines[-1]} {word}" if lines else word
+        if lines and draw.textlength(trial, font=font) <= width:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    if len(lines) > BAND_LINES:
+        last = lines[BAND_LINES - 1]
+        while last and draw.textlength(last + "…", font=font) > width:
+            last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+        lines[BAND_LINES - 1] = last + "…"
+    return lines[:BAND_LINES]
 
 
 def _encode_gif(frames: list[Image.Image], frame_ms: int) -> bytes:

@@ -105,3 +105,12 @@ def recompute_atlas(self) -> str:
     if outcome == BUSY and not self.request.is_eager:
         raise self.retry(countdown=debounce_seconds())
     return outcome
+
+
+from .services.share_cards import share_cards_render  # noqa: E402  (share cards)
+
+
+@shared_task(name="chains.tasks.render_share_cards", acks_late=True, ignore_result=True)
+def render_share_cards(chain_id: int) -> int:
+    """After a chain completes: its card and every step's. A missed one is made on request."""
+    return share_cards_render(chain_id=chain_id)

@@ -22,19 +22,26 @@ def _public_entries() -> QuerySet[CollectionEntry]:
     return CollectionEntry.objects.filter(listed_q("chain"))
 
 
-def collections_published() -> QuerySet[Collection]:
-    """Published collections with something to show, each with its size and a cover image.
+COVER_TILES = 4
 
-    The cover is the origin of the collection's first public chain.
+
+def collections_published() -> QuerySet[Collection]:
+    """Published collections with something to show, each with its size and a cover.
+
+    The cover is the origin of the collection's first public chain (`cover_thumbnail`)
+    and a mosaic of where its first four public chains ended (`cover_0` … `cover_3`,
+    small thumbnails), all in the one query.
     """
     origin = Step.objects.filter(chain=OuterRef("chain_id"), index=0).values("thumbnail_small")[:1]
-    cover = (
-        _public_entries().filter(collection=OuterRef("pk")).order_by("position", "pk")
-        .annotate(thumbnail=Subquery(origin)).values("thumbnail")[:1]
-    )
+    latest = Step.objects.filter(chain=OuterRef("chain_id")).order_by("-index").values("thumbnail_tiny")[:1]
+    entries = _public_entries().filter(collection=OuterRef("pk")).order_by("position", "pk")
+    tiles = {f"cover_{n}": Subquery(entries.annotate(thumbnail=Subquery(latest)).values("thumbnail")[n:n + 1])
+             for n in range(COVER_TILES)}
     return (
         Collection.objects.filter(is_published=True)
-        .annotate(chain_count=Count("entries", filter=_PUBLIC_ENTRY), cover_thumbnail=Subquery(cover))
+        .annotate(chain_count=Count("entries", filter=_PUBLIC_ENTRY),
+                  cover_thumbnail=Subquery(entries.annotate(thumbnail=Subquery(origin)).values("thumbnail")[:1]),
+                  **tiles)
         .filter(chain_count__gt=0)
         .order_by("order", "title")
     )

@@ -298,6 +298,7 @@ class Step(models.Model):
 class AnimationFormat(models.TextChoices):
     GIF = "gif", "GIF"
     WEBP = "webp", "Animated WebP"
+    MP4 = "mp4", "MP4 video"
 
 
 class AnimationStatus(models.TextChoices):

@@ -96,13 +96,25 @@ def chains_featured(*, limit: int = 8) -> QuerySet[Chain]:
 
 
 def chains_in_progress(*, limit: int = 8) -> QuerySet[Chain]:
-    running = Chain.objects.listed().filter(status=Status.RUNNING)
+    """What is being painted now; an experiment running shows as its first chain only."""
+    first_of_experiment = Chain.experiments.through.objects.filter(chain_id=OuterRef("pk")).exclude(
+        chain_id=Subquery(Chain.experiments.through.objects.filter(experiment_id=OuterRef("experiment_id"))
+                          .order_by("chain_id").values("chain_id")[:1]))
+    running = Chain.objects.listed().filter(status=Status.RUNNING).exclude(Exists(first_of_experiment))
     return chains_with_cards(running).order_by("-started_at")[:limit]
 
 
 def chains_recently_finished(*, limit: int = 8) -> QuerySet[Chain]:
-    finished = Chain.objects.listed().filter(status=Status.COMPLETED)
+    """Finished public chains, newest first; experiments show as one card elsewhere."""
+    finished = Chain.objects.listed().filter(status=Status.COMPLETED).exclude(_in_an_experiment())
     return chains_with_cards(finished).order_by("-finished_at")[:limit]
+
+
+EXPERIMENTS_EACH = "each"
+
+
+def _in_an_experiment() -> Exists:
+    return Exists(Chain.experiments.through.objects.filter(chain_id=OuterRef("pk")))
 
 
 LENGTH_RANGES = {"short": (1, 10), "medium": (11, 50), "long": (51, 200)}
@@ -116,10 +128,15 @@ SORT_ORDERS = {
 
 def chains_for_gallery(
     *, mode: str = "", detail: str = "", status: str = "", length: str = "",
-    sort: str = "newest", query: str = "",
+    sort: str = "newest", query: str = "", experiments: str = "",
 ) -> QuerySet[Chain]:
-    """Public chains filtered and sorted for the gallery; unknown values are ignored."""
+    """Public chains filtered and sorted for the gallery; unknown values are ignored.
+
+    An experiment's chains are one card of their own (see `experiments_listed`), so
+    they are left out unless `experiments="each"` asks for them one by one."""
     chains = Chain.objects.listed()
+    if experiments != EXPERIMENTS_EACH:
+        chains = chains.exclude(_in_an_experiment())
     if mode:
         chains = chains.filter(mode=mode)
     if detail:

@@ -147,7 +147,8 @@ def experiment_filmstrips(*, chains: list[Chain], frames: int = 6) -> dict[int, 
         condition |= Q(chain_id=chain_id, index__in=indices)
     strips: dict[int, list[Step]] = {chain.pk: [] for chain in chains}
     for step in (Step.objects.filter(condition).select_related("chain").order_by("chain_id", "index")
-                 .only("id", "chain_id", "index", "caption", "thumbnail_small", "chain__slug")):
+                 .only("id", "chain_id", "index", "caption", "thumbnail_tiny", "thumbnail_small", "thumbnail_large",
+                       "chain__slug")):
         strips[step.chain_id].append(step)
     return strips
 

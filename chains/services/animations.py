@@ -120,7 +120,11 @@ def _claim(*, animation_id: int, step_count: int) -> bool:
 
 
 def _render_to_storage(*, chain_id: int, step_count: int, options: AnimationOptions) -> str:
-    data = render_animation(pictures=_pictures(chain_id=chain_id, step_count=step_count), options=options)
+    captions = list(
+        Step.objects.filter(chain_id=chain_id, index__lt=step_count).order_by("index").values_list("caption", flat=True)
+    )
+    data = render_animation(pictures=_pictures(chain_id=chain_id, step_count=step_count), options=options,
+                            captions=captions)
     key = animation_key(chain_id=chain_id, options=options)
     overwrite_file(default_storage, key, data)
     return key

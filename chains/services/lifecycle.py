@@ -17,7 +17,7 @@ from ..providers import current_snapshot
 from ..providers.problems import first_error, snapshot_problems
 from ..selectors.chains import COMPLETE, chain_next_work
 from .analysis import chain_analyse
-from .dispatch import enqueue_work
+from .dispatch import BROKER_ERRORS, enqueue_work
 
 logger = logging.getLogger(__name__)
 
@@ -147,10 +147,23 @@ def chain_complete(*, chain_id: int) -> bool:
                 chain_analyse(chain_id=chain_id)  # 2-D path, drift figures, debounced atlas recompute
                 # The loop's own news, like its steps: lists catch up within the debounce.
                 content_changed_on_commit(chain_id=chain_id, progress=True)
+                transaction.on_commit(lambda: _enqueue_share_cards(chain_id))
     except Exception:  # noqa: BLE001 - whatever broke, the chain must stay running, not fail
         logger.exception("chain=%s: analysis failed; left running for the reconciler", chain_id)
         return False
     return bool(completed)
+
+
+def _enqueue_share_cards(chain_id: int) -> None:
+    """Cards are a convenience made ahead of time: with the broker down, the first
+    visitor who shares the chain gets them made on request instead."""
+    from .. import tasks  # tasks import services; resolved lazily like dispatch.enqueue_work
+
+    try:
+        tasks.render_share_cards.delay(chain_id)
+    except BROKER_ERRORS as error:
+        logger.warning("broker unavailable, share cards of chain=%s left to be made on request: %s",
+                       chain_id, error)
 
 
 def chain_fail(*, chain_id: int, message: str) -> bool:

@@ -7,21 +7,26 @@ from django.utils.text import Truncator
 from chains.models import Chain, Step
 
 MIN_POINTS_FOR_PLOTS = 2
+# Narrow enough that axis labels stay legible when the plot shrinks to a phone's width;
+# the key is HTML beside the plot (see drift_legend), so it never shrinks at all.
+DRIFT_SIZE = {"width": 420, "height": 250}
 
 
 def plots_context(*, chain: Chain, steps: list[Step]) -> dict:
     embedded = [step for step in steps if step.similarity_to_origin is not None]
     if len(embedded) < MIN_POINTS_FOR_PLOTS:
         return {"drift_svg": "", "path_svg": ""}
-    from ..plots.drift import drift_line_svg
+    from ..plots.drift import drift_legend, drift_line_svg
 
+    image = [step.image_similarity_to_origin for step in embedded]
     drift = drift_line_svg(
         to_origin=[step.similarity_to_origin for step in embedded],
         to_previous=[step.similarity_to_previous for step in embedded],
         step_urls=[step.get_absolute_url() for step in embedded],
-        image_to_origin=[step.image_similarity_to_origin for step in embedded],
+        image_to_origin=image, legend=False, **DRIFT_SIZE,
     )
-    return {"drift_svg": drift, "path_svg": _path(chain, embedded)}
+    legend = drift_legend(with_image=any(value is not None for value in image))
+    return {"drift_svg": drift, "drift_legend": legend, "path_svg": _path(chain, embedded)}
 
 
 def _path(chain: Chain, steps: list[Step]):

@@ -1,49 +1,68 @@
-"""What a chain's timeline shows, gathered in one place for the page, its live
-fragment and presentation mode, so the three never disagree."""
+"""What a chain's album shows, gathered in one place for the page, its live fragment and
+the reveal player, so the three never disagree.
+
+Steps are read once; each gets its caption split into the lead sentence and the rest
+(`step.lead`, `step.more`), which the album shows and folds. The chain's analysis row
+is read once here and handed to the template, rather than looked up by a filter.
+"""
 
 from __future__ import annotations
 
-from chains.models import Chain, Status, Step
+from chains.captions import split_caption
+from chains.models import Chain, ChainAnalysis, Status, Step
 from chains.selectors.chains import chain_timeline_steps
+from chains.selectors.research import chain_analysis
 
 from ..forms.gallery import parse_index
+from .album import SummaryFacts, chain_summary
 from .plots import plots_context
 
 
-def timeline_context(*, chain: Chain, selected: str | None, steps=None) -> dict:
+def timeline_context(*, chain: Chain, selected: str | None, steps=None, with_plots: bool = True) -> dict:
     steps = list(steps if steps is not None else chain_timeline_steps(chain=chain))
     for step in steps:
-        step.chain = chain  # the cards link to steps; spare a query per card
+        step.chain = chain  # the beats link to steps; spare a query per beat
+        step.lead, step.more = split_caption(step.caption)
     captioned = [step for step in steps if step.caption]
     in_progress = next((step for step in steps if not step.caption), None)
     shown = captioned or steps
-    selected_step = _selected(shown, selected)
-    return {
+    analysis = chain_analysis(chain=chain)
+    context = {
         "chain": chain,
         "steps": captioned,
         "in_progress": in_progress,
-        "selected": selected_step,
-        "previous_step": _neighbour(shown, selected_step, -1),
-        "next_step": _neighbour(shown, selected_step, +1),
+        "selected": _selected(shown, selected),
+        "analysis": analysis,
+        "summary": _summary(chain, captioned, analysis),
+        "first_step": shown[0] if shown else None,
+        "latest_step": shown[-1] if shown else None,
         "last_index": captioned[-1].index if captioned else -1,
         "max_index": shown[-1].index if shown else 0,
         "done": sum(1 for step in steps if step.embedded_at),
         "expected": chain.target_length + 1,
         "live": chain.status in (Status.QUEUED, Status.RUNNING),
-        **plots_context(chain=chain, steps=captioned),
     }
+    if with_plots:
+        context.update(plots_context(chain=chain, steps=captioned))
+    return context
+
+
+def _summary(chain: Chain, captioned: list[Step], analysis: ChainAnalysis | None) -> str:
+    if not captioned:
+        return ""
+    return chain_summary(SummaryFacts(
+        first_caption=captioned[0].caption, last_caption=captioned[-1].caption,
+        last_index=captioned[-1].index, target_length=chain.target_length, is_ended=chain.is_ended,
+        is_running=chain.status in (Status.QUEUED, Status.RUNNING),
+        half_life=analysis.half_life if analysis else None,
+        convergence_step=analysis.convergence_step if analysis else None,
+    ))
 
 
 def _selected(steps: list[Step], raw: str | None) -> Step | None:
-    if not steps:
+    """The step the link points at (?step=N), or None: an album opens at its start."""
+    if not steps or raw in (None, ""):
         return None
     by_index = {step.index: step for step in steps}
     wanted = parse_index(raw, default=steps[0].index, maximum=steps[-1].index)
     return by_index.get(wanted, steps[0])
-
-
-def _neighbour(steps: list[Step], step: Step | None, offset: int) -> Step | None:
-    if step is None:
-        return None
-    position = steps.index(step) + offset
-    return steps[position] if 0 <= position < len(steps) else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from chains.models import Detail, Mode, Status
-from chains.selectors.chains import LENGTH_RANGES, SORT_ORDERS
+from chains.selectors.chains import EXPERIMENTS_EACH, LENGTH_RANGES, SORT_ORDERS
 
 
 def _choices(values, blank_label: str):
@@ -28,6 +28,10 @@ class GalleryFilterForm(forms.Form):
         choices=[("newest", "Newest"), ("longest", "Longest"), ("drift", "Most drift"),
                  ("starred", "Most starred")],
     )
+    experiments = forms.ChoiceField(
+        required=False, label="Experiments",
+        choices=[("", "One card each"), (EXPERIMENTS_EACH, "Every chain")],
+    )
 
     def filters(self) -> dict:
         """The valid filters only: a bad value is dropped rather than failing the page."""
@@ -40,7 +44,13 @@ class GalleryFilterForm(forms.Form):
             "status": cleaned.get("status", ""),
             "length": cleaned.get("length", ""),
             "sort": cleaned.get("sort") if cleaned.get("sort") in SORT_ORDERS else "newest",
+            "experiments": cleaned.get("experiments", ""),
         }
+
+    def is_unfiltered(self) -> bool:
+        """Nothing narrowed down: the page may lead with the experiments, one card each."""
+        filters = self.filters()
+        return not any(filters[name] for name in ("query", "mode", "detail", "status", "length", "experiments"))
 
 
 def parse_index(raw: str | None, *, default: int, maximum: int, minimum: int = 0) -> int:

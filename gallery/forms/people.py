@@ -13,18 +13,29 @@ UPLOAD_TOO_BIG = "The file is too large: at most {megabytes} MB."
 THEME_NEEDED = "Say which quality to exaggerate, for example “golden” or “stormy”."
 
 
+MODE_HELP = {
+    Mode.TELEPHONE: "Describe what you see; paint what was said.",
+    Mode.MORE: "Each round makes the picture more of one thing.",
+    Mode.STORY: "Each picture is the next panel of a comic.",
+}
+
+
 class ChainSettingsForm(forms.Form):
-    """What every new chain needs: how to play and for how long."""
+    """What every new chain needs: how to play and for how long.
+
+    The mode decides which other field matters (`theme` for "more", `premise` for
+    "story"); templates/gallery/_chain_settings_fields.html shows only that one.
+    """
 
     mode = forms.ChoiceField(choices=Mode.choices, initial=Mode.TELEPHONE)
     detail = forms.ChoiceField(choices=Detail.choices, initial=Detail.VERY, label="Detail level")
     target_length = forms.IntegerField(min_value=1, initial=10, label="Steps")
     theme = forms.CharField(
-        required=False, max_length=200, label="Make it more… (for “more” mode)",
+        required=False, max_length=200, label="Make it more…",
         help_text="The quality each step exaggerates, for example “golden”.",
     )
     premise = forms.CharField(
-        required=False, max_length=200, label="Premise (optional, for “story” mode)",
+        required=False, max_length=200, label="Premise (optional)",
         help_text="What the comic is about, for example “a lighthouse keeper's last night”.",
     )
 
@@ -34,6 +45,16 @@ class ChainSettingsForm(forms.Form):
         self.fields["target_length"].validators.append(MaxValueValidator(maximum))
         self.fields["target_length"].widget.attrs["max"] = maximum
         self.fields["target_length"].help_text = f"1 to {maximum}."
+
+    @property
+    def shown_mode(self) -> str:
+        """The mode the page shows: the one posted, else the one asked for, if it is real."""
+        wanted = self.data.get("mode") if self.is_bound else self.initial.get("mode")
+        return wanted if wanted in Mode.values else Mode.TELEPHONE
+
+    @property
+    def mode_options(self) -> list[dict]:
+        return [{"value": value, "label": label, "help": MODE_HELP[value]} for value, label in Mode.choices]
 
     def clean(self):
         cleaned = super().clean()

@@ -260,10 +260,12 @@ OVERLAY_MARGIN = {"left": 40, "right": 14, "top": 34, "bottom": 38}
 def overlay_drift_svg(
     *, series: Sequence[dict], width: float = 760, height: float = 320, plot_id: str = "compare-plot",
     title: str = "Drift of the chosen chains", value_label: str = "similarity to the origin",
+    legend: bool = True,
 ) -> SafeString:
     """One line per chain (dict: label, values by step, url, number): how fast each drifts.
 
-    Values may go below 0 on the calibrated scale; the axis extends to the lowest one."""
+    Values may go below 0 on the calibrated scale; the axis extends to the lowest one.
+    `legend=False` leaves the key to the page, where it stays legible on a phone."""
     clean = [dict(entry, values=[None if v is None or not math.isfinite(v) else float(v)
                                  for v in entry["values"]]) for entry in series]
     count = max((len(entry["values"]) for entry in clean), default=0)
@@ -271,9 +273,11 @@ def overlay_drift_svg(
     if not plottable or count < 2:
         return not_enough_svg(width=width, height=height, css_class="plot-drift", plot_id=plot_id, title=title)
     entries = [(str(n), f"plot-series compare-{n}", entry["label"][:48], "", "") for n, entry in enumerate(plottable)]
-    legend, rows = _legend(left=OVERLAY_MARGIN["left"], right=width - OVERLAY_MARGIN["right"], entries=entries)
+    key_svg, rows = _legend(left=OVERLAY_MARGIN["left"], right=width - OVERLAY_MARGIN["right"], entries=entries)
+    key_svg, rows = (_recolour_legend(key_svg, count=len(plottable)), rows) if legend else ("", 1)
     left, right = OVERLAY_MARGIN["left"], width - OVERLAY_MARGIN["right"]
-    top, bottom = OVERLAY_MARGIN["top"] + (rows - 1) * 18, height - OVERLAY_MARGIN["bottom"]
+    top = (OVERLAY_MARGIN["top"] if legend else 14) + (rows - 1) * 18
+    bottom = height - OVERLAY_MARGIN["bottom"]
     values = [v for entry in plottable for v in entry["values"] if v is not None]
     low = math.floor(min(0.0, min(values)) / 0.2 - 1e-9) * 0.2 if min(values) < 0 else 0.0
     x = linear_scale((0, count - 1), (left, right))
@@ -287,7 +291,7 @@ def overlay_drift_svg(
         title_and_desc(plot_id, title, f"{value_label.capitalize()} by step. {summary}"),
         _y_grid(low=low, y=y, left=left, right=right),
         _x_axis(count=count, x=x, bottom=bottom, left=left, right=right, height=height),
-        _recolour_legend(legend, count=len(plottable)),
+        key_svg,
     ]
     for n, entry in enumerate(plottable):
         colour = attractor_colour(n + 1)

@@ -41,12 +41,15 @@ def drift_line_svg(
     *, to_origin: Sequence[float | None], to_previous: Sequence[float | None],
     step_urls: Sequence[str] | None = None, width: float = 640, height: float = 240,
     plot_id: str = "drift-plot", image_to_origin: Sequence[float | None] | None = None,
+    legend: bool = True,
 ) -> SafeString:
     """Similarity of each step's caption to the origin and to the step before, by step.
 
     Position i of each sequence is step i. None (not embedded yet) is skipped. Each
     step gets one hover/focus target spanning the plot's height, linked to the step
     when `step_urls` is given. `plot_id` must be unique on the page (it prefixes ids).
+    `legend=False` leaves the key to the page (in HTML it stays legible on a phone,
+    where text inside a scaled-down SVG shrinks with it): see `drift_legend`.
     """
     sources = [("origin", to_origin), ("previous", to_previous)]
     if image_to_origin is not None and any(finite_or_none(v) is not None for v in image_to_origin):
@@ -63,9 +66,10 @@ def drift_line_svg(
         return not_enough_svg(width=width, height=height, css_class="plot-drift", plot_id=plot_id, title=title)
 
     m = DRIFT_MARGIN
-    legend, legend_rows = _legend(left=m["left"], right=width - m["right"], entries=shown)
+    key_svg, legend_rows = _legend(left=m["left"], right=width - m["right"], entries=shown) if legend else ("", 1)
+    top_margin = m["top"] if legend else 14
     left, right, bottom = m["left"], width - m["right"], height - m["bottom"]
-    top = m["top"] + (legend_rows - 1) * LEGEND_ROW
+    top = top_margin + (legend_rows - 1) * LEGEND_ROW
     low = min([0.0] + [v for values in series.values() for v in values if v is not None])
     low = math.floor(low / 0.2 - 1e-9) * 0.2 if low < 0 else 0.0
     x = linear_scale((0, max(count - 1, 1)), (left, right))
@@ -78,7 +82,7 @@ def drift_line_svg(
         title_and_desc(plot_id, title, _drift_summary(series["origin"])),
         _y_grid(low=low, y=y, left=left, right=right),
         _x_axis(count=count, x=x, bottom=bottom, left=left, right=right, height=height),
-        legend,
+        key_svg,
     ]
     for key, css_class, _, _, dash in shown:
         line = [(x(i), y(v)) if v is not None else None for i, v in enumerate(series[key])]
@@ -98,6 +102,12 @@ def drift_line_svg(
         ))
     parts.append("</g></svg>")
     return mark_safe("".join(parts))
+
+
+def drift_legend(*, with_image: bool) -> list[dict]:
+    """The drift plot's key for an HTML legend: css class, words and dash of each line."""
+    return [{"css_class": css_class, "text": text, "dashed": bool(dash)}
+            for key, css_class, text, _, dash in DRIFT_SERIES if key != "image" or with_image]
 
 
 def _drift_summary(origin: Sequence[float | None]) -> str:

@@ -14,8 +14,10 @@ from dataclasses import asdict
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from chains import exports as chain_exports
@@ -36,7 +38,7 @@ from chains.animation import (
 )
 from chains.models import AnimationFormat, AnimationStatus
 from chains.selectors.chains import chain_animation_find, chain_steps
-from chains.services import animation_request
+from chains.services import animation_request, share_cards
 
 from ._common import chain_or_404
 
@@ -45,6 +47,8 @@ PAGE_TEMPLATE = "gallery/chain_export.html"
 ANIMATION_POLL_SECONDS = 2
 ANIMATION_DEFAULTS = {"format": DEFAULT_FORMAT, "width": DEFAULT_WIDTH, "frame_ms": DEFAULT_FRAME_MS}
 ANIMATION_NOT_READY = "This animation is not ready."
+SHARE_CARD_MISSING = "This chain has no picture to share yet."
+SHARE_CARD_REDIRECT_SECONDS = 300
 
 
 def _messages(message: str, *codes: str) -> dict[str, str]:
@@ -165,3 +169,32 @@ def chain_animation_file(request, slug: str, format: str, width: int, frame_ms: 
     if animation is None or animation.status != AnimationStatus.READY or not animation.file:
         raise Http404(ANIMATION_NOT_READY)
     return redirect(animation.file.url)
+
+
+# --- share cards ---------------------------------------------------------------------
+
+
+@require_safe
+def chain_share_card(request, slug: str):
+    """The chain's 1200×630 preview picture: made on first request, then kept in storage.
+
+    Pages point their og:image here (an absolute URL on this site, whatever the
+    storage); this redirects to the stored file, an absolute S3 URL in production."""
+    chain = chain_or_404(request, slug)
+    return _card_response(share_cards.chain_card(chain=chain))
+
+
+@require_safe
+def step_share_card(request, slug: str, index: int):
+    chain = chain_or_404(request, slug)
+    return _card_response(share_cards.step_card(chain=chain, index=index))
+
+
+def _card_response(card):
+    if card is None:
+        raise Http404(SHARE_CARD_MISSING)
+    key = share_cards.share_card_ensure(card)
+    response = redirect(default_storage.url(key))
+    # The key names the card's content, but this URL does not: let caches keep it briefly.
+    patch_cache_control(response, public=True, max_age=SHARE_CARD_REDIRECT_SECONDS)
+    return response

@@ -9,35 +9,36 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from chains.cache import chain_version, public_version
+from chains.captions import split_caption
 from chains.selectors.chains import (
     chain_branches,
     chain_timeline_steps,
-    chains_featured,
     chains_for_gallery,
     chains_in_progress,
-    chains_recently_finished,
 )
+from chains.selectors.research import experiments_listed
 
 from ..context.atlas import step_figures
+from ..context.home import home_context
 from ..context.timeline import timeline_context
 from ..forms.gallery import GalleryFilterForm, parse_index
-from ..selectors import collections_published
 from ._caching import anonymous_cached
 from ._common import chain_or_404
 
 GALLERY_PAGE_SIZE = 24
+GALLERY_EXPERIMENTS = 4
 LIVE_POLL_SECONDS = 2
-HOME_COLLECTIONS = 6
+HOME_POLL_SECONDS = 6
 
 
 @require_safe
 def home(request):
     def build():
-        return render(request, "gallery/home.html", {
-            "featured": chains_featured(), "in_progress": chains_in_progress(),
-            "finished": chains_recently_finished(),
-            "collections": collections_published()[:HOME_COLLECTIONS],
-        })
+        if request.htmx and request.htmx.target == "painting-now":
+            # The live section polls for itself: only what it shows is read.
+            return render(request, "gallery/home.html#painting_now",
+                          {"in_progress": chains_in_progress(), "poll_seconds": HOME_POLL_SECONDS})
+        return render(request, "gallery/home.html", {**home_context(), "poll_seconds": HOME_POLL_SECONDS})
 
     return anonymous_cached(request, version_key=f"home:{public_version()}", build=build)
 
@@ -55,6 +56,8 @@ def gallery(request):
             "form": form, "chains": window[:GALLERY_PAGE_SIZE], "page": page,
             "next_url": _page_url(request, page + 1) if len(window) > GALLERY_PAGE_SIZE else "",
             "previous_url": _page_url(request, page - 1) if page > 1 else "",
+            # Each experiment as one card, ahead of the chains, on the first page of the plain view.
+            "experiments": experiments_listed()[:GALLERY_EXPERIMENTS] if page == 1 and form.is_unfiltered() else (),
         }
         template = "gallery/gallery.html"
         if request.htmx and request.htmx.target != "gallery-results":
@@ -79,11 +82,10 @@ def chain_detail(request, slug: str):
     def build():
         context = timeline_context(chain=chain, selected=request.GET.get("step"))
         context["branches"] = chain_branches(chain=chain)
+        # The card's URL changes as the chain grows, so link previews fetch the new one.
+        context["share_image"] = f"{reverse('gallery:chain_share_card', args=[chain.slug])}?v={context['max_index']}"
         context["poll_seconds"] = LIVE_POLL_SECONDS
-        template = "gallery/chain_detail.html"
-        if request.htmx and request.htmx.target == "viewer":
-            template += "#viewer"
-        return render(request, template, context)
+        return render(request, "gallery/chain_detail.html", context)
 
     if not chain.is_ended:
         return build()
@@ -106,16 +108,30 @@ def chain_live(request, slug: str):
 @require_safe
 def step_detail(request, slug: str, index: int):
     chain = chain_or_404(request, slug)
-    step = chain_timeline_steps(chain=chain).filter(index=index).first()
+    neighbours = chain_timeline_steps(chain=chain).filter(index__range=(index - 1, index + 1))
+    around = {step.index: step for step in neighbours}  # the step and its neighbours, one query
+    step = around.get(index)
     if step is None:
         raise Http404("No such step.")
-    return render(request, "gallery/step_detail.html",
-                  {"chain": chain, "step": step, **step_figures(step=step)})
+    step.lead, step.more = split_caption(step.caption)
+    return render(request, "gallery/step_detail.html", {
+        "chain": chain, "step": step, "previous_step": around.get(index - 1), "next_step": around.get(index + 1),
+        "share_title": f"Step {index} of {chain}",
+        "share_image": reverse("gallery:step_share_card", args=[chain.slug, index]),
+        **step_figures(step=step),
+    })
 
 
 @require_safe
 def chain_present(request, slug: str):
-    """Full-screen slideshow: every step in order, driven by the keyboard."""
+    """The reveal: the album played one beat at a time (a picture, then the words it
+    became, then the next picture), driven by the keyboard. `?beat=K` shows beats 0..K,
+    so it plays without JavaScript too; `?step=N` starts at step N's picture."""
     chain = chain_or_404(request, slug)
-    context = timeline_context(chain=chain, selected=request.GET.get("step"))
+    context = timeline_context(chain=chain, selected=request.GET.get("step"), with_plots=False)
+    total = 2 * len(context["steps"])
+    start = 2 * context["selected"].index if context["selected"] else 0
+    beat = parse_index(request.GET.get("beat"), default=start, maximum=max(total - 1, 0))
+    context.update(beat=beat, total_beats=total, previous_beat=max(beat - 1, 0),
+                   next_beat=min(beat + 1, max(total - 1, 0)))
     return render(request, "gallery/present.html", context)

@@ -61,7 +61,7 @@ CHOOSE_ACTIONED_OR_DISMISSED = "Choose actioned or dismissed."
 @require_http_methods(["GET", "HEAD", "POST"])
 def submit(request):
     if request.method != "POST":
-        return _submit_page(request, SubmissionForm())
+        return _submit_page(request, SubmissionForm(initial={"mode": request.GET.get("mode")}))
     limited = upload_rate_limit(request)
     if limited:
         return limited
@@ -120,7 +120,8 @@ def submission_image(request, pk: int):
 def branch_create(request, slug: str, index: int):
     chain = chain_or_404(request, slug)
     step = get_object_or_404(Step.objects.select_related("chain"), chain=chain, index=index)
-    form = BranchForm(request.POST or None, initial={"mode": chain.mode, "detail": chain.detail})
+    form = BranchForm(request.POST or None,
+                      initial={"mode": request.GET.get("mode") or chain.mode, "detail": chain.detail})
     status = 200
     if request.method == "POST":
         if form.is_valid():

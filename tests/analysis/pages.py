@@ -48,4 +48,4 @@ def check_every_page(client, chains: list[Chain]) -> None:
         assert ("similar-list" in step_page) == (count > 1)
         assert "How far it has drifted" in step_page
         timeline = page(client, chains[0].get_absolute_url())
-        assert "Half-life" in timeline and "plot-image" in timeline
+        assert "Half the meaning gone" in timeline and "plot-image" in timeline

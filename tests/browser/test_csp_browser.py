@@ -4,7 +4,7 @@ Violations are caught twice over: the page's own `securitypolicyviolation` event
 listener Playwright installs before any page script; it is not subject to the CSP)
 and Chromium's console, which reports every blocked script, style, eval or image.
 Either one fails the test. The htmx interactions (filtering the gallery, paging
-through a timeline, approving a submission) prove scripts from 'self' run and swap
+through an album, approving a submission) prove scripts from 'self' run and swap
 content in place, without a full page load.
 """
 
@@ -93,11 +93,12 @@ def test_pages_and_htmx_run_under_the_policy_without_a_violation(page, chromium,
     page.locator("#gallery-results .chain-card").first.wait_for()
     assert_same_page(page)
 
-    # htmx: paging through a timeline swaps the viewer.
-    visit(page, visitor, base + f"/c/{site.chain_slug}/?step=0")
+    # htmx: the album loads its download panel in place, and the keyboard moves through it.
+    visit(page, visitor, base + f"/c/{site.chain_slug}/")
     stays_on_page(page)
-    page.click("#viewer nav.pager a[rel=next]")
-    page.locator("#viewer h2", has_text="Step 1").wait_for()
+    page.locator("#export form.export-form").wait_for()
+    page.keyboard.press("ArrowRight")
+    page.locator("#step-0.is-active").wait_for()
     assert_same_page(page)
     visitor.collect(page)
 

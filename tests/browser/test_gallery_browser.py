@@ -1,5 +1,5 @@
-"""The public site in a real browser: home, infinite scroll, scrubbing, live updates,
-presentation mode."""
+"""The public site in a real browser: home, infinite scroll, the album and its keyboard,
+live updates, playing a chain back beat by beat."""
 
 from __future__ import annotations
 
@@ -40,20 +40,32 @@ def test_gallery_loads_more_cards_when_scrolled(page, live_server):
     assert page.locator(".load-more").count() == 0
 
 
-def test_scrubbing_with_the_keyboard_swaps_the_step_and_keeps_the_url(page, live_server):
+def test_the_album_is_driven_by_the_keyboard_and_remembers_the_step(page, live_server):
     chain = chain_run_inline(chain=make_chain(target_length=4))
     page.goto(live_server.url + chain.get_absolute_url())
-    assert page.locator("#viewer h2").inner_text().startswith("Step 0")
     page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Home")
+    page.locator("#step-0.is-active[aria-current=step]").wait_for()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => document.querySelector('#viewer h2').innerText.startsWith('Step 1')")
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => document.querySelector('#viewer h2').innerText.startsWith('Step 2')")
+    page.locator("#step-1.is-active").wait_for()
+    page.keyboard.press("j")
+    page.locator("#step-2.is-active").wait_for()
     page.wait_for_function("() => location.search.includes('step=2')")
+    assert page.locator("#album-rail a[aria-current=step]").inner_text() == "2"
+    assert page.locator(".beat.is-active").count() == 1
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function("() => document.querySelector('#viewer h2').innerText.startsWith('Step 1')")
+    page.locator("#step-1.is-active").wait_for()
+    page.wait_for_function("() => location.search.includes('step=1')")
     page.reload()
-    assert page.locator("#viewer h2").inner_text().startswith("Step 1")
+    active = page.locator("#step-1.is-active")
+    active.wait_for()
+    assert active.is_visible() and active.bounding_box()["y"] < 900, "reopened at the step, in view"
+    # The rest of a long caption is folded away until asked for.
+    more = page.locator("#step-1 details.beat-more")
+    if more.count():
+        assert not more.locator("p").is_visible()
+        more.locator("summary").click()
+        assert more.locator("p").is_visible()
 
 
 def test_a_running_chain_gains_a_step_live(page, live_server):
@@ -64,13 +76,14 @@ def test_a_running_chain_gains_a_step_live(page, live_server):
         step_caption(step_id=origin.pk)
         step_embed(step_id=origin.pk)
     page.goto(live_server.url + chain.get_absolute_url())
-    assert page.locator("#steps .step-card").count() == 1
+    assert page.locator("#steps .beat").count() == 1
 
     with inline_dispatch():
         step_paint_next(step_id=origin.pk)
         step_caption(step_id=chain.steps.get(index=1).pk)
     page.wait_for_selector("#steps #step-1", timeout=15_000)
-    assert page.locator("#steps .step-card").count() == 2
+    assert page.locator("#steps .beat").count() == 2
+    assert page.locator("#album-rail a[data-index='1']").count() == 1, "the step rail grows too"
 
     Chain.objects.filter(pk=chain.pk).update(status=Status.COMPLETED)
     page.wait_for_selector("#chain-status .status-completed", timeout=15_000)
@@ -78,15 +91,24 @@ def test_a_running_chain_gains_a_step_live(page, live_server):
     assert page.locator("#live-poller").count() == 0, "polling stops once the chain has ended"
 
 
-def test_presentation_mode_steps_through_slides_with_keys(page, live_server):
+def test_play_it_back_reveals_one_beat_at_a_time_with_the_keyboard(page, live_server):
     chain = chain_run_inline(chain=make_chain(target_length=3))
     page.goto(live_server.url + f"/c/{chain.slug}/present/")
-    assert page.locator("#slide-0").is_visible()
-    page.keyboard.press("ArrowRight")
-    assert page.locator("#slide-1").is_visible() and not page.locator("#slide-0").is_visible()
+    visible = "() => Array.from(document.querySelectorAll('.reveal-beat')).filter(b => !b.hidden).length"
+    assert page.evaluate(visible) == 1 and page.locator("#beat-0 img").is_visible()
+    page.keyboard.press("ArrowRight")  # the words the first picture became
+    assert page.evaluate(visible) == 2 and page.locator("#beat-1 .reveal-bubble").is_visible()
+    page.keyboard.press("Space")  # the picture painted from those words
+    assert page.evaluate(visible) == 3 and page.locator("#beat-2 img").is_visible()
+    assert page.locator("#reveal-position").inner_text() == "3 / 8"
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate(visible) == 2 and not page.locator("#beat-2").is_visible()
     page.keyboard.press("End")
-    assert page.locator("#slide-3").is_visible()
-    assert page.locator("#slide-position").inner_text() == "3 / 3"
+    assert page.evaluate(visible) == 8 and page.locator("#reveal-end").is_visible()
+    assert page.locator("#reveal-position").inner_text() == "8 / 8"
+    page.wait_for_function("() => location.search.includes('beat=7')")
+    page.keyboard.press("Home")
+    assert page.evaluate(visible) == 1
     page.keyboard.press("Escape")
     page.wait_for_url(f"**{chain.get_absolute_url()}")
 

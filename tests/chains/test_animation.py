@@ -17,9 +17,12 @@ from chains.animation import (
     ANIMATION_BAD_PICTURE,
     ANIMATION_BAD_WIDTH,
     ANIMATION_NO_PICTURES,
+    CAPTION_INK,
     AnimationError,
     animation_key,
     animation_options,
+    band_top,
+    frame_height,
     render_animation,
 )
 from chains.models import AnimationStatus, ChainAnimation, Step
@@ -95,7 +98,8 @@ def test_renders_one_frame_per_picture_at_the_width_and_pace_asked(format, width
     opened = Image.open(io.BytesIO(data))
     assert opened.format == format.upper()
     assert opened.is_animated and opened.n_frames == 5
-    assert opened.size == (width, width)
+    assert opened.size == (width, frame_height(width)), "a square picture over its caption band"
+    assert frame_height(width) % 16 == 0
     assert frame_durations(data) == [frame_ms] * 5
 
 
@@ -106,12 +110,58 @@ def test_identical_pictures_still_make_one_frame_each():
     assert Image.open(io.BytesIO(data)).n_frames == 3
 
 
-def test_frames_take_the_first_pictures_proportions_within_bounds():
-    options = animation_options(format="gif", width=512, frame_ms=200)
-    landscape = render_animation(pictures=[_png((9, 9, 9), (64, 48)), *pictures(2)], options=options)
-    assert Image.open(io.BytesIO(landscape)).size == (512, 384)
-    panorama = render_animation(pictures=[_png((9, 9, 9), (400, 40)), *pictures(2)], options=options)
-    assert Image.open(io.BytesIO(panorama)).size == (512, 256)
+@pytest.mark.parametrize("size", [(64, 48), (400, 40), (40, 400)])
+def test_every_picture_fills_a_square_never_letterboxed(size):
+    """A landscape or portrait origin is cropped to the square, not padded with black bars."""
+    options = animation_options(format="webp", width=256, frame_ms=200)
+    data = render_animation(pictures=[_png((200, 180, 20), size), *pictures(2)], options=options)
+    first = Image.open(io.BytesIO(data)).convert("RGB")
+    for x, y in ((2, 2), (253, 2), (2, 253), (253, 253), (128, 128)):
+        red, green, blue = first.getpixel((x, y))
+        assert red > 150 and green > 130 and blue < 80, f"picture, not a bar, at {(x, y)}"
+
+
+def band_ink(frame: Image.Image, width: int) -> int:
+    """How many pixels of the caption band are caption-coloured (light text on the dark band)."""
+    band = frame.convert("RGB").crop((0, band_top(width), width, frame.height))
+    return sum(1 for pixel in band.get_flattened_data()
+               if all(abs(channel - ink) < 60 for channel, ink in zip(pixel, CAPTION_INK, strict=True)))
+
+
+@pytest.mark.parametrize("format", ["gif", "webp"])
+def test_each_frame_carries_its_captions_first_sentence_in_the_text_band(format):
+    width = 512
+    options = animation_options(format=format, width=width, frame_ms=300)
+    captions = ["A red boat on a calm sea. Gulls circle above it, and a long second sentence follows.",
+                "A lighthouse at night, its beam sweeping the fog.", ""]
+    data = render_animation(pictures=pictures(3), options=options, captions=captions)
+    opened = Image.open(io.BytesIO(data))
+    inks = []
+    for index in range(3):
+        opened.seek(index)
+        inks.append(band_ink(opened, width))
+    assert inks[0] > 400 and inks[1] > 400, f"caption text drawn in the band: {inks}"
+    assert inks[2] < inks[1] / 4, "no caption, no text: the ink above is the words, not the band"
+    first_only = render_animation(pictures=pictures(1), options=options, captions=[captions[0].split(". ")[0] + "."])
+    assert abs(band_ink(Image.open(io.BytesIO(first_only)), width) - inks[0]) < inks[0] * 0.05, \
+        "only the first sentence is drawn"
+
+
+def test_an_mp4_is_a_real_h264_video_with_each_picture_held_for_its_time():
+    import imageio_ffmpeg
+
+    width = 256
+    options = animation_options(format="mp4", width=width, frame_ms=300)
+    data = render_animation(pictures=pictures(4), options=options, captions=["A red boat on a calm sea."] * 4)
+    assert data[4:8] == b"ftyp", "an MP4 container"
+    path = default_storage.path(default_storage.save("video-check.mp4", io.BytesIO(data)))
+    reader = imageio_ffmpeg.read_frames(path)
+    meta = next(reader)
+    frames = list(reader)
+    assert meta["codec"] == "h264" and tuple(meta["size"]) == (width, frame_height(width))
+    assert len(frames) == 4 * 3, "ten frames a second, three per 300 ms picture"
+    decoded = Image.frombytes("RGB", tuple(meta["size"]), frames[0])
+    assert band_ink(decoded, width) > 150, "the caption survives the encoder"
 
 
 def test_a_gif_stays_reasonably_small():

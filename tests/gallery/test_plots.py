@@ -166,7 +166,16 @@ def test_path_colours_run_from_first_to_last():
     assert fills[0] == path_colour(0.0) and fills[-1] == path_colour(1.0)
     assert len(set(fills)) == 12
     labels = [t.text for t in root.iter(f"{SVG}text")]
-    assert labels == ["Start", "End"]
+    assert labels == [str(i) for i in range(12)] + ["Start", "End"], "every step numbered, the ends named"
+    segments = [p.get("stroke") for p in root.iter(f"{SVG}path") if p.get("class") != "plot-path-halo"]
+    assert len(segments) == 11 and segments[0] != segments[-1], "one smooth segment per step, coloured along"
+    assert all(" C" in p.get("d") or "C" in p.get("d") for p in root.iter(f"{SVG}path")), "curves, not polylines"
+
+
+def test_long_paths_number_every_kth_step_and_the_last():
+    root = parse(path_svg(points=points(150), steps=steps(150)))
+    numbers = [t.text for t in root.find(f".//{SVG}g[@class='plot-step-numbers']")]
+    assert numbers[0] == "0" and numbers[-1] == "149" and len(numbers) <= 32
 
 
 def test_captions_are_escaped():

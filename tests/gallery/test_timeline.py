@@ -1,4 +1,4 @@
-"""A chain's timeline, scrubber, permalink and presentation, on one chain the module
+"""A chain's album, its active step, permalink and play-back, on one chain the module
 shares: run once to its end, read by every test (a test's own changes roll back)."""
 
 from __future__ import annotations
@@ -25,17 +25,16 @@ def test_timeline_shows_every_step_with_thumbnails_alt_text_and_plots(client, ra
         assert step.thumbnail_small.url in page
         assert f'alt="{step.caption}' in page
     assert step.image.url not in page, "timelines serve thumbnails, never originals"
-    assert 'id="step-slider"' in page and 'max="4"' in page
+    assert 'id="album-rail"' in page and 'href="#step-4"' in page
     assert "<svg" in page
 
 
-def test_scrubber_selects_a_step_and_swaps_only_the_viewer(client, ran_chain):
-    url = ran_chain.get_absolute_url()
-    page = client.get(url + "?step=3").content.decode()
-    assert 'value="3"' in page and 'rel="prev"' in page
-    fragment = client.get(url + "?step=2", headers={"HX-Request": "true", "HX-Target": "viewer"}).content.decode()
-    assert fragment.lstrip().startswith('<article id="viewer"')
-    assert "Step 2" in fragment
+def test_a_step_link_marks_that_beat_of_the_album_as_the_active_one(client, ran_chain):
+    page = client.get(ran_chain.get_absolute_url() + "?step=3").content.decode()
+    assert '<li class="beat is-active" id="step-3" data-index="3" aria-current="step"' in page
+    assert page.count("is-active") == 1 and 'data-selected="3"' in page
+    plain = client.get(ran_chain.get_absolute_url()).content.decode()
+    assert "is-active" not in plain, "an album opens at its start with nothing marked"
 
 
 @pytest.mark.parametrize("step", ["abc", "-1", "999", ""])
@@ -59,8 +58,15 @@ def test_step_permalink_has_social_preview_tags(client, ran_chain):
     assert step.caption[:50] in page
 
 
-def test_presentation_mode_has_every_slide_and_works_without_script(client, ran_chain):
-    page = client.get(f"/c/{ran_chain.slug}/present/?step=1").content.decode()
-    assert page.count('class="slide"') == 5
-    assert 'href="?step=2"' in page and 'href="?step=0"' in page
+def test_play_it_back_reveals_beats_one_by_one_and_works_without_script(client, ran_chain):
+    page = client.get(f"/c/{ran_chain.slug}/present/?beat=3").content.decode()
+    assert page.count('class="reveal-beat ') == 10, "a picture and its words for each of 5 steps"
+    shown = [f'id="beat-{beat}" data-beat="{beat}"' for beat in range(4)]
+    for beat in range(10):
+        marker = f'data-beat="{beat}" data-step="{beat // 2}"'
+        assert (marker + ">" in page) == (beat <= 3), f"beat {beat} shown only up to ?beat=3"
+    assert all(piece in page for piece in shown)
+    assert 'href="?beat=2#beat-2"' in page and 'href="?beat=4#beat-4"' in page
     assert "js/present.js" in page
+    from_step = client.get(f"/c/{ran_chain.slug}/present/?step=2").content.decode()
+    assert 'data-beat="4" data-step="2">' in from_step and 'data-beat="5" data-step="2" hidden' in from_step

@@ -1,4 +1,4 @@
-"""Public pages: home, gallery, timeline (live, scrubber), permalink, presentation."""
+"""Public pages: home, gallery, the album (live), permalink, play-back."""
 
 from __future__ import annotations
 

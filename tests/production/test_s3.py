@@ -181,3 +181,18 @@ def test_deleting_a_submission_in_the_admin_deletes_its_object(pending, s3_bucke
     assert reply.status_code == 302
     assert not Submission.objects.filter(pk=pending.pk).exists()
     assert key not in bucket_keys(s3_client, s3_bucket)
+
+
+def test_share_cards_are_stored_in_the_bucket_and_og_image_leads_there(s3_bucket, s3_client, client):
+    """The page's og:image is this site's absolute URL; it redirects to the card's absolute
+    S3 URL, which anyone can fetch: 1200×630, as link previews want."""
+    chain = local_chain(length=1)
+    keys = {key for key in bucket_keys(s3_client, s3_bucket) if key.startswith(f"share/{chain.slug}/")}
+    assert len(keys) == 1 + chain.steps.count(), "made when the chain completed"
+    page = client.get(chain.get_absolute_url()).content.decode()
+    og_image = page.split('<meta property="og:image" content="', 1)[1].split('"', 1)[0]
+    assert og_image.startswith("http://testserver/c/")
+    redirect = client.get(og_image.removeprefix("http://testserver"))
+    assert redirect.status_code == 302 and redirect["Location"].startswith(("http://127.0.0.1", "https://"))
+    reply = requests.get(redirect["Location"], timeout=10)
+    assert reply.status_code == 200 and Image.open(io.BytesIO(reply.content)).size == (1200, 630)

@@ -1,0 +1,61 @@
+"""Submit and branch show the chosen mode's own field only, with and without JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from chains.services import chain_run_inline
+from gallery.forms.people import THEME_NEEDED
+from tests.factories import make_chain
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def shown_fields(page: str) -> dict[str, bool]:
+    """Whether the theme and premise fields are shown (present and not hidden)."""
+    result = {}
+    for mode, name in (("more", "theme"), ("story", "premise")):
+        wrapper = re.search(rf'<div class="field[^"]*" data-for-mode="{mode}"( hidden)?>', page)
+        assert wrapper, f"the {name} field is on the page (for JavaScript to show it)"
+        result[name] = wrapper.group(1) is None
+    return result
+
+
+@pytest.fixture
+def member(client):
+    user = get_user_model().objects.create_user("painter", password="a-long-test-passphrase")
+    client.force_login(user)
+    return user
+
+
+def test_submit_shows_only_the_chosen_modes_field(client, member):
+    assert shown_fields(client.get("/submit/").content.decode()) == {"theme": False, "premise": False}
+    assert shown_fields(client.get("/submit/?mode=more").content.decode()) == {"theme": True, "premise": False}
+    story = client.get("/submit/?mode=story").content.decode()
+    assert shown_fields(story) == {"theme": False, "premise": True}
+    assert '<a class="mode-option" href="?mode=story" data-mode="story" aria-current="true">' in story
+    assert 'name="mode" value="story"' in story
+    assert shown_fields(client.get("/submit/?mode=nonsense").content.decode()) == {"theme": False, "premise": False}
+
+
+def test_a_refused_submission_keeps_its_mode_and_its_field(client, member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.support.providers import solid_png
+
+    upload = SimpleUploadedFile("start.png", solid_png(), content_type="image/png")
+    page = client.post("/submit/", {"image": upload, "title": "Gold", "mode": "more", "detail": "very",
+                                    "target_length": 3, "theme": ""})
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert shown_fields(html) == {"theme": True, "premise": False} and THEME_NEEDED in html
+
+
+def test_branch_starts_from_the_chains_mode_and_switches_by_link(client, member):
+    chain = chain_run_inline(chain=make_chain(target_length=2, mode="story", theme="a lighthouse keeper"))
+    url = f"/c/{chain.slug}/1/branch/"
+    assert shown_fields(client.get(url).content.decode()) == {"theme": False, "premise": True}
+    assert shown_fields(client.get(url + "?mode=more").content.decode()) == {"theme": True, "premise": False}
