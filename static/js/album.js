@@ -99,6 +99,10 @@
   var wanted = (list && list.dataset.selected) || (window.location.hash.match(/^#step-(\d+)$/) || [])[1];
   if (wanted !== undefined && wanted !== "") {
     var target = document.getElementById("step-" + wanted);
-    if (target) { mark(target); target.scrollIntoView({ block: "center" }); }
+    if (target) {
+      steeredUntil = Date.now() + 1000; // the observer's first report predates this scroll
+      mark(target);
+      target.scrollIntoView({ block: "center" });
+    }
   }
 })();

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from chains.services import chain_run_inline
 from gallery.forms.people import THEME_NEEDED
@@ -24,38 +23,32 @@ def shown_fields(page: str) -> dict[str, bool]:
     return result
 
 
-@pytest.fixture
-def member(client):
-    user = get_user_model().objects.create_user("painter", password="a-long-test-passphrase")
-    client.force_login(user)
-    return user
-
-
-def test_submit_shows_only_the_chosen_modes_field(client, member):
-    assert shown_fields(client.get("/submit/").content.decode()) == {"theme": False, "premise": False}
-    assert shown_fields(client.get("/submit/?mode=more").content.decode()) == {"theme": True, "premise": False}
-    story = client.get("/submit/?mode=story").content.decode()
+def test_submit_shows_only_the_chosen_modes_field(member_client):
+    assert shown_fields(member_client.get("/submit/").content.decode()) == {"theme": False, "premise": False}
+    assert shown_fields(member_client.get("/submit/?mode=more").content.decode()) == {"theme": True, "premise": False}
+    story = member_client.get("/submit/?mode=story").content.decode()
     assert shown_fields(story) == {"theme": False, "premise": True}
     assert '<a class="mode-option" href="?mode=story" data-mode="story" aria-current="true">' in story
     assert 'name="mode" value="story"' in story
-    assert shown_fields(client.get("/submit/?mode=nonsense").content.decode()) == {"theme": False, "premise": False}
+    nonsense = member_client.get("/submit/?mode=nonsense").content.decode()
+    assert shown_fields(nonsense) == {"theme": False, "premise": False}
 
 
-def test_a_refused_submission_keeps_its_mode_and_its_field(client, member):
+def test_a_refused_submission_keeps_its_mode_and_its_field(member_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.support.providers import solid_png
 
     upload = SimpleUploadedFile("start.png", solid_png(), content_type="image/png")
-    page = client.post("/submit/", {"image": upload, "title": "Gold", "mode": "more", "detail": "very",
+    page = member_client.post("/submit/", {"image": upload, "title": "Gold", "mode": "more", "detail": "very",
                                     "target_length": 3, "theme": ""})
     assert page.status_code == 400
     html = page.content.decode()
     assert shown_fields(html) == {"theme": True, "premise": False} and THEME_NEEDED in html
 
 
-def test_branch_starts_from_the_chains_mode_and_switches_by_link(client, member):
+def test_branch_starts_from_the_chains_mode_and_switches_by_link(member_client):
     chain = chain_run_inline(chain=make_chain(target_length=2, mode="story", theme="a lighthouse keeper"))
     url = f"/c/{chain.slug}/1/branch/"
-    assert shown_fields(client.get(url).content.decode()) == {"theme": False, "premise": True}
-    assert shown_fields(client.get(url + "?mode=more").content.decode()) == {"theme": True, "premise": False}
+    assert shown_fields(member_client.get(url).content.decode()) == {"theme": False, "premise": True}
+    assert shown_fields(member_client.get(url + "?mode=more").content.decode()) == {"theme": True, "premise": False}

@@ -37,7 +37,8 @@ def _routes(resolver=None, prefix=""):
 
 def _kwargs_for(pattern: URLPattern, *, chain, submission) -> dict:
     values = {"slug": chain.slug, "index": 1, "pk": submission.pk, "format": "gif", "width": 512,
-              "frame_ms": 800, "path": "nothing-here.png", "uidb64": "MQ", "token": "set-password"}
+              "frame_ms": 800, "path": "nothing-here.png", "uidb64": "MQ", "token": "set-password",
+              "uidb36": "1", "key": "x"}
     return {name: values[name] for name in pattern.pattern.regex.groupindex}
 
 

@@ -35,7 +35,7 @@ def test_home_shows_featured_running_and_finished_sections(client):
     Chain.objects.filter(pk=running.pk).update(status=Status.RUNNING, started_at=timezone.now())
     finished(title="Done chain")
     page = client.get("/").content.decode()
-    sections = (("Featured", "Star chain"), ("In progress", "Busy chain"), ("Recently finished", "Done chain"))
+    sections = (("Featured", "Star chain"), ("Painting now", "Busy chain"), ("Recently finished", "Done chain"))
     for heading, title in sections:
         assert heading in page and title in page
 
