@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from ..models import Chain, Detail, Experiment, Mode, Visibility, new_seed
+from ..providers import NO_SCREENING, current_snapshot
 from .lifecycle import ChainError, chain_create, chain_start
 
 EXPERIMENT_EMPTY_GRID = "Pick at least one detail level, one mode and one model."
@@ -29,26 +30,35 @@ def experiment_max_chains() -> int:
 
 @dataclass(frozen=True)
 class ModelChoice:
-    """A pair of models to run: a provider backend plus settings overriding its defaults."""
+    """A pair of models to run: one backend for every role (or None: each role as configured),
+    plus snapshot values overriding the models."""
 
     key: str
     label: str
-    provider: str
+    provider: str | None
     overrides: dict = field(default_factory=dict)
 
 
 def experiment_model_choices() -> list[ModelChoice]:
-    """The offline backend always; OpenAI's configured models when a key is set, plus any
-    "caption/image" pairs listed in TELEPHONE_EXPERIMENT_MODELS (e.g. "gpt-4o-mini/dall-e-3")."""
+    """The offline backend always; the per-role configuration (captions from one server,
+    pictures from another) when it is not offline; the OpenAI backend for every role when
+    a key is set and that differs from the configuration; and any "caption/image" pairs
+    in TELEPHONE_EXPERIMENT_MODELS, each on the configured servers
+    (e.g. "qwen2.5vl:7b/gpt-image-2")."""
     choices = [ModelChoice("local", "Offline local models", "local")]
-    if settings.OPENAI_API_KEY:
+    configured = current_snapshot()
+    if set(configured.backends.values()) - {"local", NO_SCREENING}:
+        snapshot = configured.snapshot
+        label = f"{snapshot.get('caption_model', '?')} → {snapshot.get('image_model', '?')} (as configured)"
+        choices.append(ModelChoice("configured", label, None))
+    if settings.OPENAI_API_KEY and current_snapshot("openai").snapshot != configured.snapshot:
         caption, image = settings.OPENAI_CAPTION_MODEL, settings.OPENAI_IMAGE_MODEL
-        choices.append(ModelChoice("openai", f"{caption} → {image}", "openai"))
-        for pair in settings.TELEPHONE_EXPERIMENT_MODELS:
-            caption, _, image = str(pair).partition("/")
-            if caption and image:
-                choices.append(ModelChoice(f"openai:{caption}/{image}", f"{caption} → {image}", "openai",
-                                           {"caption_model": caption, "image_model": image}))
+        choices.append(ModelChoice("openai", f"{caption} → {image} (OpenAI backend for every role)", "openai"))
+    for pair in settings.TELEPHONE_EXPERIMENT_MODELS:
+        caption, _, image = str(pair).partition("/")
+        if caption and image:
+            choices.append(ModelChoice(f"pair:{caption}/{image}", f"{caption} → {image}", None,
+                                       {"caption_model": caption, "image_model": image}))
     return choices
 
 
