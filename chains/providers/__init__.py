@@ -107,15 +107,28 @@ class Resolved:
     configs: dict
 
 
+def resolve_role(role: str, provider: str | None = None, snapshot: dict | None = None) -> tuple[str, dict | None]:
+    """One role's backend and configuration, importing only that role's backend.
+
+    The configuration is None for a module that fills every role itself (`build`).
+    """
+    snapshot = snapshot or {}
+    name = role_backends(provider, snapshot)[role]
+    module = backend_module(name)
+    if not hasattr(module, "build_role"):
+        return name, None
+    return name, _role_config(module, role, role_config_from(snapshot, role))
+
+
 def resolve(provider: str | None = None, snapshot: dict | None = None) -> Resolved:
     """The snapshot a chain records (or was recorded): backends, servers, models, options."""
     snapshot = snapshot or {}
     backends = role_backends(provider, snapshot)
     merged, configs = {}, {}
     for role, name in backends.items():
-        module = backend_module(name)
-        if hasattr(module, "build_role"):
-            configs[role] = _role_config(module, role, role_config_from(snapshot, role))
+        _, config = resolve_role(role, provider, snapshot)
+        if config is not None:
+            configs[role] = config
             merged.update({f"{role}_{key}": value for key, value in configs[role].items()})
         else:
             built = _cached_legacy(name, _freeze(snapshot))
@@ -134,20 +147,22 @@ def current_snapshot(provider: str | None = None) -> Resolved:
 # --- building ---------------------------------------------------------------------------
 
 
+def build_role(role: str, provider: str | None = None, snapshot: dict | None = None):
+    """Just one role, wrapped as `build_providers` wraps it, importing only its backend."""
+    name, config = resolve_role(role, provider, snapshot)
+    if config is None:
+        return TimedRole(getattr(_cached_legacy(name, _freeze(snapshot or {})), ROLE_ATTRIBUTE[role]))
+    return TimedRole(_cached_role(name, role, _freeze(config)))
+
+
 def build_providers(provider: str | None = None, snapshot: dict | None = None) -> ProviderSet:
     """Build every role, each from its own backend, as the snapshot (or settings) say.
 
     Each role is wrapped so every call is clocked and holds no database connection.
     """
     resolved = resolve(provider, snapshot)
-    roles = {}
-    for role, name in resolved.backends.items():
-        if role in resolved.configs:
-            roles[role] = _cached_role(name, role, _freeze(resolved.configs[role]))
-        else:
-            roles[role] = getattr(_cached_legacy(name, _freeze(snapshot or {})), ROLE_ATTRIBUTE[role])
     return ProviderSet(name=resolved.name, snapshot=resolved.snapshot,
-                       **{ROLE_ATTRIBUTE[role]: TimedRole(value) for role, value in roles.items()})
+                       **{ROLE_ATTRIBUTE[role]: build_role(role, provider, snapshot) for role in ROLES})
 
 
 def summary_name(backends: dict[str, str]) -> str:
@@ -198,7 +213,7 @@ def clear_provider_cache() -> None:
 
 
 __all__ = [
-    "NO_SCREENING", "ROLES", "ProviderError", "ProviderSet", "Resolved", "build_providers",
-    "clear_provider_cache", "configured_backend", "current_snapshot", "resolve", "role_backends",
+    "NO_SCREENING", "ROLES", "ProviderError", "ProviderSet", "Resolved", "build_providers", "build_role",
+    "clear_provider_cache", "configured_backend", "current_snapshot", "resolve", "resolve_role", "role_backends",
     "screening_enabled",
 ]

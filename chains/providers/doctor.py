@@ -17,12 +17,12 @@ from PIL import Image
 
 from . import (
     NO_SCREENING,
-    ROLE_ATTRIBUTE,
     ROLES,
     backend_module,
-    build_providers,
+    build_role,
     catalogue,
     current_snapshot,
+    resolve_role,
     role_config_from,
 )
 from .base import CaptionRequest, PaintRequest, ProviderError
@@ -65,14 +65,15 @@ class RoleReport:
 
 
 def diagnose(*, live: bool = False, roles: tuple[str, ...] = ROLES, today: date) -> list[RoleReport]:
-    resolved = current_snapshot()
-    return [diagnose_role(role, resolved.snapshot, live=live, today=today) for role in roles]
+    """Only the roles asked for are resolved, so checking one role imports only its backend."""
+    return [diagnose_role(role, live=live, today=today) for role in roles]
 
 
-def diagnose_role(role: str, snapshot: dict, *, live: bool, today: date) -> RoleReport:
+def diagnose_role(role: str, *, live: bool, today: date) -> RoleReport:
     started = time.perf_counter()
-    name = snapshot.get(f"{role}_backend", "")
-    config = role_config_from(snapshot, role)
+    name, config = resolve_role(role)
+    config = config if config is not None else role_config_from(current_snapshot().snapshot, role)
+    snapshot = {f"{role}_backend": name, **{f"{role}_{key}": value for key, value in config.items()}}
     report = RoleReport(role=role, backend=name, server=config.get("server", ""), model=config.get("model", ""))
     module = backend_module(name)
     _check_problems(report, module, config, today)
@@ -132,7 +133,7 @@ def _check_listing(report: RoleReport, module, config: dict) -> None:
 def _live_call(report: RoleReport, snapshot: dict) -> None:
     started = time.perf_counter()
     try:
-        role = getattr(build_providers(None, live_snapshot(report.role, snapshot)), ROLE_ATTRIBUTE[report.role])
+        role = build_role(report.role, snapshot=live_snapshot(report.role, snapshot))
         outcome = LIVE_CALLS[report.role](role)
     except ProviderError as failure:
         report.live = "failed"
