@@ -15,11 +15,12 @@ import httpx2
 
 from .base import ProviderError
 
-UNREACHABLE = "Could not reach {service} at {server}: {detail}"
-TIMED_OUT = "{service} at {server} did not answer within {seconds:g} s."
-SERVER_FAILED = "{service} at {server} failed (HTTP {status}): {detail}"
-REFUSED = "{service} at {server} refused the request (HTTP {status}): {detail}"
-NOT_JSON = "{service} at {server} answered HTTP {status} with something that is not JSON."
+# Messages name the service, never its address: a chain's error is shown on its page.
+UNREACHABLE = "Could not reach {service}: {detail}"
+TIMED_OUT = "{service} did not answer within {seconds:g} s."
+SERVER_FAILED = "{service} failed (HTTP {status}): {detail}"
+REFUSED = "{service} refused the request (HTTP {status}): {detail}"
+NOT_JSON = "{service} answered HTTP {status} with something that is not JSON."
 LONGEST_DETAIL = 500
 
 Detail = Callable[[object], str]
@@ -59,11 +60,11 @@ class NativeClient:
         try:
             response = self.http.request(method, path, **kwargs)
         except httpx2.TimeoutException:
-            raise ProviderError(TIMED_OUT.format(service=self.service, server=self.server, seconds=self.timeout),
+            raise ProviderError(TIMED_OUT.format(service=self.service, seconds=self.timeout),
                                 permanent=False) from None
         except httpx2.HTTPError as exc:
             detail = _shorten(f"{type(exc).__name__}: {exc}")
-            raise ProviderError(UNREACHABLE.format(service=self.service, server=self.server, detail=detail),
+            raise ProviderError(UNREACHABLE.format(service=self.service, detail=detail),
                                 permanent=False) from exc
         if response.status_code >= 400:
             raise self._status_error(response)
@@ -77,7 +78,7 @@ class NativeClient:
         detail = _shorten(self.detail(body) or response.reason_phrase or "")
         template = SERVER_FAILED if response.status_code >= 500 else REFUSED
         return ProviderError(
-            template.format(service=self.service, server=self.server, status=response.status_code, detail=detail),
+            template.format(service=self.service, status=response.status_code, detail=detail),
             permanent=response.status_code < 500 and response.status_code not in (408, 409, 429),
         )
 
@@ -85,5 +86,5 @@ class NativeClient:
         try:
             return response.json()
         except (ValueError, json.JSONDecodeError):
-            raise ProviderError(NOT_JSON.format(service=self.service, server=self.server,
-                                                status=response.status_code), permanent=True) from None
+            raise ProviderError(NOT_JSON.format(service=self.service, status=response.status_code),
+                                permanent=True) from None

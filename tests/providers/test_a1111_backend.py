@@ -88,12 +88,14 @@ def test_basic_auth_is_sent_when_the_web_ui_asks_for_it(settings):
     assert caught.value.permanent and "(HTTP 401): Not authenticated" in caught.value.message
 
 
-def test_an_outage_is_transient(a1111):
+def test_an_outage_is_transient_and_its_message_names_no_address(a1111):
     a1111.fail_all(500)
     with pytest.raises(ProviderError) as caught:
         paint()
 
     assert not caught.value.permanent
+    assert caught.value.message.startswith("AUTOMATIC1111 failed (HTTP 500)")
+    assert "127.0.0.1" not in caught.value.message  # a chain's error is shown on its public page
 
 
 def test_a_missing_server_is_a_configuration_error():
