@@ -70,6 +70,11 @@ class Prices:
     def label(self) -> str:
         return f"{self.source}, {self.as_of.isoformat()}"
 
+    @property
+    def short_label(self) -> str:
+        """The source without its address, for a page where space is short."""
+        return f"{self.source.split(' (', 1)[0]}, {self.as_of.isoformat()}"
+
 
 @dataclass(frozen=True)
 class Shutdown:

@@ -24,6 +24,7 @@ CHAINS_SHOWN = 6
 ATTRACTORS_SHOWN = 3
 UNKNOWN_MODEL = "unrecorded"
 SERVER_KINDS = {"a1111": "AUTOMATIC1111", "comfyui": "ComfyUI", "local": "offline"}
+ESTIMATED_PRICE = "no known price, estimated"
 ENDPOINT_KINDS = {"openai": "OpenAI", "gateway": "paid gateway", "self-hosted": "self-hosted", "offline": "offline"}
 
 
@@ -41,6 +42,7 @@ class PairSummary:
     attractors: list[tuple[Attractor, int]] = field(default_factory=list)
     cost_per_step: Decimal | None = None
     cost_estimated: bool = False
+    price_sources: list[str] = field(default_factory=list)
     rank: int | None = None
 
     @property
@@ -94,6 +96,7 @@ def _summarise(key: tuple[str, str], chains: list[dict], attractors: dict[int, A
         attractors=[(attractors[pk], n) for pk, n in landed.most_common(ATTRACTORS_SHOWN)],
         cost_per_step=cost / painted if painted else None,
         cost_estimated=any(_priced_by_estimate(row) for row in chains),
+        price_sources=list(dict.fromkeys(source for row in chains for source in _price_sources(row))),
     )
 
 
@@ -101,6 +104,17 @@ def server_kind(row: dict, role: str) -> str:
     """What kind of server answered, in words; never where it is."""
     backend = row[f"{role}_backend"] or ""
     return SERVER_KINDS.get(backend) or ENDPOINT_KINDS.get(row[f"{role}_endpoint"] or "", "")
+
+
+def _price_sources(row: dict) -> list[str]:
+    """Where the pair's prices come from, per role, in words the page can show beside the cost."""
+    sources = []
+    for role in ("caption", "image"):
+        if not is_paid(row[f"{role}_endpoint"] or ""):
+            continue
+        prices = catalogue.lookup(row[f"{role}_model"] or "", role=role).prices
+        sources.append(f"{role}: {prices.short_label}" if prices is not None else f"{role}: {ESTIMATED_PRICE}")
+    return sources
 
 
 def _priced_by_estimate(row: dict) -> bool:

@@ -62,6 +62,8 @@ def test_pairs_are_ranked_by_median_drift_with_small_samples_marked(client, cath
     assert '<span class="pair-figure">never</span>' in page
     assert f'href="/atlas/attractors/{cathedral.pk}/"' in page and "gothic cathedral at dusk" in page
     assert "$0.0320" in page and "10.1.2.3" not in page  # the kind of server, never its address
+    assert "image: OpenAI API pricing, 2026-04-29" in page
+    assert best.price_sources == ["caption: no known price, estimated", "image: OpenAI API pricing, 2026-04-29"]
     for chain in Chain.objects.filter(provider_settings__caption_model="llava:7b"):
         assert f'href="{chain.get_absolute_url()}"' in page
 
