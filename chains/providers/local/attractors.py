@@ -40,7 +40,7 @@ class SizedPainter(LocalPainter):
         self.size = size
 
     def paint(self, request):
-        image = paint_image(request.prompt or "", request.seed, size=self.size)
+        image = paint_image(request.prompt or "", request.seed, size=self.size, step_index=request.step_index)
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=90)
         return PaintResult(image=buffer.getvalue(), model=MODEL_NAME, params={"size": f"{self.size}x{self.size}"})

@@ -62,8 +62,21 @@ SINKS = {
 }
 DRIFT_BY_PLACE = {"ground": ["lighthouse", "tree"], "sky": ["moon"], "water": ["sailboat"],
                   "free": ["flower", "moon"], "field": ["moon"]}
-DRIFT_CHANCE = 0.3
-SINK_PULL = 0.8
+DRIFT_CHANCE = 0.45
+# Habits grow with the chain: the first copy (step 1, a caption of a real photo) is
+# painted as the caption says, and the painter's taste takes over over the next few
+# steps, as a real model's priors win once the original's specifics have been lost.
+HABIT_RAMP_STEPS = 4
+# A caption this short (in words) counts as vague: the painter's taste fills the gap.
+VAGUE_WORDS = 45
+
+
+def habit_strength(step_index: int, words: int) -> float:
+    """0 at the first copy, 1 from step 1 + HABIT_RAMP_STEPS; sooner for vague captions."""
+    ramp = max(0.0, min(1.0, (step_index - 1) / HABIT_RAMP_STEPS))
+    if step_index > 1 and words < VAGUE_WORDS:
+        ramp = min(1.0, ramp + 0.25)
+    return ramp
 
 
 @dataclass
@@ -95,24 +108,26 @@ class Plan:
     vague: bool = False
 
 
-def plan_picture(scene: Scene, rng) -> Plan:
+def plan_picture(scene: Scene, rng, habit: float = 1.0) -> Plan:
+    """`habit` (0..1, see `habit_strength`) is how strongly the painter's taste overrides
+    the caption: 0 paints what the caption says where it says it."""
     vague = not scene.subjects and not scene.empty
     if vague:
         _adopt_favourite(scene)
-    elif scene.subjects:
-        _drift_to_favourite(scene, rng)
+    elif scene.subjects and habit > 0:
+        _drift_to_favourite(scene, rng, habit)
     kind = _kind(scene)
     time = scene.time or _time_from(scene, kind)
     zenith, horizon_sky, haze = SKIES[time]
     sky = scene.zone("sky")
     named = sky.colour if sky and sky.colour else _first_colour(scene)
-    sky_top = _prefer(named, zenith, SKY_PREFERENCE if sky else 0.35)
+    sky_top = _prefer(named, zenith, (SKY_PREFERENCE if sky else 0.35) * habit)
     sky_bottom = mix(sky_top, horizon_sky, 0.55) if named else horizon_sky
     plan = Plan(
         kind=kind, time=time, light_side=scene.light_side if scene.light_side is not None else rng.choice([-0.7, 0.7]),
         horizon=_horizon(scene, kind, rng), sky_top=sky_top, sky_bottom=sky_bottom, haze=mix(haze, sky_bottom, 0.5),
         ground=_ground(scene, kind), vague=vague,
-        symmetric=scene.symmetric or (vague and rng.random() < 0.6),
+        symmetric=scene.symmetric or (vague and rng.random() < 0.6) or _is_settled(scene, habit),
     )
     for zone in scene.zones:
         if zone.material in {"rock", "foliage", "buildings"} and zone.place in {"horizon", "background", "top"}:
@@ -123,8 +138,8 @@ def plan_picture(scene: Scene, rng) -> Plan:
             plan.washes.append((zone.colour, zone.place))
     places = ("upper left", "lower right", "right")
     plan.washes += [(colour, place) for colour, place in zip(scene.palette[:3], places, strict=False)]
-    _place_subjects(scene, plan, rng)
-    if plan.placed and plan.placed[0].motif in SYMMETRIC_MOTIFS and scene.words < 30:
+    _place_subjects(scene, plan, rng, habit)
+    if habit > 0 and plan.placed and plan.placed[0].motif in SYMMETRIC_MOTIFS and scene.words < 30:
         plan.symmetric = plan.symmetric or rng.random() < 0.5
     return plan
 
@@ -150,24 +165,35 @@ def colour_family(rgb: RGB) -> str:
     return "warm"
 
 
-def _drift_to_favourite(scene: Scene, rng) -> None:
+def _drift_to_favourite(scene: Scene, rng, habit: float) -> None:
     """Now and then paint the main subject as the favourite it resembles; paint a
     favourite in its own setting, time and colours."""
     main = scene.subjects[0]
-    if main.motif not in SINKS and MOTIFS[main.motif].place != "field" and rng.random() < DRIFT_CHANCE:
+    if main.motif not in SINKS and MOTIFS[main.motif].place != "field" and rng.random() < DRIFT_CHANCE * habit:
         options = DRIFT_BY_PLACE[MOTIFS[main.motif].place]
         main.motif = options[int(hashlib.blake2b(main.motif.encode(), digest_size=1).digest()[0]) % len(options)]
-    if main.motif in SINKS:
-        # A favourite is painted the way the painter likes it best: its own colours,
-        # setting and hour, large and centred. This is what makes it a fixed point.
+    if main.motif in SINKS and rng.random() < habit:
+        # A favourite is painted the way the painter likes it best: its own canonical
+        # colours, setting and hour, large, centred and mirrored, with nothing else the
+        # caption named. Its caption then repeats the same colour words every time,
+        # which is what makes it a fixed point the atlas sees as one island.
         time, zones = SINKS[main.motif]
-        main.size, main.x, main.y = "large", 0.5, None
-        main.colour = mix(main.colour or COLOUR_RGB[MOTIFS[main.motif].colour], COLOUR_RGB[MOTIFS[main.motif].colour],
-                          SINK_PULL)
+        main.size, main.x, main.y, main.count = "large", 0.5, None, 1
+        main.colour = COLOUR_RGB[MOTIFS[main.motif].colour]
+        main.accent = None
         scene.time = time
         scene.zones = [Zone(zone.material, ZONE_COLOURS[zone.material], zone.place) for zone in zones]
         scene.zones.append(Zone("sky", SKIES[time][0], "top"))
-        scene.subjects = scene.subjects[:2]
+        scene.subjects = scene.subjects[:1]
+        scene.palette = []
+        scene.atmospheres, scene.textures = [], []
+        scene.brightness = scene.contrast = scene.saturation = None
+        scene.horizon, scene.light_side = None, None
+        scene.symmetric = True
+
+
+def _is_settled(scene: Scene, habit: float) -> bool:
+    return habit >= 1.0 and bool(scene.subjects) and scene.subjects[0].motif in SINKS
 
 
 def _adopt_favourite(scene: Scene) -> None:
@@ -236,11 +262,11 @@ def _prefer(colour: RGB | None, favourite: RGB, amount: float) -> RGB:
     return favourite if colour is None else mix(colour, favourite, amount)
 
 
-def _place_subjects(scene: Scene, plan: Plan, rng) -> None:
+def _place_subjects(scene: Scene, plan: Plan, rng, habit: float = 1.0) -> None:
     sides = iter([0.2, 0.8, 0.34, 0.68, 0.12, 0.9])
     for order, subject in enumerate(scene.subjects):
         motif = MOTIFS[subject.motif]
-        body = _prefer(subject.colour, COLOUR_RGB[motif.colour], PREFERENCE)
+        body = _prefer(subject.colour, COLOUR_RGB[motif.colour], PREFERENCE * habit)
         accent = subject.accent or COLOUR_RGB[motif.accent]
         if motif.place == "field":
             layers = 1 + (subject.count > 3) + (subject.count > 6)

@@ -20,7 +20,7 @@ import time
 from PIL import Image
 
 from ..base import PaintRequest, PaintResult
-from .composition import SINKS, TABLE_MOTIFS, ZONE_COLOURS, Plan, plan_picture
+from .composition import SINKS, TABLE_MOTIFS, ZONE_COLOURS, Plan, habit_strength, plan_picture
 from .finishing import finish
 from .ink import Light, Painting, darker, jitter_colour, lighter, mix
 from .landscape import clutter, colour_field, far_ridge, field_image, glow, ground, side_mass, wash
@@ -50,7 +50,7 @@ class LocalPainter:
     def paint(self, request: PaintRequest) -> PaintResult:
         if self.pace_seconds > 0:
             time.sleep(self.pace_seconds)  # a demo chain's watchable pace, see PACE_KEY
-        image = paint_image(request.prompt or "", request.seed)
+        image = paint_image(request.prompt or "", request.seed, step_index=request.step_index)
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=JPEG_QUALITY, subsampling=0)
         return PaintResult(image=buffer.getvalue(), model=MODEL_NAME, params={"size": f"{SIZE}x{SIZE}"})
@@ -63,11 +63,13 @@ def paint_seed(prompt: str, seed: int) -> int:
     return int.from_bytes(digest.digest()[:8], "big")
 
 
-def paint_image(prompt: str, seed: int, size: int = SIZE) -> Image.Image:
+def paint_image(prompt: str, seed: int, size: int = SIZE, step_index: int = 1) -> Image.Image:
+    """`step_index` is the step being painted: step 1 (the first copy, default) follows
+    the caption faithfully, later steps give the painter's habits more and more say."""
     rng = random.Random(paint_seed(prompt, seed))
     scene = parse_scene(prompt)
     strength = apply_emphasis(scene)
-    plan = plan_picture(scene, rng)
+    plan = plan_picture(scene, rng, habit_strength(step_index, scene.words))
     painting = Painting(
         image=_backdrop(plan, rng, size), rng=rng, horizon=plan.horizon, haze=plan.haze,
         light=Light(side=plan.light_side, shadow=SHADOW_BY_TIME[plan.time]),
