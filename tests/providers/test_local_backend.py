@@ -291,7 +291,7 @@ def play_chain(providers, image: bytes, chain_seed: int, steps: int = 10) -> np.
         text = caption(providers, image, detail="very", seed=chain_seed + 2 * index)
         captions.append(text)
         if index < steps:
-            request = PaintRequest(prompt=text, seed=chain_seed + 2 * index + 1, step_index=index)
+            request = PaintRequest(prompt=text, seed=chain_seed + 2 * index + 1, step_index=index + 1)
             image = providers.painter.paint(request).image
     assert len(set(captions[1:])) > steps // 2, "the chain froze into a fixed point"
     return providers.embedder.embed(captions).vectors

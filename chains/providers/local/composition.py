@@ -60,19 +60,32 @@ SINKS = {
     "moon": ("night", [Zone("water", None, "bottom"), Zone("foliage", None, "horizon")]),
     "flower": ("day", [Zone("grass", None, "bottom"), Zone("foliage", None, "horizon")]),
 }
-DRIFT_BY_PLACE = {"ground": ["lighthouse", "tree"], "sky": ["moon"], "water": ["sailboat"],
-                  "free": ["flower", "moon"], "field": ["moon"]}
+DRIFT_ORDER = sorted(SINKS)
+# Subjects that look like a favourite are read as it almost every time (a tall tower is
+# the painter's lighthouse), the way a real model's prior wins on a near miss.
+LOOKALIKES = {
+    "tower": "lighthouse", "obelisk": "lighthouse", "rocket": "lighthouse", "skyscraper": "lighthouse",
+    "pine": "tree", "bush": "tree", "cypress": "tree", "palm": "tree",
+    "tulip": "flower", "sunflower": "flower",
+    "boat": "sailboat", "ship": "sailboat",
+    "planet": "moon",
+}
 DRIFT_CHANCE = 0.45
 # Habits grow with the chain: the first copy (step 1, a caption of a real photo) is
 # painted as the caption says, and the painter's taste takes over over the next few
 # steps, as a real model's priors win once the original's specifics have been lost.
-HABIT_RAMP_STEPS = 4
+HABIT_RAMP_STEPS = 10
 # A caption this short (in words) counts as vague: the painter's taste fills the gap.
 VAGUE_WORDS = 45
 
 
 def habit_strength(step_index: int, words: int) -> float:
-    """0 at the first copy, 1 from step 1 + HABIT_RAMP_STEPS; sooner for vague captions."""
+    """0 at the first copy, 1 from step 1 + HABIT_RAMP_STEPS; sooner for vague captions.
+
+    Step 0 is never painted by a chain: a request without a step (a one-off painting)
+    gets the painter's full taste."""
+    if step_index <= 0:
+        return 1.0
     ramp = max(0.0, min(1.0, (step_index - 1) / HABIT_RAMP_STEPS))
     if step_index > 1 and words < VAGUE_WORDS:
         ramp = min(1.0, ramp + 0.25)
@@ -109,13 +122,12 @@ class Plan:
 
 
 def plan_picture(scene: Scene, rng, habit: float = 1.0) -> Plan:
-    """`habit` (0..1, see `habit_strength`) is how strongly the painter's taste overrides
-    the caption: 0 paints what the caption says where it says it."""
+    """`habit` (0..1, see `habit_strength`) is how strongly the painter's taste pulls
+    the named colours toward its own: 0 paints what the caption says where it says it.
+    Drifting to a favourite subject happens before, in `settle`."""
     vague = not scene.subjects and not scene.empty
     if vague:
         _adopt_favourite(scene)
-    elif scene.subjects and habit > 0:
-        _drift_to_favourite(scene, rng, habit)
     kind = _kind(scene)
     time = scene.time or _time_from(scene, kind)
     zenith, horizon_sky, haze = SKIES[time]
@@ -127,7 +139,7 @@ def plan_picture(scene: Scene, rng, habit: float = 1.0) -> Plan:
         kind=kind, time=time, light_side=scene.light_side if scene.light_side is not None else rng.choice([-0.7, 0.7]),
         horizon=_horizon(scene, kind, rng), sky_top=sky_top, sky_bottom=sky_bottom, haze=mix(haze, sky_bottom, 0.5),
         ground=_ground(scene, kind), vague=vague,
-        symmetric=scene.symmetric or (vague and rng.random() < 0.6) or _is_settled(scene, habit),
+        symmetric=scene.symmetric or (vague and rng.random() < 0.6),
     )
     for zone in scene.zones:
         if zone.material in {"rock", "foliage", "buildings"} and zone.place in {"horizon", "background", "top"}:
@@ -165,35 +177,46 @@ def colour_family(rgb: RGB) -> str:
     return "warm"
 
 
-def _drift_to_favourite(scene: Scene, rng, habit: float) -> None:
+def settle(scene: Scene, rng, habit: float) -> str | None:
     """Now and then paint the main subject as the favourite it resembles; paint a
-    favourite in its own setting, time and colours."""
+    favourite in its own setting, time and colours. Returns the favourite when the
+    picture is settled on it (the painter then paints its one canonical picture)."""
+    if not scene.subjects or habit <= 0:
+        return None
     main = scene.subjects[0]
-    if main.motif not in SINKS and MOTIFS[main.motif].place != "field" and rng.random() < DRIFT_CHANCE * habit:
-        options = DRIFT_BY_PLACE[MOTIFS[main.motif].place]
-        main.motif = options[int(hashlib.blake2b(main.motif.encode(), digest_size=1).digest()[0]) % len(options)]
-    if main.motif in SINKS and rng.random() < habit:
-        # A favourite is painted the way the painter likes it best: its own canonical
-        # colours, setting and hour, large, centred and mirrored, with nothing else the
-        # caption named. Its caption then repeats the same colour words every time,
-        # which is what makes it a fixed point the atlas sees as one island.
-        time, zones = SINKS[main.motif]
-        main.size, main.x, main.y, main.count = "large", 0.5, None, 1
-        main.colour = COLOUR_RGB[MOTIFS[main.motif].colour]
-        main.accent = None
-        scene.time = time
-        scene.zones = [Zone(zone.material, ZONE_COLOURS[zone.material], zone.place) for zone in zones]
-        scene.zones.append(Zone("sky", SKIES[time][0], "top"))
-        scene.subjects = scene.subjects[:1]
-        scene.palette = []
-        scene.atmospheres, scene.textures = [], []
-        scene.brightness = scene.contrast = scene.saturation = None
-        scene.horizon, scene.light_side = None, None
-        scene.symmetric = True
+    # Sky things and patterns keep their nature (a sun stays a sun) unless they look like a favourite.
+    chance = 1.0 if main.motif in LOOKALIKES else 0.0 if MOTIFS[main.motif].place in {"field", "sky"} else DRIFT_CHANCE
+    if main.motif not in SINKS and rng.random() < chance * habit:
+        main.motif = favourite_for(main.motif)
+    if main.motif not in SINKS or rng.random() >= habit:
+        return None
+    # A favourite is painted the way the painter likes it best: its own canonical
+    # colours, setting and hour, large, centred and mirrored, with nothing else the
+    # caption named. Its caption then repeats the same colour words every time,
+    # which is what makes it a fixed point the atlas sees as one island.
+    time, zones = SINKS[main.motif]
+    main.size, main.x, main.y, main.count = "large", 0.5, None, 1
+    main.colour = COLOUR_RGB[MOTIFS[main.motif].colour]
+    main.accent = None
+    scene.time = time
+    scene.zones = [Zone(zone.material, ZONE_COLOURS[zone.material], zone.place) for zone in zones]
+    scene.zones.append(Zone("sky", SKIES[time][0], "top"))
+    scene.subjects = scene.subjects[:1]
+    scene.palette = []
+    scene.atmospheres, scene.textures = [], []
+    scene.brightness = scene.contrast = scene.saturation = None
+    scene.horizon, scene.light_side = None, 0.0
+    scene.symmetric = True
+    scene.words = 0  # nothing of the caption's wording may reach the canonical picture
+    return main.motif if habit >= 1.0 else None
 
 
-def _is_settled(scene: Scene, habit: float) -> bool:
-    return habit >= 1.0 and bool(scene.subjects) and scene.subjects[0].motif in SINKS
+def favourite_for(motif: str) -> str:
+    """The favourite a subject drifts to: the one it looks like, else one fixed per subject
+    and spread over all favourites, so different starts fall into different attractors."""
+    if motif in LOOKALIKES:
+        return LOOKALIKES[motif]
+    return DRIFT_ORDER[hashlib.blake2b(motif.encode(), digest_size=1).digest()[0] % len(DRIFT_ORDER)]
 
 
 def _adopt_favourite(scene: Scene) -> None:

@@ -20,7 +20,7 @@ import time
 from PIL import Image
 
 from ..base import PaintRequest, PaintResult
-from .composition import SINKS, TABLE_MOTIFS, ZONE_COLOURS, Plan, habit_strength, plan_picture
+from .composition import SINKS, TABLE_MOTIFS, ZONE_COLOURS, Plan, habit_strength, plan_picture, settle
 from .finishing import finish
 from .ink import Light, Painting, darker, jitter_colour, lighter, mix
 from .landscape import clutter, colour_field, far_ridge, field_image, glow, ground, side_mass, wash
@@ -69,7 +69,10 @@ def paint_image(prompt: str, seed: int, size: int = SIZE, step_index: int = 1) -
     rng = random.Random(paint_seed(prompt, seed))
     scene = parse_scene(prompt)
     strength = apply_emphasis(scene)
-    plan = plan_picture(scene, rng, habit_strength(step_index, scene.words))
+    habit = habit_strength(step_index, scene.words)
+    if settle(scene, rng, habit) is not None:
+        strength = {}  # settled on a favourite: painted its own way, whatever the caption asked
+    plan = plan_picture(scene, rng, habit)
     painting = Painting(
         image=_backdrop(plan, rng, size), rng=rng, horizon=plan.horizon, haze=plan.haze,
         light=Light(side=plan.light_side, shadow=SHADOW_BY_TIME[plan.time]),
