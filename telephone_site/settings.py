@@ -274,10 +274,6 @@ AWS_S3_CLIENT_CONFIG = BotoConfig(
 )
 # How long a staff member's link to a pending (unmoderated) image works.
 TELEPHONE_PRIVATE_URL_SECONDS = env_int("TELEPHONE_PRIVATE_URL_SECONDS", 300)
-# How long browsers and shared caches may keep a listed chain's pictures served by
-# Django (gallery/views/media.py): short, because a chain can be hidden at any time.
-# Anything not listed is sent `private`.
-TELEPHONE_PUBLIC_MEDIA_MAX_AGE = env_int("TELEPHONE_PUBLIC_MEDIA_MAX_AGE", 300)
 
 STORAGES = {
     "default": {
@@ -424,6 +420,20 @@ ACCOUNT_RATE_LIMITS = {
 # believed (telephone_site/proxy.py). Production trusts the local nginx of
 # deploy/nginx.conf; gunicorn's FORWARDED_ALLOW_IPS defaults to the same list.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if PRODUCTION else "")
+
+# --- What one visitor or member can make the site do (issue 12). Limits answer 429
+# with Retry-After (accounts/throttle.py, per client IP from TRUSTED_PROXIES).
+# Animation renders: members only, this many per window each.
+TELEPHONE_RENDER_RATE_LIMIT = env_int("TELEPHONE_RENDER_RATE_LIMIT", 10)
+TELEPHONE_RENDER_RATE_WINDOW_SECONDS = env_int("TELEPHONE_RENDER_RATE_WINDOW_SECONDS", 3600)
+# Reports: per member and per client IP, in one window.
+TELEPHONE_REPORT_RATE_LIMIT = env_int("TELEPHONE_REPORT_RATE_LIMIT", 10)
+TELEPHONE_REPORT_IP_RATE_LIMIT = env_int("TELEPHONE_REPORT_IP_RATE_LIMIT", 30)
+TELEPHONE_REPORT_RATE_WINDOW_SECONDS = env_int("TELEPHONE_REPORT_RATE_WINDOW_SECONDS", 3600)
+# How long browsers and shared caches may keep a listed chain's pictures served by
+# Django (gallery/views/media.py): short, because a chain can be hidden at any time.
+# Anything not listed is sent `private`.
+TELEPHONE_PUBLIC_MEDIA_MAX_AGE = env_int("TELEPHONE_PUBLIC_MEDIA_MAX_AGE", 300)
 
 # --- Email: printed to the console by default; SMTP as soon as EMAIL_HOST is set, or
 # any backend named in EMAIL_BACKEND. Accounts cannot work without mail (verification
@@ -618,15 +628,20 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # queue below, which is what development and the tests do.
 TELEPHONE_CAPTION_QUEUE = env("TELEPHONE_CAPTION_QUEUE", "captions")
 TELEPHONE_PAINT_QUEUE = env("TELEPHONE_PAINT_QUEUE", "paints")
-CELERY_TASK_DEFAULT_QUEUE = "celery"  # the reconciler, animations, anything unrouted
+# Animation renders: seconds of CPU each, asked for by members; on a queue of their
+# own so a burst of them never delays the chains (a worker with -Q renders, low concurrency).
+TELEPHONE_RENDER_QUEUE = env("TELEPHONE_RENDER_QUEUE", "renders")
+CELERY_TASK_DEFAULT_QUEUE = "celery"  # the reconciler, the atlas, anything unrouted
 CELERY_TASK_QUEUES = [
     Queue(name, routing_key=name)
-    for name in dict.fromkeys((CELERY_TASK_DEFAULT_QUEUE, TELEPHONE_CAPTION_QUEUE, TELEPHONE_PAINT_QUEUE))
+    for name in dict.fromkeys((CELERY_TASK_DEFAULT_QUEUE, TELEPHONE_CAPTION_QUEUE, TELEPHONE_PAINT_QUEUE,
+                               TELEPHONE_RENDER_QUEUE))
 ]
 CELERY_TASK_ROUTES = {
     "chains.tasks.caption_step": {"queue": TELEPHONE_CAPTION_QUEUE, "routing_key": TELEPHONE_CAPTION_QUEUE},
     "chains.tasks.embed_step": {"queue": TELEPHONE_CAPTION_QUEUE, "routing_key": TELEPHONE_CAPTION_QUEUE},
     "chains.tasks.paint_next_step": {"queue": TELEPHONE_PAINT_QUEUE, "routing_key": TELEPHONE_PAINT_QUEUE},
+    "chains.tasks.render_chain_animation": {"queue": TELEPHONE_RENDER_QUEUE, "routing_key": TELEPHONE_RENDER_QUEUE},
 }
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True

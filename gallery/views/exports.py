@@ -14,12 +14,16 @@ from dataclasses import asdict
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.ratelimits import wait_text
+from accounts.throttle import throttle_hit
 from chains import exports as chain_exports
 from chains.animation import (
     ANIMATION_BAD_FORMAT,
@@ -28,9 +32,7 @@ from chains.animation import (
     DEFAULT_FORMAT,
     DEFAULT_FRAME_MS,
     DEFAULT_WIDTH,
-    FRAME_MS_MAX,
-    FRAME_MS_MIN,
-    FRAME_MS_STEP,
+    FRAME_TIMES,
     WIDTHS,
     AnimationError,
     AnimationOptions,
@@ -49,6 +51,7 @@ ANIMATION_DEFAULTS = {"format": DEFAULT_FORMAT, "width": DEFAULT_WIDTH, "frame_m
 ANIMATION_NOT_READY = "This animation is not ready."
 SHARE_CARD_MISSING = "This chain has no picture to share yet."
 SHARE_CARD_REDIRECT_SECONDS = 300
+RENDER_RATE_LIMITED = "You have asked for many animations in a short while. Please try again in {wait}."
 
 
 def _messages(message: str, *codes: str) -> dict[str, str]:
@@ -68,12 +71,9 @@ class AnimationForm(forms.Form):
         label="Width", choices=[(width, f"{width} px") for width in WIDTHS], coerce=int,
         error_messages=_messages(ANIMATION_BAD_WIDTH, "required", "invalid_choice"),
     )
-    frame_ms = forms.IntegerField(
-        label="Each frame (milliseconds)", min_value=FRAME_MS_MIN, max_value=FRAME_MS_MAX,
-        step_size=FRAME_MS_STEP,
-        error_messages=_messages(
-            ANIMATION_BAD_FRAME_MS, "required", "invalid", "min_value", "max_value", "step_size"
-        ),
+    frame_ms = forms.TypedChoiceField(
+        label="Each frame", choices=[(ms, f"{ms / 1000:g} s") for ms in FRAME_TIMES], coerce=int,
+        error_messages=_messages(ANIMATION_BAD_FRAME_MS, "required", "invalid_choice"),
     )
 
     def clean(self):
@@ -139,20 +139,39 @@ def chain_animation(request, slug: str):
     htmx gets the panel alone, which swaps itself in and polls while pending. Without
     JavaScript the panel comes in a page of its own, and a POST redirects to that
     page for the same options (it refreshes itself while the animation is made).
+    Asking is for members only, a few times an hour each: a render costs seconds of
+    CPU on the renders queue (issue 12).
     """
     chain = chain_or_404(request, slug)
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     form = _animation_form(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         return _render_panel(request, chain, form, status=400)
     if request.method == "POST":
+        limited = _render_rate_limit(request, chain, form)
+        if limited:
+            return limited
         animation_request(chain=chain, **asdict(form.options))
         if not request.htmx:
             return redirect(f"{request.path}?{_query(form.options)}")
     return _render_panel(request, chain, form)
 
 
-def _render_panel(request, chain, form: AnimationForm, status: int = 200):
-    context = _panel_context(chain=chain, form=form)
+def _render_rate_limit(request, chain, form: AnimationForm):
+    """429 with Retry-After, the panel saying when to come back; nothing is queued."""
+    result = throttle_hit(scope="render", key=str(request.user.pk), limit=settings.TELEPHONE_RENDER_RATE_LIMIT,
+                          window=settings.TELEPHONE_RENDER_RATE_WINDOW_SECONDS)
+    if result.allowed:
+        return None
+    error = RENDER_RATE_LIMITED.format(wait=wait_text(result.retry_after))
+    response = _render_panel(request, chain, form, status=429, error=error)
+    response["Retry-After"] = str(result.retry_after)
+    return response
+
+
+def _render_panel(request, chain, form: AnimationForm, status: int = 200, error: str = ""):
+    context = {**_panel_context(chain=chain, form=form), "render_error": error}
     template = PANEL_TEMPLATE if request.htmx else PAGE_TEMPLATE
     return render(request, template, context, status=status)
 

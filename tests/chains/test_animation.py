@@ -71,6 +71,7 @@ def frame_durations(data: bytes) -> list[int]:
         ({"frame_ms": 99}, ANIMATION_BAD_FRAME_MS),
         ({"frame_ms": 5001}, ANIMATION_BAD_FRAME_MS),
         ({"frame_ms": 150}, ANIMATION_BAD_FRAME_MS),
+        ({"frame_ms": 500}, ANIMATION_BAD_FRAME_MS),  # a tenth of a second, but not one of the paces
         ({"frame_ms": "soon"}, ANIMATION_BAD_FRAME_MS),
         ({"frame_ms": None}, ANIMATION_BAD_FRAME_MS),
     ],
@@ -82,16 +83,23 @@ def test_bad_options_are_refused_with_a_clear_message(options, message):
 
 
 def test_good_options_accept_form_strings_and_name_a_fixed_key():
-    options = animation_options(format="webp", width="768", frame_ms="100")
-    assert (options.width, options.frame_ms) == (768, 100)
-    assert animation_key(chain_id=7, options=options) == "animations/7/webp-768-100.webp"
+    options = animation_options(format="webp", width="768", frame_ms="200")
+    assert (options.width, options.frame_ms) == (768, 200)
+    assert animation_key(chain_id=7, options=options) == "animations/7/webp-768-200.webp"
+
+
+def test_a_chain_has_a_small_number_of_possible_renders():
+    """Issue 12: 300 option sets per chain, each several CPU-seconds, were on offer."""
+    from chains.animation import FORMATS, FRAME_TIMES, WIDTHS
+
+    assert len(FORMATS) * len(WIDTHS) * len(FRAME_TIMES) <= 24
 
 
 # --- rendering ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("format", ["gif", "webp"])
-@pytest.mark.parametrize("width, frame_ms", [(256, 300), (768, 1200)])
+@pytest.mark.parametrize("width, frame_ms", [(256, 400), (768, 1600)])
 def test_renders_one_frame_per_picture_at_the_width_and_pace_asked(format, width, frame_ms):
     options = animation_options(format=format, width=width, frame_ms=frame_ms)
     data = render_animation(pictures=pictures(5), options=options)
@@ -165,7 +173,7 @@ def test_an_mp4_is_a_real_h264_video_with_each_picture_held_for_its_time():
 
 
 def test_a_gif_stays_reasonably_small():
-    options = animation_options(format="gif", width=768, frame_ms=500)
+    options = animation_options(format="gif", width=768, frame_ms=400)
     assert len(render_animation(pictures=pictures(10), options=options)) < 200_000
 
 
@@ -200,7 +208,7 @@ def finished_chain():
 
 
 def request_gif(chain, **options):
-    return animation_request(chain=chain, **{"format": "gif", "width": 256, "frame_ms": 300, **options})
+    return animation_request(chain=chain, **{"format": "gif", "width": 256, "frame_ms": 400, **options})
 
 
 def stored_frames(row: ChainAnimation) -> int:
@@ -221,7 +229,7 @@ def grow(chain) -> Step:
 def test_a_request_renders_once_to_the_fixed_key(finished_chain, render_calls):
     row = request_gif(finished_chain)
     assert row.status == AnimationStatus.READY and row.step_count == 3
-    assert row.file.name == f"animations/{finished_chain.pk}/gif-256-300.gif"
+    assert row.file.name == f"animations/{finished_chain.pk}/gif-256-400.gif"
     assert default_storage.exists(row.file.name) and stored_frames(row) == 3
     modified = default_storage.get_modified_time(row.file.name)
 
@@ -237,7 +245,7 @@ def test_each_set_of_options_is_its_own_animation(finished_chain, render_calls):
     gif = request_gif(finished_chain)
     webp = request_gif(finished_chain, format="webp", width=512)
     assert gif.pk != webp.pk and len(render_calls) == 2
-    assert webp.file.name == f"animations/{finished_chain.pk}/webp-512-300.webp"
+    assert webp.file.name == f"animations/{finished_chain.pk}/webp-512-400.webp"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -250,7 +258,7 @@ def test_a_grown_chain_makes_the_animation_stale_and_it_renders_again(finished_c
     assert second.status == AnimationStatus.READY and second.step_count == 4
     assert second.file.name == first.file.name and stored_frames(second) == 4
     _, files = default_storage.listdir(f"animations/{finished_chain.pk}")
-    assert files == ["gif-256-300.gif"]  # overwritten in place, no renamed copy
+    assert files == ["gif-256-400.gif"]  # overwritten in place, no renamed copy
 
 
 @pytest.mark.django_db(transaction=True)
@@ -291,7 +299,7 @@ def test_the_render_task_is_sent_only_after_commit(django_capture_on_commit_call
 @pytest.mark.django_db
 def test_a_claimed_render_is_not_run_twice_until_its_claim_expires(render_calls, settings):
     chain = make_chain()
-    row = ChainAnimation.objects.create(chain=chain, format="gif", width=256, frame_ms=300,
+    row = ChainAnimation.objects.create(chain=chain, format="gif", width=256, frame_ms=400,
                                         step_count=1)  # pending and counted: a worker has it
     assert animation_render(animation_id=row.pk) == Outcome.BUSY and not render_calls
     abandoned = timezone.now() - timedelta(seconds=settings.TELEPHONE_CLAIM_SECONDS + 1)

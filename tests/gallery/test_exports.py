@@ -143,9 +143,9 @@ def test_the_chain_page_shell_needs_only_the_chain_and_loads_the_live_panel():
     assert "csrfmiddlewaretoken" not in shell  # safe inside an anonymously cached page
 
 
-def test_the_panel_offers_the_options_with_labels_and_a_csrf_protected_form(client):
+def test_the_panel_offers_the_options_with_labels_and_a_csrf_protected_form(member_client):
     chain = make_chain()
-    panel = client.get(f"/c/{chain.slug}/animation/", headers=HTMX).content.decode()
+    panel = member_client.get(f"/c/{chain.slug}/animation/", headers=HTMX).content.decode()
     assert panel.lstrip().startswith('<section id="export"') and "<html" not in panel
     assert 'method="post"' in panel and f'hx-post="/c/{chain.slug}/animation/"' in panel
     assert "csrfmiddlewaretoken" in panel
@@ -169,22 +169,23 @@ def test_without_htmx_the_panel_is_a_page_of_its_own(client):
         ({"width": "huge"}, ANIMATION_BAD_WIDTH),
         ({"frame_ms": "50"}, ANIMATION_BAD_FRAME_MS),
         ({"frame_ms": "9000"}, ANIMATION_BAD_FRAME_MS),
+        ({"frame_ms": "700"}, ANIMATION_BAD_FRAME_MS),
         ({"frame_ms": "fast"}, ANIMATION_BAD_FRAME_MS),
     ],
 )
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_bad_options_get_the_panel_with_the_message_and_400(client, method, query, message):
+def test_bad_options_get_the_panel_with_the_message_and_400(member_client, method, query, message):
     chain = make_chain()
-    response = getattr(client, method)(f"/c/{chain.slug}/animation/", {**GIF_512, **query}, headers=HTMX)
+    response = getattr(member_client, method)(f"/c/{chain.slug}/animation/", {**GIF_512, **query}, headers=HTMX)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not ChainAnimation.objects.exists()
 
 
-def test_a_pending_animation_polls_its_panel(client, django_capture_on_commit_callbacks):
+def test_a_pending_animation_polls_its_panel(member_client, django_capture_on_commit_callbacks):
     chain = make_chain()
     with django_capture_on_commit_callbacks(execute=False):  # the render has not run yet
-        panel = client.post(f"/c/{chain.slug}/animation/", GIF_512, headers=HTMX).content.decode()
+        panel = member_client.post(f"/c/{chain.slug}/animation/", GIF_512, headers=HTMX).content.decode()
     row = ChainAnimation.objects.get()
     assert (row.status, row.format, row.width, row.frame_ms) == (AnimationStatus.PENDING, "gif", 512, 800)
     assert 'hx-trigger="every 2s"' in panel
@@ -193,8 +194,8 @@ def test_a_pending_animation_polls_its_panel(client, django_capture_on_commit_ca
 
 
 @pytest.mark.django_db(transaction=True)
-def test_asking_for_an_animation_shows_it_ready_to_download(client, finished_chain):
-    response = client.post(f"/c/{finished_chain.slug}/animation/", GIF_512, headers=HTMX)
+def test_asking_for_an_animation_shows_it_ready_to_download(member_client, finished_chain):
+    response = member_client.post(f"/c/{finished_chain.slug}/animation/", GIF_512, headers=HTMX)
     assert response.status_code == 200
     panel = response.content.decode()
     row = ChainAnimation.objects.get()
@@ -203,18 +204,18 @@ def test_asking_for_an_animation_shows_it_ready_to_download(client, finished_cha
     assert f'<img src="{file_url}?v=' in panel and 'alt="Animation of Red square: 3 steps' in panel
     assert f'href="{file_url}" download="{finished_chain.slug}-gif-512-800.gif"' in panel
     assert 'hx-trigger="every' not in panel  # polling stops once ready
-    redirect = client.get(file_url)
+    redirect = member_client.get(file_url)
     assert redirect.status_code == 302
     assert redirect["Location"] == f"/media/animations/{finished_chain.pk}/gif-512-800.gif"
-    polled = client.get(f"/c/{finished_chain.slug}/animation/", GIF_512, headers=HTMX).content.decode()
+    polled = member_client.get(f"/c/{finished_chain.slug}/animation/", GIF_512, headers=HTMX).content.decode()
     assert f'<img src="{file_url}?v=' in polled
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_stale_animation_says_the_chain_has_grown(client, finished_chain):
-    client.post(f"/c/{finished_chain.slug}/animation/", GIF_512, headers=HTMX)
+def test_a_stale_animation_says_the_chain_has_grown(member_client, finished_chain):
+    member_client.post(f"/c/{finished_chain.slug}/animation/", GIF_512, headers=HTMX)
     ChainAnimation.objects.update(step_count=2)
-    panel = client.get(f"/c/{finished_chain.slug}/animation/", GIF_512, headers=HTMX).content.decode()
+    panel = member_client.get(f"/c/{finished_chain.slug}/animation/", GIF_512, headers=HTMX).content.decode()
     assert "The chain has grown since" in panel
 
 
@@ -226,13 +227,13 @@ def test_a_failed_animation_shows_its_message_and_stops_polling(client):
     assert "It broke." in panel and 'hx-trigger="every' not in panel
 
 
-def test_without_javascript_a_post_redirects_to_the_panel_page(client, django_capture_on_commit_callbacks):
+def test_without_javascript_a_post_redirects_to_the_panel_page(member_client, django_capture_on_commit_callbacks):
     chain = make_chain()
     with django_capture_on_commit_callbacks(execute=False):
-        response = client.post(f"/c/{chain.slug}/animation/", GIF_512)
+        response = member_client.post(f"/c/{chain.slug}/animation/", GIF_512)
     assert response.status_code == 302
     assert response["Location"] == f"/c/{chain.slug}/animation/?format=gif&width=512&frame_ms=800"
-    page = client.get(response["Location"]).content.decode()
+    page = member_client.get(response["Location"]).content.decode()
     assert "<html" in page and "Making the GIF" in page
     assert '<noscript><meta http-equiv="refresh"' in page  # refreshes itself while pending
 
@@ -278,14 +279,48 @@ def test_unlisted_chains_export_by_link(client):
     assert client.get(f"/c/{chain.slug}.json").status_code == 200
 
 
+def test_visitors_are_offered_a_log_in_instead_of_renders(client):
+    """Issue 12: anyone could queue renders; now a visitor's POST goes to the log-in."""
+    chain = make_chain()
+    panel = client.get(f"/c/{chain.slug}/animation/", headers=HTMX).content.decode()
+    assert "Make the animation" not in panel and "/accounts/login/?next=" in panel
+    refused = client.post(f"/c/{chain.slug}/animation/", GIF_512, headers=HTMX)
+    assert refused.status_code == 302 and refused["Location"].startswith("/accounts/login/")
+    assert not ChainAnimation.objects.exists()
+
+
+def test_each_member_has_a_render_rate_limit(member_client, settings, django_capture_on_commit_callbacks):
+    settings.TELEPHONE_RENDER_RATE_LIMIT = 2
+    chain = make_chain()
+    asked = []
+    with django_capture_on_commit_callbacks(execute=False):
+        for frame_ms in ("200", "400", "800"):
+            asked.append(member_client.post(f"/c/{chain.slug}/animation/", {**GIF_512, "frame_ms": frame_ms},
+                                            headers=HTMX))
+    assert [response.status_code for response in asked] == [200, 200, 429]
+    refused = asked[-1]
+    assert 1 <= int(refused["Retry-After"]) <= settings.TELEPHONE_RENDER_RATE_WINDOW_SECONDS
+    assert "You have asked for many animations" in refused.content.decode()
+    assert ChainAnimation.objects.count() == 2
+
+
+def test_renders_go_to_their_own_queue(settings):
+    from telephone_site.celery import app
+
+    route = app.amqp.router.route({}, "chains.tasks.render_chain_animation")
+    assert route["queue"].name == settings.TELEPHONE_RENDER_QUEUE == "renders"
+    assert "renders" in {queue.name for queue in app.conf.task_queues}
+
+
 def test_unknown_chains_are_404(client):
     for url in export_urls(SimpleNamespace(slug="nosuchchain")):
         assert client.get(url).status_code == 404, url
 
 
-def test_the_animation_post_needs_a_csrf_token():
+def test_the_animation_post_needs_a_csrf_token(member):
     chain = make_chain()
     strict = Client(enforce_csrf_checks=True)
+    strict.force_login(member)
     assert strict.post(f"/c/{chain.slug}/animation/", GIF_512).status_code == 403
     assert strict.post(f"/c/{chain.slug}/animation/", GIF_512, headers=HTMX).status_code == 403
     assert not ChainAnimation.objects.exists()

@@ -78,10 +78,10 @@ def test_the_zip_export_reads_every_image_back_from_the_bucket(s3_bucket, s3_cli
 def test_an_animation_export_is_rendered_into_the_bucket_and_linked_there(s3_bucket, s3_client, client):
     chain = local_chain(length=2)
 
-    animation = animation_request(chain=chain, format="gif", width=256, frame_ms=500)  # renders eagerly
+    animation = animation_request(chain=chain, format="gif", width=256, frame_ms=400)  # renders eagerly
     animation.refresh_from_db()
     assert animation.status == AnimationStatus.READY
-    key = animation_key(chain_id=chain.pk, options=animation_options(format="gif", width=256, frame_ms=500))
+    key = animation_key(chain_id=chain.pk, options=animation_options(format="gif", width=256, frame_ms=400))
     assert key in bucket_keys(s3_client, s3_bucket)
 
     link = client.get(f"/c/{chain.slug}/animation/gif-256-500/")
