@@ -33,7 +33,7 @@ def test_captions_and_embeddings_go_one_way_paintings_another():
 
 
 def test_a_worker_without_queues_consumes_them_all():
-    assert {queue.name for queue in celery_app.conf.task_queues} == {"celery", "captions", "paints"}
+    assert {queue.name for queue in celery_app.conf.task_queues} == {"celery", "captions", "paints", "renders"}
 
 
 @pytest.mark.integration
