@@ -8,6 +8,7 @@ see the chain.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 import zipfile
@@ -28,6 +29,8 @@ from .selectors.research import IMAGE_KIND, caption_kind
 PRIVATE_PROVIDER_SETTING_SUFFIXES = ("base_url", "_server", "_workflow")
 # Past this size a ZIP being built moves from memory to a temporary file.
 ZIP_SPOOL_BYTES = 16 * 1024 * 1024
+# Built archives, one per chain version (chains/services/exports.py).
+ARCHIVE_FOLDER = "exports/{chain_id}/"
 
 
 def step_metadata(*, step: Step, chain: Chain) -> dict:
@@ -159,6 +162,23 @@ def _step_record(*, step: Step, chain: Chain, absolute_url: Callable[[str], str]
 
 def _file_url(field, absolute_url: Callable[[str], str]) -> str | None:
     return absolute_url(field.url) if field else None
+
+
+def archive_key(*, chain: Chain, steps: Iterable[Step], document: dict) -> str:
+    """Where the ZIP of this version of the chain is kept: a digest of what it holds.
+
+    Any change to the chain or a step (a caption redacted, a step added or re-run, the
+    title) changes the document and so the key; links are left out of the digest (a
+    signed S3 link changes on every request) and the stored image names go in.
+    """
+    stable = {
+        **{key: value for key, value in document.items() if key not in ("url", "steps")},
+        "steps": [{key: value for key, value in record.items() if key not in ("url", "images")}
+                  for record in document["steps"]],
+        "images": [step.image.name for step in steps],
+    }
+    digest = hashlib.sha256(json.dumps(stable, sort_keys=True, default=str).encode()).hexdigest()[:24]
+    return f"{ARCHIVE_FOLDER.format(chain_id=chain.pk)}{chain.slug}-{digest}.zip"
 
 
 def chain_zip(*, chain: Chain, steps: Iterable[Step], document: dict) -> IO[bytes]:

@@ -26,6 +26,7 @@ from .experiments import (
     experiment_create,
     experiment_model_choices,
 )
+from .exports import chain_archive
 from .inline import chain_run_inline
 from .lifecycle import (
     CHAIN_ALREADY_ENDED,
@@ -53,7 +54,8 @@ __all__ = [
     "EXPERIMENT_EMPTY_GRID", "EXPERIMENT_NO_IMAGE", "EXPERIMENT_TOO_LARGE", "EXPERIMENT_UNKNOWN_MODEL",
     "ChainError", "Outcome",
     "animation_render", "animation_request", "atlas_mark_dirty", "atlas_recompute", "atlas_recompute_if_dirty",
-    "atlas_recompute_now", "chain_analyse", "chain_branch", "chain_cancel", "chain_claim", "chain_complete",
+    "atlas_recompute_now", "chain_analyse", "chain_archive", "chain_branch", "chain_cancel", "chain_claim",
+    "chain_complete",
     "chain_create", "chain_defer_rescue", "chain_enqueue_next", "chain_fail", "chain_feature", "chain_hide",
     "chain_origin_image", "chain_pause", "chain_release", "chain_rerun_from", "chain_resume", "chain_run_inline",
     "chain_start", "chain_unfeature", "chain_unhide", "chains_reconcile", "chains_refresh_metrics",

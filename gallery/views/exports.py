@@ -11,7 +11,7 @@ visitors, and a cached copy of an animation's status or of a CSRF token would be
 from __future__ import annotations
 
 from dataclasses import asdict
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 from django import forms
 from django.conf import settings
@@ -40,7 +40,7 @@ from chains.animation import (
 )
 from chains.models import AnimationFormat, AnimationStatus
 from chains.selectors.chains import chain_animation_find, chain_steps
-from chains.services import animation_request, share_cards
+from chains.services import animation_request, chain_archive, share_cards
 
 from ._common import chain_or_404
 
@@ -107,14 +107,19 @@ def _query(options: AnimationOptions) -> str:
     return urlencode(asdict(options))
 
 
-def _chain_with_document(request, slug: str):
+def _chain_with_document(request, slug: str, *, absolute_url=None):
     """The chain, its steps (one query, reused by the ZIP) and its JSON document."""
     chain = chain_or_404(request, slug)
     steps = list(chain_steps(chain=chain))
     document = chain_exports.chain_document(
-        chain=chain, steps=steps, absolute_url=request.build_absolute_uri
+        chain=chain, steps=steps, absolute_url=absolute_url or request.build_absolute_uri
     )
     return chain, steps, document
+
+
+def _site_url(path: str) -> str:
+    """Links inside a stored archive name the site, whoever's request built it."""
+    return urljoin(settings.SITE_URL, path)
 
 
 @require_safe
@@ -125,11 +130,16 @@ def chain_json(request, slug: str):
 
 @require_safe
 def chain_zip(request, slug: str):
-    chain, steps, document = _chain_with_document(request, slug)
-    archive = chain_exports.chain_zip(chain=chain, steps=steps, document=document)
-    return FileResponse(
-        archive, as_attachment=True, filename=f"{chain.slug}.zip", content_type="application/zip"
+    """Served from storage: built on the first request for this version of the chain."""
+    chain, steps, document = _chain_with_document(request, slug, absolute_url=_site_url)
+    key = chain_archive(chain=chain, steps=steps, document=document)
+    response = FileResponse(
+        default_storage.open(key, "rb"), as_attachment=True, filename=f"{chain.slug}.zip",
+        content_type="application/zip",
     )
+    # Private chains' archives never sit in a shared cache (the chain page decides who sees them).
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -129,6 +129,42 @@ def test_zip_holds_the_experiment_folder_and_chain_json(client, finished_chain):
     assert document["slug"] == finished_chain.slug and len(document["steps"]) == 3
 
 
+def archives(chain) -> list[str]:
+    from django.core.files.storage import default_storage
+
+    folder = f"exports/{chain.pk}/"
+    return sorted(folder + name for name in default_storage.listdir(folder)[1]) if default_storage.exists(folder) else []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_zip_is_built_once_per_version_of_the_chain_and_kept(client, finished_chain, monkeypatch):
+    """Issue 12: a 200-step chain's ~42 MB archive was rebuilt on every request."""
+    from chains.services import exports as archive_service
+
+    builds = []
+    real_build = archive_service.chain_zip
+    monkeypatch.setattr(archive_service, "chain_zip", lambda **kwargs: builds.append(1) or real_build(**kwargs))
+    first = b"".join(client.get(f"/c/{finished_chain.slug}.zip").streaming_content)
+    second = b"".join(client.get(f"/c/{finished_chain.slug}.zip").streaming_content)
+    assert first == second and len(builds) == 1
+    kept = archives(finished_chain)
+    assert len(kept) == 1 and kept[0].startswith(f"exports/{finished_chain.pk}/{finished_chain.slug}-")
+
+    finished_chain.steps.filter(index=1).update(caption="[redacted by staff]")
+    third = client.get(f"/c/{finished_chain.slug}.zip")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(third.streaming_content)))
+    assert json.loads(archive.read("metadata_1.json"))["caption"] == "[redacted by staff]"
+    assert len(builds) == 2
+    assert len(archives(finished_chain)) == 1 and archives(finished_chain) != kept, "the old version is gone"
+
+
+def test_the_stored_zip_is_the_same_whoever_asks(client, settings):
+    chain = make_chain(target_length=1)
+    client.get(f"/c/{chain.slug}.zip", HTTP_HOST="127.0.0.1")
+    client.get(f"/c/{chain.slug}.zip", HTTP_HOST="localhost")
+    assert len(archives(chain)) == 1
+
+
 # --- animation panel ----------------------------------------------------------------
 
 
