@@ -133,7 +133,9 @@ def archives(chain) -> list[str]:
     from django.core.files.storage import default_storage
 
     folder = f"exports/{chain.pk}/"
-    return sorted(folder + name for name in default_storage.listdir(folder)[1]) if default_storage.exists(folder) else []
+    if not default_storage.exists(folder):
+        return []
+    return sorted(folder + name for name in default_storage.listdir(folder)[1])
 
 
 @pytest.mark.django_db(transaction=True)
