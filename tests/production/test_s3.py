@@ -84,7 +84,7 @@ def test_an_animation_export_is_rendered_into_the_bucket_and_linked_there(s3_buc
     key = animation_key(chain_id=chain.pk, options=animation_options(format="gif", width=256, frame_ms=400))
     assert key in bucket_keys(s3_client, s3_bucket)
 
-    link = client.get(f"/c/{chain.slug}/animation/gif-256-500/")
+    link = client.get(f"/c/{chain.slug}/animation/gif-256-400/")
     assert link.status_code == 302
     fetched = requests.get(link["Location"], timeout=10)
     assert fetched.status_code == 200
