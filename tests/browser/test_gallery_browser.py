@@ -9,7 +9,7 @@ from django.utils import timezone
 from chains.models import Chain, Status
 from chains.services import chain_run_inline, step_caption, step_embed, step_paint_next
 from chains.services.dispatch import inline_dispatch
-from tests.factories import make_chain
+from tests.factories import make_chain, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -114,8 +114,14 @@ def test_play_it_back_reveals_one_beat_at_a_time_with_the_keyboard(page, live_se
 
 
 def test_the_gif_of_a_chain_is_made_and_downloaded(page, live_server, tmp_path):
+    """Renders are for members (issue 12): log in, then make the GIF."""
     chain = chain_run_inline(chain=make_chain(target_length=3))
-    page.goto(live_server.url + chain.get_absolute_url())
+    make_member("maker", password="a long render passphrase")
+    page.goto(live_server.url + "/accounts/login/?next=" + chain.get_absolute_url())
+    page.fill("input[name=login]", "maker")
+    page.fill("input[name=password]", "a long render passphrase")
+    page.click("form.auth-form button[type=submit]")
+    page.wait_for_url(f"**{chain.get_absolute_url()}")
     form = page.locator(".export-form")
     form.wait_for()
     form.locator("select[name=format]").select_option("gif")
