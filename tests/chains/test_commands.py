@@ -14,6 +14,7 @@ from chains.management.commands.ensure_demo_chains import (
     LIVE_PREFIX,
     LONG_DEMO,
 )
+from chains.management.commands.export_chain import NO_SUCH_CHAIN
 from chains.models import Chain, Experiment, Status
 from chains.providers.local import PACE_KEY
 from tests.factories import SCRIPTED
@@ -86,8 +87,9 @@ def test_export_chain_writes_the_experiment_folder(start_image, tmp_path):
 
 
 def test_export_of_an_unknown_chain_is_a_clear_error(tmp_path):
-    with pytest.raises(CommandError, match="No chain"):
+    with pytest.raises(CommandError, match="No chain") as refused:
         call_command("export_chain", "404", str(tmp_path))
+    assert str(refused.value) == NO_SUCH_CHAIN.format(chain="404")
 
 
 def test_demo_chains_are_created_once_and_started(capsys):

@@ -30,12 +30,6 @@ def collection_of(*chains: Chain, slug: str = "favourites", title: str = "Favour
     return collection
 
 
-@pytest.fixture
-def member_client(client):
-    client.force_login(User.objects.create_user("ada", password="x"))
-    return client
-
-
 def test_collection_page_shows_public_chains_in_curated_order(client):
     third, first, second = finished(title="Third"), finished(title="First"), finished(title="Second")
     collection = collection_of(first, second, third, description="Hand-picked drifts.")

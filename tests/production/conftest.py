@@ -8,12 +8,31 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from tests.support.services import S3Server
+from tests.support.services import RedisServer, S3Server
 
 S3_ACCESS_KEY = "test-access-key"
 S3_SECRET_KEY = "test-secret-key"
 S3_REGION = "us-east-1"
 PRIVATE_URL_SECONDS = 3
+
+
+@pytest.fixture(autouse=True)
+def production_password_hashing(settings):
+    """Users made here log in to real servers running production settings, which verify
+    passwords with Django's own hashers: hash them that way, not with the tests' fast one."""
+    from django.conf import global_settings
+
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A private Redis the test may stop and start (tests/support/services.py says why)."""
+    server = RedisServer(tmp_path / "redis").start()
+    try:
+        yield server
+    finally:
+        server.close()
 
 
 @pytest.fixture(scope="session")

@@ -16,16 +16,7 @@ from gallery.models import Submission
 from telephone_site import cache as resilient
 from tests.factories import make_member
 from tests.support import images as sample
-from tests.support.services import RedisServer, wait_for
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path / "redis").start()
-    try:
-        yield server
-    finally:
-        server.close()
+from tests.support.services import wait_for
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 
-from tests.support.services import RedisServer, free_port
+from tests.support.services import free_port
 
 from .conftest import s3_options
 
@@ -42,15 +42,6 @@ def database_unreachable():
         connection.close()
         connection.settings_dict.clear()
         connection.settings_dict.update(saved)
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path / "redis").start()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 def test_everything_up_answers_200(client):

@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from chains.exports import chain_export_to_directory
 from chains.models import Chain
 
+NO_SUCH_CHAIN = "No chain {chain!r}."
+
 
 class Command(BaseCommand):
     help = "Export a chain (by id or slug) to DIR, like the original experiments' folders."
@@ -19,6 +21,6 @@ class Command(BaseCommand):
         lookup = {"pk": int(chain)} if chain.isdigit() else {"slug": chain}
         found = Chain.objects.filter(**lookup).first()
         if found is None:
-            raise CommandError(f"No chain {chain!r}.")
+            raise CommandError(NO_SUCH_CHAIN.format(chain=chain))
         files = chain_export_to_directory(chain=found, directory=directory)
         self.stdout.write(self.style.SUCCESS(f"Wrote {len(files)} files to {directory}"))

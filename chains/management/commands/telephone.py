@@ -18,6 +18,9 @@ from chains.services import ChainError, chain_create, chain_run_inline, chain_st
 POLL_SECONDS = 0.5
 
 
+NO_SUCH_FILE = "No such file: {path}"
+
+
 class Command(BaseCommand):
     help = "Create a chain from an image and run it through the worker (or in-process with --sync)."
 
@@ -46,7 +49,7 @@ class Command(BaseCommand):
     def _create(self, options) -> Chain:
         path: Path = options["path"]
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            raise CommandError(NO_SUCH_FILE.format(path=path))
         try:
             return chain_create(
                 image=path.read_bytes(), target_length=options["steps"], mode=options["mode"],
