@@ -23,11 +23,12 @@ def caption_kind(model: str) -> str:
 
 
 def chains_for_compare(*, slugs: list[str]) -> list[Chain]:
-    """Chains anyone with their links may see, in the order asked, duplicates dropped."""
+    """Chains anyone with their links may see, in the order asked, duplicates dropped,
+    with what a card shows (first and latest pictures) so the page can show them."""
     wanted = list(dict.fromkeys(slug.strip().lower() for slug in slugs if slug.strip()))[:COMPARE_MAX_CHAINS]
+    visible = Chain.objects.visible_by_link().filter(slug__in=wanted)
     found = {chain.slug: chain for chain in
-             Chain.objects.visible_by_link().filter(slug__in=wanted).select_related("analysis",
-                                                                                   "analysis__attractor")}
+             chains_with_cards(visible).select_related("analysis", "analysis__attractor")}
     return [found[slug] for slug in wanted if slug in found]
 
 

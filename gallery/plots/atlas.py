@@ -266,10 +266,8 @@ def overlay_drift_svg(
 
     Values may go below 0 on the calibrated scale; the axis extends to the lowest one.
     `legend=False` leaves the key to the page, where it stays legible on a phone."""
-    clean = [dict(entry, values=[None if v is None or not math.isfinite(v) else float(v)
-                                 for v in entry["values"]]) for entry in series]
+    clean, plottable = _plottable(series)
     count = max((len(entry["values"]) for entry in clean), default=0)
-    plottable = [entry for entry in clean if sum(v is not None for v in entry["values"]) >= 2]
     if not plottable or count < 2:
         return not_enough_svg(width=width, height=height, css_class="plot-drift", plot_id=plot_id, title=title)
     entries = [(str(n), f"plot-series compare-{n}", entry["label"][:48], "", "") for n, entry in enumerate(plottable)]
@@ -305,6 +303,19 @@ def overlay_drift_svg(
                      else format_html("<g>{}</g>", body))
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def _plottable(series: Sequence[dict]) -> tuple[list[dict], list[dict]]:
+    """(every series with NaNs as None, those with two points or more: the ones drawn)."""
+    clean = [dict(entry, values=[None if v is None or not math.isfinite(v) else float(v)
+                                 for v in entry["values"]]) for entry in series]
+    return clean, [entry for entry in clean if sum(v is not None for v in entry["values"]) >= 2]
+
+
+def overlay_legend(series: Sequence[dict]) -> list[dict]:
+    """The key of `overlay_drift_svg` for an HTML legend: each drawn line's label and colour."""
+    return [{"label": entry["label"], "colour": attractor_colour(n + 1), "url": safe_url(entry.get("url"))}
+            for n, entry in enumerate(_plottable(series)[1])]
 
 
 def _recolour_legend(legend: str, *, count: int) -> str:

@@ -31,12 +31,14 @@ from chains.services import ChainError, chain_origin_image, experiment_create
 
 from ..context.atlas import GREY_LIMIT, map_context
 from ..forms.atlas import ALIGNS, METRICS, SCALES, CompareForm, ExperimentForm
-from ..plots.atlas import overlay_drift_svg
+from ..plots.atlas import overlay_drift_svg, overlay_legend
 from ..roles import may_start_experiments
 from ._caching import anonymous_cached
 from ._common import role_required
 
 EXPERIMENT_CREATED = "Experiment started: {count} chains are on their way."
+# Narrow enough that the axes stay legible at a phone's width; the key is HTML (overlay_legend).
+OVERLAY_SIZE = {"width": 480, "height": 300}
 
 
 def _setting_labeller(experiment):
@@ -69,7 +71,8 @@ def compare(request):
         "align": values["align"], "aligns": ALIGNS,
         "missing": len(set(values["slugs"])) - len(chains), "max_chains": COMPARE_MAX_CHAINS,
         "slugs": [chain.slug for chain in chains], "metrics": METRICS, "scales": SCALES,
-        "chart": overlay_drift_svg(series=series, value_label=label) if chains else "",
+        "chart": overlay_drift_svg(series=series, value_label=label, legend=False, **OVERLAY_SIZE) if chains else "",
+        "legend": overlay_legend(series),
     })
 
 
@@ -89,12 +92,13 @@ def experiment_detail(request, slug: str):
 
     def build():
         chains = experiment_chains(experiment=experiment)
+        series = similarity_series(chains, metric="caption", scale="calibrated", label=_setting_labeller(experiment))
         context = {"experiment": experiment, "chains": chains,
                    "filmstrips": experiment_filmstrips(chains=chains),
-                   "chart": overlay_drift_svg(series=similarity_series(chains, metric="caption", scale="calibrated",
-                                                                       label=_setting_labeller(experiment)),
-                                              title="How fast each setting drifts",
-                                              value_label="calibrated caption similarity to the origin"),
+                   "chart": overlay_drift_svg(series=series, title="How fast each setting drifts",
+                                              value_label="calibrated caption similarity to the origin",
+                                              legend=False, **OVERLAY_SIZE),
+                   "legend": overlay_legend(series),
                    "compare_slugs": [chain.slug for chain in chains[:COMPARE_MAX_CHAINS]]}
         current = _atlas_of(chains)
         if current is not None:
