@@ -22,13 +22,17 @@ class ProviderError(Exception):
     auth, content policy) fails the chain with `message` shown to people, while a
     transient one (rate limit, 5xx, timeout, connection) is retried with backoff.
     `retry_after` carries a server's own hint (seconds) when it gave one.
+    `kind` names the failure for the public voice (`chains.failures`): people see
+    one fixed sentence per kind, never `message`, which may quote a server.
     """
 
-    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None):
+    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None,
+                 kind: str = ""):
         super().__init__(message)
         self.message = message
         self.permanent = permanent
         self.retry_after = retry_after
+        self.kind = kind or ("refused" if permanent else "unreachable")
 
 
 @dataclass(frozen=True)
@@ -74,10 +78,16 @@ class PaintRequest:
 
 @dataclass(frozen=True)
 class PaintResult(Billing):
-    """`image` is encoded image bytes (any format Pillow reads)."""
+    """`image` is encoded image bytes (any format Pillow reads).
+
+    A painter whose server answers with a link leaves `image` empty and sets `url`;
+    it then offers `fetch(url) -> bytes`, which the engine calls after recording
+    the link, so a failed download is retried without paying for a new picture.
+    """
 
     image: bytes = b""
     model: str = ""
+    url: str = ""
     revised_prompt: str = ""
     request_id: str = ""
     params: dict = field(default_factory=dict)

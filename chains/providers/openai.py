@@ -29,10 +29,12 @@ from django.utils import timezone
 from .. import costs
 from . import catalogue
 from .base import PaintRequest, PaintResult, ProviderError
+from .download import ImageDownloader
 from .endpoints import SELF_HOSTED, endpoint_kind, server_host
+from .http import deadline_client
 from .openai_checks import SETTINGS, role_problems
 from .openai_errors import to_provider_error
-from .openai_images import ImageDownloader, decode_base64_image
+from .openai_images import decode_base64_image
 from .problems import first_error
 from .retrying import RetryPolicy
 
@@ -127,21 +129,24 @@ def build_role(role: str, config: dict):
     client = make_client(role, config)
     timeout = getattr(settings, TIMEOUT_SETTING[role])
     if role == "image":
-        return OpenAIPainter(client, config=config, timeout=timeout,
-                             downloader=ImageDownloader(timeout=settings.OPENAI_DOWNLOAD_TIMEOUT))
+        downloader = ImageDownloader(server_url=config.get("base_url") or "", deadline=settings.OPENAI_DOWNLOAD_TIMEOUT)
+        return OpenAIPainter(client, config=config, timeout=timeout, downloader=downloader)
     retry = RetryPolicy(attempts=settings.OPENAI_RETRY_ATTEMPTS)
     role_class = {"caption": OpenAICaptioner, "embedding": OpenAIEmbedder, "moderation": OpenAIModerator}[role]
     return role_class(client, config=config, timeout=timeout, retry=retry)
 
 
 def make_client(role: str, config: dict) -> openai_sdk.OpenAI:
+    """Each call's `timeout=` becomes its overall deadline in the transport (`http.py`)."""
     api_key = role_api_key(role)
     if not api_key:
         if config.get("endpoint") != SELF_HOSTED:
             raise ProviderError(MISSING_API_KEY.format(upper=role.upper(), server=config.get("server", "")),
-                                permanent=True)
+                                permanent=True, kind="config")
         api_key = NO_KEY_NEEDED
-    return openai_sdk.OpenAI(api_key=api_key, base_url=config.get("base_url") or None, max_retries=0)
+    http = deadline_client(timeout=getattr(settings, TIMEOUT_SETTING[role]), follow_redirects=True)
+    return openai_sdk.OpenAI(api_key=api_key, base_url=config.get("base_url") or None, max_retries=0,
+                             http_client=http)
 
 
 def list_models(role: str, config: dict, *, timeout: float) -> list[str]:
@@ -165,7 +170,7 @@ def close(role) -> None:
     role.client.close()
     downloader = getattr(role, "downloader", None)
     if downloader is not None:
-        downloader.http.close()
+        downloader.close()
 
 
 def guarded(call: Callable[[], T]) -> T:
@@ -199,7 +204,12 @@ class RetriedRole:
 
 @dataclass
 class OpenAIPainter:
-    """Never retries: every accepted request is an image someone pays for."""
+    """Never retries: every accepted request is an image someone pays for.
+
+    A `url` answer is returned as it is, not fetched: the engine records the URL in
+    its ledger first, then calls `fetch`, so a failed download is fetched again
+    from the same URL instead of paying for another picture.
+    """
 
     client: openai_sdk.OpenAI
     config: dict
@@ -231,10 +241,14 @@ class OpenAIPainter:
             )
         )
         picture = response.data[0] if response.data else None
-        if picture is None:
-            raise ProviderError(NO_IMAGE_RETURNED, permanent=False)
-        image = self._image_bytes(picture)
+        if picture is None or not (picture.b64_json or picture.url):
+            raise ProviderError(NO_IMAGE_RETURNED, permanent=False, kind="bad_answer")
+        image = decode_base64_image(picture.b64_json) if picture.b64_json else b""
         return self._result(response, picture, image)
+
+    def fetch(self, url: str) -> bytes:
+        """The picture a `url` answer points at (see `download.ImageDownloader`)."""
+        return self.downloader.fetch(url)
 
     def _result(self, response, picture, image: bytes) -> PaintResult:
         usage = response.usage.model_dump(exclude_none=True) if getattr(response, "usage", None) else {}
@@ -242,17 +256,11 @@ class OpenAIPainter:
         charge = costs.charge_image(model=self.model, endpoint=self.config.get("endpoint", ""),
                                     quality=used.get("quality", ""), size=used.get("size", ""), usage=usage)
         return PaintResult(
-            image=image, model=self.model, revised_prompt=picture.revised_prompt or "",
+            image=image, url="" if image else picture.url, model=self.model,
+            revised_prompt=picture.revised_prompt or "",
             request_id=response._request_id or "", params=used, usage=usage,
             cost=charge.cost, price_source=charge.source, estimated=charge.estimated,
         )
-
-    def _image_bytes(self, picture) -> bytes:
-        if picture.b64_json:
-            return decode_base64_image(picture.b64_json)
-        if picture.url:
-            return self.downloader.fetch(picture.url)
-        raise ProviderError(NO_IMAGE_RETURNED, permanent=False)
 
 
 def image_params(spec: catalogue.ModelSpec, config: dict) -> dict:

@@ -50,13 +50,13 @@ LONGEST_DETAIL = 500
 def to_provider_error(exc: openai_sdk.OpenAIError) -> ProviderError:
     """The single mapping from the client's exception tree to permanent/transient."""
     if isinstance(exc, openai_sdk.APITimeoutError):
-        return ProviderError(TIMED_OUT, permanent=False)
+        return ProviderError(TIMED_OUT, permanent=False, kind="timed_out")
     if isinstance(exc, openai_sdk.APIConnectionError):
-        return ProviderError(CONNECTION_FAILED.format(detail=_cause_text(exc)), permanent=False)
+        return ProviderError(CONNECTION_FAILED.format(detail=_cause_text(exc)), permanent=False, kind="unreachable")
     if isinstance(exc, openai_sdk.APIStatusError):
         return _status_error(exc)
     if isinstance(exc, openai_sdk.APIResponseValidationError):
-        return ProviderError(UNEXPECTED_RESPONSE.format(detail=exc.message), permanent=True)
+        return ProviderError(UNEXPECTED_RESPONSE.format(detail=exc.message), permanent=True, kind="bad_answer")
     return ProviderError(CLIENT_FAILURE.format(detail=str(exc) or type(exc).__name__), permanent=True)
 
 
@@ -66,16 +66,18 @@ def _status_error(exc: openai_sdk.APIStatusError) -> ProviderError:
     logger.warning("OpenAI API answered HTTP %s (request %s): %s", status, exc.request_id, detail)
     if status == 429:
         retry_after = parse_retry_after(exc.response.headers)
-        return ProviderError(RATE_LIMITED.format(detail=detail), permanent=False, retry_after=retry_after)
+        return ProviderError(RATE_LIMITED.format(detail=detail), permanent=False, retry_after=retry_after,
+                             kind="rate_limited")
     if status >= 500 and status != 501:
         retry_after = parse_retry_after(exc.response.headers)
         return ProviderError(
-            SERVER_ERROR.format(status=status, detail=detail), permanent=False, retry_after=retry_after
+            SERVER_ERROR.format(status=status, detail=detail), permanent=False, retry_after=retry_after,
+            kind="unreachable",
         )
     if status in TRANSIENT_CLIENT_STATUSES:
         return ProviderError(TRY_AGAIN_STATUS.format(status=status, detail=detail), permanent=False)
     if status == 400 and exc.code in CONTENT_POLICY_CODES:
-        return ProviderError(CONTENT_POLICY.format(detail=detail), permanent=True)
+        return ProviderError(CONTENT_POLICY.format(detail=detail), permanent=True, kind="content_policy")
     template = PERMANENT_TEMPLATES.get(status, REQUEST_REJECTED)
     return ProviderError(template.format(status=status, detail=detail), permanent=True)
 

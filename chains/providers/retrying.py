@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, TypeVar
 
 from .base import ProviderError
+from .http import call_time_left
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,9 @@ def call_with_retries(
             if not _should_retry(error, attempt, attempts, longest_wait):
                 raise
             delay = backoff_delay(attempt, base, cap, error.retry_after)
+            left = call_time_left()
+            if left is not None and delay >= left:
+                raise  # the call's overall deadline would pass while waiting
             logger.warning(
                 "%s failed (attempt %d of %d), retrying in %.2fs: %s",
                 what, attempt + 1, attempts, delay, error.message,

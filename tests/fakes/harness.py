@@ -3,7 +3,9 @@
 Each fake subclasses `FakeServer` and answers in `route(request)` the way its real
 server does (shapes, status codes, error envelopes, quirks). The harness records
 every request, lets a test queue scripted answers per path (`enqueue`), slow a path
-down (`slow_down`) or take the whole server down for a while (`fail_all`).
+down (`slow_down`), trickle an answer (`drip`) or take the whole server down for a
+while (`fail_all`). It also notes which requests it completed (`answered`): a real
+provider finishes, and bills, work whose client has already hung up.
 
     with FakeOllamaServer() as ollama:
         ...
@@ -34,6 +36,7 @@ class RecordedRequest:
     body: object  # parsed JSON, or None
     raw: bytes
     received_at: float
+    number: int = 0  # in the order received; fakes may name the request by it
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,15 @@ class ScriptedResponse:
     headers: dict = field(default_factory=dict)
     delay: float = 0.0
     content_type: str = ""
+    drip: float = 0.0  # seconds between body chunks: a server trickling its answer
+
+    @property
+    def is_own_answer(self) -> bool:
+        """A scripted 200 with no content: the server's own answer, only slowed down."""
+        return self.status == 200 and self.json is None and self.body is None
+
+
+DRIP_BYTES = 64
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,8 @@ class FakeServer:
         self.clock = time.time  # what `received_at` and outages read; a test may hand it another
         self._httpd: ThreadingHTTPServer | None = None
         self._address: tuple[str, int] | None = None
+        self.answered: dict[int, int] = {}  # request number → status the server completed
+        self._inflight = 0
 
     # --- lifecycle ---
 
@@ -122,10 +136,15 @@ class FakeServer:
     # --- programming answers ---
 
     def enqueue(self, path: str, *, status: int = 200, json: object = None, body: bytes | None = None,
-                headers: dict | None = None, delay: float = 0.0, times: int = 1, content_type: str = "") -> None:
-        """Answer the next `times` requests to `path` this way, before the server's own answer."""
+                headers: dict | None = None, delay: float = 0.0, times: int = 1, content_type: str = "",
+                drip: float = 0.0) -> None:
+        """Answer the next `times` requests to `path` this way, before the server's own answer.
+
+        A `path` ending in "/" scripts every path under it (e.g. any file download). A
+        status 200 with no content is the server's own answer, delayed or dripped.
+        """
         scripted = ScriptedResponse(status=status, json=json, body=body, headers=dict(headers or {}),
-                                    delay=delay, content_type=content_type)
+                                    delay=delay, content_type=content_type, drip=drip)
         with self._lock:
             self._queues[path].extend([scripted] * times)
 
@@ -147,6 +166,17 @@ class FakeServer:
     def last(self, path: str) -> RecordedRequest:
         return self.requests_to(path)[-1]
 
+    def completed(self, path: str, status: int = 200) -> list[RecordedRequest]:
+        """Requests to `path` the server finished with `status`, listening client or not."""
+        with self._lock:
+            return [r for r in self.requests if r.path == path and self.answered.get(r.number) == status]
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Until every request received so far has been answered (or given up on)."""
+        deadline = time.monotonic() + timeout
+        while self._inflight and time.monotonic() < deadline:
+            time.sleep(0.02)
+
     # --- for subclasses ---
 
     def route(self, request: RecordedRequest) -> ScriptedResponse:
@@ -155,7 +185,7 @@ class FakeServer:
     def outage_response(self, status: int) -> ScriptedResponse:
         return plain(status, "The server is down.")
 
-    def extra_headers(self) -> dict:
+    def extra_headers(self, request: RecordedRequest) -> dict:
         return {}
 
     # --- used by the handler ---
@@ -169,10 +199,22 @@ class FakeServer:
         if outage is not None and outage.active(self.clock()):
             return self.outage_response(outage.status)
         with self._lock:
-            queue = self._queues.get(request.path)
+            scripted = self._scripted_for(request.path)
+        if scripted is None:
+            return self.route(request)
+        if scripted.is_own_answer:
+            own = self.route(request)
+            return ScriptedResponse(status=own.status, json=own.json, body=own.body,
+                                    headers={**own.headers, **scripted.headers}, delay=scripted.delay,
+                                    content_type=own.content_type, drip=scripted.drip)
+        return scripted
+
+    def _scripted_for(self, path: str) -> ScriptedResponse | None:
+        for key in (path, *(prefix for prefix in self._queues if prefix.endswith("/") and path.startswith(prefix))):
+            queue = self._queues.get(key)
             if queue:
                 return queue.popleft()
-        return self.route(request)
+        return None
 
 
 def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
@@ -185,6 +227,12 @@ def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as real servers and the clients' pools expect
     fake: FakeServer
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ConnectionResetError, BrokenPipeError):
+            pass  # the client hung up between requests (a deadline, a size cap)
 
     def do_GET(self) -> None:
         self._answer()
@@ -205,17 +253,24 @@ class _Handler(BaseHTTPRequestHandler):
             method=self.command, path=parts.path,
             query={key: values[0] for key, values in parse_qs(parts.query, keep_blank_values=True).items()},
             headers={name.lower(): value for name, value in self.headers.items()},
-            body=_parse_json(raw), raw=raw, received_at=self.fake.clock(),
+            body=_parse_json(raw), raw=raw, received_at=self.fake.clock(), number=self.fake.next_id(),
         )
+        with self.fake._lock:
+            self.fake._inflight += 1
         self.fake._record(request)
-        response = self.fake._next_response(request)
-        delay = max(response.delay, self.fake._delays.get(request.path, 0.0))
-        if delay and self.fake._stopping.wait(delay):
-            return
         try:
-            self._send(response)
+            response = self.fake._next_response(request)
+            delay = max(response.delay, self.fake._delays.get(request.path, 0.0))
+            if delay and self.fake._stopping.wait(delay):
+                return
+            # The work is done (and billed) whether or not the client is still listening.
+            self.fake.answered[request.number] = response.status
+            self._send(response, request)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test); nothing left to tell it
+        finally:
+            with self.fake._lock:
+                self.fake._inflight -= 1
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -233,7 +288,7 @@ class _Handler(BaseHTTPRequestHandler):
             chunks.append(self.rfile.read(size))
             self.rfile.readline()
 
-    def _send(self, response: ScriptedResponse) -> None:
+    def _send(self, response: ScriptedResponse, request: RecordedRequest) -> None:
         if response.body is not None:
             payload = response.body
             content_type = response.content_type or "application/octet-stream"
@@ -242,13 +297,20 @@ class _Handler(BaseHTTPRequestHandler):
             payload, content_type = json.dumps(document).encode("utf-8"), "application/json"
         self.send_response(response.status)
         headers = {"content-type": ("Content-Type", content_type)}
-        headers.update({name.lower(): (name, value) for name, value in self.fake.extra_headers().items()})
+        headers.update({name.lower(): (name, value) for name, value in self.fake.extra_headers(request).items()})
         headers.update({name.lower(): (name, value) for name, value in response.headers.items()})
         for name, value in headers.values():
             self.send_header(name, str(value))
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
-        self.wfile.write(payload)
+        if not response.drip:
+            self.wfile.write(payload)
+            return
+        for start in range(0, len(payload), DRIP_BYTES):
+            self.wfile.write(payload[start:start + DRIP_BYTES])
+            self.wfile.flush()
+            if self.fake._stopping.wait(response.drip):
+                return
 
 
 def _parse_json(raw: bytes) -> object:

@@ -11,6 +11,9 @@ What it enforces, as the API does:
   count reasoning tokens in `max_completion_tokens`: a bound spent on reasoning
   answers `finish_reason: "length"` with no text.
 With `strict_models = False` it accepts any model name, the way a gateway does.
+With `tag_images = True` every picture it makes spells its request's number in its
+pixels (`read_tag`), so a test can tell which request made a stored picture even
+after the engine re-encoded it; the request's `x-request-id` is `req_fake_<number>`.
 
     with FakeOpenAIServer() as server:
         server.enqueue(IMAGES, status=429, headers={"Retry-After": "1"})
@@ -21,11 +24,13 @@ With `strict_models = False` it accepts any model name, the way a gateway does.
 from __future__ import annotations
 
 import base64
+import io
 import time
 import typing
 
 from openai.types import ImageModel
 from openai.types.shared import ChatModel
+from PIL import Image
 
 from .compat import (
     DEFAULT_CAPTION,
@@ -71,6 +76,39 @@ IMAGE_OUTPUT_TOKENS = {"low": 272, "medium": 1056, "high": 4160, "xhigh": 6240, 
 # Text input overhead the images endpoint adds to every prompt.
 IMAGE_PROMPT_OVERHEAD = 6
 IMAGE_TOKENS_PER_PICTURE_INPUT = 255
+TAG_GRID = 4  # a 4×4 grid of black or white blocks: 16 bits of request number
+TAG_BLOCK = 16
+
+
+def tagged_png(number: int) -> bytes:
+    """A picture whose blocks spell `number`, robust to lossy re-encoding and resizing."""
+    size = TAG_GRID * TAG_BLOCK
+    picture = Image.new("RGB", (size, size))
+    for bit in range(TAG_GRID * TAG_GRID):
+        shade = 255 if (number >> bit) & 1 else 0
+        x, y = (bit % TAG_GRID) * TAG_BLOCK, (bit // TAG_GRID) * TAG_BLOCK
+        picture.paste((shade, shade, shade), (x, y, x + TAG_BLOCK, y + TAG_BLOCK))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def read_tag(image: bytes) -> int:
+    """The request number a `tagged_png` carries, read back from any re-encoding of it."""
+    picture = Image.open(io.BytesIO(image)).convert("L")
+    scale = picture.width / (TAG_GRID * TAG_BLOCK)
+    number = 0
+    for bit in range(TAG_GRID * TAG_GRID):
+        x = int(((bit % TAG_GRID) + 0.5) * TAG_BLOCK * scale)
+        y = int(((bit // TAG_GRID) + 0.5) * TAG_BLOCK * scale)
+        if picture.getpixel((x, y)) > 128:
+            number |= 1 << bit
+    return number
+
+
+def request_number(request_id: str) -> int:
+    """`req_fake_12` → 12."""
+    return int(request_id.rsplit("_", 1)[-1])
 
 
 def error_body(message: str, *, type: str = "invalid_request_error", code: str | None = None,
@@ -111,15 +149,23 @@ class FakeOpenAIServer(FakeServer):
         self.retired_models = set(RETIRED_MODELS)
         self.reasoning_tokens: int | None = None  # None: by reasoning_effort
         self.api_key: str | None = None  # when set, other keys are refused like the API does
+        self.tag_images = False
+        self.flag_only = ""
 
-    def flag(self, *categories: str) -> None:
+    def flag(self, *categories: str, only: str = "") -> None:
+        """Flag what is moderated from now on; `only` "image" or "text" limits it to that input."""
         self.flagged = tuple(categories)
+        self.flag_only = only
+
+    def images_made(self) -> list[RecordedRequest]:
+        """Image requests the server completed with a picture: each one is billed."""
+        return self.completed(IMAGES)
 
     def outage_response(self, status: int) -> ScriptedResponse:
         return ScriptedResponse(status=status, json=error_body(OUTAGE_MESSAGE, type="server_error"))
 
-    def extra_headers(self) -> dict:
-        return {"x-request-id": f"req_fake_{self.next_id()}", "openai-processing-ms": "12"}
+    def extra_headers(self, request: RecordedRequest) -> dict:
+        return {"x-request-id": f"req_fake_{request.number}", "openai-processing-ms": "12"}
 
     # --- routing ---
 
@@ -131,7 +177,7 @@ class FakeOpenAIServer(FakeServer):
         if refused is not None:
             return refused
         handlers = {("GET", MODELS): lambda: ScriptedResponse(json=model_list(known_models(), owned_by="openai")),
-                    ("POST", CHAT): lambda: self._chat(body), ("POST", IMAGES): lambda: self._images(body),
+                    ("POST", CHAT): lambda: self._chat(body), ("POST", IMAGES): lambda: self._images(body, request),
                     ("POST", EMBEDDINGS): lambda: self._embeddings(body),
                     ("POST", MODERATIONS): lambda: self._moderation(body)}
         handler = handlers.get((request.method, request.path))
@@ -204,18 +250,18 @@ class FakeOpenAIServer(FakeServer):
 
     # --- images ---
 
-    def _images(self, body: dict) -> ScriptedResponse:
+    def _images(self, body: dict, request: RecordedRequest) -> ScriptedResponse:
         model = body.get("model", "")
         refused = self._refuse_gpt_image(body) if is_gpt_image(model) else self._refuse_legacy(body)
         if refused is not None:
             return refused
         prompt = str(body.get("prompt", ""))
-        image = self.image
+        image = tagged_png(request.number) if self.tag_images else self.image
         wanted = "b64_json" if is_gpt_image(model) else (
             self.image_format if self.image_format != "auto" else body.get("response_format", "url"))
         picture: dict = {}
         if wanted == "url":
-            name = f"img-{self.next_id()}.png"
+            name = f"img-{request.number}.png"
             self.files[name] = image
             picture["url"] = f"{self.url}{FILES_PREFIX}{name}"
         else:
@@ -279,12 +325,15 @@ class FakeOpenAIServer(FakeServer):
                                                     encoding_format=body.get("encoding_format", "float")))
 
     def _moderation(self, body: dict) -> ScriptedResponse:
-        categories = {name: name in self.flagged for name in MODERATION_CATEGORIES}
+        items = body.get("input") if isinstance(body.get("input"), list) else []
+        kinds = {"image" if item.get("type") == "image_url" else "text" for item in items if isinstance(item, dict)}
+        hit = bool(self.flagged) and (not self.flag_only or self.flag_only in (kinds or {"text"}))
+        categories = {name: hit and name in self.flagged for name in MODERATION_CATEGORIES}
         return ScriptedResponse(json={
             "id": f"modr-fake-{self.next_id()}",
             "model": body.get("model", "fake-moderation"),
             "results": [{
-                "flagged": bool(self.flagged),
+                "flagged": hit,
                 "categories": categories,
                 "category_scores": {name: 0.9 if hit else 0.001 for name, hit in categories.items()},
                 "category_applied_input_types": {name: ["text"] for name in MODERATION_CATEGORIES},
@@ -316,4 +365,5 @@ __all__ = [
     "CHAT", "DEFAULT_CAPTION", "DEFAULT_REVISED_PROMPT", "EMBEDDINGS", "EMBEDDING_DIMENSION", "FILES_PREFIX",
     "IMAGES", "MODELS", "MODERATIONS", "MODERATION_CATEGORIES", "OUTAGE_MESSAGE", "FakeOpenAIServer",
     "RecordedRequest", "chat_completion_json", "deterministic_vector", "error_body", "make_png",
+    "read_tag", "request_number", "tagged_png",
 ]

@@ -287,7 +287,8 @@ def test_paint_gpt_image_2_sends_quality_and_no_legacy_options(fake_openai, prov
     assert result.request_id.startswith("req_fake_")
 
 
-def test_paint_url_answer_is_downloaded_at_once(fake_openai, build):
+def test_paint_url_answer_is_returned_for_the_engine_to_fetch(fake_openai, build):
+    """The link comes back unfetched: the engine records it before downloading."""
     fake_openai.strict_models = False  # a gateway's own model, answering with a link
     providers = build({"image_model": "acme-painter-v2"})
 
@@ -295,7 +296,9 @@ def test_paint_url_answer_is_downloaded_at_once(fake_openai, build):
 
     assert fake_openai.last(IMAGES).body == {"model": "acme-painter-v2", "prompt": "A lighthouse at dusk.",
                                              "n": 1, "size": "1024x1024"}
-    assert result.image == fake_openai.image
+    assert result.image == b"" and result.url.startswith(fake_openai.url + "/files/")
+    assert not [request for request in fake_openai.requests if request.path.startswith("/files/")]
+    assert providers.painter.fetch(result.url) == fake_openai.image
     [download] = [request for request in fake_openai.requests if request.path.startswith("/files/")]
     assert download.method == "GET"
     assert "authorization" not in download.headers  # the key stays with the API host
@@ -305,10 +308,9 @@ def test_paint_url_download_failure_is_transient(fake_openai, build):
     fake_openai.strict_models = False
     providers = build({"image_model": "acme-painter-v2"})
     missing = fake_openai.url + "/files/expired.png"
-    fake_openai.enqueue(IMAGES, json={"created": 1, "data": [{"url": missing}]})
 
     with pytest.raises(ProviderError) as caught:
-        providers.painter.paint(PaintRequest(prompt="A lighthouse."))
+        providers.painter.fetch(missing)
 
     assert not caught.value.permanent
     assert "HTTP 404" in caught.value.message
