@@ -1,7 +1,9 @@
 """The global daily budget of estimated spend.
 
-Spend is the estimated cost of the steps made since midnight (UTC), each priced from
-the model catalogue and the usage its answers reported (chains/costs.py). At the
+Spend is the sum over the ledger of provider calls started since midnight (UTC), each
+priced from the model catalogue and the usage its answer reported (chains/costs.py):
+calls in flight count at their estimate, answered ones at their real cost, and a
+paid call whose result was lost still counts; deleting steps frees nothing. At the
 budget, new chains are refused and running chains pause; the reconciler resumes them
 once a new day brings budget back. A budget of 0 means
 no limit (the offline provider costs nothing anyway).
@@ -16,7 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from . import costs
-from .models import Step
+from .models import ProviderCall
 
 BUDGET_REACHED = "Today's budget for new pictures is used up. Please try again tomorrow."
 BUDGET_PAUSED = "Paused: today's spending budget is used up. The chain resumes when budget is available."
@@ -31,7 +33,7 @@ def start_of_today():
 
 
 def spent_today() -> Decimal:
-    total = Step.objects.filter(created_at__gte=start_of_today()).aggregate(total=Sum("estimated_cost"))
+    total = ProviderCall.objects.since(start_of_today()).aggregate(total=Sum("cost"))
     return total["total"] or Decimal("0")
 
 

@@ -63,7 +63,7 @@ def chain_export_to_directory(*, chain: Chain, directory: Path) -> list[Path]:
     """Write original.jpg, image_<i>.jpg and metadata_<i>.json; returns the files written."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for step in chain.steps.order_by("index"):
+    for step in chain.steps.published().order_by("index"):
         written.append(_copy_image(step, directory / _image_name(step)))
         metadata = directory / _metadata_name(step)
         metadata.write_bytes(_metadata_json(step=step, chain=chain))

@@ -9,9 +9,12 @@ painted picture, libjpeg-turbo encodes the original in ~4 ms where WebP took ~10
 captioner reads (llama.cpp-based servers cannot decode WebP). Thumbnails are what
 pages send to every visitor, so they stay in the smaller format; each is resized from
 the next larger one, so only the first resize filters the full picture.
-Files go to deterministic storage keys derived from (chain, index): a retried task
-overwrites the same files instead of leaving orphans, and a crash after the upload
-but before the database write can be recovered by finding the file where it must be.
+Files go to storage keys derived from (chain, index, token), where the token is the
+ledger row of the call that made the picture (a random id). Two attempts at one
+step therefore never write the same file, a late answer cannot overwrite the
+picture a step shows, and a file is only ever found again through the ledger row
+that names it, never by its path: a reset database with the old media folder (or
+bucket) cannot adopt another database's pictures.
 """
 
 from __future__ import annotations
@@ -72,8 +75,9 @@ class StepImageKeys:
     thumbnails: dict[int, str]
 
 
-def step_image_keys(*, chain_id: int, index: int) -> StepImageKeys:
-    stem = f"chains/{chain_id}/{index:03d}"
+def step_image_keys(*, chain_id: int, index: int, token: str = "") -> StepImageKeys:
+    """`token` names the attempt (the ledger row's token); the engine always passes one."""
+    stem = f"chains/{chain_id}/{index:03d}" + (f"-{token}" if token else "")
     widths = THUMBNAIL_WIDTHS.values()
     return StepImageKeys(
         original=f"{stem}.{ORIGINAL_EXTENSION}",
@@ -172,22 +176,28 @@ def encode(picture: Image.Image, image_format: str, **options) -> bytes:
 
 
 def store_step_images(
-    *, chain_id: int, index: int, image: CleanImage, storage: Storage | None = None
+    *, chain_id: int, index: int, token: str, image: CleanImage, storage: Storage | None = None
 ) -> StepImageKeys:
-    """Write the original and thumbnails to their fixed keys, replacing any earlier try."""
+    """Write the original and thumbnails under this attempt's own keys."""
     storage = storage or default_storage
-    keys = step_image_keys(chain_id=chain_id, index=index)
+    keys = step_image_keys(chain_id=chain_id, index=index, token=token)
     overwrite_file(storage, keys.original, image.original)
     for width, key in keys.thumbnails.items():
         overwrite_file(storage, key, image.thumbnails[width])
     return keys
 
 
-def load_stored_original(*, chain_id: int, index: int, storage: Storage | None = None) -> bytes | None:
-    """The original a crashed task already stored, if it is there and readable."""
+def keys_for_original(original: str) -> StepImageKeys:
+    """The thumbnails' keys beside an original's key (`…/003-<token>.jpg`, or .webp before)."""
+    stem = original.rsplit(".", 1)[0]
+    return StepImageKeys(original=original,
+                         thumbnails={width: f"{stem}-w{width}.webp" for width in THUMBNAIL_WIDTHS.values()})
+
+
+def load_stored(key: str, storage: Storage | None = None) -> bytes | None:
+    """The original stored under `key` (named by a ledger row), if it is there and readable."""
     storage = storage or default_storage
-    key = step_image_keys(chain_id=chain_id, index=index).original
-    if not storage.exists(key):
+    if not key or not storage.exists(key):
         return None
     with storage.open(key, "rb") as handle:
         data = handle.read()
@@ -198,9 +208,12 @@ def load_stored_original(*, chain_id: int, index: int, storage: Storage | None =
     return data
 
 
-def delete_step_images(*, chain_id: int, index: int, storage: Storage | None = None) -> None:
+def delete_images(original: str, storage: Storage | None = None) -> None:
+    """Remove an original and its thumbnails (a losing attempt's, a deleted step's)."""
+    if not original:
+        return
     storage = storage or default_storage
-    keys = step_image_keys(chain_id=chain_id, index=index)
+    keys = keys_for_original(original)
     for key in (keys.original, *keys.thumbnails.values()):
         storage.delete(key)
 

@@ -23,6 +23,7 @@ from .services import (
     step_caption,
     step_embed,
     step_paint_next,
+    step_screen,
 )
 from .services.atlas import BUSY, atlas_recompute_if_dirty, debounce_seconds
 from .services.retry import phase_error_handle
@@ -50,6 +51,11 @@ def paint_next_step(self, step_id: int) -> str:
     return run_phase(self, step_paint_next, step_id)
 
 
+@shared_task(name="chains.tasks.screen_step", **PHASE_TASK_OPTIONS)
+def screen_step(self, step_id: int) -> str:
+    return run_phase(self, step_screen, step_id)
+
+
 @shared_task(name="chains.tasks.reconcile_chains", ignore_result=True)
 def reconcile_chains() -> list[int]:
     return chains_reconcile()
@@ -67,19 +73,20 @@ def run_phase(task, phase, step_id: int) -> str:
         try:
             outcome = phase(step_id=step_id)
         except SoftTimeLimitExceeded:
-            return _on_provider_error(task, step_id, ProviderError(STEP_TIMED_OUT, permanent=False))
+            error = ProviderError(STEP_TIMED_OUT, permanent=False, kind="timed_out")
+            return _on_provider_error(task, step_id, error, phase=phase.__name__)
         except ProviderError as error:
-            return _on_provider_error(task, step_id, error)
+            return _on_provider_error(task, step_id, error, phase=phase.__name__)
         figures = clock.figures()
         logger.info("phase=%s step=%s outcome=%s %s", phase.__name__, step_id, outcome.value,
                     format_figures(figures), extra={"outcome": outcome.value, **figures})
         return outcome.value
 
 
-def _on_provider_error(task, step_id: int, error: ProviderError) -> str:
+def _on_provider_error(task, step_id: int, error: ProviderError, *, phase: str) -> str:
     chain_id = Step.objects.filter(pk=step_id).values_list("chain_id", flat=True).first()
     countdown = phase_error_handle(chain_id=chain_id, step_id=step_id, error=error,
-                                   retries=task.request.retries or 0)
+                                   retries=task.request.retries or 0, phase=phase)
     if countdown is None:
         return "failed"
     raise task.retry(countdown=countdown, exc=error)

@@ -32,8 +32,8 @@ def collections_published() -> QuerySet[Collection]:
     and a mosaic of where its first four public chains ended (`cover_0` … `cover_3`,
     small thumbnails), all in the one query.
     """
-    origin = Step.objects.filter(chain=OuterRef("chain_id"), index=0).values("thumbnail_small")[:1]
-    latest = Step.objects.filter(chain=OuterRef("chain_id")).order_by("-index").values("thumbnail_tiny")[:1]
+    origin = Step.objects.published().filter(chain=OuterRef("chain_id"), index=0).values("thumbnail_small")[:1]
+    latest = Step.objects.published().filter(chain=OuterRef("chain_id")).order_by("-index").values("thumbnail_tiny")[:1]
     entries = _public_entries().filter(collection=OuterRef("pk")).order_by("position", "pk")
     tiles = {f"cover_{n}": Subquery(entries.annotate(thumbnail=Subquery(latest)).values("thumbnail")[n:n + 1])
              for n in range(COVER_TILES)}

@@ -97,7 +97,7 @@ class JSONFormatter(logging.Formatter):
             document["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
             document["stack"] = self.formatStack(record.stack_info)
-        return json.dumps(document, default=str, ensure_ascii=False)
+        return _redacted(json.dumps(document, default=str, ensure_ascii=False))
 
 
 class PlainFormatter(logging.Formatter):
@@ -114,10 +114,17 @@ class PlainFormatter(logging.Formatter):
         line = super().format(record)
         fields = [(key, getattr(record, key)) for key in ID_FIELDS if getattr(record, key, None) not in (None, "")]
         if not fields:
-            return line
+            return _redacted(line)
         suffix = " ".join(f"{key}={value}" for key, value in fields)
         first, newline, rest = line.partition("\n")  # keep tracebacks below the fields
-        return f"{first} [{suffix}]{newline}{rest}"
+        return _redacted(f"{first} [{suffix}]{newline}{rest}")
+
+
+def _redacted(line: str) -> str:
+    """No key, token or internal host in any log line, whoever wrote it (chains.failures)."""
+    from chains.failures import redact
+
+    return redact(line)
 
 
 # --- requests ----------------------------------------------------------------------------

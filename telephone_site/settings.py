@@ -519,12 +519,16 @@ OPENAI_IMAGE_MODERATION = env("OPENAI_IMAGE_MODERATION")
 OPENAI_IMAGE_RESPONSE_FORMAT = env("OPENAI_IMAGE_RESPONSE_FORMAT")
 OPENAI_EMBEDDING_MODEL = env("OPENAI_EMBEDDING_MODEL", "text-embedding-3-small")
 OPENAI_MODERATION_MODEL = env("OPENAI_MODERATION_MODEL", "omni-moderation-latest")
+# Overall deadlines in seconds, one per call: connect, send, wait and the whole body
+# (chains/providers/http.py), under every worker pool.
 OPENAI_CAPTION_TIMEOUT = env_float("OPENAI_CAPTION_TIMEOUT", 60)
 OPENAI_IMAGE_TIMEOUT = env_float("OPENAI_IMAGE_TIMEOUT", 180)
 OPENAI_EMBEDDING_TIMEOUT = env_float("OPENAI_EMBEDDING_TIMEOUT", 30)
 OPENAI_MODERATION_TIMEOUT = env_float("OPENAI_MODERATION_TIMEOUT", 30)
 OPENAI_DOWNLOAD_TIMEOUT = env_float("OPENAI_DOWNLOAD_TIMEOUT", 60)
 OPENAI_RETRY_ATTEMPTS = env_int("OPENAI_RETRY_ATTEMPTS", 3)
+# Tries at downloading one paid `url` answer (same URL, with backoff) before it is lost.
+TELEPHONE_DOWNLOAD_ATTEMPTS = env_int("TELEPHONE_DOWNLOAD_ATTEMPTS", 4)
 
 # AUTOMATIC1111 / Forge / SD.Next web UI started with --api (TELEPHONE_PAINTER=a1111).
 A1111_BASE_URL = env("A1111_BASE_URL")
@@ -563,7 +567,12 @@ TELEPHONE_TASK_SOFT_TIME_LIMIT = env_int("TELEPHONE_TASK_SOFT_TIME_LIMIT", 240)
 TELEPHONE_TASK_TIME_LIMIT = env_int("TELEPHONE_TASK_TIME_LIMIT", 300)
 # A claim outlives the hard time limit, so a live task is always killed before
 # another worker may take its work over.
-TELEPHONE_CLAIM_SECONDS = env_int("TELEPHONE_CLAIM_SECONDS", TELEPHONE_TASK_TIME_LIMIT + 30)
+# It also outlives the longest provider call (an image plus its download): under the
+# threads pool the time limits do nothing, and the call's own deadline is the bound.
+TELEPHONE_CLAIM_SECONDS = env_int(
+    "TELEPHONE_CLAIM_SECONDS",
+    int(max(TELEPHONE_TASK_TIME_LIMIT, OPENAI_IMAGE_TIMEOUT + OPENAI_DOWNLOAD_TIMEOUT)) + 30,
+)
 TELEPHONE_RETRY_MAX = env_int("TELEPHONE_RETRY_MAX", 8)
 TELEPHONE_RETRY_BASE_SECONDS = env_float("TELEPHONE_RETRY_BASE_SECONDS", 2)
 TELEPHONE_RETRY_CAP_SECONDS = env_float("TELEPHONE_RETRY_CAP_SECONDS", 300)
@@ -640,6 +649,7 @@ CELERY_TASK_QUEUES = [
 CELERY_TASK_ROUTES = {
     "chains.tasks.caption_step": {"queue": TELEPHONE_CAPTION_QUEUE, "routing_key": TELEPHONE_CAPTION_QUEUE},
     "chains.tasks.embed_step": {"queue": TELEPHONE_CAPTION_QUEUE, "routing_key": TELEPHONE_CAPTION_QUEUE},
+    "chains.tasks.screen_step": {"queue": TELEPHONE_CAPTION_QUEUE, "routing_key": TELEPHONE_CAPTION_QUEUE},
     "chains.tasks.paint_next_step": {"queue": TELEPHONE_PAINT_QUEUE, "routing_key": TELEPHONE_PAINT_QUEUE},
     "chains.tasks.render_chain_animation": {"queue": TELEPHONE_RENDER_QUEUE, "routing_key": TELEPHONE_RENDER_QUEUE},
 }

@@ -10,6 +10,8 @@ SCRIPTED = "tests.support.providers"
 
 def make_chain(*, target_length: int = 3, provider: str = SCRIPTED, **fields):
     fields.setdefault("image", solid_png())
+    # As an approved submission's: screened on upload. Branches and experiments pass False.
+    fields.setdefault("origin_screened", True)
     return chain_create(target_length=target_length, provider=provider, **fields)
 
 

@@ -20,6 +20,8 @@ from .chain import (
     ACTIVE_STATUSES,
     ENDED_STATUSES,
     LINK_VISIBILITIES,
+    OPEN_STATUSES,
+    PUBLISHABLE_SCREENING,
     SLUG_ALPHABET,
     AnimationFormat,
     AnimationStatus,
@@ -28,6 +30,7 @@ from .chain import (
     ChainQuerySet,
     Detail,
     Mode,
+    Screening,
     Status,
     Step,
     StepQuerySet,
@@ -37,10 +40,12 @@ from .chain import (
     new_seed,
     new_slug,
 )
+from .ledger import CallOutcome, CallRole, ProviderCall
 
 __all__ = [
     "ACTIVE_STATUSES", "ENDED_STATUSES", "LINK_VISIBILITIES", "SLUG_ALPHABET", "AnimationFormat",
     "AnimationStatus", "Atlas", "AtlasIndex", "AtlasJob", "AtlasPoint", "Attractor", "Baseline", "Chain",
     "ChainAnalysis", "ChainAnimation", "ChainQuerySet", "Detail", "Experiment", "Mode", "Status", "Step",
     "StepQuerySet", "Visibility", "linkable_q", "listed_q", "new_seed", "new_slug",
+    "CallOutcome", "CallRole", "OPEN_STATUSES", "PUBLISHABLE_SCREENING", "ProviderCall", "Screening",
 ]

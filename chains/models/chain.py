@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from ..failures import public_message
 from ..modes import MODES
 
 SLUG_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
@@ -54,9 +55,24 @@ class Status(models.TextChoices):
     COMPLETED = "completed", "Completed"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
+    HELD = "held", "Held for review"
 
 
 ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+# Chains that may still spend: their unused reservation counts against the budget.
+OPEN_STATUSES = (Status.QUEUED, Status.RUNNING, Status.PAUSED, Status.HELD)
+
+
+class Screening(models.TextChoices):
+    """Where a generated picture stands with screening; only some states are public."""
+
+    PENDING = "pending", "Waiting for screening"
+    PASSED = "passed", "Passed screening"
+    FLAGGED = "flagged", "Flagged by screening"
+    OFF = "off", "Not screened (TELEPHONE_MODERATOR=none)"
+
+
+PUBLISHABLE_SCREENING = (Screening.PASSED, Screening.OFF)
 ENDED_STATUSES = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
 
 
@@ -137,7 +153,13 @@ class Chain(models.Model):
     )
     provider = models.CharField(max_length=100, default="local")
     provider_settings = models.JSONField(default=dict, blank=True)
-    error_message = models.TextField(blank=True)
+    error_message = models.TextField(blank=True, help_text="For staff: the provider's words, keys masked.")
+    error_kind = models.CharField(max_length=32, blank=True, help_text="Chooses the public sentence.")
+    error_role = models.CharField(max_length=16, blank=True)
+    reserved_cost = models.DecimalField(
+        max_digits=12, decimal_places=5, default=Decimal("0"),
+        help_text="Budget reserved when the chain was created; what it has not spent is released when it ends.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -209,11 +231,26 @@ class Chain(models.Model):
             return True
         return self.owner_id is not None and self.owner_id == getattr(user, "pk", None)
 
+    @property
+    def public_error(self) -> str:
+        """The fixed sentence visitors see for a failure; staff read `error_message`."""
+        if not self.error_message and not self.error_kind:
+            return ""
+        return public_message(kind=self.error_kind, role=self.error_role)
+
 
 class StepQuerySet(models.QuerySet):
     def public(self):
-        """Steps visitors may see anywhere: those of listed chains (`listed_q`)."""
-        return self.filter(listed_q("chain"))
+        """Steps visitors may see anywhere: those of listed chains (`listed_q`), once published."""
+        return self.filter(listed_q("chain")).published()
+
+    def published(self):
+        """Steps anyone but staff may see: their picture passed screening (or screening is off).
+
+        Captions need no such filter: `caption` is only written once it passed, and
+        embeddings, similarities and the atlas all come after the caption.
+        """
+        return self.filter(image_screen__in=PUBLISHABLE_SCREENING)
 
 
 class Step(models.Model):
@@ -227,7 +264,10 @@ class Step(models.Model):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
 
-    caption = models.TextField(blank=True)
+    caption = models.TextField(blank=True, help_text="Only ever a caption that passed screening.")
+    caption_draft = models.TextField(
+        blank=True, help_text="A caption waiting for screening: staff only until it passes."
+    )
     caption_model = models.CharField(max_length=100, blank=True)
     caption_request_id = models.CharField(max_length=120, blank=True)
     paint_prompt = models.TextField(blank=True, help_text="The prompt sent to the painter.")
@@ -238,6 +278,14 @@ class Step(models.Model):
     image_model = models.CharField(max_length=100, blank=True)
     image_request_id = models.CharField(max_length=120, blank=True)
     image_params = models.JSONField(default=dict, blank=True)
+    image_call = models.ForeignKey(
+        "chains.ProviderCall", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The ledger row of the call whose answer this step's picture is.",
+    )
+    image_screen = models.CharField(
+        max_length=16, choices=Screening.choices, default=Screening.PENDING,
+        help_text="The picture is public only once screening passed.",
+    )
 
     embedding = models.BinaryField(null=True, blank=True, editable=False)
     embedding_model = models.CharField(max_length=100, blank=True)

@@ -8,8 +8,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from ..animation import AnimationOptions
-from ..models import Chain, ChainAnimation, Status, Step
+from ..models import Chain, ChainAnimation, Screening, Status, Step
 
+SCREEN = "screen"
 CAPTION = "caption"
 EMBED = "embed"
 PAINT = "paint"
@@ -33,10 +34,19 @@ def chain_last_step(*, chain_id: int) -> Step | None:
 
 
 def chain_next_work(*, chain: Chain) -> NextWork | None:
-    """The loop's whole state machine: look at the newest step and say what is missing."""
+    """The loop's whole state machine: look at the newest step and say what is missing.
+
+    Screening comes before anything is built on what a model made: a picture is
+    screened before it is captioned, a caption before it is embedded or painted.
+    A flagged step has no next work; its chain is held for staff.
+    """
     last = chain_last_step(chain_id=chain.pk)
     if last is None:
         return None
+    if last.image_screen == Screening.FLAGGED:
+        return None
+    if last.image_screen == Screening.PENDING or (last.caption_draft and not last.caption):
+        return NextWork(SCREEN, last.pk)
     if not last.caption:
         return NextWork(CAPTION, last.pk)
     if last.embedding is None:
@@ -47,7 +57,8 @@ def chain_next_work(*, chain: Chain) -> NextWork | None:
 
 
 def chain_steps(*, chain: Chain) -> QuerySet[Step]:
-    return Step.objects.filter(chain=chain).order_by("index")
+    """The steps pages and exports show: only pictures that passed screening."""
+    return Step.objects.published().filter(chain=chain).order_by("index")
 
 
 def chains_needing_rescue(*, stalled_before, now) -> QuerySet[Chain]:
@@ -69,7 +80,7 @@ def chain_progress(*, chain: Chain) -> tuple[int, int]:
 
 
 def _first_step_field(field: str, index_order: str):
-    steps = Step.objects.filter(chain=OuterRef("pk")).order_by(index_order)
+    steps = Step.objects.published().filter(chain=OuterRef("pk")).order_by(index_order)
     return Subquery(steps.values(field)[:1])
 
 

@@ -44,8 +44,10 @@ from .lifecycle import (
     chain_resume,
     chain_start,
 )
-from .phases import Outcome, chain_claim, chain_release, step_caption, step_embed, step_paint_next
+from .painting import step_paint_next
+from .phases import Outcome, chain_claim, chain_release, step_caption, step_embed
 from .rescue import chain_defer_rescue, chains_reconcile
+from .screening import chain_release_hold, chains_hide_with_branches, step_screen
 
 __all__ = [
     "ANIMATION_RENDER_FAILED", "BRANCH_STEP_ELSEWHERE", "CHAIN_ALREADY_ENDED", "CHAIN_BAD_DETAIL",
@@ -60,5 +62,5 @@ __all__ = [
     "chain_origin_image", "chain_pause", "chain_release", "chain_rerun_from", "chain_resume", "chain_run_inline",
     "chain_start", "chain_unfeature", "chain_unhide", "chains_reconcile", "chains_refresh_metrics",
     "experiment_create", "experiment_model_choices", "step_caption", "step_describe_image", "step_embed",
-    "step_paint_next",
+    "step_paint_next", "step_screen", "chain_release_hold", "chains_hide_with_branches",
 ]

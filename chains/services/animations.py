@@ -62,7 +62,7 @@ def _needs_render(animation: ChainAnimation, *, chain: Chain) -> bool:
         return True
     if animation.status == AnimationStatus.PENDING:
         return animation.updated_at < _claim_expiry()
-    return animation.step_count != Step.objects.filter(chain=chain).count()
+    return animation.step_count != Step.objects.published().filter(chain=chain).count()
 
 
 def _reset(animation: ChainAnimation) -> bool:
@@ -88,7 +88,7 @@ def animation_render(*, animation_id: int) -> Outcome:
     animation = ChainAnimation.objects.filter(pk=animation_id).first()
     if animation is None:
         return Outcome.INACTIVE
-    step_count = Step.objects.filter(chain_id=animation.chain_id).count()
+    step_count = Step.objects.published().filter(chain_id=animation.chain_id).count()
     if animation.status == AnimationStatus.READY and animation.step_count == step_count:
         return Outcome.ALREADY_DONE
     if not _claim(animation_id=animation_id, step_count=step_count):
@@ -133,7 +133,7 @@ def _render_to_storage(*, chain_id: int, step_count: int, options: AnimationOpti
 def _pictures(*, chain_id: int, step_count: int) -> Iterator[bytes]:
     """The large thumbnails (already near frame size) of exactly the steps counted at the claim."""
     steps = (
-        Step.objects.filter(chain_id=chain_id, index__lt=step_count)
+        Step.objects.published().filter(chain_id=chain_id, index__lt=step_count)
         .order_by("index")
         .only("pk", "image", "thumbnail_large")
     )

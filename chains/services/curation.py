@@ -17,8 +17,10 @@ from django.utils import timezone
 from .. import images
 from ..cache import content_changed_on_commit
 from ..models import Chain, ChainAnimation, Status, Step, new_seed
+from . import ledger
 from .drift import chain_refresh_drift
 from .lifecycle import ChainError, chain_create, chain_resume, chain_start
+from .screening import chains_hide_with_branches
 
 FEATURED_ORDER_MAX = 32767  # PositiveSmallIntegerField
 
@@ -32,7 +34,7 @@ BRANCH_STEP_ELSEWHERE = "That step belongs to another chain."
 # What a re-run clears on the step it re-runs from: everything its caption produced.
 # The image and how it was painted stay; so does usage, which is money already spent.
 CAPTION_FIELDS = (
-    "caption", "caption_model", "caption_request_id", "caption_ms", "captioned_at",
+    "caption", "caption_draft", "caption_model", "caption_request_id", "caption_ms", "captioned_at",
     "embedding", "embedding_model", "embedding_dimension", "embedding_request_id", "embed_ms",
     "embedded_at", "similarity_to_origin", "similarity_to_previous",
 )
@@ -69,8 +71,14 @@ def chain_unfeature(*, chain: Chain) -> Chain:
 
 
 def chain_hide(*, chain: Chain) -> Chain:
-    """Take a chain off every public list and link; its owner and staff still see it."""
-    return _set_flags(chain, is_hidden=True)
+    """Take a chain off every public list and link; its owner and staff still see it.
+
+    Chains branched from it go too: their starting picture is one of its steps.
+    """
+    with transaction.atomic():
+        chains_hide_with_branches(chain_ids=[chain.pk])
+    chain.refresh_from_db()
+    return chain
 
 
 def chain_unhide(*, chain: Chain) -> Chain:
@@ -107,14 +115,16 @@ def chain_rerun_from(*, chain: Chain, index: int, reseed: bool = True) -> Chain:
       rather than vanishing with the step, so the moderation trail survives.
     - A new seed is drawn by default: a deterministic provider would otherwise
       paint exactly the same pictures again.
-    - Files of the deleted steps go after commit but before the chain resumes: the
-      painter adopts a file it finds at a step's key (crash recovery), so a leftover
-      file would silently bring the old picture back.
-    - Usage and cost totals are kept: that money was spent.
+    - Files of the deleted steps go after commit. Paid answers of the old run not
+      yet stored in a step are closed as lost first: the painter resumes only open
+      ledger rows, so nothing painted from the old captions can come back.
+    - Usage and cost totals are kept: that money was spent, and the ledger says so.
     """
     with transaction.atomic():
-        last_index = _check_rerun(chain=chain, index=index)
+        _check_rerun(chain=chain, index=index)
         _hold_for_rerun(chain=chain)
+        stale = list(Step.objects.filter(chain_id=chain.pk, index__gt=index).values_list("image", flat=True))
+        ledger.calls_abandon_after(chain_id=chain.pk, step_index=index)
         _replace_steps_from(chain=chain, index=index)
         animation_files = _drop_animations(chain=chain)
         chain_refresh_drift(chain_id=chain.pk)
@@ -122,7 +132,6 @@ def chain_rerun_from(*, chain: Chain, index: int, reseed: bool = True) -> Chain:
         if reseed:
             fields["seed"] = new_seed()
         Chain.objects.filter(pk=chain.pk).update(**fields)
-        stale = range(index + 1, last_index + 1)
         transaction.on_commit(
             lambda: _purge_and_resume(chain_id=chain.pk, stale=stale, animation_files=animation_files)
         )
@@ -196,9 +205,9 @@ def _drop_animations(*, chain: Chain) -> list[str]:
     return names
 
 
-def _purge_and_resume(*, chain_id: int, stale: range, animation_files: list[str]) -> None:
-    for stale_index in stale:
-        images.delete_step_images(chain_id=chain_id, index=stale_index)
+def _purge_and_resume(*, chain_id: int, stale: list[str], animation_files: list[str]) -> None:
+    for original in stale:
+        images.delete_images(original)
     for name in animation_files:
         default_storage.delete(name)
     content_changed_on_commit(chain_id=chain_id)

@@ -22,7 +22,7 @@ from typing import Iterator
 
 from kombu.exceptions import OperationalError
 
-from ..selectors.chains import CAPTION, EMBED, PAINT
+from ..selectors.chains import CAPTION, EMBED, PAINT, SCREEN
 
 logger = logging.getLogger(__name__)
 BROKER_ERRORS = (OperationalError, ConnectionError, OSError)
@@ -38,7 +38,8 @@ def enqueue_work(*, phase: str, step_id: int) -> None:
         return
     from .. import tasks
 
-    task = {CAPTION: tasks.caption_step, EMBED: tasks.embed_step, PAINT: tasks.paint_next_step}[phase]
+    task = {CAPTION: tasks.caption_step, EMBED: tasks.embed_step, PAINT: tasks.paint_next_step,
+            SCREEN: tasks.screen_step}[phase]
     _send(task, step_id, what=f"phase={phase} step={step_id}")
 
 

@@ -8,13 +8,15 @@ from typing import Callable
 
 from ..models import Chain
 from ..providers.base import ProviderError
-from ..selectors.chains import CAPTION, EMBED, PAINT
+from ..selectors.chains import CAPTION, EMBED, PAINT, SCREEN
 from .dispatch import inline_dispatch
 from .lifecycle import chain_start
-from .phases import step_caption, step_embed, step_paint_next
+from .painting import step_paint_next
+from .phases import step_caption, step_embed
 from .retry import phase_error_handle
+from .screening import step_screen
 
-PHASES = {CAPTION: step_caption, EMBED: step_embed, PAINT: step_paint_next}
+PHASES = {CAPTION: step_caption, EMBED: step_embed, PAINT: step_paint_next, SCREEN: step_screen}
 
 
 def chain_run_inline(
@@ -40,7 +42,8 @@ def _run_with_retries(*, chain: Chain, phase: str, step_id: int, sleep) -> bool:
             PHASES[phase](step_id=step_id)
             return True
         except ProviderError as error:
-            delay = phase_error_handle(chain_id=chain.pk, step_id=step_id, error=error, retries=retries)
+            delay = phase_error_handle(chain_id=chain.pk, step_id=step_id, error=error, retries=retries,
+                                       phase=PHASES[phase].__name__)
             if delay is None:
                 return False
             sleep(delay)

@@ -12,7 +12,9 @@ from .. import images
 from ..budget import BUDGET_PAUSED, budget_exhausted
 from ..cache import content_changed_on_commit
 from ..errors import UserFacingError
-from ..models import ACTIVE_STATUSES, Chain, Detail, Mode, Status, Step, Visibility
+from ..failures import mask_secrets
+from ..models import ACTIVE_STATUSES, Chain, Detail, Mode, Screening, Status, Step, Visibility
+from ..models.ledger import new_call_token
 from ..providers import current_snapshot
 from ..providers.problems import first_error, snapshot_problems
 from ..selectors.chains import COMPLETE, chain_next_work
@@ -47,8 +49,14 @@ def chain_create(
     seed: int | None = None,
     parent: Chain | None = None,
     fork_step: Step | None = None,
+    origin_screened: bool = False,
 ) -> Chain:
-    """Store a new chain and its starting image as step 0; it stays queued until started."""
+    """Store a new chain and its starting image as step 0; it stays queued until started.
+
+    The starting image is screened by the loop like any picture, before anything is
+    built on it, unless it was screened already: an approved submission's was, on
+    upload and by staff. A branch's is not: its step may still have been waiting.
+    """
     _validate_settings(mode=mode, detail=detail, target_length=target_length)
     clean = images.clean_image(image)
     providers = current_snapshot(provider)
@@ -62,7 +70,7 @@ def chain_create(
         fields["seed"] = seed
     with transaction.atomic():
         chain = Chain.objects.create(**fields)
-        _store_origin(chain=chain, clean=clean)
+        _store_origin(chain=chain, clean=clean, screened=origin_screened)
     content_changed_on_commit(chain_id=chain.pk)
     return chain
 
@@ -84,17 +92,18 @@ def refuse_unworkable(*, snapshot: dict) -> None:
         raise ChainError(CHAIN_CONFIGURATION_REFUSED.format(message=problem.message, hint=problem.hint).strip())
 
 
-def _store_origin(*, chain: Chain, clean: images.CleanImage) -> Step:
-    """Files first, then the row; if the row fails the files are removed again."""
-    keys = images.store_step_images(chain_id=chain.pk, index=0, image=clean)
+def _store_origin(*, chain: Chain, clean: images.CleanImage, screened: bool) -> Step:
+    """Files first, under keys of their own, then the row; if the row fails the files go."""
+    keys = images.store_step_images(chain_id=chain.pk, index=0, token=new_call_token(), image=clean)
     try:
         return Step.objects.create(
             chain=chain, index=0, image=keys.original,
             **images.thumbnail_fields(keys),
             width=clean.width, height=clean.height,
+            image_screen=Screening.PASSED if screened else Screening.PENDING,
         )
     except Exception:
-        images.delete_step_images(chain_id=chain.pk, index=0)
+        images.delete_images(keys.original)
         raise
 
 
@@ -166,11 +175,15 @@ def _enqueue_share_cards(chain_id: int) -> None:
                        chain_id, error)
 
 
-def chain_fail(*, chain_id: int, message: str) -> bool:
-    """End a chain because of a permanent error; the message is shown on its page."""
+def chain_fail(*, chain_id: int, message: str, kind: str = "", role: str = "") -> bool:
+    """End a chain because of a permanent error.
+
+    Two voices: `message` (keys masked) is for staff; visitors see the fixed
+    sentence for `kind` and `role` (`Chain.public_error`).
+    """
     failed = Chain.objects.filter(pk=chain_id, status__in=ACTIVE_STATUSES).update(
-        status=Status.FAILED, error_message=message[:2000], finished_at=timezone.now(),
-        claimed_until=None, claim_token="",
+        status=Status.FAILED, error_message=mask_secrets(message)[:2000], error_kind=kind[:32],
+        error_role=role[:16], finished_at=timezone.now(), claimed_until=None, claim_token="",
     )
     if failed:
         content_changed_on_commit(chain_id=chain_id)
@@ -217,14 +230,23 @@ def chains_resume_after_budget() -> list[int]:
 
 
 def chain_resume(*, chain: Chain) -> Chain:
-    """Pick a stopped chain up exactly where its rows say it stopped."""
+    """Pick a stopped chain up exactly where its rows say it stopped.
+
+    Resuming a chain held for review is staff's decision that the flagged step may
+    stand: it is published as it is and the chain goes on.
+    """
+    from .screening import chain_release_hold
+
     now = timezone.now()
-    updated = Chain.objects.filter(
-        pk=chain.pk, status__in=(Status.PAUSED, Status.FAILED, Status.CANCELLED)
-    ).update(
-        status=Status.RUNNING, error_message="", finished_at=None, progressed_at=now,
-        claimed_until=None, claim_token="",
-    )
+    with transaction.atomic():
+        updated = Chain.objects.filter(
+            pk=chain.pk, status__in=(Status.PAUSED, Status.FAILED, Status.CANCELLED, Status.HELD)
+        ).update(
+            status=Status.RUNNING, error_message="", error_kind="", error_role="", finished_at=None,
+            progressed_at=now, claimed_until=None, claim_token="",
+        )
+        if updated and chain.status == Status.HELD:
+            chain_release_hold(chain_id=chain.pk)
     if not updated:
         raise ChainError(CHAIN_NOT_RESUMABLE)
     content_changed_on_commit(chain_id=chain.pk)

@@ -1,6 +1,6 @@
 """Local media served by Django, with the same visibility rules as the pages.
 
-Chain images live at predictable keys (chains/<id>/<index>.jpg), so serving the
+Chain images live at keys naming their chain and step (chains/<id>/<index>-<token>.jpg), so serving the
 media folder blindly would show hidden or private chains to anyone who guesses a
 URL. Each request is checked against its chain first. (With S3 or nginx in front,
 put private media behind signed URLs or an internal redirect instead.)
@@ -12,7 +12,8 @@ public chain, the file server opened the private one. So the path is refused unl
 it is already in normal form (no `..` or `.` segments, no empty segments, no
 backslashes, no encoded slash in the raw request), and the file served is the one
 the database row records, found by the chain and step the key names and compared
-with the stored name, never a path built from the request.
+with the stored name, never a path built from the request. A step's picture waiting
+for screening is served to staff only, like the pages.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
-from chains.models import Chain, ChainAnimation, Step
+from chains.models import PUBLISHABLE_SCREENING, Chain, ChainAnimation, Step
 
-STEP_MEDIA = re.compile(r"chains/(?P<chain_id>\d+)/(?P<index>\d+)(?:-w\d+)?\.(?:jpg|webp)")
+STEP_MEDIA = re.compile(r"chains/(?P<chain_id>\d+)/(?P<index>\d+)(?:-[0-9a-f]{32})?(?:-w\d+)?\.(?:jpg|webp)")
 ANIMATION_MEDIA = re.compile(r"animations/(?P<chain_id>\d+)/[\w-]+\.(?:gif|webp)")
 ENCODED_SEPARATOR = re.compile(r"%(?:2f|5c|2e)", re.IGNORECASE)
 STEP_FILE_FIELDS = ("image", "thumbnail_tiny", "thumbnail_small", "thumbnail_large")
@@ -39,6 +40,7 @@ STEP_FILE_FIELDS = ("image", "thumbnail_tiny", "thumbnail_small", "thumbnail_lar
 class StoredMedia:
     chain: Chain
     name: str
+    published: bool = True  # a step's picture that passed screening (or an animation of those)
 
 
 @require_safe
@@ -46,6 +48,8 @@ def media_file(request, path: str):
     name = normal_media_name(request, path)
     stored = stored_media(name) if name else None
     if stored is None or not stored.chain.is_visible_to(request.user):
+        raise Http404
+    if not stored.published and not getattr(request.user, "is_staff", False):
         raise Http404
     response = serve(request, stored.name, document_root=settings.MEDIA_ROOT)
     response["Cache-Control"] = media_cache_control(stored.chain)
@@ -84,10 +88,11 @@ def stored_media(name: str) -> StoredMedia | None:
 def _step_media(name: str, *, chain_id: int, index: int) -> StoredMedia | None:
     """One indexed lookup (chain, index); the name must be one the step actually stores."""
     row = (Step.objects.filter(chain_id=chain_id, index=index).select_related("chain")
-           .only(*STEP_FILE_FIELDS, "chain__visibility", "chain__is_hidden", "chain__owner_id").first())
+           .only(*STEP_FILE_FIELDS, "image_screen", "chain__visibility", "chain__is_hidden", "chain__owner_id")
+           .first())
     if row is None or name not in {getattr(row, field).name for field in STEP_FILE_FIELDS}:
         return None
-    return StoredMedia(chain=row.chain, name=name)
+    return StoredMedia(chain=row.chain, name=name, published=row.image_screen in PUBLISHABLE_SCREENING)
 
 
 def media_cache_control(chain: Chain) -> str:

@@ -119,7 +119,7 @@ def submission_image(request, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 def branch_create(request, slug: str, index: int):
     chain = chain_or_404(request, slug)
-    step = get_object_or_404(Step.objects.select_related("chain"), chain=chain, index=index)
+    step = get_object_or_404(Step.objects.published().select_related("chain"), chain=chain, index=index)
     form = BranchForm(request.POST or None,
                       initial={"mode": request.GET.get("mode") or chain.mode, "detail": chain.detail})
     status = 200

@@ -25,7 +25,7 @@ from chains.animation import (
     frame_height,
     render_animation,
 )
-from chains.models import AnimationStatus, ChainAnimation, Step
+from chains.models import AnimationStatus, ChainAnimation, Screening, Step
 from chains.services import (
     ANIMATION_RENDER_FAILED,
     Outcome,
@@ -223,6 +223,7 @@ def grow(chain) -> Step:
     return Step.objects.create(
         chain=chain, index=last.index + 1, image=last.image.name,
         thumbnail_small=last.thumbnail_small.name, thumbnail_large=last.thumbnail_large.name,
+        image_screen=Screening.PASSED,
     )
 
 

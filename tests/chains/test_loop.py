@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from chains import tasks
 from chains.images import clean_image, step_image_keys, store_step_images
-from chains.models import Chain, Status, Step
+from chains.models import CallOutcome, CallRole, Chain, ProviderCall, Status, Step
 from chains.providers.base import ProviderError
 from chains.services import (
     CHAIN_NOT_RESUMABLE,
@@ -48,11 +49,12 @@ def assert_complete_without_gaps(chain: Chain) -> None:
 def test_started_chain_runs_to_completion_with_every_step_stored():
     chain = chain_start(chain=make_chain(target_length=3))
     assert_complete_without_gaps(chain)
+    # Screened: the 3 painted pictures and 4 captions (the starting image was screened on upload).
     assert scripted.calls == {"caption": 4, "paint": 3, "embed": 4, "moderate": 7}
     last = chain.steps.get(index=3)
     assert last.paint_prompt == "caption of step 2"
     assert last.revised_prompt == "revised: caption of step 2"
-    assert last.image.name == step_image_keys(chain_id=chain.pk, index=3).original
+    assert last.image.name == step_image_keys(chain_id=chain.pk, index=3, token=last.image_call.token).original
     assert default_storage.exists(last.thumbnail_small.name)
     assert last.vector.shape == (8,)
     assert chain.input_tokens == 40 and chain.images_generated == 3
@@ -96,14 +98,42 @@ def test_an_expired_claim_can_be_taken_over():
 
 
 @pytest.mark.django_db
-def test_an_image_stored_before_a_crash_is_adopted_not_paid_for_again():
+def test_an_answer_stored_before_a_crash_is_adopted_through_its_ledger_row():
     chain = running(make_chain())
     origin = chain.steps.get(index=0)
     Step.objects.filter(pk=origin.pk).update(caption="a red square")
-    store_step_images(chain_id=chain.pk, index=1, image=clean_image(solid_png((1, 2, 3))))
+    call = ProviderCall.objects.create(chain=chain, role=CallRole.IMAGE, step_index=1, cost=Decimal("0.04"),
+                                       outcome=CallOutcome.ANSWERED, request_id="req-killed",
+                                       answered_at=timezone.now(), usage={"images": 1})
+    keys = store_step_images(chain_id=chain.pk, index=1, token=call.token,
+                             image=clean_image(solid_png((1, 2, 3))))
+    ProviderCall.objects.filter(pk=call.pk).update(stored_key=keys.original)
+
     assert step_paint_next(step_id=origin.pk) == Outcome.DONE
+
     assert scripted.calls["paint"] == 0
-    assert chain.steps.get(index=1).images_generated == 1, "paid once, by the killed attempt"
+    step = chain.steps.get(index=1)
+    assert step.image.name == keys.original and step.image_request_id == "req-killed"
+    assert step.image_call_id == call.pk
+    call.refresh_from_db()
+    assert call.outcome == CallOutcome.OK
+    chain.refresh_from_db()
+    assert chain.images_generated == 1, "paid once, by the killed attempt"
+
+
+@pytest.mark.django_db
+def test_a_file_found_by_path_alone_is_never_adopted():
+    """Another database's chain with the same id left its pictures in the media folder."""
+    chain = running(make_chain())
+    origin = chain.steps.get(index=0)
+    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    old = store_step_images(chain_id=chain.pk, index=1, token="", image=clean_image(solid_png((1, 2, 3))))
+
+    assert step_paint_next(step_id=origin.pk) == Outcome.DONE
+
+    assert scripted.calls["paint"] == 1
+    step = chain.steps.get(index=1)
+    assert step.image.name != old.original and step.image_call.token in step.image.name
 
 
 @pytest.mark.django_db

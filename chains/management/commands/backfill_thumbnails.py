@@ -16,7 +16,7 @@ class Command(BaseCommand):
         for step in missing.iterator(chunk_size=200):
             with step.image.open("rb") as handle:
                 clean = images.clean_image(handle.read())
-            keys = images.step_image_keys(chain_id=step.chain_id, index=step.index)
+            keys = images.keys_for_original(step.image.name)
             fields = images.thumbnail_fields(keys)
             for field, width in images.THUMBNAIL_WIDTHS.items():
                 # Only the sizes that are missing; the original is left untouched.

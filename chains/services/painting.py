@@ -1,0 +1,185 @@
+"""Painting the next step: every picture paid for once, and a step shows only its own.
+
+The discipline, in the order it happens:
+
+1. A picture this step already paid for (a ledger row "answered") is resumed, not
+   painted again: its stored file is adopted, or its URL fetched again.
+2. Otherwise a ledger row is written (the intent) and the painter is called under
+   the image deadline.
+3. A `url` answer is recorded in the ledger before it is downloaded; a download
+   that fails is retried later from the same URL, and one that finally fails is
+   "lost", with its cost counted.
+4. The picture is stored under keys holding the call's token, so no other attempt
+   (a late answer, a retry) can overwrite it; then the step is inserted pointing at
+   it, guarded by the unique (chain, index). A loser's files are deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from .. import images, modes
+from ..models import CallOutcome, CallRole, Chain, ProviderCall, Step
+from ..providers import build_providers
+from ..providers.base import PaintRequest, ProviderError
+from . import ledger
+from .analysis import step_describe_image
+from .phases import (
+    Outcome,
+    _finish_phase,
+    _guard,
+    _load_step,
+    _out_of_budget,
+    chain_claim,
+    chain_release,
+    open_call,
+)
+from .usage import call_record
+
+logger = logging.getLogger(__name__)
+
+PAINTED_IMAGE_UNREADABLE = "The image model returned a picture that could not be read: {reason}"
+DOWNLOAD_LOST = "Gave up downloading the paid picture after {attempts} tries: {message}"
+NO_FETCH = "The painter answered with a link but cannot download it."
+ANSWER_GONE = "The paid picture of an interrupted attempt was not stored; painting it again."
+
+
+@dataclass(frozen=True)
+class Painted:
+    """A picture in storage under its call's keys, with what the step records of it."""
+
+    call: ProviderCall
+    clean: images.CleanImage
+    keys: images.StepImageKeys
+
+
+def step_paint_next(*, step_id: int) -> Outcome:
+    """Paint step i+1 from step i's caption; never pays twice for the same picture."""
+    source = _load_step(step_id)
+
+    def next_exists(step: Step) -> bool:
+        return step.index >= step.chain.target_length or Step.objects.filter(
+            chain_id=step.chain_id, index=step.index + 1
+        ).exists()
+
+    if skip := _guard(source, done=next_exists):
+        return skip
+    if not source.caption:
+        return Outcome.INACTIVE  # a stale message from before a re-run: nothing to paint from
+    chain = source.chain
+    token = chain_claim(chain_id=chain.pk)
+    if token is None:
+        return Outcome.BUSY
+    paid = ledger.image_call_to_resume(chain_id=chain.pk, step_index=source.index + 1)
+    if paid is None and _out_of_budget(chain=chain, token=token):
+        return Outcome.PAUSED
+    try:
+        painted = _resume(chain=chain, call=paid) if paid else _paint(chain=chain, source=source)
+    except BaseException:
+        chain_release(chain_id=chain.pk, token=token)
+        raise
+    with transaction.atomic():
+        wrote = _create_painted_step(chain=chain, index=source.index + 1, painted=painted)
+        ledger.call_settle(painted.call, outcome=CallOutcome.OK if wrote else CallOutcome.LOST)
+        _finish_phase(chain=chain, token=token, wrote=wrote)
+        if not wrote:
+            # Another attempt's picture is the step's: this one is never shown.
+            transaction.on_commit(lambda: images.delete_images(painted.keys.original))
+    logger.info("painted step %s", source.index + 1, extra={
+        "provider_request_id": painted.call.request_id, "model": painted.call.model,
+        "paint_ms": painted.call.duration_ms, "attempt": painted.call.attempt, "wrote": wrote})
+    return Outcome.DONE
+
+
+def _paint(*, chain: Chain, source: Step) -> Painted:
+    index = source.index + 1
+    prompt = modes.paint_prompt(
+        mode=chain.mode, caption=source.caption, theme=chain.theme, step_index=source.index
+    )
+    painter = build_providers(chain.provider, chain.provider_settings).painter
+    prompt, truncated = modes.fit_prompt(prompt, getattr(painter, "prompt_limit", None))
+    call = open_call(chain=chain, role=CallRole.IMAGE, step_index=index)
+    with ledger.metered_call(call):
+        result = painter.paint(PaintRequest(prompt=prompt, seed=chain.seed + index, step_index=index))
+    record = call_record(snapshot=chain.provider_settings, call="paint", result=result, model=result.model,
+                         request_id=result.request_id)
+    answer = ledger.answer_of(result, usage={"images": result.images_generated}, details={
+        "prompt": prompt, "prompt_truncated": truncated, "revised_prompt": result.revised_prompt,
+        "params": result.params, "model": result.model, "record": record,
+    })
+    ledger.call_answered(call, answer, answer_url=result.url)  # a URL before its download
+    data = _download(chain=chain, call=call) if result.url else result.image
+    return _store(chain=chain, call=call, data=data)
+
+
+def _resume(*, chain: Chain, call: ProviderCall) -> Painted:
+    """An answer paid for by an earlier attempt: adopt its file or fetch its URL again."""
+    data = images.load_stored(call.stored_key)
+    if data is not None:
+        return Painted(call=call, clean=images.clean_image(data), keys=images.keys_for_original(call.stored_key))
+    if call.answer_url:
+        return _store(chain=chain, call=call, data=_download(chain=chain, call=call))
+    ledger.call_settle(call, outcome=CallOutcome.LOST, error=ProviderError(ANSWER_GONE, permanent=False, kind="lost"))
+    raise ProviderError(ANSWER_GONE, permanent=False, kind="lost")
+
+
+def _download(*, chain: Chain, call: ProviderCall) -> bytes:
+    """Fetch the answer's URL; transient failures come back later for the same URL."""
+    painter = build_providers(chain.provider, chain.provider_settings).painter
+    fetch = getattr(painter, "fetch", None)
+    try:
+        if fetch is None:
+            raise ProviderError(NO_FETCH, permanent=True, kind="bad_answer")
+        return fetch(call.answer_url)
+    except ProviderError as error:
+        failures = ledger.call_download_failed(call, error=error)
+        if error.permanent or failures >= settings.TELEPHONE_DOWNLOAD_ATTEMPTS:
+            lost = ProviderError(DOWNLOAD_LOST.format(attempts=failures, message=error.message),
+                                 permanent=True, kind=error.kind if error.permanent else "lost")
+            ledger.call_settle(call, outcome=CallOutcome.LOST, error=lost)
+            raise lost from error
+        raise
+
+
+def _store(*, chain: Chain, call: ProviderCall, data: bytes) -> Painted:
+    clean = _cleaned(call, data)
+    keys = images.store_step_images(chain_id=chain.pk, index=call.step_index, token=call.token, image=clean)
+    ledger.call_stored(call, key=keys.original)
+    return Painted(call=call, clean=clean, keys=keys)
+
+
+def _cleaned(call: ProviderCall, data: bytes) -> images.CleanImage:
+    """A picture that cannot be read was still paid for: its call is lost, the step fails."""
+    try:
+        return images.clean_image(data)
+    except images.ImageRejected as rejected:
+        error = ProviderError(PAINTED_IMAGE_UNREADABLE.format(reason=rejected.message), permanent=True,
+                              kind="bad_answer")
+        ledger.call_settle(call, outcome=CallOutcome.LOST, error=error)
+        raise error from None
+
+
+def _create_painted_step(*, chain: Chain, index: int, painted: Painted) -> bool:
+    """The guarded insert: the only place a step comes to point at a picture."""
+    call, details = painted.call, painted.call.details or {}
+    try:
+        with transaction.atomic():
+            Step.objects.create(
+                chain=chain, index=index, image=painted.keys.original,
+                **images.thumbnail_fields(painted.keys),
+                width=painted.clean.width, height=painted.clean.height,
+                paint_prompt=details.get("prompt", ""), prompt_truncated=bool(details.get("prompt_truncated")),
+                revised_prompt=details.get("revised_prompt", ""), calls={"paint": details.get("record", {})},
+                image_model=details.get("model", call.model), image_request_id=call.request_id,
+                image_params=details.get("params", {}), paint_ms=call.duration_ms,
+                images_generated=int((call.usage or {}).get("images", 1)), estimated_cost=call.cost,
+                image_call=call,
+                **step_describe_image(chain_id=chain.pk, index=index, clean=painted.clean),
+            )
+    except IntegrityError:
+        return False
+    return True
