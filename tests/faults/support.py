@@ -9,16 +9,18 @@ another file, or paid for another picture).
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.core.files.storage import default_storage
 
-from chains.images import step_image_keys
+from chains.images import THUMBNAIL_WIDTHS
 from chains.models import ENDED_STATUSES, Chain, Status
 from tests.support.worker import WorkerProcess
 
+THUMBNAIL_SUFFIX = re.compile(r"-w(?:%s)\.webp$" % "|".join(str(width) for width in THUMBNAIL_WIDTHS.values()))
 FIGURES_DIR = Path(__file__).resolve().parents[2] / "artifacts" / "faults"
 
 
@@ -61,12 +63,12 @@ def count_completed(ids: list[int]) -> int:
 
 
 def stored_originals(chain: Chain) -> int:
-    """Originals in storage for this chain: steps 0..N plus any stray extra index."""
-    found = 0
-    for index in range(chain.target_length + 3):
-        if default_storage.exists(step_image_keys(chain_id=chain.pk, index=index).original):
-            found += 1
-    return found
+    """Originals in storage for this chain: one per step, plus any a losing attempt left."""
+    try:
+        _, files = default_storage.listdir(f"chains/{chain.pk}")
+    except FileNotFoundError:
+        return 0
+    return sum(1 for name in files if THUMBNAIL_SUFFIX.search(name) is None)
 
 
 def check_exact(ids: list[int], figures: Figures) -> list[str]:
