@@ -24,13 +24,23 @@ from .metrics.drift import calibrate
 from .models import Baseline, Chain, Step
 from .selectors.research import IMAGE_KIND, caption_kind
 
-# Where a provider is reached is the operator's business, not the public's.
-# Servers are internal addresses: neither their URL nor their host leaves the site.
-PRIVATE_PROVIDER_SETTING_SUFFIXES = ("base_url", "_server", "_workflow")
+# Where a provider is reached (any role's server) is the operator's business, not the public's:
+# neither a URL nor a host, key or workflow path leaves the site.
+PRIVATE_SETTING_SUFFIXES = ("url", "host", "_server", "key", "token", "secret", "workflow")
 # Past this size a ZIP being built moves from memory to a temporary file.
 ZIP_SPOOL_BYTES = 16 * 1024 * 1024
 # Built archives, one per chain version (chains/services/exports.py).
 ARCHIVE_FOLDER = "exports/{chain_id}/"
+
+
+def public_provider_settings(snapshot: dict) -> dict:
+    """Models and parameters, without any server address, key or path; nested roles too."""
+    public = {}
+    for key, value in (snapshot or {}).items():
+        if key.lower().endswith(PRIVATE_SETTING_SUFFIXES):
+            continue
+        public[key] = public_provider_settings(value) if isinstance(value, dict) else value
+    return public
 
 
 def step_metadata(*, step: Step, chain: Chain) -> dict:
@@ -114,10 +124,8 @@ def chain_document(
         "status": chain.status,
         "seed": chain.seed,
         "provider": chain.provider,
-        "provider_settings": {
-            key: value for key, value in chain.provider_settings.items()
-            if not key.endswith(PRIVATE_PROVIDER_SETTING_SUFFIXES)
-        },
+        "provider_settings": public_provider_settings(chain.provider_settings),
+        "error": chain.public_error,
         "created_at": _iso(chain.created_at),
         "started_at": _iso(chain.started_at),
         "finished_at": _iso(chain.finished_at),

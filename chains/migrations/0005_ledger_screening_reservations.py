@@ -102,5 +102,13 @@ class Migration(migrations.Migration):
             model_name='providercall',
             index=models.Index(fields=['chain', 'role', 'step_index'], name='chains_prov_chain_i_c61581_idx'),
         ),
+        migrations.CreateModel(
+            name='BudgetDay',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField(unique=True)),
+                ('admissions', models.PositiveIntegerField(default=0)),
+            ],
+        ),
         migrations.RunPython(publish_existing_steps, migrations.RunPython.noop),
     ]

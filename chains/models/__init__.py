@@ -40,12 +40,12 @@ from .chain import (
     new_seed,
     new_slug,
 )
-from .ledger import CallOutcome, CallRole, ProviderCall
+from .ledger import BudgetDay, CallOutcome, CallRole, ProviderCall
 
 __all__ = [
     "ACTIVE_STATUSES", "ENDED_STATUSES", "LINK_VISIBILITIES", "SLUG_ALPHABET", "AnimationFormat",
     "AnimationStatus", "Atlas", "AtlasIndex", "AtlasJob", "AtlasPoint", "Attractor", "Baseline", "Chain",
     "ChainAnalysis", "ChainAnimation", "ChainQuerySet", "Detail", "Experiment", "Mode", "Status", "Step",
     "StepQuerySet", "Visibility", "linkable_q", "listed_q", "new_seed", "new_slug",
-    "CallOutcome", "CallRole", "OPEN_STATUSES", "PUBLISHABLE_SCREENING", "ProviderCall", "Screening",
+    "BudgetDay", "CallOutcome", "CallRole", "OPEN_STATUSES", "PUBLISHABLE_SCREENING", "ProviderCall", "Screening",
 ]

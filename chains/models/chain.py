@@ -233,9 +233,15 @@ class Chain(models.Model):
 
     @property
     def public_error(self) -> str:
-        """The fixed sentence visitors see for a failure; staff read `error_message`."""
+        """The fixed sentence visitors see for a failure; staff read `error_message`.
+
+        A pause or a hold carries the engine's own sentence (no provider text), shown
+        as it is; anything else a provider said stays with staff.
+        """
         if not self.error_message and not self.error_kind:
             return ""
+        if not self.error_kind and self.status in (Status.PAUSED, Status.HELD):
+            return self.error_message
         return public_message(kind=self.error_kind, role=self.error_role)
 
 

@@ -96,3 +96,20 @@ class ProviderCall(models.Model):
     def __str__(self) -> str:
         where = f"step {self.step_index}" if self.step_index is not None else "no step"
         return f"{self.role} call {self.token[:8]} ({where}, {self.outcome})"
+
+
+class BudgetDay(models.Model):
+    """One row per day: the lock every admission of a new chain takes.
+
+    Creating a chain checks the day's spend and every open reservation, then adds
+    its own; with concurrent requests that read-check-write must be serialised.
+    An UPDATE of this row is that mutex on PostgreSQL (a row lock held until
+    commit) and on SQLite (the write lock, taken at BEGIN IMMEDIATE). `admissions`
+    counts the chains admitted that day.
+    """
+
+    day = models.DateField(unique=True)
+    admissions = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.admissions} chains admitted"

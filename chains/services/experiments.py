@@ -104,11 +104,8 @@ def experiment_create(
                 image=image, target_length=target_length, mode=mode, detail=detail,
                 theme="" if mode == Mode.TELEPHONE else theme, owner=owner, visibility=visibility,
                 title=f"{title} · {detail} · {mode} · {model.label}",
-                provider=model.provider, seed=seed,
+                provider=model.provider, seed=seed, overrides=model.overrides,
             )
-            if model.overrides:
-                Chain.objects.filter(pk=chain.pk).update(
-                    provider_settings={**chain.provider_settings, **model.overrides})
             chains.append(chain)
         experiment.chains.add(*chains)
         if start:

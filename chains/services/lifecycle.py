@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import images
-from ..budget import BUDGET_PAUSED, budget_exhausted
+from ..budget import BUDGET_PAUSED, BudgetExceeded, budget_exhausted, budget_reserve, estimate_chain_cost
 from ..cache import content_changed_on_commit
 from ..errors import UserFacingError
 from ..failures import mask_secrets
@@ -50,8 +50,13 @@ def chain_create(
     parent: Chain | None = None,
     fork_step: Step | None = None,
     origin_screened: bool = False,
+    overrides: dict | None = None,
 ) -> Chain:
     """Store a new chain and its starting image as step 0; it stays queued until started.
+
+    Its estimated cost is reserved against today's budget in the same transaction,
+    under the admission lock (`budget.budget_reserve`): concurrent requests cannot
+    overshoot, and a refusal (ChainError BUDGET_REACHED) leaves nothing behind.
 
     The starting image is screened by the loop like any picture, before anything is
     built on it, unless it was screened already: an approved submission's was, on
@@ -60,19 +65,31 @@ def chain_create(
     _validate_settings(mode=mode, detail=detail, target_length=target_length)
     clean = images.clean_image(image)
     providers = current_snapshot(provider)
-    refuse_unworkable(snapshot=providers.snapshot)
+    snapshot = {**providers.snapshot, **(overrides or {})}
+    refuse_unworkable(snapshot=snapshot)
+    estimated = estimate_chain_cost(snapshot=snapshot, target_length=target_length)
     fields = dict(
         title=title[:120], owner=owner, mode=mode, detail=detail, theme=theme[:200],
         target_length=target_length, visibility=visibility, provider=providers.name,
-        provider_settings=providers.snapshot, parent=parent, fork_step=fork_step,
+        provider_settings=snapshot, parent=parent, fork_step=fork_step, reserved_cost=estimated,
     )
     if seed is not None:
         fields["seed"] = seed
     with transaction.atomic():
+        _reserve(estimated)
         chain = Chain.objects.create(**fields)
         _store_origin(chain=chain, clean=clean, screened=origin_screened)
     content_changed_on_commit(chain_id=chain.pk)
     return chain
+
+
+def _reserve(estimated) -> None:
+    if estimated <= 0:
+        return  # free work needs no reservation and takes no lock
+    try:
+        budget_reserve(estimated=estimated)
+    except BudgetExceeded as refused:
+        raise ChainError(refused.message) from None
 
 
 def _validate_settings(*, mode: str, detail: str, target_length: int) -> None:

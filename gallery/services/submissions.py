@@ -3,7 +3,9 @@
 Nothing a person uploads becomes public by itself: the image is cleaned, screened
 and stored in private storage; only approval turns it into a chain (whose images
 then live in public media). Quotas and the budget are checked before any file is
-written, so a refused request leaves nothing behind.
+written, so a refused request leaves nothing behind, and checked again where they
+are taken: in one transaction under the admission lock (`chains.budget`), so twenty
+requests at once cannot squeeze past a quota of five, nor approvals past the budget.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from chains import images
-from chains.budget import BUDGET_REACHED, budget_allows, estimate_chain_cost, start_of_today
+from chains.budget import BUDGET_REACHED, admission_lock, budget_allows, estimate_chain_cost, start_of_today
 from chains.cache import content_changed_on_commit
 from chains.errors import UserFacingError
 from chains.models import Chain, Status, Step, Visibility
 from chains.providers import build_providers, current_snapshot
 from chains.providers.base import ProviderError
-from chains.services import chain_create, chain_start
+from chains.services import ChainError, chain_create, chain_start
 
 from ..models import Submission, SubmissionStatus
 
@@ -45,11 +47,19 @@ def user_chains_left_today(*, user) -> int:
 
 
 def _check_quota_and_budget(*, user, target_length: int) -> None:
+    """Refuse early (before any work) what cannot fit; `_take_quota` decides for real."""
     if user_chains_left_today(user=user) <= 0:
         raise SubmissionError(QUOTA_REACHED.format(quota=settings.TELEPHONE_DAILY_CHAIN_QUOTA))
     snapshot = current_snapshot().snapshot
     if not budget_allows(estimated=estimate_chain_cost(snapshot=snapshot, target_length=target_length)):
         raise SubmissionError(BUDGET_REACHED)
+
+
+def _take_quota(*, user) -> None:
+    """Inside the transaction that creates the submission or branch: lock, count, refuse."""
+    admission_lock()
+    if user_chains_left_today(user=user) <= 0:
+        raise SubmissionError(QUOTA_REACHED.format(quota=settings.TELEPHONE_DAILY_CHAIN_QUOTA))
 
 
 def submission_create(
@@ -62,11 +72,13 @@ def submission_create(
     storage = Submission._meta.get_field("image").storage
     name = storage.save(f"submissions/{uuid.uuid4().hex}.{images.ORIGINAL_EXTENSION}", ContentFile(clean.original))
     try:
-        return Submission.objects.create(
-            owner=owner, image=name, width=clean.width, height=clean.height, title=title[:120],
-            mode=mode, detail=detail, theme=theme[:200], target_length=target_length,
-            flagged=flagged, flag_categories=", ".join(categories)[:300],
-        )
+        with transaction.atomic():
+            _take_quota(user=owner)
+            return Submission.objects.create(
+                owner=owner, image=name, width=clean.width, height=clean.height, title=title[:120],
+                mode=mode, detail=detail, theme=theme[:200], target_length=target_length,
+                flagged=flagged, flag_categories=", ".join(categories)[:300],
+            )
     except Exception:
         storage.delete(name)
         raise
@@ -92,19 +104,24 @@ def _claim_review(*, submission: Submission, status: str, moderator, note: str) 
 
 
 def submission_approve(*, submission: Submission, moderator, note: str) -> Chain:
-    """Approve, then create and start the chain from the private image, atomically."""
+    """Approve, then create and start the chain from the private image, atomically.
+
+    The chain's cost is reserved in the same transaction (`chain_create`); when the
+    budget cannot fit it, nothing happens and the submission stays pending.
+    """
+    with submission.image.open("rb") as handle:
+        image = handle.read()
     with transaction.atomic():
         _claim_review(submission=submission, status=SubmissionStatus.APPROVED, moderator=moderator, note=note)
-        snapshot = current_snapshot().snapshot
-        if not budget_allows(estimated=estimate_chain_cost(snapshot=snapshot, target_length=submission.target_length)):
-            raise SubmissionError(BUDGET_REACHED)
-        with submission.image.open("rb") as handle:
-            image = handle.read()
-        chain = chain_create(
-            image=image, target_length=submission.target_length, mode=submission.mode,
-            detail=submission.detail, theme=submission.theme, title=submission.title,
-            owner=submission.owner, visibility=Visibility.PUBLIC,
-        )
+        try:
+            chain = chain_create(
+                image=image, target_length=submission.target_length, mode=submission.mode,
+                detail=submission.detail, theme=submission.theme, title=submission.title,
+                owner=submission.owner, visibility=Visibility.PUBLIC,
+                origin_screened=True,  # screened on upload, then seen by staff
+            )
+        except ChainError as refused:
+            raise SubmissionError(refused.message) from None
         Submission.objects.filter(pk=submission.pk).update(chain=chain)
         chain_start(chain=chain)
     submission.refresh_from_db()
@@ -120,9 +137,11 @@ def submission_reject(*, submission: Submission, moderator, note: str) -> Submis
 def chain_branch_for_user(
     *, user, step: Step, mode: str, detail: str, target_length: int, theme: str = ""
 ) -> Chain:
-    """A person's branch from a step of a public chain: quota applies, review does not.
+    """A person's branch from a step of a public chain: quota applies, staff review does not.
 
-    The image is already public, so a second moderation would add nothing.
+    The branch's starting image is screened by the loop like an upload before anything
+    is built on it (the step may have been branched while its own screening ran).
+    Quota and budget are taken in one transaction under the admission lock.
     """
     from chains.services.curation import chain_branch
 
@@ -130,9 +149,14 @@ def chain_branch_for_user(
     if not parent.is_listed or parent.status == Status.QUEUED:
         raise SubmissionError(BRANCH_NOT_PUBLIC)
     _check_quota_and_budget(user=user, target_length=target_length)
-    branch = chain_branch(
-        chain=parent, step=step, owner=user, mode=mode, detail=detail,
-        target_length=target_length, theme=theme,
-    )
+    try:
+        with transaction.atomic():
+            _take_quota(user=user)
+            branch = chain_branch(
+                chain=parent, step=step, owner=user, mode=mode, detail=detail,
+                target_length=target_length, theme=theme,
+            )
+    except ChainError as refused:
+        raise SubmissionError(refused.message) from None
     content_changed_on_commit(chain_id=parent.pk)
     return branch

@@ -17,8 +17,10 @@ PRICED = "tests.support.priced_providers"
 
 
 def test_a_running_chain_pauses_at_the_budget_and_resumes_when_it_returns(settings):
-    settings.TELEPHONE_DAILY_BUDGET_USD = 0.05  # one dall-e-3 image is 0.04
-    chain = chain_run_inline(chain=make_chain(target_length=4, provider=PRICED))
+    settings.TELEPHONE_DAILY_BUDGET_USD = 10
+    chain = make_chain(target_length=4, provider=PRICED)  # admitted with its reservation
+    settings.TELEPHONE_DAILY_BUDGET_USD = 0.05  # then the budget drops: one dall-e-3 image is 0.04
+    chain = chain_run_inline(chain=chain)
     assert chain.status == Status.PAUSED and chain.error_message == BUDGET_PAUSED
     assert chain.steps.count() == 3, "the paint that crossed the budget was the last"
     assert spent_today() >= 0.05

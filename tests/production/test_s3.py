@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from chains.animation import animation_key, animation_options
-from chains.images import step_image_keys
+from chains.images import keys_for_original
 from chains.models import AnimationStatus, Chain, Status
 from chains.services import animation_request, chain_rerun_from, chain_run_inline
 from gallery.models import Submission
@@ -40,18 +40,19 @@ def local_chain(length: int = 2) -> Chain:
     return chain
 
 
-def all_step_keys(chain_id: int, indexes) -> set[str]:
+def all_step_keys(chain: Chain) -> set[str]:
     keys = set()
-    for index in indexes:
-        step = step_image_keys(chain_id=chain_id, index=index)
-        keys |= {step.original, *step.thumbnails.values()}
+    for step in chain.steps.all():
+        stored = keys_for_original(step.image.name)
+        keys |= {stored.original, *stored.thumbnails.values()}
     return keys
 
 
 def test_originals_and_thumbnails_are_stored_in_the_bucket(s3_bucket, s3_client):
     chain = local_chain(length=2)
 
-    assert all_step_keys(chain.pk, range(3)) <= bucket_keys(s3_client, s3_bucket)
+    assert len(all_step_keys(chain)) == 3 * 4
+    assert all_step_keys(chain) <= bucket_keys(s3_client, s3_bucket)
     step = chain.steps.get(index=1)
     head = s3_client.head_object(Bucket=s3_bucket, Key=step.thumbnail_small.name)
     assert head["ContentType"] == "image/webp"
@@ -71,7 +72,7 @@ def test_the_zip_export_reads_every_image_back_from_the_bucket(s3_bucket, s3_cli
     assert reply.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(reply.streaming_content)))
     assert {"original.jpg", "image_1.jpg", "image_2.jpg"} <= set(archive.namelist())
-    stored = s3_client.get_object(Bucket=s3_bucket, Key=step_image_keys(chain_id=chain.pk, index=2).original)
+    stored = s3_client.get_object(Bucket=s3_bucket, Key=chain.steps.get(index=2).image.name)
     assert archive.read("image_2.jpg") == stored["Body"].read()
 
 
@@ -93,16 +94,18 @@ def test_an_animation_export_is_rendered_into_the_bucket_and_linked_there(s3_buc
 
 def test_a_rerun_deletes_the_replaced_steps_files_from_the_bucket(s3_bucket, s3_client):
     chain = local_chain(length=3)
-    assert all_step_keys(chain.pk, range(4)) <= bucket_keys(s3_client, s3_bucket)
+    before = all_step_keys(chain)
+    assert before <= bucket_keys(s3_client, s3_bucket)
 
     chain_rerun_from(chain=chain, index=1)  # eager tasks: the chain runs again to the end
 
     chain.refresh_from_db()
     keys = bucket_keys(s3_client, s3_bucket)
     assert chain.status == Status.COMPLETED
-    assert all_step_keys(chain.pk, range(4)) <= keys  # steps 2 and 3 painted anew
+    after = all_step_keys(chain)
+    assert after <= keys and len(after - before) == 2 * 4  # steps 2 and 3 painted anew, new keys
     stale = [key for key in keys if key.startswith(f"chains/{chain.pk}/")]
-    assert len(stale) == len(all_step_keys(chain.pk, range(4))), "old files must be gone, not kept beside"
+    assert len(stale) == len(after), "old files must be gone, not kept beside"
 
 
 @pytest.fixture
