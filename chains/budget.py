@@ -64,7 +64,7 @@ def estimate_chain_cost(*, snapshot: dict, target_length: int) -> Decimal:
 def outstanding_reservations() -> Decimal:
     """What open chains (queued, running, paused, held) reserved and have not spent yet."""
     unspent = Greatest(F("reserved_cost") - F("estimated_cost"), Value(Decimal("0")),
-                       output_field=DecimalField(max_digits=12, decimal_places=5))
+                       output_field=DecimalField(max_digits=14, decimal_places=8))
     total = Chain.objects.filter(status__in=OPEN_STATUSES).aggregate(total=Sum(unspent))["total"]
     return total or Decimal("0")
 

@@ -157,7 +157,7 @@ class Chain(models.Model):
     error_kind = models.CharField(max_length=32, blank=True, help_text="Chooses the public sentence.")
     error_role = models.CharField(max_length=16, blank=True)
     reserved_cost = models.DecimalField(
-        max_digits=12, decimal_places=5, default=Decimal("0"),
+        max_digits=14, decimal_places=8, default=Decimal("0"),
         help_text="Budget reserved when the chain was created; what it has not spent is released when it ends.",
     )
 

@@ -73,7 +73,7 @@ class ProviderCall(models.Model):
     request_id = models.CharField(max_length=120, blank=True)
     requests = models.PositiveSmallIntegerField(default=0, help_text="HTTP requests the call made.")
     usage = models.JSONField(default=dict, blank=True)
-    cost = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("0"))
+    cost = models.DecimalField(max_digits=14, decimal_places=8, default=Decimal("0"))
     cost_is_estimate = models.BooleanField(default=True)
     price_source = models.CharField(max_length=200, blank=True)
     answer_url = models.TextField(blank=True, help_text="A url answer, recorded before its download.")

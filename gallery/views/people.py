@@ -17,6 +17,7 @@ from django.views.decorators.http import (
 
 from chains.images import ImageRejected
 from chains.models import Step
+from chains.services.screening import screening_enabled
 
 from ..forms.people import BranchForm, ModerationForm, ReportForm, SubmissionForm
 from ..models import Report, ReportStatus, Submission
@@ -190,7 +191,8 @@ def _optional_step(chain, raw) -> Step | None:
 @role_required(may_moderate)
 @require_safe
 def moderation_queue(request):
-    return render(request, "gallery/moderation.html", moderation_queue_items())
+    return render(request, "gallery/moderation.html",
+                  {**moderation_queue_items(), "screening_off": not screening_enabled()})
 
 
 @role_required(may_moderate)

@@ -71,7 +71,7 @@ def test_every_phase_task_logs_its_cpu_split(caplog):
     chain_start(chain=make_chain(target_length=1))
     lines = [PHASE_LINE.search(record.getMessage()) for record in caplog.records
              if record.name == "chains.tasks" and "outcome=done" in record.getMessage()]
-    assert len(lines) == 5 and all(lines)  # caption, embed, paint, caption, embed
+    assert len(lines) == 8 and all(lines)  # caption, screen, embed, paint, screen, caption, screen, embed
     paint = next(record for record in caplog.records if "phase=step_paint_next" in record.getMessage())
     assert paint.image_cpu_ms > 0  # the painted picture was cleaned inside the task
     assert all(float(line["cpu"]) >= float(line["engine"]) for line in lines)
