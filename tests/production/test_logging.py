@@ -45,7 +45,8 @@ def test_a_chains_lines_carry_chain_step_task_and_provider_ids(fake_openai, json
     chain.refresh_from_db()
     assert chain.status == Status.COMPLETED, chain.error_message
 
-    lines = [line for line in json_lines() if line["logger"] == "chains.services.phases"]
+    lines = [line for line in json_lines()
+             if line["logger"] in ("chains.services.phases", "chains.services.painting")]
     assert {line["message"].split()[0] for line in lines} == {"captioned", "embedded", "painted"}
     step_ids = dict(chain.steps.values_list("index", "pk"))
     for line in lines:
