@@ -214,7 +214,9 @@ class DeadlineTransport(httpx2.BaseTransport):
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         deadline = self._deadline_for(request)
-        request.extensions["timeout"] = {kind: max(deadline - time.monotonic(), 0.001) for kind in TIMEOUT_KINDS}
+        given = request.extensions.get("timeout") or {}
+        left = max(deadline - time.monotonic(), 0.001)
+        request.extensions["timeout"] = {kind: min(given.get(kind) or left, left) for kind in TIMEOUT_KINDS}
         meter = _meter.get()
         if meter is not None:
             meter.requests += 1

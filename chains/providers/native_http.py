@@ -3,6 +3,8 @@
 The same split as the OpenAI backend: a refusal (4xx) is permanent and says what the
 server said; an outage, a timeout or a 5xx is transient and retried by the task layer.
 Each backend passes a function that pulls the server's own words out of its error body.
+Every request has one overall deadline (`timeout`), body included (`http.py`), under
+every worker pool.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Callable
 import httpx2
 
 from .base import ProviderError
+from .http import DeadlineTransport
 
 # Messages name the service, never its address: a chain's error is shown on its page.
 UNREACHABLE = "Could not reach {service}: {detail}"
@@ -40,7 +43,7 @@ class NativeClient:
     auth: tuple[str, str] | None = None
 
     def __post_init__(self):
-        self.http = httpx2.Client(base_url=self.base_url.rstrip("/"), auth=self.auth,
+        self.http = httpx2.Client(base_url=self.base_url.rstrip("/"), auth=self.auth, transport=DeadlineTransport(),
                                   timeout=httpx2.Timeout(self.timeout, connect=min(self.timeout, 10.0)))
 
     def get_json(self, path: str, **params) -> object:
@@ -61,11 +64,11 @@ class NativeClient:
             response = self.http.request(method, path, **kwargs)
         except httpx2.TimeoutException:
             raise ProviderError(TIMED_OUT.format(service=self.service, seconds=self.timeout),
-                                permanent=False) from None
+                                permanent=False, kind="timed_out") from None
         except httpx2.HTTPError as exc:
             detail = _shorten(f"{type(exc).__name__}: {exc}")
             raise ProviderError(UNREACHABLE.format(service=self.service, detail=detail),
-                                permanent=False) from exc
+                                permanent=False, kind="unreachable") from exc
         if response.status_code >= 400:
             raise self._status_error(response)
         return response

@@ -161,7 +161,8 @@ def call_answered(call: ProviderCall, answer: Answer, *, answer_url: str = "", s
     call.answered_at = timezone.now()
     ProviderCall.objects.filter(pk=call.pk, outcome__in=OPEN_OUTCOMES).update(
         outcome=CallOutcome.ANSWERED, request_id=call.request_id, usage=call.usage, cost=call.cost,
-        cost_is_estimate=call.cost_is_estimate, price_source=call.price_source, details=call.details, answer_url=answer_url, stored_key=stored_key,
+        cost_is_estimate=call.cost_is_estimate, price_source=call.price_source, details=call.details,
+        answer_url=answer_url, stored_key=stored_key,
         answered_at=call.answered_at, requests=call.requests, duration_ms=call.duration_ms,
     )
     call.outcome = CallOutcome.ANSWERED

@@ -5,9 +5,10 @@ A permanent error, or a transient one after TELEPHONE_RETRY_MAX retries, fails t
 chain: staff read the provider's message (keys masked), visitors a fixed sentence
 for the failure's kind and the role that failed. Screening never gives up on a
 transient error: while the moderator is down the step stays unpublished and the
-chain waits, retried at the capped backoff, rather than failing or going public. Any other transient error is tried again after
-a jittered, growing delay (honouring the provider's Retry-After), and the reconciler
-is kept off the chain until then, so a retry is never doubled by a rescue.
+chain waits, retried at the capped backoff, rather than failing or going public.
+Any other transient error is tried again after a jittered, growing delay (honouring
+the provider's Retry-After), and the reconciler is kept off the chain until then, so
+a retry is never doubled by a rescue.
 """
 
 from __future__ import annotations

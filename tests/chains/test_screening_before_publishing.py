@@ -12,8 +12,9 @@ import logging
 import pytest
 from django.contrib.auth import get_user_model
 
-from chains.budget import BUDGET_REACHED
+from chains.budget import BUDGET_REACHED, estimate_chain_cost
 from chains.models import CallOutcome, CallRole, Chain, ProviderCall, Screening, Status, Step
+from chains.providers import current_snapshot
 from chains.services import chain_branch, chain_run_inline
 from gallery.models import Report, Submission
 from gallery.services.submissions import (
@@ -122,7 +123,7 @@ def test_a_flagged_picture_hides_a_branch_made_from_it_during_screening(fake, cl
 def test_moderator_none_is_the_only_way_to_publish_unscreened(fake, settings):
     settings.TELEPHONE_MODERATOR = "none"
 
-    chain = chain_run_inline(chain=make_chain(target_length=1, provider="openai"))
+    chain = chain_run_inline(chain=make_chain(target_length=1, provider=None))  # each role as configured
 
     assert chain.status == Status.COMPLETED
     assert not fake.requests_to(MODERATIONS)
@@ -177,9 +178,11 @@ def test_a_quota_of_five_makes_five_branches(public_step, settings):
     assert Chain.objects.filter(owner=user).count() == len(made) == 5
 
 
-def test_approvals_reserve_budget_and_stop_where_it_runs_out(fake, settings, admin_user):
-    # One dall-e-3 picture is $0.04, plus a little for two captions: three fit in 0.13, four do not.
-    settings.TELEPHONE_DAILY_BUDGET_USD = 0.13
+def test_approvals_reserve_budget_and_stop_where_it_runs_out(fake, settings, admin_user, monkeypatch):
+    one = estimate_chain_cost(snapshot=current_snapshot().snapshot, target_length=1)
+    settings.TELEPHONE_DAILY_BUDGET_USD = float(one * 3 + one / 2)  # three fit, four do not
+    # Reservations are under test: the approved chains stay open (queued work, not run here).
+    monkeypatch.setattr("chains.services.lifecycle.chain_enqueue_next", lambda **kwargs: None)
     submissions = [make_submission(name=f"person{n}") for n in range(4)]
 
     approved = [submission_approve(submission=s, moderator=admin_user, note="fine") for s in submissions[:3]]

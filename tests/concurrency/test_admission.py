@@ -14,8 +14,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from chains.budget import BUDGET_REACHED
+from chains.budget import BUDGET_REACHED, estimate_chain_cost
 from chains.models import Chain
+from chains.providers import current_snapshot
 from chains.services import chain_run_inline
 from gallery.models import Submission, SubmissionStatus
 from gallery.services.submissions import (
@@ -79,8 +80,8 @@ def test_twenty_parallel_branches_with_a_quota_of_five_make_five(fake_openai, se
 
 def test_twenty_parallel_approvals_against_a_budget_that_fits_three_start_three(
         fake_openai, settings, admin_user, monkeypatch):
-    # A 1-step dall-e-3 chain is reserved at $0.04 plus a little for captions: 3 fit in 0.13.
-    settings.TELEPHONE_DAILY_BUDGET_USD = 0.13
+    one = estimate_chain_cost(snapshot=current_snapshot().snapshot, target_length=1)
+    settings.TELEPHONE_DAILY_BUDGET_USD = float(one * 3 + one / 2)  # three fit, four do not
     settings.TELEPHONE_DAILY_CHAIN_QUOTA = 100
     stop_the_loop(monkeypatch)
     pending = [
