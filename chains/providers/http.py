@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -43,7 +44,7 @@ _meter: ContextVar["CallMeter | None"] = ContextVar("call_meter", default=None)
 class CallMeter:
     """What the network layer saw during one logical provider call."""
 
-    requests: int = 0
+    requests: int = 0  # requests sent (a connection that never opened asked nothing)
     timed_out: bool = False
     request_ids: list[str] = field(default_factory=list)
 
@@ -202,10 +203,11 @@ class DeadlineTransport(httpx2.BaseTransport):
     """httpx's HTTP transport with one deadline per request, set from its `timeout`."""
 
     def __init__(self, *, policy: AddressPolicy | None = None, max_connections: int = 100):
-        self._inner = httpx2.HTTPTransport(limits=httpx2.Limits(max_connections=max_connections))
+        ssl_context = httpx2.create_ssl_context()  # loading the CA bundle is the slow part: once
+        self._inner = httpx2.HTTPTransport(verify=ssl_context, limits=httpx2.Limits(max_connections=max_connections))
         # The same pool httpx builds, dialling through the deadline-aware backend.
         self._inner._pool = httpcore2.ConnectionPool(
-            ssl_context=httpx2.create_ssl_context(),
+            ssl_context=ssl_context,
             max_connections=max_connections,
             max_keepalive_connections=20,
             keepalive_expiry=5.0,
@@ -223,6 +225,12 @@ class DeadlineTransport(httpx2.BaseTransport):
         token = _operation_deadline.set(deadline)
         try:
             response = self._inner.handle_request(request)
+        except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout):
+            if meter is not None:
+                meter.requests -= 1  # never reached the server: nothing was asked of it
+            if not isinstance(sys.exc_info()[1], httpx2.ConnectError):
+                _note_timeout()
+            raise
         except httpx2.TimeoutException:
             _note_timeout()
             raise

@@ -87,6 +87,7 @@ class FakeServer:
         self._queues: dict[str, deque[ScriptedResponse]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
         self._outage: Outage | None = None
+        self._path_outages: dict[str, Outage] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._ids = itertools.count(1)
@@ -156,6 +157,11 @@ class FakeServer:
 
     def recover(self) -> None:
         self._outage = None
+        self._path_outages.clear()
+
+    def fail_path(self, path: str, status: int = 500, *, until: float | None = None) -> None:
+        """Answer every request to `path` with `status` until `until` (time.time()): one service down."""
+        self._path_outages[path] = Outage(status=status, until=until)
 
     # --- inspecting what arrived ---
 
@@ -171,11 +177,18 @@ class FakeServer:
         with self._lock:
             return [r for r in self.requests if r.path == path and self.answered.get(r.number) == status]
 
-    def wait_idle(self, timeout: float = 10.0) -> None:
-        """Until every request received so far has been answered (or given up on)."""
+    def wait_idle(self, timeout: float = 15.0, quiet: float = 1.0) -> None:
+        """Until every request received has been answered (or given up on) and none came for `quiet` s.
+
+        A client that gave up may leave a request in the socket for a busy server to read later.
+        """
         deadline = time.monotonic() + timeout
-        while self._inflight and time.monotonic() < deadline:
-            time.sleep(0.02)
+        while time.monotonic() < deadline:
+            with self._lock:
+                last = self.requests[-1].received_at if self.requests else 0.0
+            if not self._inflight and self.clock() - last >= quiet:
+                return
+            time.sleep(0.05)
 
     # --- for subclasses ---
 
@@ -195,7 +208,7 @@ class FakeServer:
             self.requests.append(request)
 
     def _next_response(self, request: RecordedRequest) -> ScriptedResponse:
-        outage = self._outage
+        outage = self._outage or self._path_outages.get(request.path)
         if outage is not None and outage.active(self.clock()):
             return self.outage_response(outage.status)
         with self._lock:

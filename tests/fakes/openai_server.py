@@ -150,6 +150,7 @@ class FakeOpenAIServer(FakeServer):
         self.reasoning_tokens: int | None = None  # None: by reasoning_effort
         self.api_key: str | None = None  # when set, other keys are refused like the API does
         self.tag_images = False
+        self.numbered_captions = False  # True: every caption differs, so a test can tell them apart
         self.flag_only = ""
 
     def flag(self, *categories: str, only: str = "") -> None:
@@ -214,7 +215,8 @@ class FakeOpenAIServer(FakeServer):
                 return refused
         bound = body.get("max_completion_tokens") or body.get("max_tokens")
         reasoning = self._reasoning_spent(body) if is_reasoning(model) else 0
-        content, finish, completion = self._written(self.caption, bound, reasoning)
+        caption = f"{self.caption.strip()} Answer {self.next_id()}." if self.numbered_captions else self.caption
+        content, finish, completion = self._written(caption, bound, reasoning)
         answer = chat_completion_json(content, model=model, number=self.next_id(), finish_reason=finish,
                                       prompt_tokens=words(text) + IMAGE_TOKENS_PER_PICTURE_INPUT * len(images),
                                       completion_tokens=completion)

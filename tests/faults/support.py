@@ -71,6 +71,39 @@ def stored_originals(chain: Chain) -> int:
     return sum(1 for name in files if THUMBNAIL_SUFFIX.search(name) is None)
 
 
+ROLE_PATHS = {"caption": "/v1/chat/completions", "image": "/v1/images/generations",
+              "embedding": "/v1/embeddings", "moderation": "/v1/moderations"}
+
+
+def ledger_problems(ids: list[int], server=None) -> list[str]:
+    """Every way the ledger of these chains differs from what happened.
+
+    No call is left open; every step's picture is an OK call's; and with a fake
+    server, the ledger's requests per role equal the server's log, and the pictures
+    it billed equal the pictures stored plus the calls lost or cut off.
+    """
+    from django.db.models import Sum
+
+    from chains.models import CallOutcome, ProviderCall, Step
+
+    calls = ProviderCall.objects.filter(chain_id__in=ids)
+    problems = [f"call {call} was left open" for call in calls.filter(outcome__in=("pending", "answered"))]
+    for step in Step.objects.filter(chain_id__in=ids, index__gt=0).select_related("image_call"):
+        if step.image_call is None or step.image_call.outcome != CallOutcome.OK:
+            problems.append(f"chain {step.chain_id} step {step.index} has no OK image call")
+    if server is None:
+        return problems
+    for role, path in ROLE_PATHS.items():
+        recorded = calls.filter(role=role).aggregate(n=Sum("requests"))["n"] or 0
+        if recorded != len(server.requests_to(path)):
+            problems.append(f"{role}: ledger {recorded} requests, server {len(server.requests_to(path))}")
+    unused = calls.filter(role="image", outcome__in=(CallOutcome.LOST, CallOutcome.TIMED_OUT)).count()
+    stored = Step.objects.filter(chain_id__in=ids, index__gt=0).count()
+    if len(server.images_made()) != stored + unused:
+        problems.append(f"server made {len(server.images_made())} pictures: {stored} stored, {unused} lost")
+    return problems
+
+
 def check_exact(ids: list[int], figures: Figures) -> list[str]:
     """Fill in the figures; return every way a chain differs from steps 0..N exactly once."""
     problems = []

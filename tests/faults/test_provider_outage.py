@@ -20,7 +20,7 @@ from tests.fakes.fixtures import FAKE_API_KEY, FAKE_MODEL_SETTINGS
 from tests.fakes.openai_server import CHAT, IMAGES
 from tests.support.worker import WorkerProcess, wait_until
 
-from .support import Figures, all_ended, check_exact
+from .support import Figures, all_ended, check_exact, ledger_problems
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -97,3 +97,4 @@ def test_chains_back_off_through_a_30_second_outage_and_complete_exactly(fake_op
     # Backing off: each chain has one call in flight, retried after growing delays
     # (about 2 s once warmed up); retrying at once would be thousands of requests.
     assert figures.notes["requests_refused_during_outage"] < CHAINS * OUTAGE_SECONDS * 2
+    assert ledger_problems(ids, fake_openai) == []

@@ -24,7 +24,7 @@ from chains.services import chain_start
 from tests.factories import make_chain
 from tests.support.worker import WorkerProcess, wait_until
 
-from .support import Figures, all_ended, check_exact, count_completed
+from .support import Figures, all_ended, check_exact, count_completed, ledger_problems
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -87,3 +87,4 @@ def test_twenty_chains_survive_ten_sigkills_with_no_duplicate_or_missing_step(tm
     assert problems == []
     assert figures.duplicate_steps == 0 and figures.missing_steps == 0
     assert figures.images_painted <= CHAINS * LENGTH, "a picture was paid for twice"
+    assert ledger_problems(ids) == []

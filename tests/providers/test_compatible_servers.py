@@ -209,16 +209,20 @@ def test_llamacpp_captions_and_without_mmproj_fails_transiently(settings, openai
 # --- LocalAI ---------------------------------------------------------------------------------
 
 
-def test_localai_answers_a_link_which_is_fetched_at_once(settings, openai_fake):
+def test_localai_answers_a_link_which_the_engine_fetches_from_localai_itself(settings, openai_fake):
+    """The link is returned, recorded by the engine, then fetched (plain http to LocalAI's own host)."""
     with FakeLocalAIServer() as localai:
         route_role(settings, "image", localai, model="stablediffusion")
-        result = build_providers().painter.paint(PaintRequest(prompt="A kite|blurry", seed=5))
+        painter = build_providers().painter
+        result = painter.paint(PaintRequest(prompt="A kite|blurry", seed=5))
+        image = painter.fetch(result.url)
 
         sent = localai.last(localai_server.IMAGES).body
         downloads = [r for r in localai.requests if r.path.startswith(localai_server.GENERATED)]
     assert sent == {"model": "stablediffusion", "prompt": "A kite|blurry", "n": 1, "size": "1024x1024", "seed": 5}
+    assert result.image == b"" and result.url.startswith(localai.url)
     assert len(downloads) == 1 and "authorization" not in downloads[0].headers
-    assert result.image == painted_png("A kite", 5, (64, 64))
+    assert image == painted_png("A kite", 5, (64, 64))
 
 
 def test_localai_answers_base64_when_asked(settings, openai_fake):

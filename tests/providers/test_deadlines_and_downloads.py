@@ -50,10 +50,11 @@ def test_a_server_dripping_its_answer_is_cut_off_at_the_deadline(short_deadlines
 
 def test_a_server_that_never_starts_answering_is_cut_off_at_the_deadline(short_deadlines):
     short_deadlines.enqueue(CHAT, json=chat_completion_json("late"), delay=5)
+    captioner = build_providers("openai").captioner
 
     started = time.monotonic()
     with metering() as meter, pytest.raises(ProviderError):
-        build_providers("openai").captioner.caption(caption_request())
+        captioner.caption(caption_request())
 
     assert time.monotonic() - started < DEADLINE + SLACK
     assert meter.timed_out
