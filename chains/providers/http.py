@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -38,13 +37,15 @@ _operation_deadline: ContextVar[float | None] = ContextVar("operation_deadline",
 # The deadline of the whole logical call (several requests, retries), if one is set.
 _call_deadline: ContextVar[float | None] = ContextVar("call_deadline", default=None)
 _meter: ContextVar["CallMeter | None"] = ContextVar("call_meter", default=None)
+# Whether the request in progress has put any byte on the wire yet.
+_sent: ContextVar[list | None] = ContextVar("request_sent", default=None)
 
 
 @dataclass
 class CallMeter:
     """What the network layer saw during one logical provider call."""
 
-    requests: int = 0  # requests sent (a connection that never opened asked nothing)
+    requests: int = 0  # requests that put bytes on the wire (one that never left asked nothing)
     timed_out: bool = False
     request_ids: list[str] = field(default_factory=list)
 
@@ -112,6 +113,9 @@ class DeadlineStream(httpcore2.NetworkStream):
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._stream.write(buffer, _clamp(timeout, httpcore2.WriteTimeout))
+        sent = _sent.get()
+        if sent is not None:
+            sent[0] = True
 
     def close(self) -> None:
         self._stream.close()
@@ -220,22 +224,18 @@ class DeadlineTransport(httpx2.BaseTransport):
         left = max(deadline - time.monotonic(), 0.001)
         request.extensions["timeout"] = {kind: min(given.get(kind) or left, left) for kind in TIMEOUT_KINDS}
         meter = _meter.get()
-        if meter is not None:
-            meter.requests += 1
-        token = _operation_deadline.set(deadline)
+        sent = [False]
+        token, sending = _operation_deadline.set(deadline), _sent.set(sent)
         try:
             response = self._inner.handle_request(request)
-        except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout):
-            if meter is not None:
-                meter.requests -= 1  # never reached the server: nothing was asked of it
-            if not isinstance(sys.exc_info()[1], httpx2.ConnectError):
-                _note_timeout()
-            raise
         except httpx2.TimeoutException:
             _note_timeout()
             raise
         finally:
             _operation_deadline.reset(token)
+            _sent.reset(sending)
+            if meter is not None and sent[0]:
+                meter.requests += 1  # a request that never left asked the server nothing
         if meter is not None and response.headers.get("x-request-id"):
             meter.request_ids.append(response.headers["x-request-id"])
         response.stream = DeadlineBody(response.stream, deadline)
