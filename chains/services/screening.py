@@ -93,9 +93,7 @@ def _publish(*, step: Step, what: str, screened: bool) -> bool:
     else:
         published = steps.filter(caption="").exclude(caption_draft="").update(
             caption=step.caption_draft, caption_draft="")
-    if published:
-        content_changed_on_commit(chain_id=step.chain_id)
-    return bool(published)
+    return bool(published)  # `_finish_phase` tells the page caches, as progress
 
 
 def _hold(*, chain: Chain, step: Step, what: str, categories) -> bool:
