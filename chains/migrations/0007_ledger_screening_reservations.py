@@ -15,7 +15,7 @@ def publish_existing_steps(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chains', '0005_step_calls_and_prompt_cut'),
+        ('chains', '0006_animation_mp4'),
     ]
 
     operations = [
