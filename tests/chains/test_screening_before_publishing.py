@@ -12,10 +12,10 @@ import logging
 import pytest
 from django.contrib.auth import get_user_model
 
-from chains.budget import BUDGET_REACHED, estimate_chain_cost
+from chains.budget import BUDGET_REACHED, estimate_chain_cost, outstanding_reservations
 from chains.models import CallOutcome, CallRole, Chain, ProviderCall, Screening, Status, Step
 from chains.providers import current_snapshot
-from chains.services import chain_branch, chain_run_inline
+from chains.services import chain_branch, chain_cancel, chain_run_inline, chain_start
 from gallery.models import Report, Submission
 from gallery.services.submissions import (
     QUOTA_REACHED,
@@ -198,3 +198,15 @@ def make_submission(*, name: str) -> Submission:
     owner = get_user_model().objects.create_user(name, password="x")
     return submission_create(owner=owner, image=solid_png(), title=name, mode="telephone", detail="very",
                              target_length=1)
+
+
+def test_a_chain_that_ends_early_releases_what_it_did_not_spend(fake, monkeypatch):
+    monkeypatch.setattr("chains.services.lifecycle.chain_enqueue_next", lambda **kwargs: None)
+    chain = make_chain(target_length=5, provider="openai")
+    chain_start(chain=chain)
+    chain.refresh_from_db()
+    assert chain.reserved_cost > 0 and outstanding_reservations() == chain.reserved_cost
+
+    chain_cancel(chain=chain)
+
+    assert outstanding_reservations() == 0, "a cancelled chain holds no budget"
