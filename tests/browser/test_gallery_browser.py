@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from chains.models import Chain, Status
-from chains.services import chain_run_inline, step_caption, step_embed, step_paint_next
+from chains.services import chain_run_inline, step_caption, step_embed, step_paint_next, step_screen
 from chains.services.dispatch import inline_dispatch
 from tests.factories import make_chain, make_member
 
@@ -74,13 +74,17 @@ def test_a_running_chain_gains_a_step_live(page, live_server):
     origin = chain.steps.get(index=0)
     with inline_dispatch():  # the test plays the worker, one phase at a time
         step_caption(step_id=origin.pk)
+        step_screen(step_id=origin.pk)  # the caption is public once screened
         step_embed(step_id=origin.pk)
     page.goto(live_server.url + chain.get_absolute_url())
     assert page.locator("#steps .beat").count() == 1
 
     with inline_dispatch():
         step_paint_next(step_id=origin.pk)
-        step_caption(step_id=chain.steps.get(index=1).pk)
+        painted = chain.steps.get(index=1).pk
+        step_screen(step_id=painted)  # the picture, then its caption, each public once screened
+        step_caption(step_id=painted)
+        step_screen(step_id=painted)
     page.wait_for_selector("#steps #step-1", timeout=15_000)
     assert page.locator("#steps .beat").count() == 2
     assert page.locator("#album-rail a[data-index='1']").count() == 1, "the step rail grows too"
