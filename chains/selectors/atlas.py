@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import ExpressionWrapper, F, FloatField, QuerySet
 
 from ..metrics import atlas as atlas_math
 from ..metrics.drift import cosine_similarity
@@ -38,9 +38,10 @@ def atlas_spaces() -> list[Atlas]:
     return list(Atlas.objects.filter(computed_at__isnull=False).order_by("-point_count", "space"))
 
 
-def atlas_attractors(*, atlas: Atlas) -> QuerySet[Attractor]:
-    return (Attractor.objects.filter(atlas=atlas).select_related("exemplar", "exemplar__chain")
-            .order_by("number"))
+def atlas_attractors(*, atlas: Atlas) -> list[Attractor]:
+    attractors = (Attractor.objects.filter(atlas=atlas).select_related("exemplar", "exemplar__chain")
+                  .order_by("number"))
+    return [_with_listed_exemplar(attractor) for attractor in attractors]
 
 
 def atlas_map_points(*, atlas: Atlas) -> list[tuple[float, float, int | None]]:
@@ -86,7 +87,29 @@ def chains_matching(*, text: str, limit: int = 8) -> list[Chain]:
 
 
 def attractor_detail(*, pk: int) -> Attractor | None:
-    return Attractor.objects.select_related("atlas", "exemplar", "exemplar__chain").filter(pk=pk).first()
+    attractor = Attractor.objects.select_related("atlas", "exemplar", "exemplar__chain").filter(pk=pk).first()
+    return _with_listed_exemplar(attractor) if attractor else None
+
+
+def _with_listed_exemplar(attractor: Attractor) -> Attractor:
+    """The stored exemplar only while its chain is listed; else the listed caption nearest
+    the attractor's centre, or none.
+
+    The exemplar is picked at the last recompute; a chain hidden since (which also marks
+    the atlas dirty) must not keep lending its caption, title, link and picture to the
+    attractor's pages until the next one (issue 12). One query, and only then.
+    """
+    if attractor.exemplar is None or attractor.exemplar.chain.is_listed:
+        return attractor
+    nearest = (
+        AtlasPoint.objects.filter(attractor=attractor).filter(listed_q("chain"))
+        .annotate(distance=ExpressionWrapper(
+            (F("x") - attractor.x) * (F("x") - attractor.x) + (F("y") - attractor.y) * (F("y") - attractor.y),
+            output_field=FloatField()))
+        .select_related("step", "step__chain").order_by("distance", "step_id").first()
+    )
+    attractor.exemplar = nearest.step if nearest else None
+    return attractor
 
 
 def attractor_chains(*, attractor: Attractor) -> QuerySet[Chain]:

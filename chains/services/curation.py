@@ -19,6 +19,7 @@ from ..budget import BudgetExceeded, budget_reserve, estimate_chain_cost
 from ..cache import content_changed_on_commit
 from ..models import Chain, ChainAnimation, Status, Step, new_seed
 from . import ledger
+from .atlas import atlas_mark_dirty
 from .drift import chain_refresh_drift
 from .lifecycle import ChainError, chain_create, chain_resume, chain_start
 from .screening import chains_hide_with_branches
@@ -74,7 +75,9 @@ def chain_unfeature(*, chain: Chain) -> Chain:
 def chain_hide(*, chain: Chain) -> Chain:
     """Take a chain off every public list and link; its owner and staff still see it.
 
-    Chains branched from it go too: their starting picture is one of its steps.
+    Chains branched from it go too: their starting picture is one of its steps. The
+    captions leave the atlas's pages at once (its selectors read through the visibility
+    rule), and the atlas is marked dirty so attractors are fitted again without them.
     """
     with transaction.atomic():
         chains_hide_with_branches(chain_ids=[chain.pk])
@@ -83,7 +86,9 @@ def chain_hide(*, chain: Chain) -> Chain:
 
 
 def chain_unhide(*, chain: Chain) -> Chain:
-    return _set_flags(chain, is_hidden=False)
+    chain = _set_flags(chain, is_hidden=False)
+    atlas_mark_dirty()
+    return chain
 
 
 def _set_flags(chain: Chain, **flags) -> Chain:

@@ -26,6 +26,7 @@ from ..models import CallOutcome, CallRole, Chain, Screening, Status, Step
 from ..providers import build_providers
 from ..providers import screening_enabled as providers_screening_enabled
 from . import ledger
+from .atlas import atlas_mark_dirty
 from .phases import Outcome, _finish_phase, _guard, _load_step, chain_claim, chain_release, open_call
 
 logger = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ def chains_hide_with_branches(*, chain_ids: list[int]) -> list[int]:
                         .exclude(pk__in=hidden).values_list("pk", flat=True))
     for chain_id in hidden:
         content_changed_on_commit(chain_id=chain_id)
+    atlas_mark_dirty()  # attractors are fitted again without their captions
     return hidden
 
 
