@@ -434,6 +434,9 @@ TELEPHONE_REPORT_RATE_WINDOW_SECONDS = env_int("TELEPHONE_REPORT_RATE_WINDOW_SEC
 # Django (gallery/views/media.py): short, because a chain can be hidden at any time.
 # Anything not listed is sent `private`.
 TELEPHONE_PUBLIC_MEDIA_MAX_AGE = env_int("TELEPHONE_PUBLIC_MEDIA_MAX_AGE", 300)
+# Seconds a web process keeps a rendered anonymous page in its own memory (the shared
+# copy lives TELEPHONE_PAGE_CACHE_SECONDS); a change that bumped no version shows after this.
+TELEPHONE_LOCAL_PAGE_CACHE_SECONDS = env_float("TELEPHONE_LOCAL_PAGE_CACHE_SECONDS", 60)
 
 # --- Email: printed to the console by default; SMTP as soon as EMAIL_HOST is set, or
 # any backend named in EMAIL_BACKEND. Accounts cannot work without mail (verification

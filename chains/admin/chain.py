@@ -18,6 +18,7 @@ from ..providers import screening_enabled
 from ..providers.unscreened import SCREENING_OFF
 from ..services import (
     ChainError,
+    atlas_mark_dirty,
     chain_branch,
     chain_cancel,
     chain_feature,
@@ -44,6 +45,10 @@ RERUN_STARTED = "“{chain}” re-runs from step {index}: steps after it were de
 BRANCH_CREATED = "Branched “{chain}” at step {index}: "
 NOT_PAUSABLE = "only queued or running chains can be paused."
 FEATURED_NOT_PUBLIC = "“{chain}” is featured but not public, so visitors will not see it until it is."
+VISIBILITY_FIELDS = {"visibility", "is_hidden"}
+# A step's pictures are made by the loop (cleaned, bounded, thumbnailed, metadata
+# stripped); an upload through the admin would skip all of that (issue 12).
+STEP_FILE_FIELDS = ("image", "thumbnail_tiny", "thumbnail_small", "thumbnail_large", "width", "height")
 
 
 def chains_phrase(count: int) -> str:
@@ -131,9 +136,13 @@ class ChainAdmin(admin.ModelAdmin):
                            Step._meta.get_field("thumbnail_small").storage.url(name))
 
     def save_model(self, request, obj, form, change):
-        """Curation edits (feature, hide, visibility, order) must reach visitors' cached pages."""
+        """Curation edits (feature, hide, visibility, order) must reach visitors' cached pages,
+        and a change of who may see the chain reaches the atlas at its next recompute."""
         super().save_model(request, obj, form, change)
         content_changed_on_commit(chain_id=obj.pk)
+        changed = set(form.changed_data) if form is not None else VISIBILITY_FIELDS
+        if VISIBILITY_FIELDS & changed:
+            atlas_mark_dirty()
 
     def delete_model(self, request, obj):
         chain_id = obj.pk
@@ -275,13 +284,29 @@ class StepAdmin(admin.ModelAdmin):
     list_select_related = ("chain",)
     search_fields = ("caption", "chain__slug", "chain__title")
     raw_id_fields = ("chain",)
-    readonly_fields = ("embedding_model", "embedding_dimension", "caption_request_id",
+    readonly_fields = (*STEP_FILE_FIELDS, "embedding_model", "embedding_dimension", "caption_request_id",
                        "image_request_id", "embedding_request_id", "prompt_truncated", "estimated_cost",
                        "calls_table")
     exclude = ("calls",)
 
     class Media:
         css = ADMIN_CSS
+
+    def save_model(self, request, obj, form, change):
+        """A caption redacted here must leave visitors' cached pages (and the chain's ZIP) at once."""
+        super().save_model(request, obj, form, change)
+        content_changed_on_commit(chain_id=obj.chain_id)
+
+    def delete_model(self, request, obj):
+        chain_id = obj.chain_id
+        super().delete_model(request, obj)
+        content_changed_on_commit(chain_id=chain_id)
+
+    def delete_queryset(self, request, queryset):
+        chain_ids = set(queryset.values_list("chain_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for chain_id in chain_ids:
+            content_changed_on_commit(chain_id=chain_id)
 
     @admin.display(description="usage and cost per call")
     def calls_table(self, step: Step) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import time
 from collections import OrderedDict
 from typing import Callable
 
@@ -33,23 +34,33 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 class _LocalPages:
-    """A tiny thread-safe LRU of rendered pages for this process."""
+    """A tiny thread-safe LRU of rendered pages for this process, each kept a short while.
+
+    The key carries the content version, so a bump makes copies unreachable; the expiry
+    (TELEPHONE_LOCAL_PAGE_CACHE_SECONDS) bounds how long a page can outlive a change
+    that bumped nothing, or a bump lost with the cache (issue 12).
+    """
 
     def __init__(self, size: int):
         self.size = size
-        self.pages: OrderedDict[str, tuple[bytes, str, bytes]] = OrderedDict()
+        self.pages: OrderedDict[str, tuple[float, tuple[bytes, str, bytes]]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key: str) -> tuple[bytes, str, bytes] | None:
         with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
+            entry = self.pages.get(key)
+            if entry is None:
+                return None
+            expires_at, page = entry
+            if time.monotonic() >= expires_at:
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
             return page
 
     def put(self, key: str, page: tuple[bytes, str, bytes]) -> None:
         with self.lock:
-            self.pages[key] = page
+            self.pages[key] = (time.monotonic() + settings.TELEPHONE_LOCAL_PAGE_CACHE_SECONDS, page)
             self.pages.move_to_end(key)
             while len(self.pages) > self.size:
                 self.pages.popitem(last=False)
