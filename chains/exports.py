@@ -106,12 +106,14 @@ def _copy_image(step: Step, target: Path) -> Path:
 
 
 def chain_document(
-    *, chain: Chain, steps: Iterable[Step], absolute_url: Callable[[str], str]
+    *, chain: Chain, steps: Iterable[Step], absolute_url: Callable[[str], str], parent: Chain | None = None,
 ) -> dict:
     """The whole chain as plain JSON types, for people who study drift with their own tools.
 
     `absolute_url` (a request's `build_absolute_uri`) turns paths into links that
-    still work once the document has left the site.
+    still work once the document has left the site. `parent` is the chain it branched
+    from when the reader may see it (chains.selectors.chains.chain_parent_for_viewer);
+    otherwise the document does not name it.
     """
     return {
         "slug": chain.slug,
@@ -135,7 +137,7 @@ def chain_document(
             "estimated_cost_usd": str(chain.estimated_cost),
         },
         "drift": chain.drift,
-        "parent": _parent(chain),
+        "parent": _parent(chain, parent),
         "steps": [_step_record(step=step, chain=chain, absolute_url=absolute_url) for step in steps],
     }
 
@@ -144,11 +146,11 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _parent(chain: Chain) -> dict | None:
-    if chain.parent_id is None:
+def _parent(chain: Chain, parent: Chain | None) -> dict | None:
+    if parent is None:
         return None
     fork_index = chain.fork_step.index if chain.fork_step_id else None
-    return {"slug": chain.parent.slug, "fork_step_index": fork_index}
+    return {"slug": parent.slug, "fork_step_index": fork_index}
 
 
 def _step_record(*, step: Step, chain: Chain, absolute_url: Callable[[str], str]) -> dict:

@@ -171,6 +171,13 @@ def chain_for_viewer(*, slug: str, user) -> Chain | None:
     return chain if chain is not None and chain.is_visible_to(user) else None
 
 
+def chain_parent_for_viewer(*, chain: Chain, user) -> Chain | None:
+    """The chain a branch came from, only for someone who may open it: a parent hidden
+    or made private since must not lend its title and link to its branches' pages."""
+    parent = chain.parent if chain.parent_id else None
+    return parent if parent is not None and parent.is_visible_to(user) else None
+
+
 def chain_branches(*, chain: Chain) -> QuerySet[Chain]:
     """Branches a visitor may see: listed ones only, with the step they forked from."""
     return (

@@ -39,7 +39,7 @@ from chains.animation import (
     animation_options,
 )
 from chains.models import AnimationFormat, AnimationStatus
-from chains.selectors.chains import chain_animation_find, chain_steps
+from chains.selectors.chains import chain_animation_find, chain_parent_for_viewer, chain_steps
 from chains.services import animation_request, chain_archive, share_cards
 
 from ._common import chain_or_404
@@ -112,7 +112,8 @@ def _chain_with_document(request, slug: str, *, absolute_url=None):
     chain = chain_or_404(request, slug)
     steps = list(chain_steps(chain=chain))
     document = chain_exports.chain_document(
-        chain=chain, steps=steps, absolute_url=absolute_url or request.build_absolute_uri
+        chain=chain, steps=steps, absolute_url=absolute_url or request.build_absolute_uri,
+        parent=chain_parent_for_viewer(chain=chain, user=request.user),
     )
     return chain, steps, document
 

@@ -12,6 +12,7 @@ from chains.cache import chain_version, public_version
 from chains.captions import split_caption
 from chains.selectors.chains import (
     chain_branches,
+    chain_parent_for_viewer,
     chain_timeline_steps,
     chains_for_gallery,
     chains_in_progress,
@@ -82,6 +83,7 @@ def chain_detail(request, slug: str):
     def build():
         context = timeline_context(chain=chain, selected=request.GET.get("step"))
         context["branches"] = chain_branches(chain=chain)
+        context["parent"] = chain_parent_for_viewer(chain=chain, user=request.user)
         # The card's URL changes as the chain grows, so link previews fetch the new one.
         context["share_image"] = f"{reverse('gallery:chain_share_card', args=[chain.slug])}?v={context['max_index']}"
         context["poll_seconds"] = LIVE_POLL_SECONDS
@@ -89,9 +91,15 @@ def chain_detail(request, slug: str):
 
     if not chain.is_ended:
         return build()
-    return anonymous_cached(
-        request, version_key=f"chain:{chain.pk}:{chain_version(chain_id=chain.pk)}", build=build
-    )
+    return anonymous_cached(request, version_key=_chain_version_key(chain), build=build)
+
+
+def _chain_version_key(chain) -> str:
+    """The chain's page shows its parent's title and link, so the parent's version counts too."""
+    key = f"chain:{chain.pk}:{chain_version(chain_id=chain.pk)}"
+    if chain.parent_id:
+        key += f":{chain_version(chain_id=chain.parent_id)}"
+    return key
 
 
 @require_safe
