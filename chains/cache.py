@@ -34,6 +34,8 @@ PUBLIC_KEY = "content-version:public"
 # When (time.time()) the lists first fell behind a running chain's progress; absent: not behind.
 BEHIND_KEY = "content-version:public:behind-since"
 CHAIN_KEY = "content-version:chain:{chain_id}"
+# Stars change one thing visitors see: the gallery sorted by most starred.
+STARS_KEY = "content-version:stars"
 # What a version read gives when the counter is missing: the cache was cleared or is
 # unreachable (telephone_site.cache reads a Redis outage as a miss). Pages are then
 # rendered afresh (gallery.views._caching), never served from a copy that might be stale.
@@ -106,6 +108,16 @@ def content_changed_on_commit(*, chain_id: int | None = None, listed: bool = Tru
     outside one). Bumping earlier would let a request racing the write cache the old
     page under the new version, where it would stay."""
     transaction.on_commit(partial(content_changed, chain_id=chain_id, listed=listed, progress=progress))
+
+
+def stars_changed_on_commit() -> None:
+    """A star moved: only the "most starred" list is stale, never every page (issue 12:
+    any member's star cleared the whole anonymous page cache)."""
+    transaction.on_commit(partial(_bump, STARS_KEY))
+
+
+def stars_version() -> int | str:
+    return _read(STARS_KEY)
 
 
 def _read(key: str) -> int | str:

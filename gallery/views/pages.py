@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from chains.cache import chain_version, public_version
+from chains.cache import chain_version, public_version, stars_version
 from chains.captions import split_caption
 from chains.selectors.chains import (
     chain_branches,
@@ -67,7 +67,15 @@ def gallery(request):
             template += "#results"
         return render(request, template, context)
 
-    return anonymous_cached(request, version_key=f"gallery:{public_version()}", build=build)
+    return anonymous_cached(request, version_key=_gallery_version_key(request), build=build)
+
+
+def _gallery_version_key(request) -> str:
+    """Sorted by stars, the list also follows the stars' own version (chains.cache)."""
+    key = f"gallery:{public_version()}"
+    if request.GET.get("sort") == "starred":
+        key += f":stars:{stars_version()}"
+    return key
 
 
 def _page_url(request, page: int) -> str:
