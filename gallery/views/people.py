@@ -15,6 +15,8 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from accounts.ratelimits import wait_text
+from accounts.throttle import request_ip, throttle_hit
 from chains.images import ImageRejected
 from chains.models import Step
 from chains.services.screening import screening_enabled
@@ -41,6 +43,7 @@ from .media import private_file_response
 UPLOAD_RATE_LIMITED = "You are uploading too fast. Please wait {seconds} seconds and try again."
 SUBMITTED = "Thank you! Your image is waiting for review; you will see the decision on your page."
 REPORTED = "Thank you. Staff will look at it."
+REPORT_RATE_LIMITED = "You have sent many reports in a short while. Please try again in {wait}."
 STARRED = "Starred. You will find it on your page."
 UNSTARRED = "Star removed."
 DECIDED = {
@@ -89,8 +92,6 @@ def _submit_page(request, form, *, status: int = 200, error: str = ""):
 
 def upload_rate_limit(request) -> HttpResponse | None:
     """429 with Retry-After before the upload is even read; nothing is stored."""
-    from accounts.throttle import throttle_hit
-
     result = throttle_hit(
         scope="upload", key=str(request.user.pk), limit=settings.TELEPHONE_UPLOAD_RATE_LIMIT,
         window=settings.TELEPHONE_UPLOAD_RATE_WINDOW_SECONDS,
@@ -167,12 +168,35 @@ def report(request, slug: str):
     chain = chain_or_404(request, slug)
     step = _optional_step(chain, request.GET.get("step") or request.POST.get("step"))
     form = ReportForm(request.POST or None)
+    context = {"form": form, "chain": chain, "step": step}
     if request.method == "POST" and form.is_valid():
+        retry_after = report_rate_limit(request)
+        if retry_after:
+            form.add_error(None, REPORT_RATE_LIMITED.format(wait=wait_text(retry_after)))
+            response = render(request, "gallery/report.html", context, status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
         report_create(reporter=request.user, chain=chain, step=step, reason=form.cleaned_data["reason"])
         messages.success(request, REPORTED)
         return redirect(step.get_absolute_url() if step else chain.get_absolute_url())
     status = 400 if request.method == "POST" else 200
-    return render(request, "gallery/report.html", {"form": form, "chain": chain, "step": step}, status=status)
+    return render(request, "gallery/report.html", context, status=status)
+
+
+def report_rate_limit(request) -> int | None:
+    """Seconds to wait when this member or this client address has reported enough for now.
+
+    Reports land in the moderators' queue; without a limit one account (or one client
+    with many accounts) could bury the real ones (issue 12)."""
+    window = settings.TELEPHONE_REPORT_RATE_WINDOW_SECONDS
+    results = [
+        throttle_hit(scope="report-user", key=str(request.user.pk), limit=settings.TELEPHONE_REPORT_RATE_LIMIT,
+                     window=window),
+        throttle_hit(scope="report-ip", key=request_ip(request), limit=settings.TELEPHONE_REPORT_IP_RATE_LIMIT,
+                     window=window),
+    ]
+    refused = [result.retry_after for result in results if not result.allowed]
+    return max(refused) if refused else None
 
 
 def _optional_step(chain, raw) -> Step | None:

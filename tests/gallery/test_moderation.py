@@ -197,3 +197,27 @@ def test_hidden_chain_media_is_not_served(client, settings):
     assert client.get(f"/media/{key}").status_code == 404
     assert client.get("/media/submissions/anything.webp").status_code == 404
     assert default_storage.exists(key)
+
+
+def test_reports_are_limited_per_member_with_429_and_retry_after(client, member, settings):
+    """Issue 12: reports had no limit; one account could bury the moderators' queue."""
+    settings.TELEPHONE_REPORT_RATE_LIMIT = 2
+    chain = make_chain()
+    client.force_login(member)
+    sent = [client.post(f"/c/{chain.slug}/report/", {"reason": f"Report number {n}"}) for n in range(3)]
+    assert [reply.status_code for reply in sent] == [302, 302, 429]
+    refused = sent[-1]
+    assert 1 <= int(refused["Retry-After"]) <= settings.TELEPHONE_REPORT_RATE_WINDOW_SECONDS
+    assert "You have sent many reports in a short while" in refused.content.decode()
+    assert Report.objects.count() == 2
+
+
+def test_reports_are_limited_per_client_address_across_accounts(client, settings):
+    settings.TELEPHONE_REPORT_IP_RATE_LIMIT = 2
+    chain = make_chain()
+    replies = []
+    for number in range(3):
+        client.force_login(make_member(f"sock{number}"))
+        replies.append(client.post(f"/c/{chain.slug}/report/", {"reason": "Spam"}, REMOTE_ADDR="203.0.113.9"))
+    assert [reply.status_code for reply in replies] == [302, 302, 429]
+    assert client.post(f"/c/{chain.slug}/report/", {"reason": "Spam"}, REMOTE_ADDR="198.51.100.2").status_code == 302
