@@ -20,7 +20,9 @@ from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_csp_browser import ViolationLog
 from tests.support.shared_data import committed_for_the_module
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-matrix")]
+# django_db: without a test that asks for the database, pytest-django sets up no test
+# database, and the module's world would be built in (and flushed from) the real one.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.xdist_group("browser-matrix")]
 
 WIDTHS = (360, 390, 768, 1280)
 SCHEMES = ("light", "dark")
@@ -107,6 +109,10 @@ def _storages(folder):
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker, tmp_path_factory):
     """The world, and one live server thread serving it (media included)."""
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"]).rsplit("/", 1)[-1]
+    assert name.startswith("test"), f"refusing to build the world (and flush it) in {name}, not a test database"
     from pytest_django.live_server_helper import LiveServer
 
     folder = tmp_path_factory.mktemp("matrix")
