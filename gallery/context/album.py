@@ -15,7 +15,11 @@ SUBJECT_MAX_WORDS = 7
 # Where a caption's opening noun phrase usually stops.
 SUBJECT_STOPS = re.compile(
     r",|;|:|\s[—–-]\s|\.\s|\.$|\s(?:with|where|while|which|that|under|beneath|against|set|showing|"
-    r"featuring|rendered|painted|drawn|seen|on a|in front)\s", re.IGNORECASE)
+    r"featuring|rendered|painted|drawn|seen|on a|in front|"
+    # a verb ends the subject: "A coffee mountain | rises among leaves"
+    r"is|are|rises?|stands?|sits?|fills?|floats?|looms?|glows?|hangs?|lies|lie|covers?|spreads?|grows?|"
+    r"towers?|perch(?:es)?|rests?|dominates?|stretch(?:es)?|appears?|shines?|blooms?|sails?|flies|fly|"
+    r"waits?|walks?|runs?|drifts?|leans?|curls?|peeks?|watches|watch|holds?)\s", re.IGNORECASE)
 LEADING_FILLER = re.compile(
     r"^(?:(?:this|the) (?:image|picture|painting|photo(?:graph)?|scene|illustration) "
     r"(?:shows|depicts|features|is of|presents)\s+|panel \d+[:.]?\s*|in (?:the next|this) panel(?: of [^,]*)?,\s*)",

@@ -74,3 +74,9 @@ def test_a_running_chain_is_described_so_far():
 def test_a_chain_waiting_for_words_gets_no_made_up_summary():
     assert chain_summary(facts(first_caption="")) == "A chain waiting for its first caption."
     assert chain_summary(facts(last_index=0)).endswith("waiting for its first painting.")
+
+
+def test_the_subject_stops_at_its_verb():
+    assert caption_subject("A big coffee mountain rises among coffee leaves under a snow white sky.") == \
+        "A big coffee mountain"
+    assert caption_subject("A graphite owl fills the frame against a graphite background.") == "A graphite owl"
