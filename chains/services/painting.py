@@ -74,11 +74,12 @@ def step_paint_next(*, step_id: int) -> Outcome:
     token = chain_claim(chain_id=chain.pk)
     if token is None:
         return Outcome.BUSY
-    paid = ledger.image_call_to_resume(chain_id=chain.pk, step_index=source.index + 1)
+    paid = (ledger.image_call_to_resume(chain_id=chain.pk, step_index=source.index + 1)
+            or _stored_before_a_crash(chain=chain, index=source.index + 1))
     if paid is None and _out_of_budget(chain=chain, token=token):
         return Outcome.PAUSED
     try:
-        painted = _resume(chain=chain, call=paid) if paid else _paint(chain=chain, source=source)
+        painted = _resume(chain=chain, call=paid, source=source) if paid else _paint(chain=chain, source=source)
     except BaseException:
         chain_release(chain_id=chain.pk, token=token)
         raise
@@ -111,13 +112,45 @@ def _paint(*, chain: Chain, source: Step) -> Painted:
         "prompt": prompt, "prompt_truncated": truncated, "revised_prompt": result.revised_prompt,
         "params": result.params, "model": result.model, "record": record,
     })
-    ledger.call_answered(call, answer, answer_url=result.url)  # a URL before its download
-    data = _download(chain=chain, call=call) if result.url else result.image
-    return _store(chain=chain, call=call, data=data)
+    if result.url:
+        ledger.call_answered(call, answer, answer_url=result.url)  # a URL before its download
+        return _store(chain=chain, call=call, data=_download(chain=chain, call=call))
+    # Inline bytes: stored first, under the call's own keys, then recorded in one write;
+    # a crash in between leaves a file `_stored_before_a_crash` finds through the row.
+    try:
+        clean = images.clean_image(result.image)
+    except images.ImageRejected as rejected:
+        ledger.call_answered(call, answer)
+        raise _unreadable(call, rejected) from None
+    keys = images.store_step_images(chain_id=chain.pk, index=index, token=call.token, image=clean)
+    ledger.call_answered(call, answer, stored_key=keys.original)
+    return Painted(call=call, clean=clean, keys=keys)
 
 
-def _resume(*, chain: Chain, call: ProviderCall) -> Painted:
+def _stored_before_a_crash(*, chain: Chain, index: int) -> ProviderCall | None:
+    """The latest attempt's picture when its worker died after storing it, before recording it.
+
+    Found through the ledger row (its token names the keys), never by a path alone. Its
+    usage died with the worker: it counts at the estimate its intent recorded.
+    """
+    call = (ProviderCall.objects.for_step(chain_id=chain.pk, role=CallRole.IMAGE, step_index=index)
+            .filter(outcome=CallOutcome.PENDING).order_by("-attempt").first())
+    if call is None:
+        return None
+    key = images.step_image_keys(chain_id=chain.pk, index=index, token=call.token).original
+    if images.load_stored(key) is None:
+        return None
+    ledger.call_answered(call, ledger.Answer(cost=call.cost, estimated=True, price_source=call.price_source,
+                                             usage={"images": 1}, details={"adopted": True}), stored_key=key)
+    return call
+
+
+def _resume(*, chain: Chain, call: ProviderCall, source: Step) -> Painted:
     """An answer paid for by an earlier attempt: adopt its file or fetch its URL again."""
+    if not (call.details or {}).get("prompt"):
+        prompt = modes.paint_prompt(mode=chain.mode, caption=source.caption, theme=chain.theme,
+                                    step_index=source.index)
+        call.details = {**(call.details or {}), "prompt": prompt}
     data = images.load_stored(call.stored_key)
     if data is not None:
         return Painted(call=call, clean=images.clean_image(data), keys=images.keys_for_original(call.stored_key))
@@ -153,14 +186,18 @@ def _store(*, chain: Chain, call: ProviderCall, data: bytes) -> Painted:
 
 
 def _cleaned(call: ProviderCall, data: bytes) -> images.CleanImage:
-    """A picture that cannot be read was still paid for: its call is lost, the step fails."""
     try:
         return images.clean_image(data)
     except images.ImageRejected as rejected:
-        error = ProviderError(PAINTED_IMAGE_UNREADABLE.format(reason=rejected.message), permanent=True,
-                              kind="bad_answer")
-        ledger.call_settle(call, outcome=CallOutcome.LOST, error=error)
-        raise error from None
+        raise _unreadable(call, rejected) from None
+
+
+def _unreadable(call: ProviderCall, rejected: images.ImageRejected) -> ProviderError:
+    """A picture that cannot be read was still paid for: its call is lost, the step fails."""
+    error = ProviderError(PAINTED_IMAGE_UNREADABLE.format(reason=rejected.message), permanent=True,
+                          kind="bad_answer")
+    ledger.call_settle(call, outcome=CallOutcome.LOST, error=error)
+    return error
 
 
 def _create_painted_step(*, chain: Chain, index: int, painted: Painted) -> bool:

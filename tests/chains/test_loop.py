@@ -122,6 +122,23 @@ def test_an_answer_stored_before_a_crash_is_adopted_through_its_ledger_row():
 
 
 @pytest.mark.django_db
+def test_a_picture_stored_just_before_a_crash_is_adopted_through_its_pending_row():
+    """Killed after storing the answer under its call's keys, before recording it."""
+    chain = running(make_chain())
+    origin = chain.steps.get(index=0)
+    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    call = ProviderCall.objects.create(chain=chain, role=CallRole.IMAGE, step_index=1, cost=Decimal("0.04"))
+    keys = store_step_images(chain_id=chain.pk, index=1, token=call.token, image=clean_image(solid_png((4, 5, 6))))
+
+    assert step_paint_next(step_id=origin.pk) == Outcome.DONE
+
+    assert scripted.calls["paint"] == 0
+    assert chain.steps.get(index=1).image.name == keys.original
+    call.refresh_from_db()
+    assert call.outcome == CallOutcome.OK and call.cost == Decimal("0.04") and call.cost_is_estimate
+
+
+@pytest.mark.django_db
 def test_a_file_found_by_path_alone_is_never_adopted():
     """Another database's chain with the same id left its pictures in the media folder."""
     chain = running(make_chain())
