@@ -30,7 +30,7 @@ class GalleryFilterForm(forms.Form):
     )
     experiments = forms.ChoiceField(
         required=False, label="Experiments",
-        choices=[("", "One card each"), (EXPERIMENTS_EACH, "Every chain")],
+        choices=[("", "Grouped"), (EXPERIMENTS_EACH, "Each chain")],
     )
 
     def filters(self) -> dict:
