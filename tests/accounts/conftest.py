@@ -9,30 +9,17 @@ import types
 import pytest
 
 from tests.conftest import MEMBER_PASSWORD
+from tests.support.clock import ManualClock
 
 PASSWORD = MEMBER_PASSWORD  # the shared `member` fixture's
 
 
-class FakeClock:
-    """Moves only when told, plus a microsecond per reading: allauth tells attempts
-    apart by their timestamps (a rollback removes its own), so no two may be equal."""
-
-    def __init__(self, now: float = 1_700_000_000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        self.now += 1e-6
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture(autouse=True)
-def clock(monkeypatch) -> FakeClock:
+def clock(monkeypatch) -> ManualClock:
     """allauth's rate limits, their Retry-After figures and the site's own throttle read
-    this clock; nothing else does."""
-    fake = FakeClock()
+    this clock; nothing else does. A microsecond passes per reading: allauth tells
+    attempts apart by their timestamps (a rollback removes its own)."""
+    fake = ManualClock(1_700_000_000.0, tick=1e-6)
     monkeypatch.setattr("accounts.throttle.clock", fake)
     frozen = types.SimpleNamespace(time=fake, monotonic=time.monotonic, sleep=time.sleep)
     monkeypatch.setattr("allauth.core.internal.ratelimit.time", frozen)

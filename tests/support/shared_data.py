@@ -10,7 +10,7 @@ from chains.providers import clear_provider_cache
 
 @contextmanager
 def committed_for_the_module(django_db_blocker, folder: Path):
-    """Data a whole module reads, built once and committed for real, then flushed.
+    """Data a whole module reads, built once and committed for real, then deleted.
 
     Building chains is the slow part of many tests; a module whose tests only read
     them (or change them inside their own transaction, rolled back after each test)
@@ -18,12 +18,16 @@ def committed_for_the_module(django_db_blocker, folder: Path):
     transaction, with what `isolated_media` gives a single test (its own media
     folder, a local cache, eager tasks). Such a module keeps its tests in one test
     process under pytest-xdist (`pytest.mark.xdist_group`), so it builds them once.
+
+    Afterwards exactly the rows made here are deleted, not the whole database: rows the
+    migrations made (the roles' groups, say) must outlive the module.
     """
-    from django.core.management import call_command
     from django.test import override_settings
 
     from telephone_site.celery import app as celery_app
 
+    with django_db_blocker.unblock():
+        before = _row_ids()
     try:
         with ExitStack() as stack:
             stack.enter_context(override_settings(
@@ -38,4 +42,19 @@ def committed_for_the_module(django_db_blocker, folder: Path):
     finally:
         clear_provider_cache()
         with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
+            _delete_rows_since(before)
+
+
+def _row_ids() -> dict:
+    from django.apps import apps
+
+    return {model: set(model._default_manager.values_list("pk", flat=True))
+            for model in apps.get_models() if model._meta.managed and not model._meta.proxy}
+
+
+def _delete_rows_since(before: dict) -> None:
+    """Rows that were not there before, model by model; cascades remove their dependents
+    (a second round catches what a protected reference held back in the first)."""
+    for _ in range(2):
+        for model, ids in before.items():
+            model._default_manager.exclude(pk__in=ids).delete()
