@@ -85,3 +85,14 @@ def test_anything_not_listed_is_never_kept_by_shared_caches(client, visibility, 
     response = client.get(f"/media/{original(chain)}")
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("private")
+
+
+def test_a_picture_waiting_for_screening_is_not_served_by_its_key(client, chains):
+    """Nothing unscreened is published, not even to someone who guesses the file's key."""
+    from chains.models import Screening, Step
+
+    public, _ = chains
+    Step.objects.filter(chain=public, index=0).update(image_screen=Screening.PENDING)
+    assert client.get(f"/media/{original(public)}").status_code == 404
+    client.force_login(make_member("staffer", is_staff=True))
+    assert client.get(f"/media/{original(public)}").status_code == 200
