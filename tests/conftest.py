@@ -104,13 +104,10 @@ def isolated_media(request, tmp_path):
     clear_provider_cache()
 
 
-MEMBER_PASSWORD = "correct horse battery staple"
-
-
 @pytest.fixture
 def member(db):
     """A signed-up member who confirmed their address: not staff, with a known password."""
-    from tests.factories import make_member
+    from tests.factories import MEMBER_PASSWORD, make_member
 
     return make_member("ada", password=MEMBER_PASSWORD)
 

@@ -6,6 +6,8 @@ from chains.services import chain_create
 from tests.support.providers import solid_png
 
 SCRIPTED = "tests.support.providers"
+# The shared `member` fixture's password (tests/conftest.py), for the log-in tests.
+MEMBER_PASSWORD = "correct horse battery staple"
 
 
 def make_chain(*, target_length: int = 3, provider: str = SCRIPTED, **fields):

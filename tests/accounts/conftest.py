@@ -8,10 +8,7 @@ import types
 
 import pytest
 
-from tests.conftest import MEMBER_PASSWORD
 from tests.support.clock import ManualClock
-
-PASSWORD = MEMBER_PASSWORD  # the shared `member` fixture's
 
 
 @pytest.fixture(autouse=True)

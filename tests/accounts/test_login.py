@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.factories import MEMBER_PASSWORD as PASSWORD
 from tests.factories import make_member
-
-from .conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

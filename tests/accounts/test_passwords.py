@@ -11,8 +11,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 import telephone_site.settings
-
-from .conftest import PASSWORD
+from tests.factories import MEMBER_PASSWORD as PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.utils.html import escape
 
 from accounts.ratelimits import wait_text
 from accounts.views import LOGIN_THROTTLED, TOO_MANY
-
-from .conftest import PASSWORD
+from tests.factories import MEMBER_PASSWORD as PASSWORD
 
 pytestmark = pytest.mark.django_db
 
