@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from chains.models import Chain
+from chains.models import Chain, Screening
 from chains.selectors.atlas import steps_search
 from tests.factories import make_chain
 
@@ -13,11 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 def chain_with_captions(*captions: str, **fields) -> Chain:
+    """A chain whose steps carry these captions; a caption is only written once its
+    picture passed screening, so each step has."""
     chain = make_chain(target_length=len(captions), **fields)
     for index, caption in enumerate(captions):
         if index:
             chain.steps.create(index=index, image=f"chains/{chain.pk}/{index:03d}.webp")
-        chain.steps.filter(index=index).update(caption=caption)
+        chain.steps.filter(index=index).update(caption=caption, image_screen=Screening.PASSED)
     return chain
 
 
