@@ -53,15 +53,19 @@ def group_cpu_seconds(pgids: list[int]) -> float:
     return sum(cpu_seconds(pid) for pgid in pgids for pid in group_pids(pgid))
 
 
-def database_connections(database: str, server_url: str) -> int:
-    """Backends connected to `database` (the sampler's own connection is not counted)."""
+def database_connections(database: str, server_url: str, application_name: str = "") -> int:
+    """Backends connected to `database` (the sampler's own connection is not counted);
+    only those of clients started with PGAPPNAME=`application_name`, when given, so a
+    count is one process's, not whatever else (a test's own, a closing one) is there."""
     import psycopg
 
+    sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+    params: tuple[str, ...] = (database,)
+    if application_name:
+        sql += " AND application_name = %s"
+        params += (application_name,)
     with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            (database,),
-        ).fetchone()
+        row = conn.execute(sql, params).fetchone()
     return int(row[0])
 
 
@@ -72,6 +76,7 @@ class Sampler:
     pgids: list[int]
     database: str
     server_url: str
+    application_name: str = ""
     interval: float = 0.25
     peak_rss: int = 0
     peak_rss_by_group: dict[int, int] = field(default_factory=dict)
@@ -102,7 +107,8 @@ class Sampler:
         self.peak_rss = max(self.peak_rss, sum(by_group.values()))
         try:
             self.peak_connections = max(self.peak_connections,
-                                        database_connections(self.database, self.server_url))
+                                        database_connections(self.database, self.server_url,
+                                                             self.application_name))
         except Exception:  # noqa: BLE001 - a missed sample is not worth a failed bench
             pass
         self.samples += 1
