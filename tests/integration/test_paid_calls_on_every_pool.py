@@ -142,7 +142,7 @@ def stored_pictures(chain: Chain) -> int:
     return sum(1 for name in files if not name.startswith("000-") and "-w" not in name)
 
 
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(300)
 @pytest.mark.usefixtures("real_broker")
 @pytest.mark.parametrize("pool", [
     "threads",
@@ -190,7 +190,7 @@ def watch_the_run(chains, fakes, settings, admin_user) -> Chain | None:
     branch = None
     flagged_parent = chains["flagged picture"]
     down, outage_timed = fakes["moderation outage"], False
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 210
     while time.monotonic() < deadline:
         for name, chain in chains.items():
             leaks = unscreened_shown(client, chain)
@@ -209,7 +209,17 @@ def watch_the_run(chains, fakes, settings, admin_user) -> Chain | None:
             if Chain.objects.get(pk=branch.pk).status in (Status.HELD, Status.FAILED, Status.COMPLETED):
                 return branch
         time.sleep(0.3)
-    raise AssertionError("the chains did not end in time")
+    raise AssertionError(f"the chains did not end in time: {unfinished(chains, branch)}")
+
+
+def unfinished(chains, branch) -> str:
+    """Which chains were still going, and where, for a failure worth reading."""
+    watched = {**chains, **({"branch": branch} if branch else {})}
+    return "; ".join(
+        f"{name}: {chain.status}, steps {list(chain.steps.values_list('index', 'image_screen'))}"
+        for name, chain in ((name, Chain.objects.get(pk=c.pk)) for name, c in watched.items())
+        if chain.status not in (Status.COMPLETED, Status.FAILED, Status.HELD)
+    )
 
 
 def assert_paid_once(name: str, chain: Chain, fake) -> None:
