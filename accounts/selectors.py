@@ -34,7 +34,8 @@ def chains_starred_by(*, user) -> QuerySet[Chain]:
     stars = Star.objects.filter(user=user, chain=OuterRef("pk"))
     listable = listed_q() | Q(owner=user)
     chains = (
-        Chain.objects.filter(Exists(stars)).filter(listable)
+        Chain.objects.filter(Exists(stars))
+        .filter(listable)
         .annotate(starred_at=Subquery(stars.values("created_at")[:1]))
     )
     return chains_with_cards(chains).order_by("-starred_at", "-pk")
@@ -43,5 +44,5 @@ def chains_starred_by(*, user) -> QuerySet[Chain]:
 def first_rows(queryset: QuerySet, *, limit: int | None = None) -> tuple[list, bool]:
     """Up to `limit` rows (PROFILE_LIST_LIMIT by default) and whether more exist, in one query."""
     limit = limit or PROFILE_LIST_LIMIT
-    rows = list(queryset[:limit + 1])
+    rows = list(queryset[: limit + 1])
     return rows[:limit], len(rows) > limit

@@ -20,8 +20,10 @@ LOGIN_THROTTLED = (
     "Too many failed attempts to log in from here. Try again in {wait}, "
     "or reset your password if you have forgotten it."
 )
-TOO_MANY = ("You have done that many times in a short while, so we have paused it for a moment. "
-            "Please wait {wait} and try again.")
+TOO_MANY = (
+    "You have done that many times in a short while, so we have paused it for a moment. "
+    "Please wait {wait} and try again."
+)
 
 
 class LoginView(allauth_views.LoginView):
@@ -49,8 +51,7 @@ def too_many_requests(request, exception=None):
 def too_many_requests_page(request, *, retry_after: int | None, message: str = ""):
     """429 in the site's look, with Retry-After when the wait is known."""
     wait = wait_text(retry_after) if retry_after else "a minute"
-    response = render(request, "429.html", {"message": message or TOO_MANY.format(wait=wait)},
-                      status=TOO_MANY_REQUESTS)
+    response = render(request, "429.html", {"message": message or TOO_MANY.format(wait=wait)}, status=TOO_MANY_REQUESTS)
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
@@ -76,8 +77,15 @@ def profile(request):
     chains, more_chains = first_rows(chains_owned_by(user=request.user))
     submissions, more_submissions = first_rows(submissions_of(user=request.user))
     starred, more_starred = first_rows(chains_starred_by(user=request.user))
-    return render(request, "accounts/profile.html", {
-        "chains": chains, "more_chains": more_chains,
-        "submissions": submissions, "more_submissions": more_submissions,
-        "starred": starred, "more_starred": more_starred,
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "chains": chains,
+            "more_chains": more_chains,
+            "submissions": submissions,
+            "more_submissions": more_submissions,
+            "starred": starred,
+            "more_starred": more_starred,
+        },
+    )

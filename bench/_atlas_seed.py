@@ -66,22 +66,32 @@ def play_pool() -> list[dict]:
     pool = []
     for number in range(POOL_CHAINS):
         rng = random.Random(number)
-        prompt = (f"a {rng.choice(colours)} {rng.choice(motifs)} beside a {rng.choice(colours)} "
-                  f"{rng.choice(motifs)} under a {rng.choice(colours)} sky with {rng.choice(motifs)}")
+        prompt = (
+            f"a {rng.choice(colours)} {rng.choice(motifs)} beside a {rng.choice(colours)} "
+            f"{rng.choice(motifs)} under a {rng.choice(colours)} sky with {rng.choice(motifs)}"
+        )
         detail = ("somewhat", "very", "excessively", "obsessively")[number % 4]
         mode = ("telephone", "telephone", "more", "story")[(number // 4) % 4]
         theme = "golden" if mode != "telephone" else ""
         image = providers.painter.paint(PaintRequest(prompt=prompt, seed=number, step_index=0)).image
         steps = []
         for index in range(STEPS):
-            caption = providers.captioner.caption(CaptionRequest(
-                image=image, detail=detail, mode=mode, theme=theme, step_index=index, seed=number + index,
-                instructions=modes.caption_instructions(mode=mode, detail=detail, theme=theme, step_index=index),
-            )).text
+            caption = providers.captioner.caption(
+                CaptionRequest(
+                    image=image,
+                    detail=detail,
+                    mode=mode,
+                    theme=theme,
+                    step_index=index,
+                    seed=number + index,
+                    instructions=modes.caption_instructions(mode=mode, detail=detail, theme=theme, step_index=index),
+                )
+            ).text
             steps.append({"caption": caption, "image": _store_pool_image(number, index, image)})
             prompt = modes.paint_prompt(mode=mode, caption=caption, theme=theme, step_index=index)
-            image = providers.painter.paint(PaintRequest(prompt=prompt, seed=number + index + 1,
-                                                         step_index=index + 1)).image
+            image = providers.painter.paint(
+                PaintRequest(prompt=prompt, seed=number + index + 1, step_index=index + 1)
+            ).image
         pool.append({"detail": detail, "mode": mode, "theme": theme, "steps": steps})
         print(f"  pool chain {number + 1}/{POOL_CHAINS}", end="\r", flush=True)
     cache.write_text(json.dumps(pool))
@@ -181,35 +191,63 @@ def seed(*, reseed: bool = False) -> int:
         sources.append(source)
         vectors = embedder.embed(captions).vectors
         to_origin, to_previous = analysis.similarity_series(vectors)
-        pictures = [np.frombuffer(bytes.fromhex(step["image"]["descriptor"]), dtype=np.float32)
-                    for step in source["steps"]]
+        pictures = [
+            np.frombuffer(bytes.fromhex(step["image"]["descriptor"]), dtype=np.float32) for step in source["steps"]
+        ]
         image_origin, image_previous = analysis.similarity_series(np.vstack(pictures))
         chain = Chain(
-            title=f"{TITLE_PREFIX}{number:04d}", mode=source["mode"], detail=source["detail"],
-            theme=source["theme"], target_length=STEPS - 1, status=Status.COMPLETED, provider="local",
-            provider_settings=snapshot, started_at=now, finished_at=now, seed=number,
+            title=f"{TITLE_PREFIX}{number:04d}",
+            mode=source["mode"],
+            detail=source["detail"],
+            theme=source["theme"],
+            target_length=STEPS - 1,
+            status=Status.COMPLETED,
+            provider="local",
+            provider_settings=snapshot,
+            started_at=now,
+            finished_at=now,
+            seed=number,
             drift=analysis.mean_cumulative_drift(to_origin),
             drift_curve=[round(float(v), 4) for v in to_origin],
         )
         chains.append(chain)
-        all_steps.append([
-            dict(index=index, caption=caption, caption_model="local-captioner-v1",
-                 image_model="" if index == 0 else "local-painter-v1",
-                 embedding=vectors[index].astype(np.float32).tobytes(), embedding_model=embedder.model,
-                 embedding_dimension=vectors.shape[1], similarity_to_origin=float(to_origin[index]),
-                 similarity_to_previous=float(to_previous[index]),
-                 image_descriptor=pictures[index].tobytes(),
-                 image_similarity_to_origin=float(image_origin[index]),
-                 image_similarity_to_previous=float(image_previous[index]),
-                 captioned_at=now, embedded_at=now, width=512, height=512)
-            for index, caption in enumerate(captions)
-        ])
+        all_steps.append(
+            [
+                dict(
+                    index=index,
+                    caption=caption,
+                    caption_model="local-captioner-v1",
+                    image_model="" if index == 0 else "local-painter-v1",
+                    embedding=vectors[index].astype(np.float32).tobytes(),
+                    embedding_model=embedder.model,
+                    embedding_dimension=vectors.shape[1],
+                    similarity_to_origin=float(to_origin[index]),
+                    similarity_to_previous=float(to_previous[index]),
+                    image_descriptor=pictures[index].tobytes(),
+                    image_similarity_to_origin=float(image_origin[index]),
+                    image_similarity_to_previous=float(image_previous[index]),
+                    captioned_at=now,
+                    embedded_at=now,
+                    width=512,
+                    height=512,
+                )
+                for index, caption in enumerate(captions)
+            ]
+        )
     with transaction.atomic():
         Chain.objects.bulk_create(chains, batch_size=500)
         Step.objects.bulk_create(
-            [Step(chain=chain, **fields, **_link_step_files(chain_id=chain.pk, index=fields["index"],
-                                                            pool_fields=source["steps"][fields["index"]]["image"]))
-             for chain, steps, source in zip(chains, all_steps, sources, strict=True) for fields in steps],
+            [
+                Step(
+                    chain=chain,
+                    **fields,
+                    **_link_step_files(
+                        chain_id=chain.pk, index=fields["index"], pool_fields=source["steps"][fields["index"]]["image"]
+                    ),
+                )
+                for chain, steps, source in zip(chains, all_steps, sources, strict=True)
+                for fields in steps
+            ],
             batch_size=2000,
         )
     assert descriptors.DIMENSION == len(all_steps[0][0]["image_descriptor"]) // 4

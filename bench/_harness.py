@@ -33,8 +33,12 @@ DB_ERROR = re.compile(
     r"OperationalError|InterfaceError|DatabaseError|IntegrityError|connection already closed"
     r"|too many clients|server closed the connection"
 )
-PHASE_TASKS = ("chains.tasks.caption_step", "chains.tasks.embed_step", "chains.tasks.paint_next_step",
-               "chains.tasks.screen_step")
+PHASE_TASKS = (
+    "chains.tasks.caption_step",
+    "chains.tasks.embed_step",
+    "chains.tasks.paint_next_step",
+    "chains.tasks.screen_step",
+)
 _PHASE = "(?:" + "|".join(re.escape(name) for name in PHASE_TASKS) + ")"
 TASK_RECEIVED = re.compile(rf"Task {_PHASE}\[[\w-]+\] received")
 TASK_ENDED = re.compile(rf"Task {_PHASE}\[[\w-]+\] (?:succeeded in|raised|retry:|INTERNAL ERROR)")
@@ -93,22 +97,24 @@ def site_environment(*, db_name: str, redis_url: str, work_dir: Path, media_root
     """
     for folder in ("media", "static", "var"):
         (work_dir / folder).mkdir(parents=True, exist_ok=True)
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "bench._pages_settings",
-        "DATABASE_URL": f"{PG_SERVER}/{db_name}",
-        "REDIS_URL": redis_url,
-        "DEBUG": "false",
-        "SECRET_KEY": f"bench-{db_name}-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SERVE_MEDIA": "true",
-        "MEDIA_ROOT": str(media_root or work_dir / "media"),
-        "STATIC_ROOT": str(work_dir / "static"),
-        "TELEPHONE_VAR_DIR": str(work_dir / "var"),
-        "TELEPHONE_PROVIDER": "local",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONHASHSEED": "0",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench._pages_settings",
+            "DATABASE_URL": f"{PG_SERVER}/{db_name}",
+            "REDIS_URL": redis_url,
+            "DEBUG": "false",
+            "SECRET_KEY": f"bench-{db_name}-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SERVE_MEDIA": "true",
+            "MEDIA_ROOT": str(media_root or work_dir / "media"),
+            "STATIC_ROOT": str(work_dir / "static"),
+            "TELEPHONE_VAR_DIR": str(work_dir / "var"),
+            "TELEPHONE_PROVIDER": "local",
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONHASHSEED": "0",
+        }
+    )
     for path in (str(ROOT), str(ROOT / "bench")):
         if path not in sys.path:
             sys.path.insert(0, path)
@@ -131,8 +137,7 @@ def prepare_site(*, db_name: str, redis_url: str, work_dir: Path, media_root: Pa
 def migrate(env: dict) -> None:
     """Bring the bench schema up to date in a subprocess, as a deploy would."""
     result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     if result.returncode != 0:
         raise SystemExit(f"migrate failed:\n{result.stdout}\n{result.stderr}")
@@ -202,13 +207,28 @@ class Worker:
     def start(self) -> "Worker":
         launcher = [sys.executable, "-m", "celery"]
         if self.measure_dir is not None:
-            launcher = [sys.executable, str(self.root / "bench" / "_profiled_worker.py"), str(self.measure_dir),
-                        *(["--profile", "--skip", str(self.profile_skip)] if self.profile else []), "--"]
+            launcher = [
+                sys.executable,
+                str(self.root / "bench" / "_profiled_worker.py"),
+                str(self.measure_dir),
+                *(["--profile", "--skip", str(self.profile_skip)] if self.profile else []),
+                "--",
+            ]
         command = [
-            *launcher, "-A", self.app, "worker",
-            "--pool", self.pool, "--concurrency", str(self.concurrency),
-            "--loglevel", "INFO", "--without-mingle", "--without-gossip",
-            "--hostname", f"{self.name}-{os.getpid()}-{time.monotonic_ns()}@%h",
+            *launcher,
+            "-A",
+            self.app,
+            "worker",
+            "--pool",
+            self.pool,
+            "--concurrency",
+            str(self.concurrency),
+            "--loglevel",
+            "INFO",
+            "--without-mingle",
+            "--without-gossip",
+            "--hostname",
+            f"{self.name}-{os.getpid()}-{time.monotonic_ns()}@%h",
             *(["-Q", self.queues] if self.queues else []),
         ]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -216,8 +236,12 @@ class Worker:
         with open(self.log_path, "ab") as log:
             cpus = self.cpus
             self.process = subprocess.Popen(
-                command, cwd=self.root, env={**self.env, **self.extra_env}, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                command,
+                cwd=self.root,
+                env={**self.env, **self.extra_env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
                 preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
             )
         return self
@@ -225,8 +249,12 @@ class Worker:
     def wait_ready(self, timeout: float = 60.0) -> float:
         """Block until the worker logs "<hostname> ready."; returns the seconds it took."""
         started = time.perf_counter()
-        wait_until(lambda: self.check_alive() and READY_LINE.search(self.log_since(self.start_offset)),
-                   timeout=timeout, interval=0.05, what="the worker to be ready")
+        wait_until(
+            lambda: self.check_alive() and READY_LINE.search(self.log_since(self.start_offset)),
+            timeout=timeout,
+            interval=0.05,
+            what="the worker to be ready",
+        )
         return time.perf_counter() - started
 
     def check_alive(self) -> bool:
@@ -266,6 +294,7 @@ class Worker:
         Tasks other than the three phases (e.g. a debounced recompute sent with a
         countdown) are not waited for; `task_runs` shows when they ran.
         """
+
         def idle():
             text = self.log_since(offset)
             return text if len(TASK_ENDED.findall(text)) >= len(TASK_RECEIVED.findall(text)) else ""
@@ -280,8 +309,11 @@ def db_errors(log_text: str) -> list[str]:
 
 def log_problems(log_text: str) -> list[str]:
     """ERROR/CRITICAL lines and tracebacks, besides database errors."""
-    return [line for line in log_text.splitlines()
-            if " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback")]
+    return [
+        line
+        for line in log_text.splitlines()
+        if " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback")
+    ]
 
 
 # --- task timings from the worker log --------------------------------------------------------
@@ -307,16 +339,21 @@ def task_runs(log_text: str) -> list[TaskRun]:
         if match["received"]:
             received[match["id"]] = stamp
         else:
-            runs.append(TaskRun(name=match["name"], received=received.get(match["id"]),
-                                finished=stamp, runtime=float(match["runtime"])))
+            runs.append(
+                TaskRun(
+                    name=match["name"],
+                    received=received.get(match["id"]),
+                    finished=stamp,
+                    runtime=float(match["runtime"]),
+                )
+            )
     return sorted(runs, key=lambda run: run.finished.timestamp() - run.runtime)
 
 
 # --- small utilities --------------------------------------------------------------------------
 
 
-def wait_until(predicate: Callable[[], object], *, timeout: float, interval: float = 0.02,
-               what: str = "condition"):
+def wait_until(predicate: Callable[[], object], *, timeout: float, interval: float = 0.02, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -338,12 +375,16 @@ def print_table(title: str, headers: Sequence[str], rows: Iterable[Sequence[obje
     widths = [max([len(str(h)), *(len(value) for value in column)]) for h, column in zip(headers, columns, strict=True)]
     right = [bool(column) and all(_numeric(value) for value in column) for column in columns]
     print(f"\n{title}")
-    print("  " + "  ".join(str(h).rjust(w) if r else str(h).ljust(w)
-                           for h, w, r in zip(headers, widths, right, strict=True)))
+    print(
+        "  "
+        + "  ".join(str(h).rjust(w) if r else str(h).ljust(w) for h, w, r in zip(headers, widths, right, strict=True))
+    )
     print("  " + "  ".join("-" * w for w in widths))
     for row in cells:
-        print("  " + "  ".join(value.rjust(w) if r else value.ljust(w)
-                               for value, w, r in zip(row, widths, right, strict=True)))
+        print(
+            "  "
+            + "  ".join(value.rjust(w) if r else value.ljust(w) for value, w, r in zip(row, widths, right, strict=True))
+        )
 
 
 def _cell(value: object) -> str:
@@ -371,8 +412,7 @@ def thumbnail_widths() -> list[int]:
 def machine_note() -> str:
     """Enough context to compare runs: cores, load, Python."""
     load = os.getloadavg()
-    return (f"{os.cpu_count()} cores, load {load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}, "
-            f"Python {sys.version.split()[0]}")
+    return f"{os.cpu_count()} cores, load {load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}, Python {sys.version.split()[0]}"
 
 
 def sample_image(size: int = 512) -> bytes:
@@ -385,8 +425,9 @@ def sample_image(size: int = 512) -> bytes:
     draw = ImageDraw.Draw(picture)
     draw.rectangle([0, int(size * 0.65), size, size], fill=(60, 140, 70))
     draw.ellipse([int(size * 0.65), int(size * 0.1), int(size * 0.85), int(size * 0.3)], fill=(250, 220, 60))
-    draw.polygon([(size * 0.2, size * 0.65), (size * 0.35, size * 0.35), (size * 0.5, size * 0.65)],
-                 fill=(120, 110, 100))
+    draw.polygon(
+        [(size * 0.2, size * 0.65), (size * 0.35, size * 0.35), (size * 0.5, size * 0.65)], fill=(120, 110, 100)
+    )
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -399,8 +440,14 @@ class ChainFailed(RuntimeError):
     pass
 
 
-def run_chains(chains: Sequence, *, timeout: float, poll: float = 0.02,
-               worker: "Worker | None" = None, workers: Sequence["Worker"] = ()) -> float:
+def run_chains(
+    chains: Sequence,
+    *,
+    timeout: float,
+    poll: float = 0.02,
+    worker: "Worker | None" = None,
+    workers: Sequence["Worker"] = (),
+) -> float:
     """Start every chain, then poll the DB every `poll` s until all have ended.
 
     Returns the wall time from the first `chain_start` to the poll that saw the last

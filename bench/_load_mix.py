@@ -32,9 +32,20 @@ MIX = {
 }
 SUBMIT = "submit an image"
 BOUNDARY = "----telephone-load-bench-boundary"
-GALLERY_FILTERS = ("mode=telephone", "mode=more", "mode=story", "detail=very", "detail=obsessively",
-                   "sort=drift", "sort=longest", "sort=starred", "status=completed", "length=short",
-                   "q=sky", "q=harbour")
+GALLERY_FILTERS = (
+    "mode=telephone",
+    "mode=more",
+    "mode=story",
+    "detail=very",
+    "detail=obsessively",
+    "sort=drift",
+    "sort=longest",
+    "sort=starred",
+    "status=completed",
+    "length=short",
+    "q=sky",
+    "q=harbour",
+)
 
 
 @dataclass(frozen=True)
@@ -45,12 +56,14 @@ class Request:
     htmx_target: str = ""  # non-empty: sent as an htmx request for this target
 
     def lua(self) -> str:
-        return "{%s, %s, %s, %s}" % tuple(json.dumps(value) for value in
-                                          (self.kind, self.method, self.path, self.htmx_target))
+        return "{%s, %s, %s, %s}" % tuple(
+            json.dumps(value) for value in (self.kind, self.method, self.path, self.htmx_target)
+        )
 
 
-def draw_requests(*, slugs: list[str], steps: int, static_paths: list[str], extra_pages: list[str],
-                  count: int = 20_000, seed: int = 6) -> list[Request]:
+def draw_requests(
+    *, slugs: list[str], steps: int, static_paths: list[str], extra_pages: list[str], count: int = 20_000, seed: int = 6
+) -> list[Request]:
     """`count` requests in MIX proportions over the seeded chains, shuffled."""
     rng = random.Random(seed)
 
@@ -62,14 +75,20 @@ def draw_requests(*, slugs: list[str], steps: int, static_paths: list[str], extr
         "home": lambda: Request("home", "GET", "/"),
         "gallery": lambda: Request("gallery", "GET", "/gallery/"),
         "gallery, filtered or paged": lambda: Request(
-            "gallery, filtered or paged", "GET",
-            gallery_filtered() if rng.random() < 0.5 else f"/gallery/?page={rng.randint(2, 42)}"),
+            "gallery, filtered or paged",
+            "GET",
+            gallery_filtered() if rng.random() < 0.5 else f"/gallery/?page={rng.randint(2, 42)}",
+        ),
         "gallery, htmx next cards": lambda: Request(
-            "gallery, htmx next cards", "GET", f"/gallery/?page={rng.randint(2, 42)}", htmx_target="cards"),
+            "gallery, htmx next cards", "GET", f"/gallery/?page={rng.randint(2, 42)}", htmx_target="cards"
+        ),
         "chain timeline": lambda: Request("chain timeline", "GET", f"/c/{rng.choice(slugs)}/"),
         "chain, htmx step viewer": lambda: Request(
-            "chain, htmx step viewer", "GET", f"/c/{rng.choice(slugs)}/?step={rng.randint(0, steps)}",
-            htmx_target="viewer"),
+            "chain, htmx step viewer",
+            "GET",
+            f"/c/{rng.choice(slugs)}/?step={rng.randint(0, steps)}",
+            htmx_target="viewer",
+        ),
         "step permalink": lambda: Request("step permalink", "GET", f"/c/{rng.choice(slugs)}/{rng.randint(0, steps)}/"),
         "atlas and search": lambda: Request("atlas and search", "GET", rng.choice(extra_pages)),
         "static file": lambda: Request("static file", "GET", rng.choice(static_paths)),
@@ -81,13 +100,16 @@ def draw_requests(*, slugs: list[str], steps: int, static_paths: list[str], extr
 
 
 def multipart_body(image: bytes, *, target_length: int = 3) -> bytes:
-    fields = {"title": "Load bench upload", "mode": "telephone", "detail": "very",
-              "target_length": str(target_length)}
+    fields = {"title": "Load bench upload", "mode": "telephone", "detail": "very", "target_length": str(target_length)}
     parts = []
     for name, value in fields.items():
         parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="bench.png"\r\n'
-                 "Content-Type: image/png\r\n\r\n".encode() + image + b"\r\n")
+    parts.append(
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="bench.png"\r\n'
+        "Content-Type: image/png\r\n\r\n".encode()
+        + image
+        + b"\r\n"
+    )
     parts.append(f"--{BOUNDARY}--\r\n".encode())
     return b"".join(parts)
 
@@ -158,14 +180,20 @@ end
 """
 
 
-def write_script(folder: Path, *, requests: list[Request], sessions: list[tuple[str, str]],
-                 origin: str, body: bytes) -> Path:
+def write_script(
+    folder: Path, *, requests: list[Request], sessions: list[tuple[str, str]], origin: str, body: bytes
+) -> Path:
     body_path = folder / "upload.multipart"
     body_path.write_bytes(body)
     script = folder / "load.lua"
-    script.write_text(LUA % {
-        "requests": ",\n".join(request.lua() for request in requests),
-        "sessions": ", ".join("{%s, %s}" % (json.dumps(key), json.dumps(token)) for key, token in sessions),
-        "origin": json.dumps(origin), "body_path": json.dumps(str(body_path)), "boundary": BOUNDARY,
-    })
+    script.write_text(
+        LUA
+        % {
+            "requests": ",\n".join(request.lua() for request in requests),
+            "sessions": ", ".join("{%s, %s}" % (json.dumps(key), json.dumps(token)) for key, token in sessions),
+            "origin": json.dumps(origin),
+            "body_path": json.dumps(str(body_path)),
+            "boundary": BOUNDARY,
+        }
+    )
     return script

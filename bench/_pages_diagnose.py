@@ -49,8 +49,11 @@ def cache_latency(url: str, *, samples: int = 15) -> CacheLatency:
     joiner = "&" if "?" in url else "?"
     stamp = time.time_ns()
     misses = [timed_fetch_ms(f"{url}{joiner}bench_miss={stamp}-{i}") for i in range(samples)]
-    return CacheLatency(hit_ms=statistics.median(hits), miss_ms=statistics.median(misses),
-                        hit_header=headers.get("X-Page-Cache", "(none)"))
+    return CacheLatency(
+        hit_ms=statistics.median(hits),
+        miss_ms=statistics.median(misses),
+        hit_header=headers.get("X-Page-Cache", "(none)"),
+    )
 
 
 # --- queries, counted in-process ---------------------------------------------------------
@@ -103,7 +106,8 @@ def html_weight(url: str, *, card_class: str) -> HtmlWeight:
     body, _ = fetch(url)
     text = body.decode()
     return HtmlWeight(
-        raw=len(body), gzipped=len(gzip.compress(body, compresslevel=6)),
+        raw=len(body),
+        gzipped=len(gzip.compress(body, compresslevel=6)),
         cards=text.count(f'class="{card_class}"'),
         img_srcs=[unescape(src) for src in IMG_SRC.findall(text)],
     )

@@ -66,9 +66,20 @@ class Gunicorn:
         if self.config is not None:
             return [sys.executable, "-m", "gunicorn", "-c", str(self.config)]
         return [
-            sys.executable, "-m", "gunicorn", "telephone_site.wsgi:application",
-            "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-            "--worker-class", "sync", "--log-level", "warning", "--chdir", str(ROOT),
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "telephone_site.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(ROOT),
         ]
 
     def describe(self) -> str:
@@ -81,8 +92,7 @@ class Gunicorn:
         env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                self.command(), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
+                self.command(), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -116,9 +126,11 @@ class Gunicorn:
 
     def problems(self) -> list[str]:
         """Errors the server logged: tracebacks, ERROR/CRITICAL lines, timed-out workers."""
-        return [line for line in self.log().splitlines()
-                if '"level": "ERROR"' in line or "Traceback" in line or "[CRITICAL]" in line
-                or "WORKER TIMEOUT" in line]
+        return [
+            line
+            for line in self.log().splitlines()
+            if '"level": "ERROR"' in line or "Traceback" in line or "[CRITICAL]" in line or "WORKER TIMEOUT" in line
+        ]
 
     def cpu_seconds(self) -> float:
         """User+system CPU of the master and its workers so far.
@@ -170,12 +182,32 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def run_wrk(url: str, *, label: str, seconds: int, connections: int, threads: int,
-            script: Path | None = None, headers: list[str] = ()) -> LoadResult:
+def run_wrk(
+    url: str,
+    *,
+    label: str,
+    seconds: int,
+    connections: int,
+    threads: int,
+    script: Path | None = None,
+    headers: list[str] = (),
+) -> LoadResult:
     """Load `url` for `seconds` with `connections` open at once; parse wrk's summary."""
     # Every browser asks for compression; a visitor's request without it is unrealistic.
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-               "--latency", "--timeout", "10s", "-H", "Accept-Encoding: gzip, deflate, br"]
+    command = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+        "-H",
+        "Accept-Encoding: gzip, deflate, br",
+    ]
     for header in headers:
         command += ["-H", header]
     if script is not None:
@@ -192,10 +224,13 @@ def parse_wrk(text: str, *, label: str) -> LoadResult:
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
     non_2xx = int(_search(r"Non-2xx or 3xx responses: (\d+)", text, default="0"))
     return LoadResult(
-        label=label, rps=float(_search(r"Requests/sec:\s+([\d.]+)", text)),
+        label=label,
+        rps=float(_search(r"Requests/sec:\s+([\d.]+)", text)),
         p50_ms=_duration_ms(_search(r"\s50%\s+([\d.]+\w+)", text)),
         p99_ms=_duration_ms(_search(r"\s99%\s+([\d.]+\w+)", text)),
-        requests=requests, errors=errors, non_2xx=non_2xx,
+        requests=requests,
+        errors=errors,
+        non_2xx=non_2xx,
         bytes_per_request=read / requests if requests else 0.0,
     )
 

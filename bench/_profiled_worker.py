@@ -22,8 +22,12 @@ import threading
 import time
 from pathlib import Path
 
-PHASES = ("chains.tasks.caption_step", "chains.tasks.embed_step", "chains.tasks.paint_next_step",
-          "chains.tasks.screen_step")
+PHASES = (
+    "chains.tasks.caption_step",
+    "chains.tasks.embed_step",
+    "chains.tasks.paint_next_step",
+    "chains.tasks.screen_step",
+)
 
 _profiles: dict[str, pstats.Stats] = {}
 _running = threading.local()
@@ -72,7 +76,7 @@ def _dump(**kwargs) -> None:
 
 def main() -> None:
     separator = sys.argv.index("--")
-    own, celery_args = sys.argv[1:separator], sys.argv[separator + 1:]
+    own, celery_args = sys.argv[1:separator], sys.argv[separator + 1 :]
     _options["out"] = Path(own[0])
     _options["out"].mkdir(parents=True, exist_ok=True)
     _options["profile"] = "--profile" in own

@@ -106,9 +106,9 @@ class Sampler:
             self.peak_rss_by_group[pgid] = max(self.peak_rss_by_group.get(pgid, 0), value)
         self.peak_rss = max(self.peak_rss, sum(by_group.values()))
         try:
-            self.peak_connections = max(self.peak_connections,
-                                        database_connections(self.database, self.server_url,
-                                                             self.application_name))
+            self.peak_connections = max(
+                self.peak_connections, database_connections(self.database, self.server_url, self.application_name)
+            )
         except Exception:  # noqa: BLE001 - a missed sample is not worth a failed bench
             pass
         self.samples += 1

@@ -31,8 +31,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def collectstatic(env: dict) -> None:
-    result = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--clear"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--clear"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise SystemExit(f"collectstatic failed:\n{result.stdout}\n{result.stderr}")
 
@@ -75,8 +80,9 @@ def main(argv=None) -> int:
             if view.bad_status or view.failed:
                 print(f"{path}: failed requests {view.bad_status + view.failed}")
                 return 2
-            kinds = ", ".join(f"{kind} {view.kb(kind):.1f} KB ({view.count_by_kind[kind]})"
-                              for kind in sorted(view.bytes_by_kind))
+            kinds = ", ".join(
+                f"{kind} {view.kb(kind):.1f} KB ({view.count_by_kind[kind]})" for kind in sorted(view.bytes_by_kind)
+            )
             verdict = ("OK" if view.total <= BAR_BYTES else "MISSED") if barred else "informative"
             print(f"{path}: {view.kb():.1f} KB transferred [{kinds}] (bar {BAR_BYTES // 1000} KB): {verdict}")
             missed |= barred and view.total > BAR_BYTES

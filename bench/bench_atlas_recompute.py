@@ -82,16 +82,20 @@ def main(argv=None) -> int:
             return 2
         results.append(elapsed)
         atlas = Atlas.objects.get()
-        print(f"\nround {round_number}: {elapsed:.1f} s for {atlas.point_count:,} captions "
-              f"({steps:,} steps), {Attractor.objects.count()} attractors, "
-              f"{atlas.noise_count:,} in transit; {atlas.method}")
+        print(
+            f"\nround {round_number}: {elapsed:.1f} s for {atlas.point_count:,} captions "
+            f"({steps:,} steps), {Attractor.objects.count()} attractors, "
+            f"{atlas.noise_count:,} in transit; {atlas.method}"
+        )
         for label, seconds in sorted(totals.items(), key=lambda item: -item[1]):
             print(f"  {seconds:7.2f} s  {label}")
         print(f"  {elapsed - sum(totals.values()):7.2f} s  everything else")
     worst = max(results)
     verdict = "OK" if worst <= BAR_SECONDS else "MISSED"
-    print(f"\nAtlas recompute, 20,000 captions: worst {worst:.1f} s of {len(results)} round(s) "
-          f"(bar {BAR_SECONDS:.0f} s): {verdict}")
+    print(
+        f"\nAtlas recompute, 20,000 captions: worst {worst:.1f} s of {len(results)} round(s) "
+        f"(bar {BAR_SECONDS:.0f} s): {verdict}"
+    )
     return 0 if worst <= BAR_SECONDS else 1
 
 

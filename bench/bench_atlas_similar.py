@@ -48,8 +48,9 @@ def main(argv=None) -> int:
     print(f"atlas: {atlas_recompute()}")
     ids = list(Step.objects.values_list("pk", flat=True))
     rng = random.Random(0)
-    sample = [Step.objects.select_related("chain").defer("embedding").get(pk=pk)
-              for pk in rng.sample(ids, args.lookups)]
+    sample = [
+        Step.objects.select_related("chain").defer("embedding").get(pk=pk) for pk in rng.sample(ids, args.lookups)
+    ]
 
     started = time.perf_counter()
     first = step_similar(step=sample[0])
@@ -77,8 +78,10 @@ def main(argv=None) -> int:
         if response.status_code != 200 or b"similar-list" not in response.content:
             print(f"{step.get_absolute_url()}: {response.status_code}, similar steps missing")
             return 2
-    print(f"similar steps over {len(ids):,} steps: cold {cold_ms:.1f} ms; warm median {median:.1f} ms, "
-          f"p95 {p95:.1f} ms, max {timings[-1]:.1f} ms ({len(timings)} lookups)")
+    print(
+        f"similar steps over {len(ids):,} steps: cold {cold_ms:.1f} ms; warm median {median:.1f} ms, "
+        f"p95 {p95:.1f} ms, max {timings[-1]:.1f} ms ({len(timings)} lookups)"
+    )
     print(f"whole step page (test client, PostgreSQL): median {statistics.median(pages):.1f} ms")
     verdict = "OK" if median <= BAR_MS else "MISSED"
     print(f"Similar-steps lookup median {median:.1f} ms (bar {BAR_MS:.0f} ms): {verdict}")

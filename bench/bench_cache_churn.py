@@ -90,8 +90,14 @@ def one_round(worker: h.Worker, debounce: float, args) -> dict:
         visitors.join(timeout=10)
     if visitors.first_error:
         print(f"visitor error: {visitors.first_error}", file=sys.stderr)
-    return {"debounce": debounce, "wall": wall, "requests": visitors.requests, "hits": visitors.hits,
-            "errors": visitors.errors, "bumps": (cache.get(PUBLIC_KEY) or 0) - version_before}
+    return {
+        "debounce": debounce,
+        "wall": wall,
+        "requests": visitors.requests,
+        "hits": visitors.hits,
+        "errors": visitors.errors,
+        "bumps": (cache.get(PUBLIC_KEY) or 0) - version_before,
+    }
 
 
 def report(rounds: list[dict], args) -> bool:
@@ -99,20 +105,32 @@ def report(rounds: list[dict], args) -> bool:
     for result in rounds:
         for page in PAGES:
             requests, hits = result["requests"][page], result["hits"][page]
-            rows.append((f"{result['debounce']:g} s", page, requests, hits,
-                         f"{hits / requests:.3f}" if requests else "-",
-                         result["bumps"], f"{result['wall']:.1f}", result["errors"]))
+            rows.append(
+                (
+                    f"{result['debounce']:g} s",
+                    page,
+                    requests,
+                    hits,
+                    f"{hits / requests:.3f}" if requests else "-",
+                    result["bumps"],
+                    f"{result['wall']:.1f}",
+                    result["errors"],
+                )
+            )
     h.print_table(
         f"Page cache while {args.chains} public chains x {args.steps} steps run ({args.delay} s per call), "
         f"~{args.rate:g} requests/s",
-        ["list debounce", "page", "requests", "hits", "hit ratio", "list bumps", "run s", "errors"], rows,
+        ["list debounce", "page", "requests", "hits", "hit ratio", "list bumps", "run s", "errors"],
+        rows,
     )
     print(f"\nmachine: {h.machine_note()}")
     debounced = next(result for result in rounds if result["debounce"] == DEBOUNCED)
     gallery = debounced["hits"]["/gallery/"] / max(debounced["requests"]["/gallery/"], 1)
     passed = gallery >= BAR and not any(result["errors"] for result in rounds)
-    print(f"Bar: gallery hit ratio with the {DEBOUNCED:g} s debounce >= {BAR} -> "
-          f"{'PASS' if passed else 'FAIL'} ({gallery:.3f})")
+    print(
+        f"Bar: gallery hit ratio with the {DEBOUNCED:g} s debounce >= {BAR} -> "
+        f"{'PASS' if passed else 'FAIL'} ({gallery:.3f})"
+    )
     return passed
 
 
@@ -129,17 +147,25 @@ def main() -> int:
     from django.test.utils import override_settings
 
     # The test client's host; pages link static files by name (no deploy's hashed manifest).
-    override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], STORAGES={
-        **settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }).enable()
+    override_settings(
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ).enable()
     h.clear_chains()
     h.purge_queue()
     rounds = []
     try:
         for debounce in (0.0, DEBOUNCED):
-            worker = h.Worker(log_path=work_dir / f"worker-{debounce:g}.log", env=env, pool="threads",
-                              concurrency=args.chains, extra_env={
-                                  "TELEPHONE_LIST_DEBOUNCE_SECONDS": str(debounce), "DATABASE_POOL_SIZE": "8"})
+            worker = h.Worker(
+                log_path=work_dir / f"worker-{debounce:g}.log",
+                env=env,
+                pool="threads",
+                concurrency=args.chains,
+                extra_env={"TELEPHONE_LIST_DEBOUNCE_SECONDS": str(debounce), "DATABASE_POOL_SIZE": "8"},
+            )
             worker.start()
             worker.wait_ready()
             try:

@@ -56,8 +56,7 @@ SCENARIOS = {
     "inflight": Scenario(chains=100, steps=3, delay=2.0, side=1024, processes=2, threads=50),
     "wide": Scenario(chains=400, steps=1, delay=2.0, side=1024, processes=2, threads=200),
     "scaleout": Scenario(chains=24, steps=2, delay=0.0, side=1024, processes=2, threads=4),
-    "smoke": Scenario(chains=16, steps=2, delay=0.5, side=256, processes=1, threads=16, pool=4,
-                      ratio_bar=3.0),
+    "smoke": Scenario(chains=16, steps=2, delay=0.5, side=256, processes=1, threads=16, pool=4, ratio_bar=3.0),
     "classic": Scenario(chains=8, steps=5, delay=0.3, side=0, processes=1, threads=8, ratio_bar=1.5),
 }
 SCALEOUT_BAR = 1.8
@@ -78,15 +77,19 @@ def make_chains(count: int, scenario: Scenario) -> list:
     return make(count, steps=scenario.steps, side=scenario.side, delay=scenario.delay, dimension=DIMENSION)
 
 
-def start_workers(scenario: Scenario, processes: int, work_dir: Path, env: dict, tag: str,
-                  *, pin: bool = False) -> list[h.Worker]:
+def start_workers(
+    scenario: Scenario, processes: int, work_dir: Path, env: dict, tag: str, *, pin: bool = False
+) -> list[h.Worker]:
     """`pin`: each process on a core of its own, standing in for a machine (scale-out)."""
     cores = sorted(os.sched_getaffinity(0))
     workers = []
     for number in range(processes):
         worker = h.Worker(
-            log_path=work_dir / f"{tag}-worker{number + 1}.log", env=env, pool="threads",
-            concurrency=scenario.threads, name=f"{tag}{number + 1}",
+            log_path=work_dir / f"{tag}-worker{number + 1}.log",
+            env=env,
+            pool="threads",
+            concurrency=scenario.threads,
+            name=f"{tag}{number + 1}",
             cpus={cores[number % len(cores)]} if pin else None,
             extra_env={"DATABASE_POOL_SIZE": str(scenario.pool), **WORKER_ENV},
         )
@@ -126,16 +129,21 @@ def timed_run(workers: list[h.Worker], chains: list, timeout: float) -> RunResul
     log = "".join(worker.wait_idle(offset, timeout=120) for worker, offset in zip(workers, offsets, strict=True))
     figures = metered(log)
     cpu = [value for phase in figures.values() for value in phase.get("cpu_ms", [])]
-    return RunResult(wall=wall, tasks=len(cpu), task_cpu_ms=cpu,
-                     worker_cpu=r.group_cpu_seconds(pgids) - cpu_before,
-                     peak_rss=sampler.peak_rss, peak_connections=sampler.peak_connections, log=log)
+    return RunResult(
+        wall=wall,
+        tasks=len(cpu),
+        task_cpu_ms=cpu,
+        worker_cpu=r.group_cpu_seconds(pgids) - cpu_before,
+        peak_rss=sampler.peak_rss,
+        peak_connections=sampler.peak_connections,
+        log=log,
+    )
 
 
 def warm_up(workers: list[h.Worker], scenario: Scenario) -> None:
     """Imports (scikit-learn's, first needed when a chain of 3+ captions ends, cost a
     second of CPU), connections and each process's photos, before anything is timed."""
-    timed_run(workers, make_chains(4 * len(workers), replace(scenario, steps=max(scenario.steps, 3))),
-              timeout=600)
+    timed_run(workers, make_chains(4 * len(workers), replace(scenario, steps=max(scenario.steps, 3))), timeout=600)
 
 
 def run_inflight(scenario: Scenario, work_dir: Path, env: dict, rounds: int) -> bool:
@@ -144,8 +152,7 @@ def run_inflight(scenario: Scenario, work_dir: Path, env: dict, rounds: int) -> 
     try:
         warm_up(workers, scenario)
         alone = [timed_run(workers, make_chains(1, scenario), timeout=600) for _ in range(rounds)]
-        together = [timed_run(workers, make_chains(scenario.chains, scenario), timeout=1800)
-                    for _ in range(rounds)]
+        together = [timed_run(workers, make_chains(scenario.chains, scenario), timeout=1800) for _ in range(rounds)]
     finally:
         stop_workers(workers)
     return report_inflight(scenario, alone, together)
@@ -160,30 +167,42 @@ def report_inflight(scenario: Scenario, alone: list[RunResult], together: list[R
     errors = h.db_errors(worst.log)
     problems = h.log_problems(worst.log)
     rows = [
-        ("chains x steps, provider", f"{scenario.chains} x {scenario.steps}, {scenario.delay} s/call, "
-                                     f"{scenario.side or 64} px answers"),
-        ("workers", f"{scenario.processes} process(es) x --pool threads --concurrency {scenario.threads}, "
-                    f"DB pool {scenario.pool} each"),
+        (
+            "chains x steps, provider",
+            f"{scenario.chains} x {scenario.steps}, {scenario.delay} s/call, {scenario.side or 64} px answers",
+        ),
+        (
+            "workers",
+            f"{scenario.processes} process(es) x --pool threads --concurrency {scenario.threads}, "
+            f"DB pool {scenario.pool} each",
+        ),
         ("one chain alone (median)", f"{one:.2f} s"),
         ("all at once (median)", f"{wall:.2f} s"),
         ("ratio all / one (bar)", f"{wall / one:.2f} (<= {scenario.ratio_bar})"),
         ("phase tasks in the last round", f"{worst.tasks}"),
         ("CPU per task, median / p90", f"{h.median(cpu):.1f} / {percentile(cpu, 0.9):.1f} ms"),
-        ("worker CPU in the slowest round", f"{worst.worker_cpu:.1f} s "
-                                            f"({worst.worker_cpu / worst.wall:.2f} cores busy)"),
-        ("peak worker RSS, all processes (bar)", f"{max(run.peak_rss for run in together) / 2**30:.2f} GiB "
-                                                 f"(<= {scenario.rss_bar_gib})"),
-        ("peak DB connections (bound)", f"{max(run.peak_connections for run in together)} "
-                                        f"(<= {connections_bound})"),
+        (
+            "worker CPU in the slowest round",
+            f"{worst.worker_cpu:.1f} s ({worst.worker_cpu / worst.wall:.2f} cores busy)",
+        ),
+        (
+            "peak worker RSS, all processes (bar)",
+            f"{max(run.peak_rss for run in together) / 2**30:.2f} GiB (<= {scenario.rss_bar_gib})",
+        ),
+        ("peak DB connections (bound)", f"{max(run.peak_connections for run in together)} (<= {connections_bound})"),
         ("worker log: DB errors / other errors", f"{len(errors)} / {len(problems)}"),
         ("machine", h.machine_note()),
     ]
     h.print_table("In flight: all chains at once against one chain alone", ["figure", "value"], rows)
     for line in (errors + problems)[:10]:
         print("  worker: " + line)
-    passed = (wall / one <= scenario.ratio_bar and not errors and not problems
-              and max(run.peak_rss for run in together) <= scenario.rss_bar_gib * 2**30
-              and max(run.peak_connections for run in together) <= connections_bound)
+    passed = (
+        wall / one <= scenario.ratio_bar
+        and not errors
+        and not problems
+        and max(run.peak_rss for run in together) <= scenario.rss_bar_gib * 2**30
+        and max(run.peak_connections for run in together) <= connections_bound
+    )
     print(f"\nBar -> {'PASS' if passed else 'FAIL'}")
     return passed
 
@@ -212,8 +231,10 @@ def run_wide(scenario: Scenario, work_dir: Path, env: dict) -> bool:
         ("one chain's sleeps (critical path)", f"{critical_path:.2f} s"),
         ("predicted bound = the larger", f"{predicted:.2f} s"),
         ("wall / predicted (bar <= 1.5)", f"{run.wall / predicted:.2f}"),
-        ("worker CPU measured (all processes)", f"{run.worker_cpu:.1f} s = {run.worker_cpu / cores:.1f} s "
-                                                f"on {cores} cores"),
+        (
+            "worker CPU measured (all processes)",
+            f"{run.worker_cpu:.1f} s = {run.worker_cpu / cores:.1f} s on {cores} cores",
+        ),
         ("peak worker RSS", f"{run.peak_rss / 2**30:.2f} GiB"),
         ("peak DB connections", f"{run.peak_connections} (<= {scenario.processes * scenario.pool + 1})"),
         ("worker log: DB errors / other errors", f"{len(errors)} / {len(problems)}"),
@@ -233,8 +254,7 @@ def run_scaleout(scenario: Scenario, work_dir: Path, env: dict, rounds: int) -> 
     cpu_seconds: dict[int, list[float]] = {1: [], 2: []}
     for number in range(rounds):
         for processes in (1, 2):
-            workers = start_workers(scenario, processes, work_dir, env, f"scale{processes}-r{number + 1}",
-                                    pin=True)
+            workers = start_workers(scenario, processes, work_dir, env, f"scale{processes}-r{number + 1}", pin=True)
             try:
                 warm_up(workers, scenario)
                 run = timed_run(workers, make_chains(scenario.chains, scenario), timeout=1800)
@@ -243,11 +263,21 @@ def run_scaleout(scenario: Scenario, work_dir: Path, env: dict, rounds: int) -> 
             walls[processes].append(run.wall)
             cpu_seconds[processes].append(run.worker_cpu)
     one, two = h.median(walls[1]), h.median(walls[2])
-    rows = [(f"{processes} process(es), one core each", ", ".join(f"{w:.2f}" for w in walls[processes]),
-             h.median(walls[processes]), h.median(cpu_seconds[processes])) for processes in (1, 2)]
-    h.print_table(f"Scale-out: {scenario.chains} chains x {scenario.steps} steps, no sleep, "
-                  f"{scenario.side} px answers, threads {scenario.threads} per process",
-                  ["workers", "walls s", "median s", "worker CPU s"], rows)
+    rows = [
+        (
+            f"{processes} process(es), one core each",
+            ", ".join(f"{w:.2f}" for w in walls[processes]),
+            h.median(walls[processes]),
+            h.median(cpu_seconds[processes]),
+        )
+        for processes in (1, 2)
+    ]
+    h.print_table(
+        f"Scale-out: {scenario.chains} chains x {scenario.steps} steps, no sleep, "
+        f"{scenario.side} px answers, threads {scenario.threads} per process",
+        ["workers", "walls s", "median s", "worker CPU s"],
+        rows,
+    )
     print(f"\nspeedup 2 vs 1: {one / two:.2f}x (bar >= {SCALEOUT_BAR}); machine: {h.machine_note()}")
     passed = one / two >= SCALEOUT_BAR
     print(f"Bar -> {'PASS' if passed else 'FAIL'}")
@@ -268,8 +298,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int)
     parser.add_argument("--pool", type=int, help="database connections per worker process")
     args = parser.parse_args()
-    overrides = {key: getattr(args, key) for key in ("chains", "processes", "threads", "pool")
-                 if getattr(args, key)}
+    overrides = {key: getattr(args, key) for key in ("chains", "processes", "threads", "pool") if getattr(args, key)}
     scenario = replace(SCENARIOS[args.scenario], **overrides)
 
     work_dir, env = h.setup(f"bench-concurrency-{args.scenario}")

@@ -37,8 +37,12 @@ ENGINE_BAR_MS = 5.0
 WARMUP_STEPS = 5  # a chain that long ends through t-SNE: every first-use import is paid
 WARMUP_TASKS = (WARMUP_STEPS + 1) * 2 + WARMUP_STEPS
 IMAGE_BAR_MS = 80.0
-PHASE_NAMES = {"chains.tasks.caption_step": "caption", "chains.tasks.embed_step": "embed",
-               "chains.tasks.paint_next_step": "paint", "chains.tasks.screen_step": "screen"}
+PHASE_NAMES = {
+    "chains.tasks.caption_step": "caption",
+    "chains.tasks.embed_step": "embed",
+    "chains.tasks.paint_next_step": "paint",
+    "chains.tasks.screen_step": "screen",
+}
 METER_LINE = re.compile(
     r"phase=step_(?P<phase>caption|embed|paint|screen)\w* step=\d+ outcome=(?P<outcome>[\w ]+?) "
     r"(?P<fields>(?:\w+_ms=[\d.-]+ ?)+)"
@@ -98,8 +102,7 @@ def make_chains(count: int, *, steps: int, side: int, delay: float, dimension: i
     for n in range(count):
         start = photo_png(n, side) if side else small_png(n)
         chain = chain_create(image=start, target_length=steps, provider=BACKEND, seed=1000 + n)
-        snapshot = {**chain.provider_settings, "delay_seconds": delay, "image_side": side,
-                    "dimension": dimension}
+        snapshot = {**chain.provider_settings, "delay_seconds": delay, "image_side": side, "dimension": dimension}
         Chain.objects.filter(pk=chain.pk).update(provider_settings=snapshot)
         chain.provider_settings = snapshot
         chains.append(chain)
@@ -191,10 +194,11 @@ def image_work_in(root: Path, side: int, env: dict) -> dict[str, float]:
     import json
     import subprocess
 
-    script = ("import json, django; django.setup(); from bench.bench_engine_cost import image_work; "
-              f"print(json.dumps(image_work({side})))")
-    done = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True,
-                          text=True, check=True)
+    script = (
+        "import json, django; django.setup(); from bench.bench_engine_cost import image_work; "
+        f"print(json.dumps(image_work({side})))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -204,22 +208,28 @@ def print_profiles(measure_dir: Path, counts: dict[str, int]) -> None:
         stats = pstats.Stats(str(path))
         tasks = max(counts.get(phase, 1), 1)
         named = _named(stats, tasks)
-        h.print_table(f"cProfile, {phase} tasks ({tasks}): inclusive CPU ms per task (profiler inflates)",
-                      ["engine step", "ms per task"], named)
-        h.print_table(f"cProfile, {phase} tasks: exclusive CPU ms per task by library",
-                      ["where", "ms per task"], _by_library(stats, tasks))
+        h.print_table(
+            f"cProfile, {phase} tasks ({tasks}): inclusive CPU ms per task (profiler inflates)",
+            ["engine step", "ms per task"],
+            named,
+        )
+        h.print_table(
+            f"cProfile, {phase} tasks: exclusive CPU ms per task by library",
+            ["where", "ms per task"],
+            _by_library(stats, tasks),
+        )
         top = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:12]
-        h.print_table(f"cProfile, {phase} tasks: top functions by own time",
-                      ["function", "calls/task", "own ms/task"],
-                      [(f"{_short(key[0])}:{key[1]} {key[2]}", round(v[1] / tasks, 1), v[2] / tasks * 1000)
-                       for key, v in top])
+        h.print_table(
+            f"cProfile, {phase} tasks: top functions by own time",
+            ["function", "calls/task", "own ms/task"],
+            [(f"{_short(key[0])}:{key[1]} {key[2]}", round(v[1] / tasks, 1), v[2] / tasks * 1000) for key, v in top],
+        )
 
 
 def _named(stats: pstats.Stats, tasks: int) -> list[tuple]:
     rows = []
     for file_part, function, label in NAMED_STEPS:
-        total = sum(value[3] for key, value in stats.stats.items()
-                    if key[2] == function and key[0].endswith(file_part))
+        total = sum(value[3] for key, value in stats.stats.items() if key[2] == function and key[0].endswith(file_part))
         if total:
             rows.append((label, total / tasks * 1000))
     return rows
@@ -228,8 +238,10 @@ def _named(stats: pstats.Stats, tasks: int) -> list[tuple]:
 def _by_library(stats: pstats.Stats, tasks: int) -> list[tuple]:
     totals: dict[str, float] = defaultdict(float)
     for key, value in stats.stats.items():
-        where = next((label for label, parts in LIBRARIES if any(p in key[0] for p in parts)),
-                     "built-ins (C calls: sockets, encoders, ...)" if key[0] == "~" else "other Python")
+        where = next(
+            (label for label, parts in LIBRARIES if any(p in key[0] for p in parts)),
+            "built-ins (C calls: sockets, encoders, ...)" if key[0] == "~" else "other Python",
+        )
         totals[where] += value[2]
     return sorted(((label, seconds / tasks * 1000) for label, seconds in totals.items()), key=lambda r: -r[1])
 
@@ -245,27 +257,49 @@ def report(cpu: dict, meter: dict, image: dict, side: int) -> bool:
     rows = []
     for phase in ("caption", "embed", "paint", "screen"):
         figures = meter.get(phase, {})
-        rows.append((phase, len(cpu.get(phase, [])), _med(cpu.get(phase)),
-                     _med(figures.get("cpu_ms")), _med(figures.get("image_cpu_ms")),
-                     _med(figures.get("provider_cpu_ms")), _med(figures.get("engine_cpu_ms"))))
+        rows.append(
+            (
+                phase,
+                len(cpu.get(phase, [])),
+                _med(cpu.get(phase)),
+                _med(figures.get("cpu_ms")),
+                _med(figures.get("image_cpu_ms")),
+                _med(figures.get("provider_cpu_ms")),
+                _med(figures.get("engine_cpu_ms")),
+            )
+        )
     all_cpu = [v for values in cpu.values() for v in values]
     engine_all = [v for figures in meter.values() for v in figures.get("engine_cpu_ms", [])]
-    rows.append(("all phases", len(all_cpu), _med(all_cpu),
-                 _med([v for f in meter.values() for v in f.get("cpu_ms", [])]), "", "", _med(engine_all)))
-    h.print_table("CPU per phase task, median ms (one task at a time: no GIL sharing)",
-                  ["phase", "tasks", "thread CPU (launcher)", "cpu_ms (worker log)", "image",
-                   "provider", "ENGINE"], rows)
-    h.print_table(f"Image work for one {side}x{side} PNG answer, CPU ms (median)", ["part", "ms"],
-                  list(image.items()))
+    rows.append(
+        (
+            "all phases",
+            len(all_cpu),
+            _med(all_cpu),
+            _med([v for f in meter.values() for v in f.get("cpu_ms", [])]),
+            "",
+            "",
+            _med(engine_all),
+        )
+    )
+    h.print_table(
+        "CPU per phase task, median ms (one task at a time: no GIL sharing)",
+        ["phase", "tasks", "thread CPU (launcher)", "cpu_ms (worker log)", "image", "provider", "ENGINE"],
+        rows,
+    )
+    h.print_table(f"Image work for one {side}x{side} PNG answer, CPU ms (median)", ["part", "ms"], list(image.items()))
     engine = h.median(engine_all) if engine_all else float("nan")
     image_ms = image["IMAGE WORK (clean_image + descriptor)"]
     print(f"\nmachine: {h.machine_note()}")
     engine_ok = engine <= ENGINE_BAR_MS
     image_ok = image_ms <= IMAGE_BAR_MS
-    print(f"Bar: engine CPU per phase task (median) <= {ENGINE_BAR_MS} ms -> "
-          f"{'PASS' if engine_ok else 'FAIL'} ({engine:.2f} ms)")
-    print(f"Bar: image work per {side}px answer <= {IMAGE_BAR_MS} ms CPU -> "
-          f"{'PASS' if image_ok else 'FAIL'} ({image_ms:.1f} ms)")
+    print(
+        f"Bar: engine CPU per phase task (median) <= {ENGINE_BAR_MS} ms -> "
+        f"{'PASS' if engine_ok else 'FAIL'} ({engine:.2f} ms)"
+    )
+    print(
+        f"Bar: image work per {side}px answer <= {IMAGE_BAR_MS} ms CPU -> "
+        f"{'PASS' if image_ok else 'FAIL'} ({image_ms:.1f} ms)"
+    )
     return engine_ok and image_ok
 
 
@@ -288,8 +322,16 @@ def measure_tree(root: Path, label: str, work_dir: Path, env: dict, args) -> Run
     """Start a worker from `root`, warm it up, run the chains one by one, stop it."""
     run_dir = work_dir / label
     measure_dir = run_dir / "measure"
-    worker = h.Worker(log_path=run_dir / "worker.log", env=env, pool="threads", concurrency=1,
-                      measure_dir=measure_dir, profile=args.profile, profile_skip=WARMUP_TASKS, root=root)
+    worker = h.Worker(
+        log_path=run_dir / "worker.log",
+        env=env,
+        pool="threads",
+        concurrency=1,
+        measure_dir=measure_dir,
+        profile=args.profile,
+        profile_skip=WARMUP_TASKS,
+        root=root,
+    )
     options = dict(steps=args.steps, side=args.side, delay=args.delay, dimension=args.dimension)
     try:
         worker.start()
@@ -328,9 +370,13 @@ def main() -> int:
     parser.add_argument("--delay", type=float, default=0.05, help="provider sleep per call, s")
     parser.add_argument("--dimension", type=int, default=1536, help="embedding dimension")
     parser.add_argument("--profile", action="store_true", help="cProfile inside each phase task")
-    parser.add_argument("--compare", type=Path, metavar="TREE",
-                        help="another checkout (e.g. `git archive` of an older commit, with this "
-                             "bench/ copied in): its worker is measured in alternating rounds")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="TREE",
+        help="another checkout (e.g. `git archive` of an older commit, with this "
+        "bench/ copied in): its worker is measured in alternating rounds",
+    )
     args = parser.parse_args()
 
     work_dir, env = h.setup("bench-engine-cost")

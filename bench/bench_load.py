@@ -56,21 +56,32 @@ def server_env(base: dict, *, port: int, access_log: Path) -> dict:
     return {
         **base,
         "DJANGO_SETTINGS_MODULE": "telephone_site.settings",
-        "DJANGO_ENV": "production", "DEBUG": "false", "LOG_LEVEL": "WARNING",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost", "SITE_URL": f"https://127.0.0.1:{port}",
+        "DJANGO_ENV": "production",
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"https://127.0.0.1:{port}",
         # Production needs a mail server; nothing here sends mail (port 9: refused at once).
-        "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": "9",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": "9",
         "REDIS_URL": CACHE_URL,
-        "TELEPHONE_UPLOAD_RATE_LIMIT": "1000000", "TELEPHONE_DAILY_CHAIN_QUOTA": "1000000",
-        "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": str(access_log),
+        "TELEPHONE_UPLOAD_RATE_LIMIT": "1000000",
+        "TELEPHONE_DAILY_CHAIN_QUOTA": "1000000",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESS_LOG": str(access_log),
         # Its own folder: bench_pages collects into WORK_DIR/static and may be running.
         "STATIC_ROOT": str(STATIC_ROOT),
     }
 
 
 def collectstatic(env: dict) -> None:
-    result = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--clear"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--clear"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise SystemExit(f"collectstatic failed:\n{result.stdout}\n{result.stderr}")
 
@@ -101,8 +112,9 @@ def bench_sessions() -> list[tuple[str, str]]:
             user.set_unusable_password()
             user.save()
         # Uploading needs a confirmed address, as for any member.
-        EmailAddress.objects.get_or_create(user=user, email=f"{user.username}@bench.invalid",
-                                           defaults={"primary": True, "verified": True})
+        EmailAddress.objects.get_or_create(
+            user=user, email=f"{user.username}@bench.invalid", defaults={"primary": True, "verified": True}
+        )
         session = store()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -114,8 +126,11 @@ def bench_sessions() -> list[tuple[str, str]]:
 
 def static_paths() -> list[str]:
     manifest = json.loads((STATIC_ROOT / "staticfiles.json").read_text())["paths"]
-    return ["/static/" + hashed for name, hashed in manifest.items()
-            if name.startswith(("css/site", "js/")) and not name.startswith("js/admin")]
+    return [
+        "/static/" + hashed
+        for name, hashed in manifest.items()
+        if name.startswith(("css/site", "js/")) and not name.startswith("js/admin")
+    ]
 
 
 def extra_pages() -> list[str]:
@@ -149,8 +164,20 @@ def delete_bench_uploads() -> int:
 
 
 def run_wrk(url: str, script: Path, *, seconds: int, connections: int, threads: int) -> dict:
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
-               "-s", str(script), url]
+    command = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        url,
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
     match = LOADJSON.search(result.stdout)
     if result.returncode != 0 or match is None:
@@ -188,8 +215,15 @@ def per_kind(access_lines: list[str]) -> dict[str, dict]:
         kind = kind_of(match["path"])
         times[kind].append(int(match["ms"]))
         statuses[kind][int(match["status"])] += 1
-    return {kind: {"count": len(values), "p50_ms": percentile(values, 50), "p95_ms": percentile(values, 95),
-                   "statuses": dict(statuses[kind])} for kind, values in times.items()}
+    return {
+        kind: {
+            "count": len(values),
+            "p50_ms": percentile(values, 50),
+            "p95_ms": percentile(values, 95),
+            "statuses": dict(statuses[kind]),
+        }
+        for kind, values in times.items()
+    }
 
 
 def percentile(values: list[int], pct: float) -> float:
@@ -207,16 +241,34 @@ def report(summary: dict, kinds: dict, args) -> None:
         f"Load: wrk -t{args.threads} -c{args.connections} -d{args.seconds}s, mix of {len(MIX)} kinds, "
         f"{MIX[SUBMIT]}% uploads",
         ("requests", "req/s", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "max ms", "5xx", "4xx", "socket errors"),
-        [(summary["requests"], f"{rps:.1f}", *(f"{summary[key] / 1000:.1f}" for key in
-          ("p50_us", "p90_us", "p95_us", "p99_us", "max_us")), server_errors,
-          sum(n for code, n in summary["statuses"].items() if 400 <= code < 500), errors)],
+        [
+            (
+                summary["requests"],
+                f"{rps:.1f}",
+                *(f"{summary[key] / 1000:.1f}" for key in ("p50_us", "p90_us", "p95_us", "p99_us", "max_us")),
+                server_errors,
+                sum(n for code, n in summary["statuses"].items() if 400 <= code < 500),
+                errors,
+            )
+        ],
     )
     print(f"  statuses: {dict(sorted(summary['statuses'].items()))}")
-    rows = [(kind, data["count"], f"{100 * data['count'] / max(1, summary['requests']):.1f}%",
-             f"{data['p50_ms']:.0f}", f"{data['p95_ms']:.0f}", dict(sorted(data["statuses"].items())))
-            for kind, data in sorted(kinds.items(), key=lambda item: -item[1]["count"])]
-    print_table("Per kind, server time from gunicorn's access log (whole ms)",
-                ("kind", "requests", "share", "p50 ms", "p95 ms", "statuses"), rows)
+    rows = [
+        (
+            kind,
+            data["count"],
+            f"{100 * data['count'] / max(1, summary['requests']):.1f}%",
+            f"{data['p50_ms']:.0f}",
+            f"{data['p95_ms']:.0f}",
+            dict(sorted(data["statuses"].items())),
+        )
+        for kind, data in sorted(kinds.items(), key=lambda item: -item[1]["count"])
+    ]
+    print_table(
+        "Per kind, server time from gunicorn's access log (whole ms)",
+        ("kind", "requests", "share", "p50 ms", "p95 ms", "statuses"),
+        rows,
+    )
 
 
 def parse_args(argv):
@@ -225,8 +277,9 @@ def parse_args(argv):
     parser.add_argument("--warmup", type=int, default=5, help="seconds of load before measuring (default 5)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
-    parser.add_argument("--workers", type=int, default=0,
-                        help="gunicorn workers (default: gunicorn.conf.py's, 2 x cores + 1)")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn workers (default: gunicorn.conf.py's, 2 x cores + 1)"
+    )
     parser.add_argument("--reseed", action="store_true", help="wipe and seed the data set again")
     return parser.parse_args(argv)
 
@@ -246,21 +299,28 @@ def main(argv: list[str] | None = None) -> int:
     collectstatic(env)
     flush_cache()
     delete_bench_uploads()
-    requests = draw_requests(slugs=public_slugs(), steps=seed_pages.CHAIN_STEPS,
-                             static_paths=static_paths(), extra_pages=extra_pages())
-    script = write_script(work, requests=requests, sessions=bench_sessions(),
-                          origin=f"https://127.0.0.1:{port}", body=multipart_body(sample_image(384)))
+    requests = draw_requests(
+        slugs=public_slugs(), steps=seed_pages.CHAIN_STEPS, static_paths=static_paths(), extra_pages=extra_pages()
+    )
+    script = write_script(
+        work,
+        requests=requests,
+        sessions=bench_sessions(),
+        origin=f"https://127.0.0.1:{port}",
+        body=multipart_body(sample_image(384)),
+    )
     (work / "load-access.log").write_text("")
-    server = Gunicorn(env=env, log_path=work / "load-gunicorn.log", port=port, config=GUNICORN_CONFIG,
-                      ready_path="/healthz")
+    server = Gunicorn(
+        env=env, log_path=work / "load-gunicorn.log", port=port, config=GUNICORN_CONFIG, ready_path="/healthz"
+    )
     print(f"{machine_note()}; setup {time.perf_counter() - started:.1f} s")
     try:
         server.start()
-        run_wrk(server.base_url + "/", script, seconds=args.warmup, connections=args.connections,
-                threads=args.threads)
+        run_wrk(server.base_url + "/", script, seconds=args.warmup, connections=args.connections, threads=args.threads)
         offset = len((work / "load-access.log").read_text().splitlines())
-        summary = run_wrk(server.base_url + "/", script, seconds=args.seconds,
-                          connections=args.connections, threads=args.threads)
+        summary = run_wrk(
+            server.base_url + "/", script, seconds=args.seconds, connections=args.connections, threads=args.threads
+        )
         time.sleep(1)  # the access log lines of the last answers
         access = (work / "load-access.log").read_text().splitlines()[offset:]
         problems = server.problems()
@@ -270,16 +330,17 @@ def main(argv: list[str] | None = None) -> int:
     report(summary, kinds, args)
     uploads = delete_bench_uploads()
     print(f"  uploads stored during warm-up and run: {uploads} (deleted again)")
-    results = {"summary": summary, "per_kind": kinds, "machine": machine_note(),
-               "args": vars(args), "uploads": uploads}
+    results = {"summary": summary, "per_kind": kinds, "machine": machine_note(), "args": vars(args), "uploads": uploads}
     (work / "load-results.json").write_text(json.dumps(results, indent=2))
     server_errors = sum(n for code, n in summary["statuses"].items() if code >= 500)
     socket_errors = sum(summary[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts"))
     for line in problems[:20]:
         print(f"  ! {line}")
     met = server_errors == 0 and socket_errors == 0 and not problems
-    print(f"\nBar (0 server errors, 0 socket errors): {'PASS' if met else 'FAIL'}. "
-          f"Total {time.perf_counter() - started:.0f} s; results in {work / 'load-results.json'}.")
+    print(
+        f"\nBar (0 server errors, 0 socket errors): {'PASS' if met else 'FAIL'}. "
+        f"Total {time.perf_counter() - started:.0f} s; results in {work / 'load-results.json'}."
+    )
     return 0 if met else 1
 
 

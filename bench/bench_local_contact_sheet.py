@@ -65,8 +65,15 @@ def main() -> int:
     rows = []
     started = time.perf_counter()
     for number, name in enumerate(DEMO_PHOTOS):
-        steps = play_chain(providers, demo_photo(name), steps=args.steps, seed=args.seed + 100 * number,
-                           mode=args.mode, detail=args.detail, theme=args.theme)
+        steps = play_chain(
+            providers,
+            demo_photo(name),
+            steps=args.steps,
+            seed=args.seed + 100 * number,
+            mode=args.mode,
+            detail=args.detail,
+            theme=args.theme,
+        )
         rows.append((name, steps))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -37,10 +37,20 @@ def first_copies(seeds: int, detail: str, size: int, modes=("telephone",)) -> di
         for seed in range(seeds):
             for mode in modes:
                 chain_seed = 1000 * seed + 17 * number
-                text = providers.captioner.caption(CaptionRequest(
-                    image=photo, instructions="", detail=detail, mode=mode, seed=chain_seed,
-                    theme="golden" if mode == "more" else "a traveller looks for shelter" if mode == "story" else "",
-                )).text
+                text = providers.captioner.caption(
+                    CaptionRequest(
+                        image=photo,
+                        instructions="",
+                        detail=detail,
+                        mode=mode,
+                        seed=chain_seed,
+                        theme="golden"
+                        if mode == "more"
+                        else "a traveller looks for shelter"
+                        if mode == "story"
+                        else "",
+                    )
+                ).text
                 prompt = f"{text}\n\nMake it more golden." if mode == "more" else text
                 painting = paint_image(prompt, chain_seed + 1, size=size)
                 buffer = io.BytesIO()

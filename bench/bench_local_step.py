@@ -44,14 +44,11 @@ def run_steps(steps: int, detail: str) -> dict[str, list[float]]:
         started = time.perf_counter()
         caption = providers.captioner.caption(
             CaptionRequest(
-                image=image, instructions="Describe this image.", detail=detail, step_index=index,
-                seed=1000 + index,
+                image=image, instructions="Describe this image.", detail=detail, step_index=index, seed=1000 + index
             )
         )
         captioned = time.perf_counter()
-        painted = providers.painter.paint(
-            PaintRequest(prompt=caption.text, seed=1000 + index, step_index=index),
-        )
+        painted = providers.painter.paint(PaintRequest(prompt=caption.text, seed=1000 + index, step_index=index))
         painted_at = time.perf_counter()
         providers.embedder.embed([caption.text])
         finished = time.perf_counter()
@@ -86,9 +83,7 @@ def main() -> int:
     print(f"{args.steps} steps, detail={args.detail}, 1024x1024")
     print(f"{'phase':<8} {'median ms':>10} {'p90 ms':>8}")
     for phase in PHASES:
-        print(
-            f"{phase:<8} {statistics.median(timings[phase]):>10.1f} {percentile(timings[phase], 0.9):>8.1f}",
-        )
+        print(f"{phase:<8} {statistics.median(timings[phase]):>10.1f} {percentile(timings[phase], 0.9):>8.1f}")
     median_total = statistics.median(timings["total"])
     if median_total > args.budget_ms:
         print(f"FAIL: median total {median_total:.1f} ms exceeds the {args.budget_ms:.0f} ms budget")

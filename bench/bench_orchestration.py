@@ -45,8 +45,11 @@ STEPS = 20
 SEED = 424242
 WARMUP_STEPS = 5  # long enough to reach every lazy import, the t-SNE projection's included
 BAR = 1.15
-PHASE_OF_TASK = {"chains.tasks.caption_step": "caption", "chains.tasks.embed_step": "embed",
-                 "chains.tasks.paint_next_step": "paint"}
+PHASE_OF_TASK = {
+    "chains.tasks.caption_step": "caption",
+    "chains.tasks.embed_step": "embed",
+    "chains.tasks.paint_next_step": "paint",
+}
 
 
 def wait_for_local_provider(timeout: float = 600) -> None:
@@ -78,8 +81,13 @@ def run_worker_chain(worker: h.Worker, start_image: bytes, steps: int) -> dict:
     started_at = time.time()
     wall = h.run_chains([chain], timeout=600, worker=worker)
     h.check_complete(chain)
-    return {"wall": wall, "chain": chain, "started_at": started_at, "seen_at": started_at + wall,
-            "log": worker.wait_idle(offset)}
+    return {
+        "wall": wall,
+        "chain": chain,
+        "started_at": started_at,
+        "seen_at": started_at + wall,
+        "log": worker.wait_idle(offset),
+    }
 
 
 def plain_loop(start_image: bytes, steps: int, chain_template) -> float:
@@ -93,17 +101,22 @@ def plain_loop(start_image: bytes, steps: int, chain_template) -> float:
     image = start_image
     started = time.perf_counter()
     for index in range(steps + 1):
-        caption = providers.captioner.caption(CaptionRequest(
-            image=image,
-            instructions=modes.caption_instructions(mode=chain.mode, detail=chain.detail,
-                                                    theme=chain.theme, step_index=index),
-            detail=chain.detail, mode=chain.mode, theme=chain.theme,
-            step_index=index, seed=chain.seed + index,
-        ))
+        caption = providers.captioner.caption(
+            CaptionRequest(
+                image=image,
+                instructions=modes.caption_instructions(
+                    mode=chain.mode, detail=chain.detail, theme=chain.theme, step_index=index
+                ),
+                detail=chain.detail,
+                mode=chain.mode,
+                theme=chain.theme,
+                step_index=index,
+                seed=chain.seed + index,
+            )
+        )
         providers.embedder.embed([caption.text])
         if index < steps:
-            prompt = modes.paint_prompt(mode=chain.mode, caption=caption.text, theme=chain.theme,
-                                        step_index=index)
+            prompt = modes.paint_prompt(mode=chain.mode, caption=caption.text, theme=chain.theme, step_index=index)
             image = providers.painter.paint(
                 PaintRequest(prompt=prompt, seed=chain.seed + index + 1, step_index=index + 1)
             ).image
@@ -134,9 +147,13 @@ def worker_breakdown(run: dict) -> dict:
     steps = Step.objects.filter(chain=run["chain"])
     provider_ms = sum((s.caption_ms or 0) + (s.embed_ms or 0) + (s.paint_ms or 0) for s in steps)
     return {
-        "tasks": len(runs), "by_phase": dict(by_phase), "gaps": gaps, "wall": run["wall"],
+        "tasks": len(runs),
+        "by_phase": dict(by_phase),
+        "gaps": gaps,
+        "wall": run["wall"],
         "first_hop": starts[0] - run["started_at"] if runs else 0.0,
-        "inside": inside, "provider": provider_ms / 1000,
+        "inside": inside,
+        "provider": provider_ms / 1000,
         "poll_lag": max(0.0, seen - min(ends[-1], seen)) if runs else 0.0,
         "tail": max(0.0, ends[-1] - seen) if runs else 0.0,
     }
@@ -157,6 +174,7 @@ class Meter:
             finally:
                 self.seconds[label] += time.perf_counter() - started
                 self.calls[label] += 1
+
         return timed
 
     def db(self, execute, sql, params, many, context):
@@ -178,7 +196,8 @@ def instrumented(meter: Meter, chain):
 
     providers = build_providers(chain.provider, chain.provider_settings)
     targets = [
-        (providers.captioner, "caption", "provider"), (providers.embedder, "embed", "provider"),
+        (providers.captioner, "caption", "provider"),
+        (providers.embedder, "embed", "provider"),
         (providers.painter, "paint", "provider"),
         (images, "clean_image", "image re-encoding (clean_image)"),
         (images, "store_step_images", "storage writes"),
@@ -308,42 +327,59 @@ def print_profile(worker_run: dict, plain: float, probes: dict) -> None:
         ("after 'completed': the last task's remaining work (not in wall)", w["tail"], "", ""),
         ("plain loop, same provider calls (for scale)", plain, _share(plain, wall), plain / tasks * 1000),
     ]
-    h.print_table("Profile 1 - the median worker run, timeline from its log and the step rows",
-                  ["part", "seconds", "share", "per task ms"], rows)
-    rows = [(phase, len(times), sum(times), h.median(times) * 1000)
-            for phase, times in sorted(w["by_phase"].items())]
+    h.print_table(
+        "Profile 1 - the median worker run, timeline from its log and the step rows",
+        ["part", "seconds", "share", "per task ms"],
+        rows,
+    )
+    rows = [(phase, len(times), sum(times), h.median(times) * 1000) for phase, times in sorted(w["by_phase"].items())]
     if w["gaps"]:
-        rows.append(("gap: end of task k -> start of task k+1", len(w["gaps"]), sum(w["gaps"]),
-                     h.median(w["gaps"]) * 1000))
-    h.print_table(f"Profile 2 - worker log: {w['tasks']} tasks (\"succeeded in Xs\") and the gaps",
-                  ["what", "count", "total s", "median ms"], rows)
+        rows.append(
+            ("gap: end of task k -> start of task k+1", len(w["gaps"]), sum(w["gaps"]), h.median(w["gaps"]) * 1000)
+        )
+    h.print_table(
+        f'Profile 2 - worker log: {w["tasks"]} tasks ("succeeded in Xs") and the gaps',
+        ["what", "count", "total s", "median ms"],
+        rows,
+    )
 
     inline = probes["inline"]
     seconds, calls = inline["seconds"], inline["calls"]
     other = inline["wall"] - sum(seconds.values())
-    rows = [(label, calls.get(label, 0), value, _share(value, inline["wall"]))
-            for label, value in sorted(seconds.items(), key=lambda item: -item[1])]
-    rows += [
-        ("other: ORM, COMMITs, reading step files, imports on first use", "", other,
-         _share(other, inline["wall"])),
-        ("TOTAL chain_run_inline (same phases, no broker, one connection)", "", inline["wall"], "100%"),
-        ("worker only: a new PostgreSQL connection per task (measured)", tasks,
-         probes["connect"] * tasks, f"{probes['connect'] * 1000:.1f} ms each"),
-        ("worker only: one task.delay() publish to Redis (measured)", tasks - 1,
-         probes["publish"] * (tasks - 1), f"{probes['publish'] * 1000:.2f} ms each"),
+    rows = [
+        (label, calls.get(label, 0), value, _share(value, inline["wall"]))
+        for label, value in sorted(seconds.items(), key=lambda item: -item[1])
     ]
-    h.print_table("Profile 3 - the same engine code in this process, instrumented",
-                  ["part", "calls", "seconds", "share"], rows)
+    rows += [
+        ("other: ORM, COMMITs, reading step files, imports on first use", "", other, _share(other, inline["wall"])),
+        ("TOTAL chain_run_inline (same phases, no broker, one connection)", "", inline["wall"], "100%"),
+        (
+            "worker only: a new PostgreSQL connection per task (measured)",
+            tasks,
+            probes["connect"] * tasks,
+            f"{probes['connect'] * 1000:.1f} ms each",
+        ),
+        (
+            "worker only: one task.delay() publish to Redis (measured)",
+            tasks - 1,
+            probes["publish"] * (tasks - 1),
+            f"{probes['publish'] * 1000:.2f} ms each",
+        ),
+    ]
+    h.print_table(
+        "Profile 3 - the same engine code in this process, instrumented", ["part", "calls", "seconds", "share"], rows
+    )
 
     clean = probes["clean"]
-    h.print_table(f"Profile 4 - clean_image on one painted {clean['size'][0]}x{clean['size'][1]} PNG",
-                  ["part", "ms"], [(k, v * 1000) for k, v in clean["parts"].items()])
+    h.print_table(
+        f"Profile 4 - clean_image on one painted {clean['size'][0]}x{clean['size'][1]} PNG",
+        ["part", "ms"],
+        [(k, v * 1000) for k, v in clean["parts"].items()],
+    )
 
 
 def _share(part: float, whole: float) -> str:
     return f"{part / whole * 100:.0f}%" if whole else "-"
-
-
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -377,10 +413,13 @@ def other_tasks(run: dict) -> str:
 def report(results: dict, ready: float, steps: int, threads: str) -> tuple[bool, dict]:
     worker_times = [run["wall"] for run in results["worker"]]
     plain_times = results["plain"]
-    rows = [(i + 1, w, p, w / p, other_tasks(run) or "-")
-            for i, (w, p, run) in enumerate(zip(worker_times, plain_times, results["worker"], strict=True))]
-    h.print_table("Rounds (seconds)", ["round", "worker", "plain loop", "ratio",
-                                       "other worker tasks in the window"], rows)
+    rows = [
+        (i + 1, w, p, w / p, other_tasks(run) or "-")
+        for i, (w, p, run) in enumerate(zip(worker_times, plain_times, results["worker"], strict=True))
+    ]
+    h.print_table(
+        "Rounds (seconds)", ["round", "worker", "plain loop", "ratio", "other worker tasks in the window"], rows
+    )
     worker, plain = h.median(worker_times), h.median(plain_times)
     ratio = worker / plain
     tasks = (steps + 1) * 2 + steps
@@ -408,14 +447,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (medians compared)")
     parser.add_argument("--steps", type=int, default=STEPS)
-    parser.add_argument("--provider", default=PROVIDER,
-                        help="local (default: ~6 ms per call, a worst case for overhead) or "
-                             "bench.sleepy_provider (300 ms per call, a stand-in for API latency)")
+    parser.add_argument(
+        "--provider",
+        default=PROVIDER,
+        help="local (default: ~6 ms per call, a worst case for overhead) or "
+        "bench.sleepy_provider (300 ms per call, a stand-in for API latency)",
+    )
     parser.add_argument("--profile", action="store_true", help="print the breakdown even when passing")
-    parser.add_argument("--native-threads", default="1",
-                        help="OPENBLAS_NUM_THREADS and OMP_NUM_THREADS for this process and the worker; "
-                             "'default' leaves them unset (numpy/sklearn then spin a 2nd core on tiny "
-                             "arrays and timings swing by up to 2x)")
+    parser.add_argument(
+        "--native-threads",
+        default="1",
+        help="OPENBLAS_NUM_THREADS and OMP_NUM_THREADS for this process and the worker; "
+        "'default' leaves them unset (numpy/sklearn then spin a 2nd core on tiny "
+        "arrays and timings swing by up to 2x)",
+    )
     args = parser.parse_args()
     PROVIDER = args.provider
     if args.native_threads != "default":  # before numpy is first imported
@@ -444,9 +489,12 @@ def main() -> int:
     if problems:
         print(f"\nWorker log problems ({len(problems)}):\n  " + "\n  ".join(problems[:20]))
     if not passed or args.profile:
-        probes = {"inline": inline_breakdown(start_image, args.steps), "connect": connect_seconds(),
-                  "publish": publish_seconds(),
-                  "clean": clean_image_parts(results["template"])}
+        probes = {
+            "inline": inline_breakdown(start_image, args.steps),
+            "connect": connect_seconds(),
+            "publish": publish_seconds(),
+            "clean": clean_image_parts(results["template"]),
+        }
         print_profile(figures["median_run"], figures["plain"], probes)
     return 0 if passed and not problems else 1
 

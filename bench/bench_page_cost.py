@@ -41,8 +41,13 @@ PERMALINK_INDEX = 75
 
 
 def pages(slug: str) -> dict[str, str]:
-    return {"trivial": "/bench/trivial/", "gallery": "/gallery/", "timeline (150 steps)": f"/c/{slug}/",
-            "step permalink": f"/c/{slug}/{PERMALINK_INDEX}/", "home": "/"}
+    return {
+        "trivial": "/bench/trivial/",
+        "gallery": "/gallery/",
+        "timeline (150 steps)": f"/c/{slug}/",
+        "step permalink": f"/c/{slug}/{PERMALINK_INDEX}/",
+        "home": "/",
+    }
 
 
 def session_cookie() -> str:
@@ -51,19 +56,20 @@ def session_cookie() -> str:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    user, _ = get_user_model().objects.get_or_create(username="bench-visitor",
-                                                     defaults={"email": "bench@example.org"})
+    user, _ = get_user_model().objects.get_or_create(username="bench-visitor", defaults={"email": "bench@example.org"})
     client = Client()
     client.force_login(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def cpu_per_request(server: Gunicorn, url: str, *, label: str, seconds: int, miss: Path | None,
-                    headers: list[str] = ()) -> tuple[float, float, int]:
+def cpu_per_request(
+    server: Gunicorn, url: str, *, label: str, seconds: int, miss: Path | None, headers: list[str] = ()
+) -> tuple[float, float, int]:
     """(server CPU ms per request, requests per second, non-2xx + errors) of one wrk run."""
     before = server.cpu_seconds()
-    result = run_wrk(url, label=label, seconds=seconds, connections=server.workers, threads=1,
-                     script=miss, headers=headers)
+    result = run_wrk(
+        url, label=label, seconds=seconds, connections=server.workers, threads=1, script=miss, headers=headers
+    )
     spent = server.cpu_seconds() - before
     return 1000 * spent / max(result.requests, 1), result.rps, result.non_2xx + result.errors
 
@@ -79,11 +85,13 @@ def measure(server: Gunicorn, slug: str, cookie: str, args) -> dict:
         cpu_per_request(server, base + path, label=name, seconds=2, miss=script, headers=headers)
     for _ in range(args.rounds):
         for name, path, script, headers in cases:
-            runs.setdefault(name, []).append(cpu_per_request(
-                server, base + path, label=name, seconds=args.seconds, miss=script, headers=headers))
+            runs.setdefault(name, []).append(
+                cpu_per_request(server, base + path, label=name, seconds=args.seconds, miss=script, headers=headers)
+            )
         for name, path in (("trivial (warm)", "/bench/trivial/"), ("gallery (cached)", "/gallery/")):
-            runs.setdefault(name, []).append(cpu_per_request(
-                server, base + path, label=name, seconds=args.seconds, miss=None))
+            runs.setdefault(name, []).append(
+                cpu_per_request(server, base + path, label=name, seconds=args.seconds, miss=None)
+            )
     return runs
 
 
@@ -92,19 +100,40 @@ def report(runs: dict, args) -> bool:
     rps = {name: statistics.median(run[1] for run in values) for name, values in runs.items()}
     bad = {name: sum(run[2] for run in values) for name, values in runs.items()}
     rows = [(name, f"{cpu[name]:.2f}", f"{rps[name]:.0f}", bad[name]) for name in runs]
-    print_table(f"Server CPU per request (median of {args.rounds} rounds of {args.seconds} s; anonymous "
-                "pages all missing the cache unless marked)", ["page", "CPU ms/req", "req/s", "bad"], rows)
-    bars = [(f"{name} on a miss", f"<= {limit:g} ms", f"{cpu[name]:.2f} ms", cpu[name] <= limit)
-            for name, limit in BARS_MS.items()]
+    print_table(
+        f"Server CPU per request (median of {args.rounds} rounds of {args.seconds} s; anonymous "
+        "pages all missing the cache unless marked)",
+        ["page", "CPU ms/req", "req/s", "bad"],
+        rows,
+    )
+    bars = [
+        (f"{name} on a miss", f"<= {limit:g} ms", f"{cpu[name]:.2f} ms", cpu[name] <= limit)
+        for name, limit in BARS_MS.items()
+    ]
     logged_in = cpu["gallery, logged in"] / cpu["gallery"]
-    bars.append(("logged-in gallery / anonymous miss", f"<= {LOGGED_IN_RATIO}", f"{logged_in:.2f}",
-                 logged_in <= LOGGED_IN_RATIO))
+    bars.append(
+        (
+            "logged-in gallery / anonymous miss",
+            f"<= {LOGGED_IN_RATIO}",
+            f"{logged_in:.2f}",
+            logged_in <= LOGGED_IN_RATIO,
+        )
+    )
     cached = rps["gallery (cached)"] / rps["trivial (warm)"]
     cpu_ratio = cpu["trivial (warm)"] / cpu["gallery (cached)"]
-    bars.append(("cached gallery req/s / trivial req/s", f">= {CACHED_RATIO}",
-                 f"{cached:.2f} (CPU ratio {cpu_ratio:.2f})", cached >= CACHED_RATIO))
-    print_table("Bars", ["measure", "bar", "today", "result"],
-                [(name, bar, value, "PASS" if ok else "FAIL") for name, bar, value, ok in bars])
+    bars.append(
+        (
+            "cached gallery req/s / trivial req/s",
+            f">= {CACHED_RATIO}",
+            f"{cached:.2f} (CPU ratio {cpu_ratio:.2f})",
+            cached >= CACHED_RATIO,
+        )
+    )
+    print_table(
+        "Bars",
+        ["measure", "bar", "today", "result"],
+        [(name, bar, value, "PASS" if ok else "FAIL") for name, bar, value, ok in bars],
+    )
     print(f"\nmachine: {machine_note()}")
     return all(ok for *_, ok in bars) and not any(bad.values())
 
@@ -119,9 +148,12 @@ def profile_pages(slug: str, cookie: str) -> None:
 
     from gallery.views._caching import local_pages
 
-    categories = [("templates", ("django/template", "template_partials", "/templatetags/", "/templates/")),
-                  ("ORM + driver", ("django/db", "psycopg")), ("cache", ("redis", "django/core/cache")),
-                  ("the project", ("/gallery/", "/chains/", "/accounts/"))]
+    categories = [
+        ("templates", ("django/template", "template_partials", "/templatetags/", "/templates/")),
+        ("ORM + driver", ("django/db", "psycopg")),
+        ("cache", ("redis", "django/core/cache")),
+        ("the project", ("/gallery/", "/chains/", "/accounts/")),
+    ]
     rows = []
     for name, path in list(pages(slug).items())[1:] + [("gallery, logged in", "/gallery/")]:
         client = Client()
@@ -142,10 +174,12 @@ def profile_pages(slug: str, cookie: str) -> None:
             label = next((label for label, parts in categories if any(p in key[0] for p in parts)), None)
             if label:
                 shares[label] += value[2]
-        rows.append((name, f"{total * 1000:.1f}",
-                     *(f"{shares[label] / total * 100:.0f}%" for label, _ in categories)))
-    print_table("In-process profile of one miss (own time by where the code lives; profiler inflates)",
-                ["page", "CPU ms", *(label for label, _ in categories)], rows)
+        rows.append((name, f"{total * 1000:.1f}", *(f"{shares[label] / total * 100:.0f}%" for label, _ in categories)))
+    print_table(
+        "In-process profile of one miss (own time by where the code lives; profiler inflates)",
+        ["page", "CPU ms", *(label for label, _ in categories)],
+        rows,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -49,8 +49,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="trivial/gallery pairs (>= 2)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
-    parser.add_argument("--skip-miss-load", action="store_true",
-                        help="skip the informative all-miss gallery load")
+    parser.add_argument("--skip-miss-load", action="store_true", help="skip the informative all-miss gallery load")
     parser.add_argument("--reseed", action="store_true", help="wipe and seed again first")
     args = parser.parse_args(argv)
     if args.seconds < 10 or args.rounds < 2:
@@ -64,8 +63,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def collectstatic(env: dict) -> float:
     """Whitenoise's manifest storage refuses to render a page whose static file is not collected."""
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--clear"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--clear"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise SystemExit(f"collectstatic failed:\n{result.stdout}\n{result.stderr}")
     return time.perf_counter() - started
@@ -112,8 +116,10 @@ class Throughput:
     @property
     def cpu_ratio(self) -> float:
         """Server CPU per trivial request over CPU per gallery request (Redis excluded)."""
-        per = {label: statistics.median(run.cpu_ms_per_request for run in self.of(label))
-               for label in ("trivial", "gallery")}
+        per = {
+            label: statistics.median(run.cpu_ms_per_request for run in self.of(label))
+            for label in ("trivial", "gallery")
+        }
         return per["trivial"] / per["gallery"]
 
 
@@ -125,13 +131,19 @@ def measure_throughput(server: Gunicorn, args, work_dir: Path) -> Throughput:
         run_wrk(url, label=label, **{**load, "seconds": 3})
     with urllib.request.urlopen(urls["gallery"], timeout=30) as reply:
         page_cache = reply.headers.get("X-Page-Cache", "(none)")
-    runs = [_with_cpu(server, lambda label=label: run_wrk(urls[label], label=label, **load))
-            for _ in range(args.rounds) for label in ("trivial", "gallery")]
+    runs = [
+        _with_cpu(server, lambda label=label: run_wrk(urls[label], label=label, **load))
+        for _ in range(args.rounds)
+        for label in ("trivial", "gallery")
+    ]
     miss = None
     if not args.skip_miss_load:
-        miss = _with_cpu(server, lambda: run_wrk(
-            urls["gallery"], label="gallery, every request a cache miss",
-            script=write_miss_script(work_dir), **load))
+        miss = _with_cpu(
+            server,
+            lambda: run_wrk(
+                urls["gallery"], label="gallery, every request a cache miss", script=write_miss_script(work_dir), **load
+            ),
+        )
     return Throughput(runs=runs, miss=miss, page_cache=page_cache)
 
 
@@ -165,32 +177,56 @@ def photo_projection(view: FirstView, pool_sizes: dict) -> float:
 def report_throughput(result: Throughput, server: Gunicorn, args) -> None:
     runs = [(str(i // 2 + 1), run) for i, run in enumerate(result.runs)]
     runs += [("-", result.miss)] if result.miss else []
-    rows = [(number, run.label, round(run.rps), f"{run.p50_ms:.2f}", f"{run.p99_ms:.2f}",
-             run.requests, run.errors, run.non_2xx, round(run.bytes_per_request),
-             f"{run.cpu_ms_per_request:.2f}") for number, run in runs]
+    rows = [
+        (
+            number,
+            run.label,
+            round(run.rps),
+            f"{run.p50_ms:.2f}",
+            f"{run.p99_ms:.2f}",
+            run.requests,
+            run.errors,
+            run.non_2xx,
+            round(run.bytes_per_request),
+            f"{run.cpu_ms_per_request:.2f}",
+        )
+        for number, run in runs
+    ]
     print_table(
         f"Throughput: {server.describe()}; wrk -t{args.threads} -c{args.connections} -d{args.seconds}s",
-        ("round", "url", "req/s", "p50 ms", "p99 ms", "requests", "sock err", "non-2xx", "B/req",
-         "CPU ms/req"),
+        ("round", "url", "req/s", "p50 ms", "p99 ms", "requests", "sock err", "non-2xx", "B/req", "CPU ms/req"),
         rows,
     )
-    print(f"  ratio of medians {result.ratio:.2f}; median per-round ratio {result.pair_ratio:.2f}; "
-          f"server-CPU ratio {result.cpu_ratio:.2f} (trivial CPU/req over gallery CPU/req)")
+    print(
+        f"  ratio of medians {result.ratio:.2f}; median per-round ratio {result.pair_ratio:.2f}; "
+        f"server-CPU ratio {result.cpu_ratio:.2f} (trivial CPU/req over gallery CPU/req)"
+    )
 
 
 def report_first_views(views: dict, pool_sizes: dict) -> None:
     rows = []
     for name, view in views.items():
         kinds = ("html", "css", "js", "images", "other")
-        rows.append((name, *(f"{view.kb(k):.1f} ({view.count_by_kind[k]})" for k in kinds),
-                     f"{view.kb():.1f}", f"{photo_projection(view, pool_sizes) / 1000:.1f}"))
-    print_table("First view, KB transferred (requests), Chromium 1280x900, empty cache",
-                ("page", "html", "css", "js", "images", "other", "total", "if photos"), rows)
+        rows.append(
+            (
+                name,
+                *(f"{view.kb(k):.1f} ({view.count_by_kind[k]})" for k in kinds),
+                f"{view.kb():.1f}",
+                f"{photo_projection(view, pool_sizes) / 1000:.1f}",
+            )
+        )
+    print_table(
+        "First view, KB transferred (requests), Chromium 1280x900, empty cache",
+        ("page", "html", "css", "js", "images", "other", "total", "if photos"),
+        rows,
+    )
     for name, view in views.items():
         dom = view.dom
-        print(f"  {name}: {dom['chain_cards'] or dom['step_cards']} cards, {dom['img_elements']} <img>, "
-              f"{view.count_by_kind['images']} fetched, shown at {dom['img_css_widths']} CSS px; "
-              f"failed {len(view.failed)}, 4xx/5xx {len(view.bad_status)}")
+        print(
+            f"  {name}: {dom['chain_cards'] or dom['step_cards']} cards, {dom['img_elements']} <img>, "
+            f"{view.count_by_kind['images']} fetched, shown at {dom['img_css_widths']} CSS px; "
+            f"failed {len(view.failed)}, 4xx/5xx {len(view.bad_status)}"
+        )
         for other in view.others:
             print(f"    other: {other}")
         for problem in view.failed + view.bad_status:
@@ -200,17 +236,30 @@ def report_first_views(views: dict, pool_sizes: dict) -> None:
 def report_bars(result: Throughput, views: dict) -> bool:
     gallery, timeline = views["gallery"], views["timeline (150 steps)"]
     bars = [
-        ("gallery req/s / trivial req/s", f">= {RATIO_BAR}",
-         f"{result.median_rps('gallery'):.0f} / {result.median_rps('trivial'):.0f} = {result.ratio:.2f}",
-         result.ratio >= RATIO_BAR),
-        (f"gallery first view ({gallery.dom['chain_cards']} cards)", "<= 400 KB",
-         f"{gallery.kb():.1f} KB (html+images {gallery.kb('html') + gallery.kb('images'):.1f})",
-         gallery.total <= GALLERY_BYTES_BAR),
-        ("timeline first view (151 steps)", "<= 1000 KB", f"{timeline.kb():.1f} KB",
-         timeline.total <= TIMELINE_BYTES_BAR),
+        (
+            "gallery req/s / trivial req/s",
+            f">= {RATIO_BAR}",
+            f"{result.median_rps('gallery'):.0f} / {result.median_rps('trivial'):.0f} = {result.ratio:.2f}",
+            result.ratio >= RATIO_BAR,
+        ),
+        (
+            f"gallery first view ({gallery.dom['chain_cards']} cards)",
+            "<= 400 KB",
+            f"{gallery.kb():.1f} KB (html+images {gallery.kb('html') + gallery.kb('images'):.1f})",
+            gallery.total <= GALLERY_BYTES_BAR,
+        ),
+        (
+            "timeline first view (151 steps)",
+            "<= 1000 KB",
+            f"{timeline.kb():.1f} KB",
+            timeline.total <= TIMELINE_BYTES_BAR,
+        ),
     ]
-    print_table("Bars", ("measure", "bar", "today", "result"),
-                [(name, bar, value, "PASS" if ok else "FAIL") for name, bar, value, ok in bars])
+    print_table(
+        "Bars",
+        ("measure", "bar", "today", "result"),
+        [(name, bar, value, "PASS" if ok else "FAIL") for name, bar, value, ok in bars],
+    )
     return all(ok for *_, ok in bars)
 
 
@@ -227,13 +276,40 @@ def report_diagnostics(server: Gunicorn, slug: str) -> None:
         card = "chain-card" if name == "gallery" else "step-card"
         weight = diagnose.html_weight(base + path, card_class=card)
         images = diagnose.all_images_bytes(base, weight.img_srcs)
-        rows.append((name, latency.hit_header, f"{latency.hit_ms:.1f}", f"{latency.miss_ms:.1f}",
-                     queries["hit"], queries["miss"], f"{weight.raw / 1000:.1f}",
-                     f"{weight.gzipped / 1000:.1f}", weight.cards, f"{weight.per_card:.0f}",
-                     len(set(weight.img_srcs)), f"{images / 1000:.1f}"))
-    print_table("Diagnostics (sequential requests on an idle server)",
-                ("page", "X-Page-Cache", "hit ms", "miss ms", "q hit", "q miss", "HTML KB",
-                 "gzip KB", "cards", "B/card", "imgs", "all imgs KB"), rows)
+        rows.append(
+            (
+                name,
+                latency.hit_header,
+                f"{latency.hit_ms:.1f}",
+                f"{latency.miss_ms:.1f}",
+                queries["hit"],
+                queries["miss"],
+                f"{weight.raw / 1000:.1f}",
+                f"{weight.gzipped / 1000:.1f}",
+                weight.cards,
+                f"{weight.per_card:.0f}",
+                len(set(weight.img_srcs)),
+                f"{images / 1000:.1f}",
+            )
+        )
+    print_table(
+        "Diagnostics (sequential requests on an idle server)",
+        (
+            "page",
+            "X-Page-Cache",
+            "hit ms",
+            "miss ms",
+            "q hit",
+            "q miss",
+            "HTML KB",
+            "gzip KB",
+            "cards",
+            "B/card",
+            "imgs",
+            "all imgs KB",
+        ),
+        rows,
+    )
     plan_ms, top = diagnose.gallery_query_plan_ms()
     print(f"  gallery page query: {plan_ms:.1f} ms in PostgreSQL ({top})")
     sections = diagnose.timeline_sections(base + pages["timeline"])
@@ -242,12 +318,16 @@ def report_diagnostics(server: Gunicorn, slug: str) -> None:
 
 def run_problems(throughput: Throughput, views: dict) -> list[str]:
     """What would make the figures meaningless: errors, misses where hits were meant, short pages."""
-    problems = [f"{run.label}: {run.errors} socket errors, {run.non_2xx} non-2xx"
-                for run in throughput.runs if run.errors or run.non_2xx]
+    problems = [
+        f"{run.label}: {run.errors} socket errors, {run.non_2xx} non-2xx"
+        for run in throughput.runs
+        if run.errors or run.non_2xx
+    ]
     if throughput.page_cache != "hit":
         problems.append(f"warm gallery was not a cache hit (X-Page-Cache {throughput.page_cache})")
-    problems += [f"{name}: {view.failed + view.bad_status}"
-                 for name, view in views.items() if view.failed or view.bad_status]
+    problems += [
+        f"{name}: {view.failed + view.bad_status}" for name, view in views.items() if view.failed or view.bad_status
+    ]
     if views["gallery"].dom["chain_cards"] != GALLERY_CARDS:
         problems.append(f"gallery shows {views['gallery'].dom['chain_cards']} cards")
     return problems
@@ -269,14 +349,15 @@ def main(argv: list[str] | None = None) -> int:
     work_dir = seed_pages.WORK_DIR
     server = Gunicorn(env=env, log_path=work_dir / "gunicorn.log", workers=args.workers)
     seeding_note = f"{seeding['total']:.1f} s" if seeding else "skipped, already there"
-    print(f"{machine_note()}; setup {seeded_s:.1f} s (seeding {seeding_note}), "
-          f"collectstatic {static_s:.1f} s")
+    print(f"{machine_note()}; setup {seeded_s:.1f} s (seeding {seeding_note}), collectstatic {static_s:.1f} s")
     try:
         server.start()
         slug = long_chain_slug()
         throughput = measure_throughput(server, args, work_dir)
-        views = {"gallery": first_view(server.base_url + "/gallery/"),
-                 "timeline (150 steps)": first_view(server.base_url + f"/c/{slug}/")}
+        views = {
+            "gallery": first_view(server.base_url + "/gallery/"),
+            "timeline (150 steps)": first_view(server.base_url + f"/c/{slug}/"),
+        }
         report_throughput(throughput, server, args)
         pool_sizes = seed_pages.pool_image_sizes()
         report_first_views(views, pool_sizes)

@@ -39,18 +39,37 @@ ROLE_SECONDS = re.compile(r"\((\d+\.\d+) s\)")
 def setups(openai_fake, ollama, a1111, comfy) -> dict[str, tuple[dict, tuple[str, ...]]]:
     """Environment and roles of each setup an operator might check."""
     mixed = {
-        "TELEPHONE_PROVIDER": "openai", "OPENAI_API_KEY": FAKE_API_KEY, "OPENAI_BASE_URL": openai_fake.url + "/v1",
+        "TELEPHONE_PROVIDER": "openai",
+        "OPENAI_API_KEY": FAKE_API_KEY,
+        "OPENAI_BASE_URL": openai_fake.url + "/v1",
         "TELEPHONE_PAID_HOSTS": openai_fake.host,
-        "OPENAI_CAPTION_BASE_URL": ollama.url + "/v1", "OPENAI_CAPTION_MODEL": VISION_MODEL,
-        "OPENAI_EMBEDDING_BASE_URL": ollama.url + "/v1", "OPENAI_EMBEDDING_MODEL": EMBEDDING_MODEL,
+        "OPENAI_CAPTION_BASE_URL": ollama.url + "/v1",
+        "OPENAI_CAPTION_MODEL": VISION_MODEL,
+        "OPENAI_EMBEDDING_BASE_URL": ollama.url + "/v1",
+        "OPENAI_EMBEDDING_MODEL": EMBEDDING_MODEL,
     }
     local = {"TELEPHONE_PROVIDER": "local"}
     return {
         "openai + ollama": (mixed, ("caption", "image", "embedding", "moderation")),
-        "a1111": ({**local, "TELEPHONE_PAINTER": "a1111", "A1111_BASE_URL": a1111.url,
-                   "A1111_CHECKPOINT": "sd_xl_base_1.0.safetensors [31e35c80fc]"}, ("image",)),
-        "comfyui": ({**local, "TELEPHONE_PAINTER": "comfyui", "COMFYUI_BASE_URL": comfy.url,
-                     "COMFYUI_WORKFLOW": str(EXAMPLE_WORKFLOW), "COMFYUI_POLL_SECONDS": "0.05"}, ("image",)),
+        "a1111": (
+            {
+                **local,
+                "TELEPHONE_PAINTER": "a1111",
+                "A1111_BASE_URL": a1111.url,
+                "A1111_CHECKPOINT": "sd_xl_base_1.0.safetensors [31e35c80fc]",
+            },
+            ("image",),
+        ),
+        "comfyui": (
+            {
+                **local,
+                "TELEPHONE_PAINTER": "comfyui",
+                "COMFYUI_BASE_URL": comfy.url,
+                "COMFYUI_WORKFLOW": str(EXAMPLE_WORKFLOW),
+                "COMFYUI_POLL_SECONDS": "0.05",
+            },
+            ("image",),
+        ),
     }
 
 
@@ -69,11 +88,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     rounds = parser.parse_args().rounds
-    with tempfile.TemporaryDirectory() as work, FakeOpenAIServer() as openai_fake, \
-            FakeOllamaServer() as ollama, FakeA1111Server() as a1111, FakeComfyUIServer(run_seconds=0.1) as comfy:
-        base = {**{k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "TELEPHONE_", "A1111_",
-                                                                            "COMFYUI_"))},
-                "TELEPHONE_VAR_DIR": work, "MEDIA_ROOT": str(Path(work) / "media")}
+    with (
+        tempfile.TemporaryDirectory() as work,
+        FakeOpenAIServer() as openai_fake,
+        FakeOllamaServer() as ollama,
+        FakeA1111Server() as a1111,
+        FakeComfyUIServer(run_seconds=0.1) as comfy,
+    ):
+        base = {
+            **{
+                k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "TELEPHONE_", "A1111_", "COMFYUI_"))
+            },
+            "TELEPHONE_VAR_DIR": work,
+            "MEDIA_ROOT": str(Path(work) / "media"),
+        }
         rows, worst = [], 0.0
         try:
             for name, (env, roles) in setups(openai_fake, ollama, a1111, comfy).items():
@@ -83,13 +111,20 @@ def main() -> int:
                         walls = [wall for wall, _ in runs]
                         median = statistics.median(walls)
                         worst = max(worst, median)
-                        rows.append((name, role, "--live" if live else "", median, max(walls),
-                                     statistics.median(own for _, own in runs)))
+                        rows.append(
+                            (
+                                name,
+                                role,
+                                "--live" if live else "",
+                                median,
+                                max(walls),
+                                statistics.median(own for _, own in runs),
+                            )
+                        )
         except RuntimeError as broken:
             print(broken)
             return 2
-    print(f"providers_check per role, {rounds} runs each, fresh process per run "
-          f"(load {os.getloadavg()[0]:.2f}):\n")
+    print(f"providers_check per role, {rounds} runs each, fresh process per run (load {os.getloadavg()[0]:.2f}):\n")
     print("| setup | role | mode | command, median | slowest | the role itself, median |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name, role, mode, median, slowest, own in rows:

@@ -43,8 +43,9 @@ def free_port() -> int:
 
 def fresh_clone(into: Path) -> Path:
     """This commit, cloned as a newcomer would have it, with the installed venv linked in."""
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], check=True,
-                            capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
     clone = into / "telephone"
     subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(clone)], check=True)
     subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", commit], check=True)
@@ -60,16 +61,18 @@ def first_page_seconds(clone: Path, timeout: float) -> tuple[float, float | None
     log_path = clone / "var-run.log"
     started = time.perf_counter()
     with open(log_path, "w") as log:
-        run = subprocess.Popen(["./bin/run"], cwd=clone, env=environment, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+        run = subprocess.Popen(
+            ["./bin/run"], cwd=clone, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         return _wait_for_page(port, started, timeout, run, log_path)
     finally:
         _stop(run)
 
 
-def _wait_for_page(port: int, started: float, timeout: float, run: subprocess.Popen,
-                   log_path: Path) -> tuple[float, float | None]:
+def _wait_for_page(
+    port: int, started: float, timeout: float, run: subprocess.Popen, log_path: Path
+) -> tuple[float, float | None]:
     announced = None
     while time.perf_counter() - started < timeout:
         if run.poll() is not None:
@@ -116,8 +119,10 @@ def main() -> int:
         shown = f"{announced:.1f} s" if announced is not None else "not seen"
         print(f"run {number + 1}: first 200 from / after {seconds:.1f} s ('{RUNNING_LINE}' printed at {shown})")
     median = statistics.median(figures)
-    print(f"median {median:.1f} s, worst {max(figures):.1f} s over {len(figures)} runs; "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"median {median:.1f} s, worst {max(figures):.1f} s over {len(figures)} runs; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     ok = max(figures) < BAR_SECONDS
     print("OK" if ok else f"FAIL: over {BAR_SECONDS:.0f} s")
     return 0 if ok else 1

@@ -31,12 +31,18 @@ def passes(processes: int) -> dict[str, dict]:
     """The two passes of bin/test: (environment overrides, extra pytest arguments)."""
     parallel = ["-n", str(processes), "--dist", "loadgroup"] if processes else []
     return {
-        "sqlite": {"env": {"CELERY_BROKER_URL": "filesystem://localhost//", "TEST_BACKEND": "sqlite",
-                           "DATABASE_URL": None}, "args": parallel},
-        "postgres": {"env": {
-            "DATABASE_URL": os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/telephone"),
-            "CELERY_BROKER_URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
-            "TEST_BACKEND": "postgres"}, "args": parallel},
+        "sqlite": {
+            "env": {"CELERY_BROKER_URL": "filesystem://localhost//", "TEST_BACKEND": "sqlite", "DATABASE_URL": None},
+            "args": parallel,
+        },
+        "postgres": {
+            "env": {
+                "DATABASE_URL": os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/telephone"),
+                "CELERY_BROKER_URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+                "TEST_BACKEND": "postgres",
+            },
+            "args": parallel,
+        },
     }
 
 
@@ -50,16 +56,27 @@ def run(label: str, env_overrides: dict, args: list[str]) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    result = subprocess.run([PYTHON, "-m", "pytest", "-q", "-p", "no:randomly", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [PYTHON, "-m", "pytest", "-q", "-p", "no:randomly", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
-    row = {"label": label, "wall": wall, "cpu": cpu, "load_before": load_before,
-           "load_after": os.getloadavg()[0], "ok": result.returncode == 0, "summary": summary}
-    print(f"{label:<14} {wall:7.1f} s wall {cpu:7.1f} s CPU  load {load_before:4.1f} → "
-          f"{row['load_after']:4.1f}  {summary}", flush=True)
+    row = {
+        "label": label,
+        "wall": wall,
+        "cpu": cpu,
+        "load_before": load_before,
+        "load_after": os.getloadavg()[0],
+        "ok": result.returncode == 0,
+        "summary": summary,
+    }
+    print(
+        f"{label:<14} {wall:7.1f} s wall {cpu:7.1f} s CPU  load {load_before:4.1f} → "
+        f"{row['load_after']:4.1f}  {summary}",
+        flush=True,
+    )
     if result.returncode != 0:
         print(result.stdout[-3000:], result.stderr[-2000:], sep="\n", file=sys.stderr)
     return row

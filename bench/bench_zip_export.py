@@ -44,8 +44,9 @@ def painted_picture(seed: int) -> bytes:
     from chains.providers.base import PaintRequest
     from chains.providers.local import build
 
-    painted = build({}).painter.paint(PaintRequest(prompt="a lighthouse on a cliff at dusk", seed=seed,
-                                                   step_index=1)).image
+    painted = (
+        build({}).painter.paint(PaintRequest(prompt="a lighthouse on a cliff at dusk", seed=seed, step_index=1)).image
+    )
     return clean_image(painted).original
 
 
@@ -64,8 +65,15 @@ def make_chain(steps: int):
     for index in range(1, steps + 1):
         key = step_image_keys(chain_id=chain.pk, index=index).original
         name = default_storage.save(key, ContentFile(pictures[index % len(pictures)]))
-        Step.objects.create(chain=chain, index=index, image=name, caption=f"Step {index} of the bench chain.",
-                            width=1024, height=1024, image_screen=Screening.PASSED)
+        Step.objects.create(
+            chain=chain,
+            index=index,
+            image=name,
+            caption=f"Step {index} of the bench chain.",
+            width=1024,
+            height=1024,
+            image_screen=Screening.PASSED,
+        )
     Step.objects.filter(chain=chain).update(image_screen=Screening.PASSED)
     Chain.objects.filter(pk=chain.pk).update(status=Status.COMPLETED, finished_at=timezone.now())
     return Chain.objects.get(pk=chain.pk)
@@ -128,15 +136,23 @@ def main() -> int:
     build_wall, build_cpu = (h.median(run[i] for run in builds) for i in (0, 1))
     serve_wall, serve_cpu = (h.median(run[i] for run in served) for i in (0, 1))
     size = max(sizes)
-    h.print_table(f"ZIP of a {args.steps}-step chain, {size / 2**20:.1f} MB ({h.machine_note()})",
-                  ["request", "median wall s", "median CPU s", "runs"],
-                  [["first (builds into storage)", f"{build_wall:.3f}", f"{build_cpu:.3f}", len(builds)],
-                   ["later (served from storage)", f"{serve_wall:.3f}", f"{serve_cpu:.3f}", len(served)],
-                   ["build / served", f"{build_wall / serve_wall:.1f}x", f"{build_cpu / serve_cpu:.1f}x", ""]])
+    h.print_table(
+        f"ZIP of a {args.steps}-step chain, {size / 2**20:.1f} MB ({h.machine_note()})",
+        ["request", "median wall s", "median CPU s", "runs"],
+        [
+            ["first (builds into storage)", f"{build_wall:.3f}", f"{build_cpu:.3f}", len(builds)],
+            ["later (served from storage)", f"{serve_wall:.3f}", f"{serve_cpu:.3f}", len(served)],
+            ["build / served", f"{build_wall / serve_wall:.1f}x", f"{build_cpu / serve_cpu:.1f}x", ""],
+        ],
+    )
     print(f"builds: {len(build_calls)} for {args.rounds} rounds of 1 + {SERVED_PER_ROUND} requests")
     ok = same and size >= MIN_BYTES and len(build_calls) == args.rounds and serve_cpu < build_cpu
-    print("bar met" if ok else f"bar missed: served the built archive={same}, size={size}, "
-                               f"builds={len(build_calls)}, CPU build/served={build_cpu / serve_cpu:.1f}")
+    print(
+        "bar met"
+        if ok
+        else f"bar missed: served the built archive={same}, size={size}, "
+        f"builds={len(build_calls)}, CPU build/served={build_cpu / serve_cpu:.1f}"
+    )
     return 0 if ok else 1
 
 

@@ -97,8 +97,12 @@ def origin_photos() -> list[bytes]:
     from sklearn.datasets import load_sample_image
 
     china, flower = load_sample_image("china.jpg"), load_sample_image("flower.jpg")
-    variants = [china, flower, np.ascontiguousarray(china[:, ::-1, ::-1]),
-                np.ascontiguousarray(flower[:, 100:527][:, ::-1])]
+    variants = [
+        china,
+        flower,
+        np.ascontiguousarray(china[:, ::-1, ::-1]),
+        np.ascontiguousarray(flower[:, 100:527][:, ::-1]),
+    ]
     encoded = []
     for pixels in variants:
         buffer = io.BytesIO()
@@ -124,7 +128,7 @@ def caption_of(providers, image: bytes, seed: int) -> str:
             break
         kept.append(sentence)
     words = " ".join(kept).split()
-    return " ".join(words[:CAPTION_WORDS[1]])
+    return " ".join(words[: CAPTION_WORDS[1]])
 
 
 def store_pool_image(clean, *, stem: str, painted: bool) -> PoolImage:
@@ -156,9 +160,7 @@ def build_lineage(origin: bytes, *, number: int, seed: int) -> list[PoolStep]:
         lineage.append(PoolStep(image=stored, caption=caption, prompt=prompt, vector=vector))
         if index < CHAIN_STEPS:
             prompt = modes.paint_prompt(mode="telephone", caption=caption)
-            painted = providers.painter.paint(
-                PaintRequest(prompt=prompt, seed=seed + index + 1, step_index=index + 1)
-            )
+            painted = providers.painter.paint(PaintRequest(prompt=prompt, seed=seed + index + 1, step_index=index + 1))
             clean = images.clean_image(painted.image)
     return lineage
 
@@ -201,7 +203,8 @@ def drift_of(steps: list[PoolStep]) -> Drift:
     to_origin, to_previous = analysis.similarity_series(vectors)
     points = analysis.project_2d(vectors)
     return Drift(
-        to_origin=[float(v) for v in to_origin], to_previous=[float(v) for v in to_previous],
+        to_origin=[float(v) for v in to_origin],
+        to_previous=[float(v) for v in to_previous],
         drift=analysis.mean_cumulative_drift(to_origin),
         projection=[[round(float(x), 4), round(float(y), 4)] for x, y in points],
     )
@@ -223,15 +226,27 @@ def chain_row(*, number: int, steps: list[PoolStep], drift: Drift, created_at, s
     target = len(steps) - 1
     title = "" if number % 4 == 3 else TITLE_PREFIX + " ".join(steps[0].caption.split()[:6]).rstrip(".,")
     return Chain(
-        title=title[:120], mode=mode, detail=DETAILS[(number // 3) % len(DETAILS)],
-        theme=THEMES[mode], target_length=target, status=Status.COMPLETED,
-        visibility=Visibility.PUBLIC, is_featured=number < FEATURED, featured_order=number,
-        provider="local", provider_settings=snapshot, created_at=created_at,
-        started_at=created_at, progressed_at=created_at + timedelta(seconds=2 * target),
+        title=title[:120],
+        mode=mode,
+        detail=DETAILS[(number // 3) % len(DETAILS)],
+        theme=THEMES[mode],
+        target_length=target,
+        status=Status.COMPLETED,
+        visibility=Visibility.PUBLIC,
+        is_featured=number < FEATURED,
+        featured_order=number,
+        provider="local",
+        provider_settings=snapshot,
+        created_at=created_at,
+        started_at=created_at,
+        progressed_at=created_at + timedelta(seconds=2 * target),
         finished_at=created_at + timedelta(seconds=2 * target + 1),
-        images_generated=target, drift=drift.drift,
-        drift_curve=[round(v, 4) for v in drift.to_origin], projection=drift.projection,
-        input_tokens=130 * (target + 1), output_tokens=100 * (target + 1),
+        images_generated=target,
+        drift=drift.drift,
+        drift_curve=[round(v, 4) for v in drift.to_origin],
+        projection=drift.projection,
+        input_tokens=130 * (target + 1),
+        output_tokens=100 * (target + 1),
         embedding_tokens=100 * (target + 1),
     )
 
@@ -245,21 +260,35 @@ def step_rows(chain, steps: list[PoolStep], drift: Drift, snapshot: dict) -> lis
     for index, step in enumerate(steps):
         keys = images.step_image_keys(chain_id=chain.pk, index=index)
         at = chain.started_at + timedelta(seconds=2 * index)
-        rows.append(Step(
-            chain_id=chain.pk, index=index, image=keys.original,
-            **images.thumbnail_fields(keys),
-            width=step.image.width, height=step.image.height, caption=step.caption,
-            caption_model=snapshot["caption_model"], paint_prompt=step.prompt,
-            image_model=snapshot["image_model"] if index else "",
-            image_params={"size": "512x512"} if index else {},
-            embedding=step.vector.tobytes(), embedding_model=snapshot["embedding_model"],
-            embedding_dimension=int(step.vector.shape[0]),
-            similarity_to_origin=drift.to_origin[index], similarity_to_previous=drift.to_previous[index],
-            paint_ms=40 if index else None, caption_ms=15, embed_ms=1,
-            input_tokens=130, output_tokens=len(step.caption.split()),
-            embedding_tokens=len(step.caption.split()), images_generated=1 if index else 0,
-            captioned_at=at, embedded_at=at,
-        ))
+        rows.append(
+            Step(
+                chain_id=chain.pk,
+                index=index,
+                image=keys.original,
+                **images.thumbnail_fields(keys),
+                width=step.image.width,
+                height=step.image.height,
+                caption=step.caption,
+                caption_model=snapshot["caption_model"],
+                paint_prompt=step.prompt,
+                image_model=snapshot["image_model"] if index else "",
+                image_params={"size": "512x512"} if index else {},
+                embedding=step.vector.tobytes(),
+                embedding_model=snapshot["embedding_model"],
+                embedding_dimension=int(step.vector.shape[0]),
+                similarity_to_origin=drift.to_origin[index],
+                similarity_to_previous=drift.to_previous[index],
+                paint_ms=40 if index else None,
+                caption_ms=15,
+                embed_ms=1,
+                input_tokens=130,
+                output_tokens=len(step.caption.split()),
+                embedding_tokens=len(step.caption.split()),
+                images_generated=1 if index else 0,
+                captioned_at=at,
+                embedded_at=at,
+            )
+        )
     return rows
 
 
@@ -298,9 +327,11 @@ def is_seeded() -> bool:
     if Chain.objects.filter(target_length=LONG_STEPS).count() != 1:
         return False
     sample = Step.objects.order_by("?")[:20]
-    return all((MEDIA_ROOT / name).exists() for step in sample
-               for name in (step.image.name, step.thumbnail_tiny.name, step.thumbnail_small.name,
-                            step.thumbnail_large.name))
+    return all(
+        (MEDIA_ROOT / name).exists()
+        for step in sample
+        for name in (step.image.name, step.thumbnail_tiny.name, step.thumbnail_small.name, step.thumbnail_large.name)
+    )
 
 
 def wipe() -> None:
@@ -330,8 +361,13 @@ def insert_rows(contents: list[list[PoolStep]], drifts: dict) -> None:
     snapshot = build_providers("local").snapshot
     now = timezone.now().replace(microsecond=0)
     chains = [
-        chain_row(number=number, steps=steps, drift=drifts[id(steps)],
-                  created_at=now - timedelta(minutes=37 * number), snapshot=snapshot)
+        chain_row(
+            number=number,
+            steps=steps,
+            drift=drifts[id(steps)],
+            created_at=now - timedelta(minutes=37 * number),
+            snapshot=snapshot,
+        )
         for number, steps in enumerate(contents)
     ]
     with transaction.atomic():
@@ -340,8 +376,11 @@ def insert_rows(contents: list[list[PoolStep]], drifts: dict) -> None:
         for chain in chains:
             chain.created_at = chain.started_at
         Chain.objects.bulk_update(chains, ["created_at"], batch_size=500)
-        rows = [row for chain, steps in zip(chains, contents, strict=True)
-                for row in step_rows(chain, steps, drifts[id(steps)], snapshot)]
+        rows = [
+            row
+            for chain, steps in zip(chains, contents, strict=True)
+            for row in step_rows(chain, steps, drifts[id(steps)], snapshot)
+        ]
         Step.objects.bulk_create(rows, batch_size=2000)
     for chain, steps in zip(chains, contents, strict=True):
         link_media(chain.pk, steps)

@@ -22,13 +22,7 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image
 
-from chains.providers.base import (
-    CaptionResult,
-    EmbedResult,
-    ModerationResult,
-    PaintResult,
-    ProviderSet,
-)
+from chains.providers.base import CaptionResult, EmbedResult, ModerationResult, PaintResult, ProviderSet
 
 BACKEND = "bench.sleepy_provider"
 DEFAULT_DELAY_SECONDS = 0.3
@@ -93,8 +87,13 @@ class SleepyCaptioner:
     def caption(self, request):
         time.sleep(self.delay)
         text = f"A small square of colour, step {request.step_index}, seed {request.seed}. " + SCENE
-        return CaptionResult(text=text, model=f"{MODEL}-captioner", request_id=f"sleepy-c{request.step_index}",
-                             input_tokens=len(request.instructions.split()), output_tokens=len(text.split()))
+        return CaptionResult(
+            text=text,
+            model=f"{MODEL}-captioner",
+            request_id=f"sleepy-c{request.step_index}",
+            input_tokens=len(request.instructions.split()),
+            output_tokens=len(text.split()),
+        )
 
 
 class SleepyPainter:
@@ -106,9 +105,13 @@ class SleepyPainter:
         time.sleep(self.delay)
         image = photo_png(request.step_index, self.side) if self.side else small_png(request.step_index)
         side = self.side or IMAGE_SIZE
-        return PaintResult(image=image, model=f"{MODEL}-painter",
-                           revised_prompt=request.prompt, request_id=f"sleepy-p{request.step_index}",
-                           params={"size": f"{side}x{side}"})
+        return PaintResult(
+            image=image,
+            model=f"{MODEL}-painter",
+            revised_prompt=request.prompt,
+            request_id=f"sleepy-p{request.step_index}",
+            params={"size": f"{side}x{side}"},
+        )
 
 
 class SleepyEmbedder:
@@ -119,8 +122,7 @@ class SleepyEmbedder:
     def embed(self, texts):
         time.sleep(self.delay)
         vectors = np.stack([unit_vector(text, self.dimension) for text in texts])
-        return EmbedResult(vectors=vectors, model=f"{MODEL}-embedder",
-                           tokens=sum(len(text.split()) for text in texts))
+        return EmbedResult(vectors=vectors, model=f"{MODEL}-embedder", tokens=sum(len(text.split()) for text in texts))
 
 
 class PassingModerator:
@@ -142,6 +144,11 @@ def build(snapshot: dict) -> ProviderSet:
         painter=SleepyPainter(delay, side),
         embedder=SleepyEmbedder(delay, dimension),
         moderator=PassingModerator(),
-        snapshot={"backend": BACKEND, "delay_seconds": delay, "image_side": side,
-                  "dimension": dimension, "image_model": f"{MODEL}-painter"},
+        snapshot={
+            "backend": BACKEND,
+            "delay_seconds": delay,
+            "image_side": side,
+            "dimension": dimension,
+            "image_model": f"{MODEL}-painter",
+        },
     )

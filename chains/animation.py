@@ -102,7 +102,7 @@ def animation_key(*, chain_id: int, options: AnimationOptions) -> str:
 
 
 def render_animation(
-    *, pictures: Iterable[bytes], options: AnimationOptions, captions: Sequence[str] | None = None,
+    *, pictures: Iterable[bytes], options: AnimationOptions, captions: Sequence[str] | None = None
 ) -> bytes:
     """Encode one frame per picture, in order, each shown for `options.frame_ms`.
 
@@ -189,8 +189,7 @@ def _encode_gif(frames: list[Image.Image], frame_ms: int) -> bytes:
     ]
     buffer = io.BytesIO()
     paletted[0].save(
-        buffer, format="GIF", save_all=True, append_images=paletted[1:],
-        duration=frame_ms, loop=0, optimize=False,
+        buffer, format="GIF", save_all=True, append_images=paletted[1:], duration=frame_ms, loop=0, optimize=False
     )
     return buffer.getvalue()
 
@@ -198,7 +197,13 @@ def _encode_gif(frames: list[Image.Image], frame_ms: int) -> bytes:
 def _encode_webp(frames: list[Image.Image], frame_ms: int) -> bytes:
     buffer = io.BytesIO()
     frames[0].save(
-        buffer, format="WEBP", save_all=True, append_images=frames[1:],
-        duration=frame_ms, loop=0, quality=WEBP_QUALITY, method=4,
+        buffer,
+        format="WEBP",
+        save_all=True,
+        append_images=frames[1:],
+        duration=frame_ms,
+        loop=0,
+        quality=WEBP_QUALITY,
+        method=4,
     )
     return buffer.getvalue()

@@ -56,15 +56,18 @@ def estimate_chain_cost(*, snapshot: dict, target_length: int) -> Decimal:
     """A rough upper estimate: one picture and one caption of ~1,000 + 400 tokens per step."""
     image = costs.estimate_image(snapshot=snapshot).cost * target_length
     caption = costs.estimate_caption(
-        snapshot=snapshot, input_tokens=1000 * (target_length + 1), output_tokens=400 * (target_length + 1),
+        snapshot=snapshot, input_tokens=1000 * (target_length + 1), output_tokens=400 * (target_length + 1)
     ).cost
     return image + caption
 
 
 def outstanding_reservations() -> Decimal:
     """What open chains (queued, running, paused, held) reserved and have not spent yet."""
-    unspent = Greatest(F("reserved_cost") - F("estimated_cost"), Value(Decimal("0")),
-                       output_field=DecimalField(max_digits=14, decimal_places=8))
+    unspent = Greatest(
+        F("reserved_cost") - F("estimated_cost"),
+        Value(Decimal("0")),
+        output_field=DecimalField(max_digits=14, decimal_places=8),
+    )
     total = Chain.objects.filter(status__in=OPEN_STATUSES).aggregate(total=Sum(unspent))["total"]
     return total or Decimal("0")
 

@@ -102,8 +102,7 @@ def _bump_lists() -> int:
     return version
 
 
-def content_changed_on_commit(*, chain_id: int | None = None, listed: bool = True,
-                              progress: bool = False) -> None:
+def content_changed_on_commit(*, chain_id: int | None = None, listed: bool = True, progress: bool = False) -> None:
     """Visitors' cached pages go stale once the current transaction commits (at once
     outside one). Bumping earlier would let a request racing the write cache the old
     page under the new version, where it would stay."""

@@ -23,7 +23,7 @@ def split_caption(text: str) -> tuple[str, str]:
     if not text:
         return "", ""
     end = SENTENCE_END.search(text)
-    lead, rest = (text[:end.start(1)], text[end.end(1):]) if end else (text, "")
+    lead, rest = (text[: end.start(1)], text[end.end(1) :]) if end else (text, "")
     if len(lead) > LEAD_MAX_CHARS:
         cut = lead.rfind(" ", 0, LEAD_MAX_CHARS)
         cut = cut if cut > LEAD_MAX_CHARS // 2 else LEAD_MAX_CHARS

@@ -13,14 +13,7 @@ from django.utils import timezone
 
 from .providers import current_snapshot, screening_enabled
 from .providers.base import ProviderError
-from .providers.problems import (
-    SCREENING_OFF_ID,
-    UNKNOWN_BACKEND_ID,
-    Problem,
-    error,
-    snapshot_problems,
-    warning,
-)
+from .providers.problems import SCREENING_OFF_ID, UNKNOWN_BACKEND_ID, Problem, error, snapshot_problems, warning
 from .providers.unscreened import SCREENING_OFF
 
 SCREENING_OFF_HINT = "Set TELEPHONE_MODERATOR to a backend (openai, local) to screen generated content."

@@ -57,8 +57,11 @@ def charge_text(*, role: str, model: str, endpoint: str, input_tokens: int, outp
         return _self_hosted_tokens(input_tokens + output_tokens, endpoint)
     prices = catalogue.lookup(model, role=role).prices
     if prices is None or prices.tokens is None:
-        return Charge(_setting("TELEPHONE_UNKNOWN_TOKEN_PRICE_USD") * (input_tokens + output_tokens) / MILLION,
-                      UNKNOWN_TOKEN_SOURCE, estimated=True)
+        return Charge(
+            _setting("TELEPHONE_UNKNOWN_TOKEN_PRICE_USD") * (input_tokens + output_tokens) / MILLION,
+            UNKNOWN_TOKEN_SOURCE,
+            estimated=True,
+        )
     cost = prices.tokens.text_input * input_tokens + prices.tokens.text_output * output_tokens
     return Charge(cost / MILLION, prices.label)
 
@@ -75,8 +78,9 @@ def _self_hosted_tokens(tokens: int, endpoint: str) -> Charge:
 # --- pictures -------------------------------------------------------------------------
 
 
-def charge_image(*, model: str, endpoint: str, quality: str = "", size: str = "", usage: dict | None = None,
-                 images: int = 1) -> Charge:
+def charge_image(
+    *, model: str, endpoint: str, quality: str = "", size: str = "", usage: dict | None = None, images: int = 1
+) -> Charge:
     """One generation call: token usage for GPT image models, a per-picture price for DALL·E."""
     if not is_paid(endpoint):
         return _self_hosted_images(images, endpoint)
@@ -106,8 +110,12 @@ def image_token_cost(prices: catalogue.TokenPrices, usage: dict) -> Decimal:
     output_tokens = int(usage.get("output_tokens") or 0)
     text_out = int(output_details.get("text_tokens") or 0)
     image_out = int(output_details.get("image_tokens", output_tokens - text_out) or 0)
-    cost = (prices.text_input * text_in + prices.image_input * image_in
-            + prices.image_output * image_out + prices.text_output * text_out)
+    cost = (
+        prices.text_input * text_in
+        + prices.image_input * image_in
+        + prices.image_output * image_out
+        + prices.text_output * text_out
+    )
     return cost / MILLION
 
 
@@ -140,15 +148,22 @@ def _self_hosted_images(images: int, endpoint: str) -> Charge:
 def estimate_image(*, snapshot: dict) -> Charge:
     """What one picture of a chain will cost, before any answer reports its usage."""
     return charge_image(
-        model=snapshot.get("image_model", ""), endpoint=snapshot.get("image_endpoint", OFFLINE),
-        quality=snapshot.get("image_quality", ""), size=snapshot.get("image_size", ""), usage=None,
+        model=snapshot.get("image_model", ""),
+        endpoint=snapshot.get("image_endpoint", OFFLINE),
+        quality=snapshot.get("image_quality", ""),
+        size=snapshot.get("image_size", ""),
+        usage=None,
     )
 
 
 def estimate_caption(*, snapshot: dict, input_tokens: int, output_tokens: int) -> Charge:
-    return charge_text(role="caption", model=snapshot.get("caption_model", ""),
-                       endpoint=snapshot.get("caption_endpoint", OFFLINE),
-                       input_tokens=input_tokens, output_tokens=output_tokens)
+    return charge_text(
+        role="caption",
+        model=snapshot.get("caption_model", ""),
+        endpoint=snapshot.get("caption_endpoint", OFFLINE),
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+    )
 
 
 def can_spend(snapshot: dict) -> bool:
@@ -157,7 +172,8 @@ def can_spend(snapshot: dict) -> bool:
         endpoint = snapshot.get(f"{role}_endpoint", "")
         if is_paid(endpoint):
             return True
-        if endpoint == SELF_HOSTED and (_setting("TELEPHONE_SELF_HOSTED_IMAGE_PRICE_USD")
-                                        or _setting("TELEPHONE_SELF_HOSTED_TOKEN_PRICE_USD")):
+        if endpoint == SELF_HOSTED and (
+            _setting("TELEPHONE_SELF_HOSTED_IMAGE_PRICE_USD") or _setting("TELEPHONE_SELF_HOSTED_TOKEN_PRICE_USD")
+        ):
             return True
     return False

@@ -58,12 +58,15 @@ def step_metadata(*, step: Step, chain: Chain) -> dict:
         "detail": chain.detail,
         "timings_ms": {"paint": step.paint_ms, "caption": step.caption_ms, "embed": step.embed_ms},
         "usage": {
-            "input_tokens": step.input_tokens, "output_tokens": step.output_tokens,
-            "embedding_tokens": step.embedding_tokens, "images": step.images_generated,
+            "input_tokens": step.input_tokens,
+            "output_tokens": step.output_tokens,
+            "embedding_tokens": step.embedding_tokens,
+            "images": step.images_generated,
             "estimated_cost_usd": str(step.estimated_cost),
         },
         "request_ids": {
-            "caption": step.caption_request_id, "image": step.image_request_id,
+            "caption": step.caption_request_id,
+            "image": step.image_request_id,
             "embedding": step.embedding_request_id,
         },
     }
@@ -106,7 +109,7 @@ def _copy_image(step: Step, target: Path) -> Path:
 
 
 def chain_document(
-    *, chain: Chain, steps: Iterable[Step], absolute_url: Callable[[str], str], parent: Chain | None = None,
+    *, chain: Chain, steps: Iterable[Step], absolute_url: Callable[[str], str], parent: Chain | None = None
 ) -> dict:
     """The whole chain as plain JSON types, for people who study drift with their own tools.
 
@@ -132,8 +135,10 @@ def chain_document(
         "started_at": _iso(chain.started_at),
         "finished_at": _iso(chain.finished_at),
         "usage": {
-            "input_tokens": chain.input_tokens, "output_tokens": chain.output_tokens,
-            "embedding_tokens": chain.embedding_tokens, "images": chain.images_generated,
+            "input_tokens": chain.input_tokens,
+            "output_tokens": chain.output_tokens,
+            "embedding_tokens": chain.embedding_tokens,
+            "images": chain.images_generated,
             "estimated_cost_usd": str(chain.estimated_cost),
         },
         "drift": chain.drift,
@@ -183,8 +188,10 @@ def archive_key(*, chain: Chain, steps: Iterable[Step], document: dict) -> str:
     """
     stable = {
         **{key: value for key, value in document.items() if key not in ("url", "steps")},
-        "steps": [{key: value for key, value in record.items() if key not in ("url", "images")}
-                  for record in document["steps"]],
+        "steps": [
+            {key: value for key, value in record.items() if key not in ("url", "images")}
+            for record in document["steps"]
+        ],
         "images": [step.image.name for step in steps],
     }
     digest = hashlib.sha256(json.dumps(stable, sort_keys=True, default=str).encode()).hexdigest()[:24]
@@ -211,18 +218,44 @@ def chain_zip(*, chain: Chain, steps: Iterable[Step], document: dict) -> IO[byte
 # --- the research export: every public step with its figures, one CSV row each ---------
 
 RESEARCH_CSV_COLUMNS = (
-    "chain_slug", "chain_title", "chain_url", "mode", "detail", "theme", "target_length", "status",
-    "parent_slug", "step_index", "caption", "caption_model", "image_model", "embedding_model",
-    "similarity_to_origin", "similarity_to_previous", "calibrated_similarity_to_origin",
-    "calibrated_similarity_to_previous", "image_similarity_to_origin", "image_similarity_to_previous",
-    "calibrated_image_similarity_to_origin", "atlas_x", "atlas_y", "attractor_id", "attractor_label",
-    "chain_drift", "chain_calibrated_drift", "chain_half_life", "chain_convergence_step",
-    "chain_image_drift", "chain_attractor_id", "chain_attractor_label", "chain_arrival_step",
+    "chain_slug",
+    "chain_title",
+    "chain_url",
+    "mode",
+    "detail",
+    "theme",
+    "target_length",
+    "status",
+    "parent_slug",
+    "step_index",
+    "caption",
+    "caption_model",
+    "image_model",
+    "embedding_model",
+    "similarity_to_origin",
+    "similarity_to_previous",
+    "calibrated_similarity_to_origin",
+    "calibrated_similarity_to_previous",
+    "image_similarity_to_origin",
+    "image_similarity_to_previous",
+    "calibrated_image_similarity_to_origin",
+    "atlas_x",
+    "atlas_y",
+    "attractor_id",
+    "attractor_label",
+    "chain_drift",
+    "chain_calibrated_drift",
+    "chain_half_life",
+    "chain_convergence_step",
+    "chain_image_drift",
+    "chain_attractor_id",
+    "chain_attractor_label",
+    "chain_arrival_step",
 )
 
 
 def research_csv_rows(
-    *, steps: Iterable[Step], baselines: dict[str, Baseline], parent_slugs: dict[int, str],
+    *, steps: Iterable[Step], baselines: dict[str, Baseline], parent_slugs: dict[int, str]
 ) -> Iterable[list]:
     """The header, then one row per step (steps with their chain, analysis and atlas
     point fetched; `parent_slugs` holds only chains visitors may see)."""
@@ -255,17 +288,35 @@ def _research_row(step: Step, *, baselines: dict[str, Baseline], parent_slug: st
     caption_baseline = baselines.get(caption_kind(step.embedding_model))
     image_baseline = baselines.get(IMAGE_KIND)
     return [
-        chain.slug, chain.title, chain.get_absolute_url(), chain.mode, chain.detail, chain.theme,
-        chain.target_length, chain.status, parent_slug, step.index, step.caption, step.caption_model,
-        step.image_model, step.embedding_model, _number(step.similarity_to_origin),
-        _number(step.similarity_to_previous), _calibrated(step.similarity_to_origin, caption_baseline),
-        _calibrated(step.similarity_to_previous, caption_baseline), _number(step.image_similarity_to_origin),
-        _number(step.image_similarity_to_previous), _calibrated(step.image_similarity_to_origin, image_baseline),
-        _number(point.x if point else None), _number(point.y if point else None),
+        chain.slug,
+        chain.title,
+        chain.get_absolute_url(),
+        chain.mode,
+        chain.detail,
+        chain.theme,
+        chain.target_length,
+        chain.status,
+        parent_slug,
+        step.index,
+        step.caption,
+        step.caption_model,
+        step.image_model,
+        step.embedding_model,
+        _number(step.similarity_to_origin),
+        _number(step.similarity_to_previous),
+        _calibrated(step.similarity_to_origin, caption_baseline),
+        _calibrated(step.similarity_to_previous, caption_baseline),
+        _number(step.image_similarity_to_origin),
+        _number(step.image_similarity_to_previous),
+        _calibrated(step.image_similarity_to_origin, image_baseline),
+        _number(point.x if point else None),
+        _number(point.y if point else None),
         point.attractor_id if point and point.attractor_id else "",
         point.attractor.label if point and point.attractor_id else "",
-        _number(chain.drift), _number(analysis.calibrated_drift if analysis else None),
-        _blank(analysis.half_life if analysis else None), _blank(analysis.convergence_step if analysis else None),
+        _number(chain.drift),
+        _number(analysis.calibrated_drift if analysis else None),
+        _blank(analysis.half_life if analysis else None),
+        _blank(analysis.convergence_step if analysis else None),
         _number(analysis.image_drift if analysis else None),
         analysis.attractor_id if analysis and analysis.attractor_id else "",
         analysis.attractor.label if analysis and analysis.attractor_id else "",

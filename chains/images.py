@@ -80,8 +80,7 @@ def step_image_keys(*, chain_id: int, index: int, token: str = "") -> StepImageK
     stem = f"chains/{chain_id}/{index:03d}" + (f"-{token}" if token else "")
     widths = THUMBNAIL_WIDTHS.values()
     return StepImageKeys(
-        original=f"{stem}.{ORIGINAL_EXTENSION}",
-        thumbnails={width: f"{stem}-w{width}.webp" for width in widths},
+        original=f"{stem}.{ORIGINAL_EXTENSION}", thumbnails={width: f"{stem}-w{width}.webp" for width in widths}
     )
 
 
@@ -112,8 +111,9 @@ def make_thumbnails(picture: Image.Image) -> dict[int, bytes]:
     for width in sorted(THUMBNAIL_WIDTHS.values(), reverse=True):
         source = thumbnail(source, width, THUMBNAIL_RESAMPLING.get(width, Image.Resampling.LANCZOS))
         if source.size not in encoded:
-            encoded[source.size] = encode(source, "WEBP", quality=THUMBNAIL_QUALITY,
-                                          method=THUMBNAIL_WEBP_METHODS.get(width, 4))
+            encoded[source.size] = encode(
+                source, "WEBP", quality=THUMBNAIL_QUALITY, method=THUMBNAIL_WEBP_METHODS.get(width, 4)
+            )
         thumbnails[width] = encoded[source.size]
     return thumbnails
 
@@ -161,8 +161,7 @@ def to_rgb(picture: Image.Image) -> Image.Image:
     return picture if picture.mode == "RGB" else picture.convert("RGB")
 
 
-def thumbnail(picture: Image.Image, width: int,
-              resample: Image.Resampling = Image.Resampling.LANCZOS) -> Image.Image:
+def thumbnail(picture: Image.Image, width: int, resample: Image.Resampling = Image.Resampling.LANCZOS) -> Image.Image:
     if picture.width <= width:
         return picture
     height = max(1, round(picture.height * width / picture.width))
@@ -190,8 +189,9 @@ def store_step_images(
 def keys_for_original(original: str) -> StepImageKeys:
     """The thumbnails' keys beside an original's key (`…/003-<token>.jpg`, or .webp before)."""
     stem = original.rsplit(".", 1)[0]
-    return StepImageKeys(original=original,
-                         thumbnails={width: f"{stem}-w{width}.webp" for width in THUMBNAIL_WIDTHS.values()})
+    return StepImageKeys(
+        original=original, thumbnails={width: f"{stem}-w{width}.webp" for width in THUMBNAIL_WIDTHS.values()}
+    )
 
 
 def load_stored(key: str, storage: Storage | None = None) -> bytes | None:

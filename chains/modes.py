@@ -75,7 +75,7 @@ def fit_prompt(prompt: str, limit: int | None) -> tuple[str, bool]:
     head = prompt[:limit]
     ends = [match.end() for match in SENTENCE_END.finditer(head)]
     if ends:
-        return head[:ends[-1]].rstrip(), True
+        return head[: ends[-1]].rstrip(), True
     cut = head.rsplit(None, 1)[0] if " " in head.strip() else head
     return cut.rstrip(), True
 

@@ -91,12 +91,15 @@ def section(name: str) -> Iterator[None]:
 
 def in_section(name: str):
     """Decorator form of `section`, for functions that are all one kind of work."""
+
     def decorate(function):
         @functools.wraps(function)
         def timed(*args, **kwargs):
             with section(name):
                 return function(*args, **kwargs)
+
         return timed
+
     return decorate
 
 

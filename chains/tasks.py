@@ -17,14 +17,7 @@ from telephone_site.log import log_context
 
 from .models import Step
 from .providers.base import ProviderError
-from .services import (
-    animation_render,
-    chains_reconcile,
-    step_caption,
-    step_embed,
-    step_paint_next,
-    step_screen,
-)
+from .services import animation_render, chains_reconcile, step_caption, step_embed, step_paint_next, step_screen
 from .services.atlas import BUSY, atlas_recompute_if_dirty, debounce_seconds
 from .services.retry import phase_error_handle
 from .task_clock import clocked_task, format_figures
@@ -68,8 +61,7 @@ def run_phase(task, phase, step_id: int) -> str:
     carries the task, step and, once the step is loaded, chain ids. The closing line
     also says where the task's CPU went (`chains.task_clock`).
     """
-    with log_context(task_id=task.request.id, step_id=step_id, phase=phase.__name__), \
-            clocked_task() as clock:
+    with log_context(task_id=task.request.id, step_id=step_id, phase=phase.__name__), clocked_task() as clock:
         try:
             outcome = phase(step_id=step_id)
         except SoftTimeLimitExceeded:
@@ -78,22 +70,28 @@ def run_phase(task, phase, step_id: int) -> str:
         except ProviderError as error:
             return _on_provider_error(task, step_id, error, phase=phase.__name__)
         figures = clock.figures()
-        logger.info("phase=%s step=%s outcome=%s %s", phase.__name__, step_id, outcome.value,
-                    format_figures(figures), extra={"outcome": outcome.value, **figures})
+        logger.info(
+            "phase=%s step=%s outcome=%s %s",
+            phase.__name__,
+            step_id,
+            outcome.value,
+            format_figures(figures),
+            extra={"outcome": outcome.value, **figures},
+        )
         return outcome.value
 
 
 def _on_provider_error(task, step_id: int, error: ProviderError, *, phase: str) -> str:
     chain_id = Step.objects.filter(pk=step_id).values_list("chain_id", flat=True).first()
-    countdown = phase_error_handle(chain_id=chain_id, step_id=step_id, error=error,
-                                   retries=task.request.retries or 0, phase=phase)
+    countdown = phase_error_handle(
+        chain_id=chain_id, step_id=step_id, error=error, retries=task.request.retries or 0, phase=phase
+    )
     if countdown is None:
         return "failed"
     raise task.retry(countdown=countdown, exc=error)
 
 
-@shared_task(name="chains.tasks.render_chain_animation", acks_late=True, reject_on_worker_lost=True,
-             ignore_result=True)
+@shared_task(name="chains.tasks.render_chain_animation", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def render_chain_animation(animation_id: int) -> str:
     """No retries: a failed render marks its row failed, and asking again starts a new one."""
     outcome = animation_render(animation_id=animation_id)
@@ -101,8 +99,7 @@ def render_chain_animation(animation_id: int) -> str:
     return outcome.value
 
 
-@shared_task(name="chains.tasks.recompute_atlas", bind=True, acks_late=True, ignore_result=True,
-             max_retries=None)
+@shared_task(name="chains.tasks.recompute_atlas", bind=True, acks_late=True, ignore_result=True, max_retries=None)
 def recompute_atlas(self) -> str:
     """Debounced: enqueued once per burst of finishing chains (`atlas_mark_dirty`).
     When another recompute still holds the job, come back after it instead of dropping

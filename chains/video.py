@@ -34,8 +34,15 @@ def encode_mp4(frames: list[Image.Image], frame_ms: int, *, frame_step_ms: int) 
     os.close(handle)
     try:
         writer = imageio_ffmpeg.write_frames(
-            path, (width, height), fps=fps, codec="libx264", pix_fmt_in="rgb24", pix_fmt_out="yuv420p",
-            macro_block_size=16, quality=None, bitrate=None,
+            path,
+            (width, height),
+            fps=fps,
+            codec="libx264",
+            pix_fmt_in="rgb24",
+            pix_fmt_out="yuv420p",
+            macro_block_size=16,
+            quality=None,
+            bitrate=None,
             output_params=["-crf", str(QUALITY), "-movflags", "+faststart", "-preset", "medium"],
             ffmpeg_log_level="error",
         )

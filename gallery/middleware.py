@@ -25,8 +25,9 @@ class HtmxMessagesMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if getattr(request, "htmx", False) and not _leaves_the_page(response):
-            items = [{"level": message.level_tag or "info", "message": str(message)}
-                     for message in get_messages(request)]
+            items = [
+                {"level": message.level_tag or "info", "message": str(message)} for message in get_messages(request)
+            ]
             if items:
                 trigger_client_event(response, MESSAGES_EVENT, {"items": items})
         return response

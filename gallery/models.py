@@ -55,9 +55,7 @@ class SubmissionQuerySet(models.QuerySet):
 class Submission(models.Model):
     """A starting image waiting for staff, kept in private storage until approved."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
-    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
     image = models.FileField(storage=private_storage, upload_to="submissions/")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
@@ -67,20 +65,16 @@ class Submission(models.Model):
     theme = models.CharField(max_length=200, blank=True)
     target_length = models.PositiveSmallIntegerField(default=10)
     status = models.CharField(
-        max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING,
-        db_index=True,
+        max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING, db_index=True
     )
     flagged = models.BooleanField(default=False, help_text="Flagged by automatic pre-screening.")
     flag_categories = models.CharField(max_length=300, blank=True)
     moderator_note = models.TextField(blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="reviewed_submissions",
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewed_submissions"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    chain = models.OneToOneField(
-        Chain, null=True, blank=True, on_delete=models.SET_NULL, related_name="submission"
-    )
+    chain = models.OneToOneField(Chain, null=True, blank=True, on_delete=models.SET_NULL, related_name="submission")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = SubmissionQuerySet.as_manager()
@@ -107,13 +101,15 @@ class Report(models.Model):
     chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="reports")
     step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="reports", help_text="Empty when raised by automatic pre-screening.",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        help_text="Empty when raised by automatic pre-screening.",
     )
     reason = models.TextField()
-    status = models.CharField(
-        max_length=16, choices=ReportStatus.choices, default=ReportStatus.PENDING, db_index=True
-    )
+    status = models.CharField(max_length=16, choices=ReportStatus.choices, default=ReportStatus.PENDING, db_index=True)
     moderator_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -182,9 +178,7 @@ class CollectionEntry(models.Model):
 
     class Meta:
         ordering = ("position",)
-        constraints = [
-            models.UniqueConstraint(fields=("collection", "chain"), name="chain_once_per_collection")
-        ]
+        constraints = [models.UniqueConstraint(fields=("collection", "chain"), name="chain_once_per_collection")]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.chain}"

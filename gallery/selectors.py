@@ -35,13 +35,17 @@ def collections_published() -> QuerySet[Collection]:
     origin = Step.objects.published().filter(chain=OuterRef("chain_id"), index=0).values("thumbnail_small")[:1]
     latest = Step.objects.published().filter(chain=OuterRef("chain_id")).order_by("-index").values("thumbnail_tiny")[:1]
     entries = _public_entries().filter(collection=OuterRef("pk")).order_by("position", "pk")
-    tiles = {f"cover_{n}": Subquery(entries.annotate(thumbnail=Subquery(latest)).values("thumbnail")[n:n + 1])
-             for n in range(COVER_TILES)}
+    tiles = {
+        f"cover_{n}": Subquery(entries.annotate(thumbnail=Subquery(latest)).values("thumbnail")[n : n + 1])
+        for n in range(COVER_TILES)
+    }
     return (
         Collection.objects.filter(is_published=True)
-        .annotate(chain_count=Count("entries", filter=_PUBLIC_ENTRY),
-                  cover_thumbnail=Subquery(entries.annotate(thumbnail=Subquery(origin)).values("thumbnail")[:1]),
-                  **tiles)
+        .annotate(
+            chain_count=Count("entries", filter=_PUBLIC_ENTRY),
+            cover_thumbnail=Subquery(entries.annotate(thumbnail=Subquery(origin)).values("thumbnail")[:1]),
+            **tiles,
+        )
         .filter(chain_count__gt=0)
         .order_by("order", "title")
     )
@@ -60,13 +64,14 @@ def collection_for_viewer(*, slug: str, user) -> Collection | None:
 def collection_chains(*, collection: Collection) -> QuerySet[Chain]:
     """The collection's public chains as cards, in the order staff gave them."""
     position = _public_entries().filter(collection=collection, chain=OuterRef("pk"))
-    chains = Chain.objects.listed().filter(
-        pk__in=_public_entries().filter(collection=collection).values("chain_id")
+    chains = Chain.objects.listed().filter(pk__in=_public_entries().filter(collection=collection).values("chain_id"))
+    return (
+        chains_with_cards(chains)
+        .annotate(
+            entry_position=Subquery(position.values("position")[:1]), entry_id=Subquery(position.values("pk")[:1])
+        )
+        .order_by("entry_position", "entry_id")
     )
-    return chains_with_cards(chains).annotate(
-        entry_position=Subquery(position.values("position")[:1]),
-        entry_id=Subquery(position.values("pk")[:1]),
-    ).order_by("entry_position", "entry_id")
 
 
 # --- people: moderation and stars ----------------------------------------------------
@@ -75,7 +80,8 @@ def collection_chains(*, collection: Collection) -> QuerySet[Chain]:
 def moderation_queue_items() -> dict:
     """Pending submissions (flagged first, then oldest) and pending reports, each one query."""
     submissions = (
-        Submission.objects.pending().select_related("owner")
+        Submission.objects.pending()
+        .select_related("owner")
         .annotate(priority=Case(When(flagged=True, then=Value(0)), default=Value(1), output_field=IntegerField()))
         .order_by("priority", "created_at")
     )

@@ -39,7 +39,8 @@ urlpatterns += [
     path("c/<slug:slug>/animation/", exports.chain_animation, name="chain_animation"),
     path(
         "c/<slug:slug>/animation/<str:format>-<int:width>-<int:frame_ms>/",
-        exports.chain_animation_file, name="chain_animation_file",
+        exports.chain_animation_file,
+        name="chain_animation_file",
     ),
     path("c/<slug:slug>/card.jpg", exports.chain_share_card, name="chain_share_card"),
     path("c/<slug:slug>/<int:index>/card.jpg", exports.step_share_card, name="step_share_card"),

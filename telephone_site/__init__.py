@@ -5,6 +5,7 @@ already runs one task per process (or many I/O-bound threads), those threads onl
 fight each other: a 3 ms matrix product took 2.75 ms with threads and 0.08 ms
 without. Set before NumPy loads; an operator's own values win.
 """
+
 import os
 
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):

@@ -1,4 +1,5 @@
 """ASGI entry point, for servers such as uvicorn or daphne."""
+
 import os
 
 from django.core.asgi import get_asgi_application

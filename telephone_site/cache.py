@@ -97,15 +97,13 @@ class ResilientRedisCache(RedisCache):
     # --- reads: a miss ---------------------------------------------------------------
 
     def get(self, key, default=None, version=None):
-        return self._guard(lambda: super(ResilientRedisCache, self).get(key, default, version),
-                           lambda: default)
+        return self._guard(lambda: super(ResilientRedisCache, self).get(key, default, version), lambda: default)
 
     def get_many(self, keys, version=None):
         return self._guard(lambda: super(ResilientRedisCache, self).get_many(keys, version), dict)
 
     def has_key(self, key, version=None):
-        return self._guard(lambda: super(ResilientRedisCache, self).has_key(key, version),
-                           lambda: False)
+        return self._guard(lambda: super(ResilientRedisCache, self).has_key(key, version), lambda: False)
 
     # --- writes: dropped -------------------------------------------------------------
 
@@ -113,39 +111,31 @@ class ResilientRedisCache(RedisCache):
         """During an outage, True: `add` is how locks are taken (allauth's rate limits
         take one per attempt), and a lock nobody can hold would refuse every log-in
         instead of letting attempts through. Nothing is stored either way."""
-        return self._guard(
-            lambda: super(ResilientRedisCache, self).add(key, value, timeout, version), lambda: True
-        )
+        return self._guard(lambda: super(ResilientRedisCache, self).add(key, value, timeout, version), lambda: True)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guard(
-            lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), lambda: None
-        )
+        return self._guard(lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), lambda: None)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guard(
-            lambda: super(ResilientRedisCache, self).set_many(data, timeout, version),
-            lambda: list(data),
+            lambda: super(ResilientRedisCache, self).set_many(data, timeout, version), lambda: list(data)
         )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guard(
-            lambda: super(ResilientRedisCache, self).touch(key, timeout, version), lambda: False
-        )
+        return self._guard(lambda: super(ResilientRedisCache, self).touch(key, timeout, version), lambda: False)
 
     def delete(self, key, version=None):
-        return self._guard(lambda: super(ResilientRedisCache, self).delete(key, version),
-                           lambda: False)
+        return self._guard(lambda: super(ResilientRedisCache, self).delete(key, version), lambda: False)
 
     def delete_many(self, keys, version=None):
-        return self._guard(lambda: super(ResilientRedisCache, self).delete_many(keys, version),
-                           lambda: None)
+        return self._guard(lambda: super(ResilientRedisCache, self).delete_many(keys, version), lambda: None)
 
     def clear(self):
         return self._guard(lambda: super(ResilientRedisCache, self).clear(), lambda: False)
 
     def incr(self, key, delta=1, version=None):
         """During an outage the key is "missing": callers already handle ValueError."""
+
         def missing():
             raise ValueError(f"Key '{key}' not found (cache unavailable)")
 

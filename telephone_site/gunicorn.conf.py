@@ -40,9 +40,7 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)  # seconds an idle nginx upstream conn
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 backlog = _int("GUNICORN_BACKLOG", 2048)
-forwarded_allow_ips = (
-    os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("TRUSTED_PROXIES") or "127.0.0.1,::1"
-)
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("TRUSTED_PROXIES") or "127.0.0.1,::1"
 proxy_allow_ips = forwarded_allow_ips
 
 # Request line and headers are bounded; the body limit is nginx's client_max_body_size
@@ -57,8 +55,7 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL") or "info"
 access_log_format = (
-    os.environ.get("GUNICORN_ACCESS_LOG_FORMAT")
-    or '%(h)s "%(r)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
+    os.environ.get("GUNICORN_ACCESS_LOG_FORMAT") or '%(h)s "%(r)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
 )
 # Names the processes in ps and top.
 proc_name = "telephone-web"

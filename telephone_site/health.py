@@ -92,18 +92,14 @@ def _check_folder(folder: Path) -> None:
 
 
 def cache_state() -> str:
-    """"ok", or "degraded" while Redis is unreachable; never fails the check."""
+    """ "ok", or "degraded" while Redis is unreachable; never fails the check."""
     ping = getattr(cache, "ping", None)
     if ping is None:
         return "ok"
     return "ok" if ping() else "degraded"
 
 
-CHECKS: dict[str, Callable[[], None]] = {
-    "database": check_database,
-    "broker": check_broker,
-    "storage": check_storage,
-}
+CHECKS: dict[str, Callable[[], None]] = {"database": check_database, "broker": check_broker, "storage": check_storage}
 
 
 # --- the view -------------------------------------------------------------------------
@@ -141,6 +137,10 @@ def screening_state() -> str:
 def healthz(request):
     results = {name: run_check(check) for name, check in CHECKS.items()}
     healthy = all(result["ok"] for result in results.values())
-    body = {"status": "ok" if healthy else "unavailable", "checks": results, "cache": cache_state(),
-            "screening": screening_state()}
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": results,
+        "cache": cache_state(),
+        "screening": screening_state(),
+    }
     return JsonResponse(body, status=200 if healthy else 503)

@@ -74,8 +74,7 @@ class ContextFilter(logging.Filter):
 
 
 def record_fields(record: logging.LogRecord) -> dict:
-    return {key: value for key, value in vars(record).items()
-            if key not in _STANDARD and not key.startswith("_")}
+    return {key: value for key, value in vars(record).items() if key not in _STANDARD and not key.startswith("_")}
 
 
 # --- formatting --------------------------------------------------------------------------

@@ -86,6 +86,6 @@ class TrustedProxyMiddleware:
         peer = request.META.get("REMOTE_ADDR", "")
         request.META[PROXY_ADDR_META] = peer
         request.META["REMOTE_ADDR"] = forwarded_client(
-            peer=peer, forwarded_for=request.META.get("HTTP_X_FORWARDED_FOR", ""), networks=self.networks,
+            peer=peer, forwarded_for=request.META.get("HTTP_X_FORWARDED_FOR", ""), networks=self.networks
         )
         return self.get_response(request)

@@ -176,9 +176,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gallery.context_processors.site",
-            ],
+            ]
         },
-    },
+    }
 ]
 
 
@@ -192,9 +192,7 @@ def sqlite_options() -> dict:
 
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'telephone.sqlite3'}"), conn_max_age=60
-    )
+    "default": dj_database_url.parse(env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'telephone.sqlite3'}"), conn_max_age=60)
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = sqlite_options()
@@ -205,9 +203,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     # A connection killed by a database restart is noticed and replaced before reuse.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
 # A pool of at most this many connections per process (psycopg_pool), for workers
 # that keep many provider calls in flight on threads: a thread holds a connection
 # only while it talks to the database, never while it waits on a provider
@@ -222,8 +218,11 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE
 if DATABASE_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not too
     DATABASES["default"]["OPTIONS"]["pool"] = {
-        "min_size": 1, "max_size": DATABASE_POOL_SIZE, "timeout": DATABASE_POOL_TIMEOUT,
-        "max_idle": 300, "name": "telephone",
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": DATABASE_POOL_TIMEOUT,
+        "max_idle": 300,
+        "name": "telephone",
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -268,9 +267,11 @@ AWS_S3_SIGNATURE_VERSION = env("AWS_S3_SIGNATURE_VERSION", "s3v4")
 # addressing style too.)
 AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE") or None
 AWS_S3_CLIENT_CONFIG = BotoConfig(
-    connect_timeout=env_float("AWS_S3_CONNECT_TIMEOUT", 3), read_timeout=env_float("AWS_S3_READ_TIMEOUT", 30),
+    connect_timeout=env_float("AWS_S3_CONNECT_TIMEOUT", 3),
+    read_timeout=env_float("AWS_S3_READ_TIMEOUT", 30),
     retries={"mode": "standard", "max_attempts": 3},
-    signature_version=AWS_S3_SIGNATURE_VERSION, s3={"addressing_style": AWS_S3_ADDRESSING_STYLE},
+    signature_version=AWS_S3_SIGNATURE_VERSION,
+    s3={"addressing_style": AWS_S3_ADDRESSING_STYLE},
 )
 # How long a staff member's link to a pending (unmoderated) image works.
 TELEPHONE_PRIVATE_URL_SECONDS = env_int("TELEPHONE_PRIVATE_URL_SECONDS", 300)
@@ -281,17 +282,25 @@ STORAGES = {
             "storages.backends.s3.S3Storage"
             if AWS_STORAGE_BUCKET_NAME
             else "django.core.files.storage.FileSystemStorage"
-        ),
+        )
     },
     # Pending submissions: never under MEDIA_URL; read back only through a
     # permission-checked view (local) or short-lived signed URLs (S3).
     "private": (
-        {"BACKEND": "storages.backends.s3.S3Storage",
-         "OPTIONS": {"location": "private", "querystring_auth": True, "custom_domain": None,
-                     "querystring_expire": TELEPHONE_PRIVATE_URL_SECONDS}}
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "location": "private",
+                "querystring_auth": True,
+                "custom_domain": None,
+                "querystring_expire": TELEPHONE_PRIVATE_URL_SECONDS,
+            },
+        }
         if AWS_STORAGE_BUCKET_NAME
-        else {"BACKEND": "django.core.files.storage.FileSystemStorage",
-              "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None}}
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None},
+        }
     ),
     # Hashed, compressed files served by whitenoise once DEBUG is off (after collectstatic).
     "staticfiles": {
@@ -317,8 +326,10 @@ def media_origins() -> list[str]:
         origins.append(f"{scheme}://{rest.split('/')[0]}")
     else:
         region = f".{AWS_S3_REGION_NAME}" if AWS_S3_REGION_NAME else ""
-        origins += [f"https://{AWS_STORAGE_BUCKET_NAME}.s3{region}.amazonaws.com",
-                    f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        origins += [
+            f"https://{AWS_STORAGE_BUCKET_NAME}.s3{region}.amazonaws.com",
+            f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com",
+        ]
     return list(dict.fromkeys(origins))
 
 
@@ -355,14 +366,13 @@ CACHES = {
         {
             "BACKEND": "telephone_site.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
-                        "socket_timeout": REDIS_CACHE_TIMEOUT_SECONDS},
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+            },
         }
         if REDIS_URL
-        else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
     )
 }
 TELEPHONE_PAGE_CACHE_SECONDS = env_int("TELEPHONE_PAGE_CACHE_SECONDS", 600)
@@ -443,9 +453,7 @@ TELEPHONE_LOCAL_PAGE_CACHE_SECONDS = env_float("TELEPHONE_LOCAL_PAGE_CACHE_SECON
 # links, password resets), so production refuses a backend that delivers nothing.
 EMAIL_HOST = env("EMAIL_HOST")
 EMAIL_BACKEND = env("EMAIL_BACKEND") or (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
 UNDELIVERED_EMAIL_BACKENDS = {
     f"django.core.mail.backends.{name}.EmailBackend" for name in ("console", "locmem", "dummy", "filebased")
@@ -477,9 +485,7 @@ LOGGING = {
         "plain": {"()": "telephone_site.log.PlainFormatter"},
         "json": {"()": "telephone_site.log.JSONFormatter"},
     },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]},
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"httpx": {"level": "WARNING"}, "httpx2": {"level": "WARNING"}},
 }
@@ -573,17 +579,14 @@ TELEPHONE_TASK_TIME_LIMIT = env_int("TELEPHONE_TASK_TIME_LIMIT", 300)
 # It also outlives the longest provider call (an image plus its download): under the
 # threads pool the time limits do nothing, and the call's own deadline is the bound.
 TELEPHONE_CLAIM_SECONDS = env_int(
-    "TELEPHONE_CLAIM_SECONDS",
-    int(max(TELEPHONE_TASK_TIME_LIMIT, OPENAI_IMAGE_TIMEOUT + OPENAI_DOWNLOAD_TIMEOUT)) + 30,
+    "TELEPHONE_CLAIM_SECONDS", int(max(TELEPHONE_TASK_TIME_LIMIT, OPENAI_IMAGE_TIMEOUT + OPENAI_DOWNLOAD_TIMEOUT)) + 30
 )
 TELEPHONE_RETRY_MAX = env_int("TELEPHONE_RETRY_MAX", 8)
 TELEPHONE_RETRY_BASE_SECONDS = env_float("TELEPHONE_RETRY_BASE_SECONDS", 2)
 TELEPHONE_RETRY_CAP_SECONDS = env_float("TELEPHONE_RETRY_CAP_SECONDS", 300)
 TELEPHONE_RECONCILE_SECONDS = env_float("TELEPHONE_RECONCILE_SECONDS", 60)
 # A running chain with no claim and no progress for this long is re-queued.
-TELEPHONE_STALL_SECONDS = env_float(
-    "TELEPHONE_STALL_SECONDS", TELEPHONE_RETRY_CAP_SECONDS + 60
-)
+TELEPHONE_STALL_SECONDS = env_float("TELEPHONE_STALL_SECONDS", TELEPHONE_RETRY_CAP_SECONDS + 60)
 TELEPHONE_DEMO_STEPS = env_int("TELEPHONE_DEMO_STEPS", 12)
 # The demo's one long chain, so something is still being painted ten minutes in.
 TELEPHONE_DEMO_LONG_STEPS = env_int("TELEPHONE_DEMO_LONG_STEPS", 60)
@@ -614,7 +617,7 @@ BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Above the longest retry countdown plus the hard time limit, so Redis never
     # redelivers a task that is merely waiting or still running.
-    "visibility_timeout": int(TELEPHONE_RETRY_CAP_SECONDS + TELEPHONE_TASK_TIME_LIMIT + 600),
+    "visibility_timeout": int(TELEPHONE_RETRY_CAP_SECONDS + TELEPHONE_TASK_TIME_LIMIT + 600)
 }
 if CELERY_BROKER_URL.startswith("filesystem"):
     # kombu's own filesystem transport can hand a consumer a half-written message.
@@ -646,8 +649,9 @@ TELEPHONE_RENDER_QUEUE = env("TELEPHONE_RENDER_QUEUE", "renders")
 CELERY_TASK_DEFAULT_QUEUE = "celery"  # the reconciler, the atlas, anything unrouted
 CELERY_TASK_QUEUES = [
     Queue(name, routing_key=name)
-    for name in dict.fromkeys((CELERY_TASK_DEFAULT_QUEUE, TELEPHONE_CAPTION_QUEUE, TELEPHONE_PAINT_QUEUE,
-                               TELEPHONE_RENDER_QUEUE))
+    for name in dict.fromkeys(
+        (CELERY_TASK_DEFAULT_QUEUE, TELEPHONE_CAPTION_QUEUE, TELEPHONE_PAINT_QUEUE, TELEPHONE_RENDER_QUEUE)
+    )
 ]
 CELERY_TASK_ROUTES = {
     "chains.tasks.caption_step": {"queue": TELEPHONE_CAPTION_QUEUE, "routing_key": TELEPHONE_CAPTION_QUEUE},
@@ -669,9 +673,6 @@ CELERY_TASK_TIME_LIMIT = TELEPHONE_TASK_TIME_LIMIT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
-    "reconcile-stalled-chains": {
-        "task": "chains.tasks.reconcile_chains",
-        "schedule": TELEPHONE_RECONCILE_SECONDS,
-    },
+    "reconcile-stalled-chains": {"task": "chains.tasks.reconcile_chains", "schedule": TELEPHONE_RECONCILE_SECONDS}
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

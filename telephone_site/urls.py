@@ -1,4 +1,5 @@
 """Top-level routes: the admin, accounts (allauth), the public gallery, and media in development."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -18,9 +19,7 @@ urlpatterns = [
 ]
 if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(
-        re_path(rf"^{media_prefix}(?P<path>.*)$", media_file, name="media")
-    )
+    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", media_file, name="media"))
 
 # allauth answers refused (rate-limited) actions through this handler.
 handler429 = "accounts.views.too_many_requests"

@@ -80,8 +80,10 @@ def isolated_media(request, tmp_path):
         settings.MEDIA_ROOT = tmp_path / "media"
         settings.STORAGES = {
             **settings.STORAGES,
-            "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                        "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}},
+            "private": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+            },
         }
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
         settings.TELEPHONE_DEMO_PACE_SECONDS = 0  # demo chains are paced for people, not for tests
@@ -165,12 +167,15 @@ def _deselect_production_stack_off_postgres(config, items) -> None:
     if not ours or _on_postgres():
         return
     if os.environ.get("TEST_BACKEND") == "postgres":
-        raise pytest.UsageError("TEST_BACKEND=postgres but the database is not PostgreSQL: "
-                                "the production-stack tests would not run. Set DATABASE_URL.")
+        raise pytest.UsageError(
+            "TEST_BACKEND=postgres but the database is not PostgreSQL: "
+            "the production-stack tests would not run. Set DATABASE_URL."
+        )
     config.hook.pytest_deselected(items=ours)
     items[:] = [item for item in items if item not in ours]
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        reporter.write_line(f"{len(ours)} production-stack test(s) deselected: they run in "
-                            "the PostgreSQL + Redis pass (DATABASE_URL=postgres://...).")
-
+        reporter.write_line(
+            f"{len(ours)} production-stack test(s) deselected: they run in "
+            "the PostgreSQL + Redis pass (DATABASE_URL=postgres://...)."
+        )

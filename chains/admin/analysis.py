@@ -23,8 +23,17 @@ class AttractorAdmin(admin.ModelAdmin):
 @admin.register(AtlasJob)
 class AtlasJobAdmin(admin.ModelAdmin):
     list_display = ("name", "dirty_since", "claimed_until", "runs", "last_finished_at", "last_seconds")
-    readonly_fields = ("name", "dirty_since", "claimed_until", "claim_token", "runs", "last_started_at",
-                       "last_finished_at", "last_seconds", "last_error")
+    readonly_fields = (
+        "name",
+        "dirty_since",
+        "claimed_until",
+        "claim_token",
+        "runs",
+        "last_started_at",
+        "last_finished_at",
+        "last_seconds",
+        "last_error",
+    )
 
 
 @admin.register(Baseline)
@@ -34,8 +43,15 @@ class BaselineAdmin(admin.ModelAdmin):
 
 @admin.register(ChainAnalysis)
 class ChainAnalysisAdmin(admin.ModelAdmin):
-    list_display = ("chain", "calibrated_drift", "half_life", "convergence_step", "image_drift", "attractor",
-                    "arrival_step")
+    list_display = (
+        "chain",
+        "calibrated_drift",
+        "half_life",
+        "convergence_step",
+        "image_drift",
+        "attractor",
+        "arrival_step",
+    )
     raw_id_fields = ("chain", "attractor")
 
 

@@ -59,8 +59,7 @@ class StepInline(admin.TabularInline):
     model = Step
     extra = 0
     can_delete = False
-    fields = ("index", "preview", "caption", "image_model", "caption_model", "paint_ms", "caption_ms",
-              "estimated_cost")
+    fields = ("index", "preview", "caption", "image_model", "caption_model", "paint_ms", "caption_ms", "estimated_cost")
     readonly_fields = fields
     show_change_link = True
 
@@ -74,31 +73,62 @@ class StepInline(admin.TabularInline):
     def preview(self, step: Step) -> str:
         if not step.thumbnail_small:
             return "—"
-        return format_html('<img src="{}" width="96" height="96" alt="" loading="lazy">',
-                           step.thumbnail_small.url)
+        return format_html('<img src="{}" width="96" height="96" alt="" loading="lazy">', step.thumbnail_small.url)
 
 
 @admin.register(Chain)
 class ChainAdmin(admin.ModelAdmin):
     # Curation columns first: on a narrow screen the rest scrolls out of view, not these.
-    list_display = ("thumbnail", "__str__", "status", "is_featured", "featured_order", "is_hidden",
-                    "visibility", "mode", "target_length", "owner", "estimated_cost", "created_at")
+    list_display = (
+        "thumbnail",
+        "__str__",
+        "status",
+        "is_featured",
+        "featured_order",
+        "is_hidden",
+        "visibility",
+        "mode",
+        "target_length",
+        "owner",
+        "estimated_cost",
+        "created_at",
+    )
     list_display_links = ("thumbnail", "__str__")
     list_editable = ("featured_order",)
     list_filter = ("status", "mode", "detail", "visibility", "is_featured", "is_hidden", "provider")
     list_select_related = ("owner",)
     search_fields = ("title", "slug", "steps__caption", "owner__username")
-    readonly_fields = ("slug", "status", "seed", "roles", "provider_settings", "claimed_until", "claim_token",
-                       "created_at", "updated_at", "started_at", "finished_at", "progressed_at",
-                       "input_tokens", "output_tokens", "embedding_tokens", "images_generated",
-                       "estimated_cost", "calls", "drift", "drift_curve", "projection", "error_message")
+    readonly_fields = (
+        "slug",
+        "status",
+        "seed",
+        "roles",
+        "provider_settings",
+        "claimed_until",
+        "claim_token",
+        "created_at",
+        "updated_at",
+        "started_at",
+        "finished_at",
+        "progressed_at",
+        "input_tokens",
+        "output_tokens",
+        "embedding_tokens",
+        "images_generated",
+        "estimated_cost",
+        "calls",
+        "drift",
+        "drift_curve",
+        "projection",
+        "error_message",
+    )
     raw_id_fields = ("owner", "parent", "fork_step")
     inlines = [StepInline]
 
     class Media:
         css = ADMIN_CSS
-    actions = ["feature", "unfeature", "hide", "unhide", "pause", "cancel", "resume",
-               "rerun_from_step", "branch"]
+
+    actions = ["feature", "unfeature", "hide", "unhide", "pause", "cancel", "resume", "rerun_from_step", "branch"]
 
     def has_add_permission(self, request):
         return False  # chains start from an image through chain_create: submissions, branches
@@ -132,8 +162,10 @@ class ChainAdmin(admin.ModelAdmin):
         name = getattr(chain, "latest_thumbnail", None)
         if not name:
             return "—"
-        return format_html('<img src="{}" width="48" height="48" alt="" loading="lazy">',
-                           Step._meta.get_field("thumbnail_small").storage.url(name))
+        return format_html(
+            '<img src="{}" width="48" height="48" alt="" loading="lazy">',
+            Step._meta.get_field("thumbnail_small").storage.url(name),
+        )
 
     def save_model(self, request, obj, form, change):
         """Curation edits (feature, hide, visibility, order) must reach visitors' cached pages,
@@ -194,8 +226,7 @@ class ChainAdmin(admin.ModelAdmin):
             try:
                 service(chain=chain)
             except ChainError as refused:
-                self.message_user(request, REFUSED.format(chain=chain, reason=refused.message),
-                                  messages.WARNING)
+                self.message_user(request, REFUSED.format(chain=chain, reason=refused.message), messages.WARNING)
             else:
                 count += 1
         if count:
@@ -221,18 +252,22 @@ class ChainAdmin(admin.ModelAdmin):
             try:
                 chain_rerun_from(chain=chain, index=index)
             except ChainError as refused:
-                self.message_user(request, REFUSED.format(chain=chain, reason=refused.message),
-                                  messages.ERROR)
+                self.message_user(request, REFUSED.format(chain=chain, reason=refused.message), messages.ERROR)
             else:
-                self.message_user(request, RERUN_STARTED.format(chain=chain, index=index),
-                                  messages.SUCCESS)
+                self.message_user(request, RERUN_STARTED.format(chain=chain, index=index), messages.SUCCESS)
             return None
         return action_page(
-            self, request, queryset, form=form, action="rerun_from_step",
-            title=f"Re-run “{chain}” from a step", submit_label="Re-run from this step",
+            self,
+            request,
+            queryset,
+            form=form,
+            action="rerun_from_step",
+            title=f"Re-run “{chain}” from a step",
+            submit_label="Re-run from this step",
             intro="The chosen step keeps its image and is captioned again; every step after it "
-                  "is deleted, with its files, and painted again. Usage already spent is kept.",
-            template="admin/chains/chain/rerun.html", chain=chain,
+            "is deleted, with its files, and painted again. Usage already spent is kept.",
+            template="admin/chains/chain/rerun.html",
+            chain=chain,
         )
 
     @admin.action(description="Branch from a step…", permissions=["change"])
@@ -246,26 +281,38 @@ class ChainAdmin(admin.ModelAdmin):
             step = Step.objects.get(chain=chain, index=data["from_step"])
             try:
                 branch = chain_branch(
-                    chain=chain, step=step, owner=request.user, mode=data["mode"],
-                    detail=data["detail"], target_length=data["target_length"], theme=data["theme"],
+                    chain=chain,
+                    step=step,
+                    owner=request.user,
+                    mode=data["mode"],
+                    detail=data["detail"],
+                    target_length=data["target_length"],
+                    theme=data["theme"],
                 )
             except ChainError as refused:
-                self.message_user(request, REFUSED.format(chain=chain, reason=refused.message),
-                                  messages.ERROR)
+                self.message_user(request, REFUSED.format(chain=chain, reason=refused.message), messages.ERROR)
             else:
-                link = format_html('<a href="{}">{}</a>',
-                                   reverse("admin:chains_chain_change", args=[branch.pk]), branch)
+                link = format_html(
+                    '<a href="{}">{}</a>', reverse("admin:chains_chain_change", args=[branch.pk]), branch
+                )
                 self.message_user(
-                    request, format_html("{}{}", BRANCH_CREATED.format(chain=chain, index=step.index), link),
+                    request,
+                    format_html("{}{}", BRANCH_CREATED.format(chain=chain, index=step.index), link),
                     messages.SUCCESS,
                 )
             return None
         return action_page(
-            self, request, queryset, form=form, action="branch",
-            title=f"Branch “{chain}” from a step", submit_label="Create and start the branch",
+            self,
+            request,
+            queryset,
+            form=form,
+            action="branch",
+            title=f"Branch “{chain}” from a step",
+            submit_label="Create and start the branch",
             intro="A new chain starts from a copy of the chosen step's image, with the settings "
-                  "below. It links back to this chain, and this chain lists it as a branch.",
-            template="admin/chains/chain/branch.html", chain=chain,
+            "below. It links back to this chain, and this chain lists it as a branch.",
+            template="admin/chains/chain/branch.html",
+            chain=chain,
         )
 
 
@@ -279,14 +326,29 @@ def _pause_or_refuse(*, chain: Chain) -> Chain:
 
 @admin.register(Step)
 class StepAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "index", "caption_model", "image_model", "embedding_model", "estimated_cost",
-                    "created_at")
+    list_display = (
+        "__str__",
+        "index",
+        "caption_model",
+        "image_model",
+        "embedding_model",
+        "estimated_cost",
+        "created_at",
+    )
     list_select_related = ("chain",)
     search_fields = ("caption", "chain__slug", "chain__title")
     raw_id_fields = ("chain",)
-    readonly_fields = (*STEP_FILE_FIELDS, "embedding_model", "embedding_dimension", "caption_request_id",
-                       "image_request_id", "embedding_request_id", "prompt_truncated", "estimated_cost",
-                       "calls_table")
+    readonly_fields = (
+        *STEP_FILE_FIELDS,
+        "embedding_model",
+        "embedding_dimension",
+        "caption_request_id",
+        "image_request_id",
+        "embedding_request_id",
+        "prompt_truncated",
+        "estimated_cost",
+        "calls_table",
+    )
     exclude = ("calls",)
 
     class Media:
@@ -311,4 +373,3 @@ class StepAdmin(admin.ModelAdmin):
     @admin.display(description="usage and cost per call")
     def calls_table(self, step: Step) -> str:
         return calls_table([step])
-

@@ -18,8 +18,20 @@ from ..selectors.ledger import ledger_daily_costs
 
 @admin.register(ProviderCall)
 class ProviderCallAdmin(admin.ModelAdmin):
-    list_display = ("started_at", "role", "chain_link", "step_index", "attempt", "outcome", "cost",
-                    "cost_is_estimate", "model", "server_host", "request_id", "duration_ms")
+    list_display = (
+        "started_at",
+        "role",
+        "chain_link",
+        "step_index",
+        "attempt",
+        "outcome",
+        "cost",
+        "cost_is_estimate",
+        "model",
+        "server_host",
+        "request_id",
+        "duration_ms",
+    )
     list_filter = ("outcome", "role", "backend", "server_host", "model", "cost_is_estimate")
     search_fields = ("request_id", "token", "chain__slug", "chain__title")
     date_hierarchy = "started_at"
@@ -58,7 +70,8 @@ class ProviderCallAdmin(admin.ModelAdmin):
     def daily_view(self, request):
         context = {
             **self.admin_site.each_context(request),
-            "title": "Provider cost per day", "opts": self.model._meta,
+            "title": "Provider cost per day",
+            "opts": self.model._meta,
             "days": ledger_daily_costs(),
         }
         return TemplateResponse(request, "admin/chains/providercall/daily.html", context)

@@ -24,7 +24,7 @@ ACTION_PAGE_TEMPLATE = "admin/action_form.html"
 
 
 def count_phrase(count: int, singular: str, plural: str | None = None) -> str:
-    """"1 chain", "3 chains": messages read as sentences."""
+    """ "1 chain", "3 chains": messages read as sentences."""
     return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
 
@@ -36,17 +36,33 @@ def action_form(request, form_class: type[forms.Form], **kwargs) -> forms.Form:
 
 
 def action_page(
-    modeladmin: admin.ModelAdmin, request, queryset: QuerySet, *, form: forms.Form, action: str,
-    title: str, submit_label: str, intro: str = "", template: str = ACTION_PAGE_TEMPLATE,
+    modeladmin: admin.ModelAdmin,
+    request,
+    queryset: QuerySet,
+    *,
+    form: forms.Form,
+    action: str,
+    title: str,
+    submit_label: str,
+    intro: str = "",
+    template: str = ACTION_PAGE_TEMPLATE,
     **extra,
 ) -> TemplateResponse:
     opts = modeladmin.model._meta
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": title, "subtitle": None, "opts": opts, "queryset": queryset, "form": form,
-        "action": action, "intro": intro, "submit_label": submit_label,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME, "confirm_field": CONFIRM_FIELD,
-        "media": modeladmin.media + form.media, **extra,
+        "title": title,
+        "subtitle": None,
+        "opts": opts,
+        "queryset": queryset,
+        "form": form,
+        "action": action,
+        "intro": intro,
+        "submit_label": submit_label,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "confirm_field": CONFIRM_FIELD,
+        "media": modeladmin.media + form.media,
+        **extra,
     }
     request.current_app = modeladmin.admin_site.name
     return TemplateResponse(request, template, context)
@@ -54,9 +70,7 @@ def action_page(
 
 def step_choices(chain: Chain) -> list[tuple[int, str]]:
     """Radio labels that show each step's thumbnail, so staff pick by picture."""
-    steps = Step.objects.filter(chain=chain).order_by("index").only(
-        "index", "thumbnail_small", "caption"
-    )
+    steps = Step.objects.filter(chain=chain).order_by("index").only("index", "thumbnail_small", "caption")
     return [(step.index, _step_label(step)) for step in steps]
 
 
@@ -66,7 +80,9 @@ def _step_label(step: Step) -> str:
         return format_html(
             '<img src="{}" width="72" height="72" alt="" loading="lazy"> '
             '<strong>Step {}</strong> <span class="step-caption">{}</span>',
-            step.thumbnail_small.url, step.index, caption,
+            step.thumbnail_small.url,
+            step.index,
+            caption,
         )
     return format_html('<strong>Step {}</strong> <span class="step-caption">{}</span>', step.index, caption)
 
@@ -86,10 +102,9 @@ class RerunForm(StepPickerForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["from_step"].label = "Re-run from step"
-        self.fields["from_step"].help_text = (
-            "This step keeps its image and gets a new caption; every later step is deleted "
-            "and painted again."
-        )
+        self.fields[
+            "from_step"
+        ].help_text = "This step keeps its image and gets a new caption; every later step is deleted and painted again."
 
 
 class BranchForm(StepPickerForm):
@@ -99,15 +114,16 @@ class BranchForm(StepPickerForm):
         min_value=1, label="Length", help_text="How many images to paint after the starting one."
     )
     theme = forms.CharField(
-        max_length=200, required=False,
+        max_length=200,
+        required=False,
         help_text="The quality to exaggerate in 'more' mode, or the premise in 'story' mode.",
     )
 
     def __init__(self, *args, chain: Chain, **kwargs):
-        kwargs.setdefault("initial", {
-            "mode": chain.mode, "detail": chain.detail, "target_length": chain.target_length,
-            "theme": chain.theme,
-        })
+        kwargs.setdefault(
+            "initial",
+            {"mode": chain.mode, "detail": chain.detail, "target_length": chain.target_length, "theme": chain.theme},
+        )
         super().__init__(*args, chain=chain, **kwargs)
         self.fields["from_step"].label = "Branch from step"
         self.fields["from_step"].help_text = "The branch starts from a copy of this step's image."

@@ -14,15 +14,28 @@ from django.utils.html import format_html, format_html_join
 from ..providers import ROLES
 
 CALL_ORDER = ("paint", "caption", "embedding")
-USAGE_FIELDS = ("prompt_tokens", "completion_tokens", "input_tokens", "output_tokens", "total_tokens",
-                "attempts", "served_model", "seed", "sd_model_name")
-TABLE = ('<div class="telephone-calls-wrap"><table class="telephone-calls"><thead><tr>{}</tr></thead>'
-         '<tbody>{}</tbody></table></div>')
+USAGE_FIELDS = (
+    "prompt_tokens",
+    "completion_tokens",
+    "input_tokens",
+    "output_tokens",
+    "total_tokens",
+    "attempts",
+    "served_model",
+    "seed",
+    "sd_model_name",
+)
+TABLE = (
+    '<div class="telephone-calls-wrap"><table class="telephone-calls"><thead><tr>{}</tr></thead>'
+    "<tbody>{}</tbody></table></div>"
+)
 # static/css/admin-telephone.css: the tables scroll inside their field on a phone.
 ADMIN_CSS = {"all": ["css/admin-telephone.css"]}
 # Five columns, so the table fits the admin's form width; details go under each figure.
-CALL_ROW = ("<tr><td>step {}<br>{}</td><td>{}<br><small>{} · {}</small></td><td>{}</td>"
-            "<td><small>{}</small></td><td>{}<br><small>{}</small></td></tr>")
+CALL_ROW = (
+    "<tr><td>step {}<br>{}</td><td>{}<br><small>{} · {}</small></td><td>{}</td>"
+    "<td><small>{}</small></td><td>{}<br><small>{}</small></td></tr>"
+)
 NO_CALLS = "No provider calls recorded."
 
 
@@ -47,10 +60,19 @@ def calls_rows(steps) -> list[tuple]:
         for name in CALL_ORDER:
             record = (step.calls or {}).get(name)
             if record:
-                rows.append((step.index, name, record.get("model", ""), record.get("backend", ""),
-                             record.get("server", "") or "—", record.get("request_id", "") or "—",
-                             usage_summary(record.get("usage") or {}), cost_text(record),
-                             record.get("price_source", "")))
+                rows.append(
+                    (
+                        step.index,
+                        name,
+                        record.get("model", ""),
+                        record.get("backend", ""),
+                        record.get("server", "") or "—",
+                        record.get("request_id", "") or "—",
+                        usage_summary(record.get("usage") or {}),
+                        cost_text(record),
+                        record.get("price_source", ""),
+                    )
+                )
     return rows
 
 
@@ -58,15 +80,23 @@ def calls_table(steps) -> str:
     rows = calls_rows(steps)
     if not rows:
         return NO_CALLS
-    head = format_html_join("", "<th>{}</th>", ((label,) for label in (
-        "call", "model", "request id", "usage", "cost")))
+    head = format_html_join("", "<th>{}</th>", ((label,) for label in ("call", "model", "request id", "usage", "cost")))
     body = format_html_join("", CALL_ROW, rows)
     return format_html(TABLE, head, body)
 
 
 def roles_table(snapshot: dict) -> str:
-    rows = [(role, snapshot.get(f"{role}_backend", "—"), snapshot.get(f"{role}_server", "—"),
-             snapshot.get(f"{role}_model", "—"), snapshot.get(f"{role}_endpoint", "—")) for role in ROLES]
-    head = format_html_join("", "<th>{}</th>", ((label,) for label in ("role", "backend", "server", "model",
-                                                                      "endpoint")))
+    rows = [
+        (
+            role,
+            snapshot.get(f"{role}_backend", "—"),
+            snapshot.get(f"{role}_server", "—"),
+            snapshot.get(f"{role}_model", "—"),
+            snapshot.get(f"{role}_endpoint", "—"),
+        )
+        for role in ROLES
+    ]
+    head = format_html_join(
+        "", "<th>{}</th>", ((label,) for label in ("role", "backend", "server", "model", "endpoint"))
+    )
     return format_html(TABLE, head, format_html_join("", "<tr>" + "<td>{}</td>" * 5 + "</tr>", rows))

@@ -82,8 +82,9 @@ def fit_atlas(vectors: np.ndarray, *, seed: int = ATLAS_SEED) -> AtlasFit:
     labels[projection.landmarks] = landmark_labels
     if projection.nearest is not None:
         labels[projection.others] = _majority(landmark_labels[projection.nearest])
-    return AtlasFit(points=projection.points, labels=numbered_by_size(labels),
-                    method={**projection.method, **cluster_method})
+    return AtlasFit(
+        points=projection.points, labels=numbered_by_size(labels), method={**projection.method, **cluster_method}
+    )
 
 
 def _majority(neighbour_labels: np.ndarray) -> np.ndarray:
@@ -102,8 +103,7 @@ def reduce_dimensions(unit: np.ndarray, *, components: int, seed: int = ATLAS_SE
     keep = min(components, count, dimension)
     from sklearn.decomposition import PCA
 
-    pca = PCA(n_components=keep, svd_solver="randomized" if keep < min(count, dimension) else "full",
-              random_state=seed)
+    pca = PCA(n_components=keep, svd_solver="randomized" if keep < min(count, dimension) else "full", random_state=seed)
     with np.errstate(invalid="ignore", divide="ignore"):  # identical rows: no variance to explain
         reduced = pca.fit_transform(unit)
     return reduced.astype(np.float32), pca.mean_.astype(np.float32), pca.components_.astype(np.float32)
@@ -136,8 +136,7 @@ def project_atlas(unit: np.ndarray, *, seed: int = ATLAS_SEED) -> Projection:
     from sklearn.manifold import TSNE
 
     placed = TSNE(
-        n_components=2, perplexity=perplexity, init="pca", random_state=seed,
-        max_iter=TSNE_ITERATIONS, n_jobs=2,
+        n_components=2, perplexity=perplexity, init="pca", random_state=seed, max_iter=TSNE_ITERATIONS, n_jobs=2
     ).fit_transform(reduced[landmarks].astype(np.float64))
     points = np.empty((count, 2))
     points[landmarks] = placed
@@ -145,8 +144,13 @@ def project_atlas(unit: np.ndarray, *, seed: int = ATLAS_SEED) -> Projection:
     nearest = None
     if others.size:
         points[others], nearest = _place_by_neighbours(reduced[others], reduced[landmarks], placed)
-    method = {"projection": "landmark t-SNE" if others.size else "t-SNE", "landmarks": int(len(landmarks)),
-              "perplexity": perplexity, "pca_components": int(reduced.shape[1]), "seed": seed}
+    method = {
+        "projection": "landmark t-SNE" if others.size else "t-SNE",
+        "landmarks": int(len(landmarks)),
+        "perplexity": perplexity,
+        "pca_components": int(reduced.shape[1]),
+        "seed": seed,
+    }
     return Projection(scaled_to_unit_square(points), landmarks, others, nearest, method)
 
 
@@ -167,14 +171,20 @@ def cluster_points(points: np.ndarray) -> tuple[np.ndarray, dict]:
     count = len(points)
     min_cluster_size = max(MIN_CLUSTER_SIZE, round(MIN_CLUSTER_FRACTION * count))
     min_samples = min(MIN_SAMPLES, min_cluster_size)
-    method = {"clustering": "HDBSCAN (leaf) on the map", "min_cluster_size": min_cluster_size,
-              "min_samples": min_samples}
+    method = {
+        "clustering": "HDBSCAN (leaf) on the map",
+        "min_cluster_size": min_cluster_size,
+        "min_samples": min_samples,
+    }
     if count <= min_cluster_size:
         return np.full(count, NOISE), method
     from sklearn.cluster import HDBSCAN
 
-    raw = HDBSCAN(min_cluster_size=min_cluster_size, min_samples=min_samples,
-                  cluster_selection_method="leaf", copy=True).fit(points).labels_
+    raw = (
+        HDBSCAN(min_cluster_size=min_cluster_size, min_samples=min_samples, cluster_selection_method="leaf", copy=True)
+        .fit(points)
+        .labels_
+    )
     return np.asarray(raw, dtype=np.int64), method
 
 
@@ -192,10 +202,12 @@ def numbered_by_size(labels: np.ndarray) -> np.ndarray:
 TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z]+\b"
 # Words every caption uses to say *where* things are, or that the prompts themselves put
 # there ("in the next panel of…"): never what a cluster is about, so never its name.
-FRAMING_WORDS = frozenset("""
+FRAMING_WORDS = frozenset(
+    """
     left right upper lower top bottom corner corners centre center middle near side sides edge edges
     half across along behind front background foreground image picture scene view panel next
-""".split())
+""".split()
+)
 
 
 def cluster_terms(captions: list[str], labels: np.ndarray, *, top: int = 8) -> dict[int, list[str]]:
@@ -218,8 +230,9 @@ def cluster_terms(captions: list[str], labels: np.ndarray, *, top: int = 8) -> d
     try:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-        counts = CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | FRAMING_WORDS), ngram_range=(1, 2),
-                                 token_pattern=TOKEN, min_df=1).fit(documents)
+        counts = CountVectorizer(
+            stop_words=sorted(ENGLISH_STOP_WORDS | FRAMING_WORDS), ngram_range=(1, 2), token_pattern=TOKEN, min_df=1
+        ).fit(documents)
     except ValueError:  # nothing but stop words
         return {label: [] for label in clusters}
     matrix = counts.transform(documents).astype(np.float64).toarray()
@@ -325,8 +338,7 @@ class NeighbourIndex:
 def build_neighbour_index(unit: np.ndarray, *, seed: int = ATLAS_SEED) -> NeighbourIndex:
     _, mean, components = reduce_dimensions(unit, components=INDEX_COMPONENTS, seed=seed)
     reduced = (unit.astype(np.float32) - mean) @ components.T
-    return NeighbourIndex(mean=mean, components=components,
-                          vectors=normalised(reduced).astype(np.float32))
+    return NeighbourIndex(mean=mean, components=components, vectors=normalised(reduced).astype(np.float32))
 
 
 def nearest_rows(index: NeighbourIndex, query: np.ndarray, *, exclude: np.ndarray | None, count: int) -> np.ndarray:
@@ -340,5 +352,3 @@ def nearest_rows(index: NeighbourIndex, query: np.ndarray, *, exclude: np.ndarra
         return np.zeros(0, dtype=np.int64)
     candidates = np.argpartition(-scores, count - 1)[:count]
     return candidates[np.argsort(-scores[candidates], kind="stable")]
-
-

@@ -65,10 +65,9 @@ def project_2d(vectors: np.ndarray, *, seed: int = PROJECTION_SEED) -> np.ndarra
         from sklearn.manifold import TSNE
 
         perplexity = min(count - 1, TSNE_MAX_PERPLEXITY)
-        points = TSNE(
-            n_components=2, perplexity=perplexity, random_state=seed, init="pca",
-            max_iter=500,
-        ).fit_transform(unit)
+        points = TSNE(n_components=2, perplexity=perplexity, random_state=seed, init="pca", max_iter=500).fit_transform(
+            unit
+        )
     return scaled_to_unit_square(points)
 
 
@@ -134,8 +133,7 @@ def unrelated_pairs(
 
 
 def baseline_stats(
-    vectors: np.ndarray, groups: np.ndarray, *, max_pairs: int = BASELINE_MAX_PAIRS,
-    seed: int = BASELINE_SEED,
+    vectors: np.ndarray, groups: np.ndarray, *, max_pairs: int = BASELINE_MAX_PAIRS, seed: int = BASELINE_SEED
 ) -> BaselineStats | None:
     """Cosine similarity of unrelated pairs; None when there is nothing unrelated to pair."""
     first, second = unrelated_pairs(groups, max_pairs=max_pairs, seed=seed)
@@ -145,8 +143,12 @@ def baseline_stats(
     similarities = np.einsum("ij,ij->i", unit[first], unit[second])
     p05, p50, p95 = np.percentile(similarities, [5, 50, 95])
     return BaselineStats(
-        mean=float(similarities.mean()), std=float(similarities.std()), p05=float(p05),
-        p50=float(p50), p95=float(p95), pairs=int(similarities.size),
+        mean=float(similarities.mean()),
+        std=float(similarities.std()),
+        p05=float(p05),
+        p50=float(p50),
+        p95=float(p95),
+        pairs=int(similarities.size),
         groups=int(len(np.unique(np.asarray(groups)))),
     )
 

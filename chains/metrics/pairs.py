@@ -34,8 +34,13 @@ class Estimate:
         return math.isfinite(self.median)
 
 
-def median_interval(values: Iterable[float | None], *, resamples: int = BOOTSTRAP_RESAMPLES,
-                    level: float = INTERVAL_LEVEL, seed: int = BOOTSTRAP_SEED) -> Estimate | None:
+def median_interval(
+    values: Iterable[float | None],
+    *,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    level: float = INTERVAL_LEVEL,
+    seed: int = BOOTSTRAP_SEED,
+) -> Estimate | None:
     """The median of the values (None skipped) and its percentile bootstrap interval.
 
     The interval's ends are order statistics of the resampled medians ("lower" and

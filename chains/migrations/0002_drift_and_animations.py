@@ -5,54 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
-    dependencies = [
-        ('chains', '0001_initial'),
-    ]
+    dependencies = [("chains", "0001_initial")]
 
     operations = [
         migrations.AddField(
-            model_name='chain',
-            name='drift',
-            field=models.FloatField(blank=True, db_index=True, help_text='Mean over steps of 1 − caption similarity to the origin.', null=True),
+            model_name="chain",
+            name="drift",
+            field=models.FloatField(
+                blank=True,
+                db_index=True,
+                help_text="Mean over steps of 1 − caption similarity to the origin.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='chain',
-            name='drift_curve',
-            field=models.JSONField(blank=True, default=list, help_text='Caption similarity to the origin, per step.'),
+            model_name="chain",
+            name="drift_curve",
+            field=models.JSONField(blank=True, default=list, help_text="Caption similarity to the origin, per step."),
         ),
         migrations.AddField(
-            model_name='chain',
-            name='projection',
-            field=models.JSONField(blank=True, default=list, help_text='2-D positions of the captions, one [x, y] per step.'),
+            model_name="chain",
+            name="projection",
+            field=models.JSONField(
+                blank=True, default=list, help_text="2-D positions of the captions, one [x, y] per step."
+            ),
         ),
         migrations.AddField(
-            model_name='step',
-            name='similarity_to_origin',
-            field=models.FloatField(blank=True, null=True),
+            model_name="step", name="similarity_to_origin", field=models.FloatField(blank=True, null=True)
         ),
         migrations.AddField(
-            model_name='step',
-            name='similarity_to_previous',
-            field=models.FloatField(blank=True, null=True),
+            model_name="step", name="similarity_to_previous", field=models.FloatField(blank=True, null=True)
         ),
         migrations.CreateModel(
-            name='ChainAnimation',
+            name="ChainAnimation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(choices=[('gif', 'GIF'), ('webp', 'Animated WebP')], max_length=8)),
-                ('width', models.PositiveSmallIntegerField()),
-                ('frame_ms', models.PositiveIntegerField()),
-                ('status', models.CharField(choices=[('pending', 'Being made'), ('ready', 'Ready'), ('failed', 'Failed')], default='pending', max_length=16)),
-                ('file', models.FileField(blank=True, upload_to='animations/')),
-                ('step_count', models.PositiveSmallIntegerField(default=0)),
-                ('error_message', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('chain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='animations', to='chains.chain')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("format", models.CharField(choices=[("gif", "GIF"), ("webp", "Animated WebP")], max_length=8)),
+                ("width", models.PositiveSmallIntegerField()),
+                ("frame_ms", models.PositiveIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Being made"), ("ready", "Ready"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("file", models.FileField(blank=True, upload_to="animations/")),
+                ("step_count", models.PositiveSmallIntegerField(default=0)),
+                ("error_message", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "chain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="animations", to="chains.chain"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('chain', 'format', 'width', 'frame_ms'), name='unique_animation_options')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("chain", "format", "width", "frame_ms"), name="unique_animation_options"
+                    )
+                ]
             },
         ),
     ]

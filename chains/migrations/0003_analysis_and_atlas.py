@@ -25,159 +25,228 @@ def drop_search_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
-    dependencies = [
-        ('chains', '0002_drift_and_animations'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
+    dependencies = [("chains", "0002_drift_and_animations"), migrations.swappable_dependency(settings.AUTH_USER_MODEL)]
 
     operations = [
         migrations.CreateModel(
-            name='Atlas',
+            name="Atlas",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('space', models.CharField(help_text='The embedding model.', max_length=100, unique=True)),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('signature', models.CharField(blank=True, help_text='Digest of the inputs; an unchanged one skips the fit.', max_length=32)),
-                ('point_count', models.PositiveIntegerField(default=0)),
-                ('chain_count', models.PositiveIntegerField(default=0)),
-                ('noise_count', models.PositiveIntegerField(default=0)),
-                ('seconds', models.FloatField(default=0)),
-                ('method', models.JSONField(blank=True, default=dict)),
-                ('computed_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("space", models.CharField(help_text="The embedding model.", max_length=100, unique=True)),
+                ("version", models.PositiveIntegerField(default=0)),
+                (
+                    "signature",
+                    models.CharField(
+                        blank=True, help_text="Digest of the inputs; an unchanged one skips the fit.", max_length=32
+                    ),
+                ),
+                ("point_count", models.PositiveIntegerField(default=0)),
+                ("chain_count", models.PositiveIntegerField(default=0)),
+                ("noise_count", models.PositiveIntegerField(default=0)),
+                ("seconds", models.FloatField(default=0)),
+                ("method", models.JSONField(blank=True, default=dict)),
+                ("computed_at", models.DateTimeField(blank=True, null=True)),
             ],
-            options={
-                'verbose_name_plural': 'atlases',
-            },
+            options={"verbose_name_plural": "atlases"},
         ),
         migrations.CreateModel(
-            name='AtlasJob',
+            name="AtlasJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=32, unique=True)),
-                ('dirty_since', models.DateTimeField(blank=True, null=True)),
-                ('claimed_until', models.DateTimeField(blank=True, null=True)),
-                ('claim_token', models.CharField(blank=True, max_length=32)),
-                ('runs', models.PositiveIntegerField(default=0)),
-                ('last_started_at', models.DateTimeField(blank=True, null=True)),
-                ('last_finished_at', models.DateTimeField(blank=True, null=True)),
-                ('last_seconds', models.FloatField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=32, unique=True)),
+                ("dirty_since", models.DateTimeField(blank=True, null=True)),
+                ("claimed_until", models.DateTimeField(blank=True, null=True)),
+                ("claim_token", models.CharField(blank=True, max_length=32)),
+                ("runs", models.PositiveIntegerField(default=0)),
+                ("last_started_at", models.DateTimeField(blank=True, null=True)),
+                ("last_finished_at", models.DateTimeField(blank=True, null=True)),
+                ("last_seconds", models.FloatField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Baseline',
+            name="Baseline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=150, unique=True)),
-                ('mean', models.FloatField()),
-                ('std', models.FloatField()),
-                ('p05', models.FloatField()),
-                ('p50', models.FloatField()),
-                ('p95', models.FloatField()),
-                ('pairs', models.PositiveIntegerField()),
-                ('groups', models.PositiveIntegerField(help_text='Unrelated lineages the pairs were drawn from.')),
-                ('computed_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=150, unique=True)),
+                ("mean", models.FloatField()),
+                ("std", models.FloatField()),
+                ("p05", models.FloatField()),
+                ("p50", models.FloatField()),
+                ("p95", models.FloatField()),
+                ("pairs", models.PositiveIntegerField()),
+                ("groups", models.PositiveIntegerField(help_text="Unrelated lineages the pairs were drawn from.")),
+                ("computed_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.AddField(
-            model_name='step',
-            name='image_descriptor',
-            field=models.BinaryField(blank=True, help_text='Colour histogram + coarse layout of the image, float32 bytes.', null=True),
+            model_name="step",
+            name="image_descriptor",
+            field=models.BinaryField(
+                blank=True, help_text="Colour histogram + coarse layout of the image, float32 bytes.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='step',
-            name='image_similarity_to_origin',
-            field=models.FloatField(blank=True, null=True),
+            model_name="step", name="image_similarity_to_origin", field=models.FloatField(blank=True, null=True)
         ),
         migrations.AddField(
-            model_name='step',
-            name='image_similarity_to_previous',
-            field=models.FloatField(blank=True, null=True),
+            model_name="step", name="image_similarity_to_previous", field=models.FloatField(blank=True, null=True)
         ),
         migrations.CreateModel(
-            name='AtlasIndex',
+            name="AtlasIndex",
             fields=[
-                ('atlas', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='index', serialize=False, to='chains.atlas')),
-                ('token', models.CharField(max_length=32)),
-                ('count', models.PositiveIntegerField(default=0)),
-                ('steps', models.BinaryField(help_text='int64 step ids, one per row.')),
-                ('chains', models.BinaryField(help_text='int64 chain ids, one per row.')),
-                ('points', models.BinaryField(help_text='float32 (n, 2) map positions.')),
-                ('mean', models.BinaryField(help_text='float32 PCA mean.')),
-                ('components', models.BinaryField(help_text='float32 (k, d) PCA components.')),
-                ('vectors', models.BinaryField(help_text='float16 (n, k) reduced unit vectors.')),
+                (
+                    "atlas",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="index",
+                        serialize=False,
+                        to="chains.atlas",
+                    ),
+                ),
+                ("token", models.CharField(max_length=32)),
+                ("count", models.PositiveIntegerField(default=0)),
+                ("steps", models.BinaryField(help_text="int64 step ids, one per row.")),
+                ("chains", models.BinaryField(help_text="int64 chain ids, one per row.")),
+                ("points", models.BinaryField(help_text="float32 (n, 2) map positions.")),
+                ("mean", models.BinaryField(help_text="float32 PCA mean.")),
+                ("components", models.BinaryField(help_text="float32 (k, d) PCA components.")),
+                ("vectors", models.BinaryField(help_text="float16 (n, k) reduced unit vectors.")),
             ],
-            options={
-                'verbose_name_plural': 'atlas indexes',
-            },
+            options={"verbose_name_plural": "atlas indexes"},
         ),
         migrations.CreateModel(
-            name='Attractor',
+            name="Attractor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(help_text='1 = the largest; picks the map colour.')),
-                ('label', models.CharField(max_length=200)),
-                ('terms', models.JSONField(blank=True, default=list)),
-                ('size', models.PositiveIntegerField(default=0, help_text='Captions in the cluster.')),
-                ('chain_count', models.PositiveIntegerField(default=0, help_text='Finished chains that end in it.')),
-                ('median_arrival', models.FloatField(blank=True, help_text='Median step at which those chains arrive.', null=True)),
-                ('x', models.FloatField(default=0.5)),
-                ('y', models.FloatField(default=0.5)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('atlas', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attractors', to='chains.atlas')),
-                ('exemplar', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='chains.step')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(help_text="1 = the largest; picks the map colour.")),
+                ("label", models.CharField(max_length=200)),
+                ("terms", models.JSONField(blank=True, default=list)),
+                ("size", models.PositiveIntegerField(default=0, help_text="Captions in the cluster.")),
+                ("chain_count", models.PositiveIntegerField(default=0, help_text="Finished chains that end in it.")),
+                (
+                    "median_arrival",
+                    models.FloatField(blank=True, help_text="Median step at which those chains arrive.", null=True),
+                ),
+                ("x", models.FloatField(default=0.5)),
+                ("y", models.FloatField(default=0.5)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "atlas",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attractors", to="chains.atlas"
+                    ),
+                ),
+                (
+                    "exemplar",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="chains.step",
+                    ),
+                ),
             ],
-            options={
-                'ordering': ('atlas', 'number'),
-            },
+            options={"ordering": ("atlas", "number")},
         ),
         migrations.CreateModel(
-            name='ChainAnalysis',
+            name="ChainAnalysis",
             fields=[
-                ('chain', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='analysis', serialize=False, to='chains.chain')),
-                ('calibrated_drift', models.FloatField(blank=True, null=True)),
-                ('half_life', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('convergence_step', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('image_drift', models.FloatField(blank=True, null=True)),
-                ('arrival_step', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('projection_signature', models.CharField(blank=True, max_length=32)),
-                ('computed_at', models.DateTimeField(auto_now=True)),
-                ('attractor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='chain_analyses', to='chains.attractor')),
+                (
+                    "chain",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="analysis",
+                        serialize=False,
+                        to="chains.chain",
+                    ),
+                ),
+                ("calibrated_drift", models.FloatField(blank=True, null=True)),
+                ("half_life", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("convergence_step", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("image_drift", models.FloatField(blank=True, null=True)),
+                ("arrival_step", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("projection_signature", models.CharField(blank=True, max_length=32)),
+                ("computed_at", models.DateTimeField(auto_now=True)),
+                (
+                    "attractor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="chain_analyses",
+                        to="chains.attractor",
+                    ),
+                ),
             ],
-            options={
-                'verbose_name_plural': 'chain analyses',
-            },
+            options={"verbose_name_plural": "chain analyses"},
         ),
         migrations.CreateModel(
-            name='Experiment',
+            name="Experiment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(default=chains.models.new_slug, editable=False, max_length=16, unique=True)),
-                ('title', models.CharField(blank=True, max_length=120)),
-                ('settings', models.JSONField(blank=True, default=dict, help_text='The grid asked for: details, modes, models, length, theme.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('chains', models.ManyToManyField(blank=True, related_name='experiments', to='chains.chain')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='experiments', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(default=chains.models.new_slug, editable=False, max_length=16, unique=True)),
+                ("title", models.CharField(blank=True, max_length=120)),
+                (
+                    "settings",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="The grid asked for: details, modes, models, length, theme."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("chains", models.ManyToManyField(blank=True, related_name="experiments", to="chains.chain")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="experiments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
-            options={
-                'ordering': ('-created_at',),
-            },
+            options={"ordering": ("-created_at",)},
         ),
         migrations.CreateModel(
-            name='AtlasPoint',
+            name="AtlasPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveSmallIntegerField()),
-                ('x', models.FloatField()),
-                ('y', models.FloatField()),
-                ('atlas', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='points', to='chains.atlas')),
-                ('chain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='chains.chain')),
-                ('step', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='atlas_point', to='chains.step')),
-                ('attractor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='points', to='chains.attractor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("index", models.PositiveSmallIntegerField()),
+                ("x", models.FloatField()),
+                ("y", models.FloatField()),
+                (
+                    "atlas",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="points", to="chains.atlas"
+                    ),
+                ),
+                (
+                    "chain",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="chains.chain"),
+                ),
+                (
+                    "step",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="atlas_point", to="chains.step"
+                    ),
+                ),
+                (
+                    "attractor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="points",
+                        to="chains.attractor",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['atlas', 'chain', 'index'], name='chains_atla_atlas_i_87dd90_idx')],
+                "indexes": [models.Index(fields=["atlas", "chain", "index"], name="chains_atla_atlas_i_87dd90_idx")]
             },
         ),
         migrations.RunPython(create_search_index, drop_search_index),

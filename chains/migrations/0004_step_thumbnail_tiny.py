@@ -4,15 +4,10 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
-    dependencies = [
-        ('chains', '0003_analysis_and_atlas'),
-    ]
+    dependencies = [("chains", "0003_analysis_and_atlas")]
 
     operations = [
         migrations.AddField(
-            model_name='step',
-            name='thumbnail_tiny',
-            field=models.ImageField(blank=True, upload_to='chains/'),
-        ),
+            model_name="step", name="thumbnail_tiny", field=models.ImageField(blank=True, upload_to="chains/")
+        )
     ]

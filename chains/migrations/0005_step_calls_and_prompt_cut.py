@@ -5,30 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
-    dependencies = [
-        ('chains', '0004_step_thumbnail_tiny'),
-    ]
+    dependencies = [("chains", "0004_step_thumbnail_tiny")]
 
     operations = [
         migrations.AddField(
-            model_name='step',
-            name='calls',
-            field=models.JSONField(blank=True, default=dict, help_text='Per provider call (caption, embedding, paint): backend, model, request id, the usage the server reported, cost and its price source.'),
+            model_name="step",
+            name="calls",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Per provider call (caption, embedding, paint): backend, model, request id, the usage the server reported, cost and its price source.",
+            ),
         ),
         migrations.AddField(
-            model_name='step',
-            name='prompt_truncated',
-            field=models.BooleanField(default=False, help_text='The caption was longer than the painter takes and was cut at a sentence.'),
+            model_name="step",
+            name="prompt_truncated",
+            field=models.BooleanField(
+                default=False, help_text="The caption was longer than the painter takes and was cut at a sentence."
+            ),
         ),
         migrations.AlterField(
-            model_name='chain',
-            name='estimated_cost',
-            field=models.DecimalField(decimal_places=8, default=Decimal('0'), max_digits=16),
+            model_name="chain",
+            name="estimated_cost",
+            field=models.DecimalField(decimal_places=8, default=Decimal("0"), max_digits=16),
         ),
         migrations.AlterField(
-            model_name='step',
-            name='estimated_cost',
-            field=models.DecimalField(decimal_places=8, default=Decimal('0'), max_digits=14),
+            model_name="step",
+            name="estimated_cost",
+            field=models.DecimalField(decimal_places=8, default=Decimal("0"), max_digits=14),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
-    dependencies = [
-        ('chains', '0005_step_calls_and_prompt_cut'),
-    ]
+    dependencies = [("chains", "0005_step_calls_and_prompt_cut")]
 
     operations = [
         migrations.AlterField(
-            model_name='chainanimation',
-            name='format',
-            field=models.CharField(choices=[('gif', 'GIF'), ('webp', 'Animated WebP'), ('mp4', 'MP4 video')], max_length=8),
-        ),
+            model_name="chainanimation",
+            name="format",
+            field=models.CharField(
+                choices=[("gif", "GIF"), ("webp", "Animated WebP"), ("mp4", "MP4 video")], max_length=8
+            ),
+        )
     ]

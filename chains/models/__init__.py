@@ -6,16 +6,7 @@ Django looks models up in this package, so every model is imported here, and the
 of the code keeps importing from `chains.models`.
 """
 
-from .analysis import (
-    Atlas,
-    AtlasIndex,
-    AtlasJob,
-    AtlasPoint,
-    Attractor,
-    Baseline,
-    ChainAnalysis,
-    Experiment,
-)
+from .analysis import Atlas, AtlasIndex, AtlasJob, AtlasPoint, Attractor, Baseline, ChainAnalysis, Experiment
 from .chain import (
     ACTIVE_STATUSES,
     ENDED_STATUSES,
@@ -43,9 +34,38 @@ from .chain import (
 from .ledger import BudgetDay, CallOutcome, CallRole, ProviderCall
 
 __all__ = [
-    "ACTIVE_STATUSES", "ENDED_STATUSES", "LINK_VISIBILITIES", "SLUG_ALPHABET", "AnimationFormat",
-    "AnimationStatus", "Atlas", "AtlasIndex", "AtlasJob", "AtlasPoint", "Attractor", "Baseline", "Chain",
-    "ChainAnalysis", "ChainAnimation", "ChainQuerySet", "Detail", "Experiment", "Mode", "Status", "Step",
-    "StepQuerySet", "Visibility", "linkable_q", "listed_q", "new_seed", "new_slug",
-    "BudgetDay", "CallOutcome", "CallRole", "OPEN_STATUSES", "PUBLISHABLE_SCREENING", "ProviderCall", "Screening",
+    "ACTIVE_STATUSES",
+    "ENDED_STATUSES",
+    "LINK_VISIBILITIES",
+    "SLUG_ALPHABET",
+    "AnimationFormat",
+    "AnimationStatus",
+    "Atlas",
+    "AtlasIndex",
+    "AtlasJob",
+    "AtlasPoint",
+    "Attractor",
+    "Baseline",
+    "Chain",
+    "ChainAnalysis",
+    "ChainAnimation",
+    "ChainQuerySet",
+    "Detail",
+    "Experiment",
+    "Mode",
+    "Status",
+    "Step",
+    "StepQuerySet",
+    "Visibility",
+    "linkable_q",
+    "listed_q",
+    "new_seed",
+    "new_slug",
+    "BudgetDay",
+    "CallOutcome",
+    "CallRole",
+    "OPEN_STATUSES",
+    "PUBLISHABLE_SCREENING",
+    "ProviderCall",
+    "Screening",
 ]

@@ -48,8 +48,9 @@ class Atlas(models.Model):
 
     space = models.CharField(max_length=100, unique=True, help_text="The embedding model.")
     version = models.PositiveIntegerField(default=0)
-    signature = models.CharField(max_length=32, blank=True,
-                                 help_text="Digest of the inputs; an unchanged one skips the fit.")
+    signature = models.CharField(
+        max_length=32, blank=True, help_text="Digest of the inputs; an unchanged one skips the fit."
+    )
     point_count = models.PositiveIntegerField(default=0)
     chain_count = models.PositiveIntegerField(default=0)
     noise_count = models.PositiveIntegerField(default=0)
@@ -78,8 +79,7 @@ class Attractor(models.Model):
     exemplar = models.ForeignKey(Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     size = models.PositiveIntegerField(default=0, help_text="Captions in the cluster.")
     chain_count = models.PositiveIntegerField(default=0, help_text="Finished chains that end in it.")
-    median_arrival = models.FloatField(null=True, blank=True,
-                                       help_text="Median step at which those chains arrive.")
+    median_arrival = models.FloatField(null=True, blank=True, help_text="Median step at which those chains arrive.")
     x = models.FloatField(default=0.5)
     y = models.FloatField(default=0.5)
     updated_at = models.DateTimeField(auto_now=True)
@@ -103,8 +103,7 @@ class AtlasPoint(models.Model):
     index = models.PositiveSmallIntegerField()
     x = models.FloatField()
     y = models.FloatField()
-    attractor = models.ForeignKey(Attractor, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="points")
+    attractor = models.ForeignKey(Attractor, null=True, blank=True, on_delete=models.SET_NULL, related_name="points")
 
     class Meta:
         indexes = [models.Index(fields=("atlas", "chain", "index"))]
@@ -114,14 +113,14 @@ class ChainAnalysis(models.Model):
     """Chain-level drift figures beyond `Chain.drift`, refreshed as chains end and on
     every atlas recompute (calibration and attractors change as the data grows)."""
 
-    chain = models.OneToOneField(Chain, primary_key=True, on_delete=models.CASCADE,
-                                 related_name="analysis")
+    chain = models.OneToOneField(Chain, primary_key=True, on_delete=models.CASCADE, related_name="analysis")
     calibrated_drift = models.FloatField(null=True, blank=True)
     half_life = models.PositiveSmallIntegerField(null=True, blank=True)
     convergence_step = models.PositiveSmallIntegerField(null=True, blank=True)
     image_drift = models.FloatField(null=True, blank=True)
-    attractor = models.ForeignKey(Attractor, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="chain_analyses")
+    attractor = models.ForeignKey(
+        Attractor, null=True, blank=True, on_delete=models.SET_NULL, related_name="chain_analyses"
+    )
     arrival_step = models.PositiveSmallIntegerField(null=True, blank=True)
     projection_signature = models.CharField(max_length=32, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
@@ -158,10 +157,12 @@ class Experiment(models.Model):
 
     slug = models.SlugField(max_length=16, unique=True, default=new_slug, editable=False)
     title = models.CharField(max_length=120, blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="experiments")
-    settings = models.JSONField(default=dict, blank=True,
-                                help_text="The grid asked for: details, modes, models, length, theme.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="experiments"
+    )
+    settings = models.JSONField(
+        default=dict, blank=True, help_text="The grid asked for: details, modes, models, length, theme."
+    )
     chains = models.ManyToManyField(Chain, related_name="experiments", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -122,42 +122,37 @@ class Chain(models.Model):
     slug = models.SlugField(max_length=16, unique=True, default=new_slug, editable=False)
     title = models.CharField(max_length=120, blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="chains",
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="chains"
     )
     mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.TELEPHONE)
     detail = models.CharField(max_length=16, choices=Detail.choices, default=Detail.VERY)
     theme = models.CharField(
-        max_length=200, blank=True,
+        max_length=200,
+        blank=True,
         help_text="The quality to exaggerate in 'more' mode, or the premise in 'story' mode.",
     )
     target_length = models.PositiveSmallIntegerField(
-        default=10, validators=[MinValueValidator(1), MaxValueValidator(200)],
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
         help_text="How many images to paint after the starting one.",
     )
     seed = models.PositiveIntegerField(default=new_seed)
-    status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
-    )
-    visibility = models.CharField(
-        max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
-    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC)
     is_hidden = models.BooleanField(default=False, help_text="Hidden by staff moderation.")
     is_featured = models.BooleanField(default=False)
     featured_order = models.PositiveSmallIntegerField(default=0)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="branches"
-    )
-    fork_step = models.ForeignKey(
-        "Step", null=True, blank=True, on_delete=models.SET_NULL, related_name="forks"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="branches")
+    fork_step = models.ForeignKey("Step", null=True, blank=True, on_delete=models.SET_NULL, related_name="forks")
     provider = models.CharField(max_length=100, default="local")
     provider_settings = models.JSONField(default=dict, blank=True)
     error_message = models.TextField(blank=True, help_text="For staff: the provider's words, keys masked.")
     error_kind = models.CharField(max_length=32, blank=True, help_text="Chooses the public sentence.")
     error_role = models.CharField(max_length=16, blank=True)
     reserved_cost = models.DecimalField(
-        max_digits=14, decimal_places=8, default=Decimal("0"),
+        max_digits=14,
+        decimal_places=8,
+        default=Decimal("0"),
         help_text="Budget reserved when the chain was created; what it has not spent is released when it ends.",
     )
 
@@ -180,12 +175,9 @@ class Chain(models.Model):
 
     # Drift figures kept on the chain so lists can show and sort by them cheaply.
     drift = models.FloatField(
-        null=True, blank=True, db_index=True,
-        help_text="Mean over steps of 1 − caption similarity to the origin.",
+        null=True, blank=True, db_index=True, help_text="Mean over steps of 1 − caption similarity to the origin."
     )
-    drift_curve = models.JSONField(
-        default=list, blank=True, help_text="Caption similarity to the origin, per step."
-    )
+    drift_curve = models.JSONField(default=list, blank=True, help_text="Caption similarity to the origin, per step.")
     projection = models.JSONField(
         default=list, blank=True, help_text="2-D positions of the captions, one [x, y] per step."
     )
@@ -202,7 +194,7 @@ class Chain(models.Model):
             models.CheckConstraint(
                 condition=models.Q(target_length__gte=1) & models.Q(target_length__lte=200),
                 name="chain_target_length_range",
-            ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -278,18 +270,24 @@ class Step(models.Model):
     caption_request_id = models.CharField(max_length=120, blank=True)
     paint_prompt = models.TextField(blank=True, help_text="The prompt sent to the painter.")
     prompt_truncated = models.BooleanField(
-        default=False, help_text="The caption was longer than the painter takes and was cut at a sentence.",
+        default=False, help_text="The caption was longer than the painter takes and was cut at a sentence."
     )
     revised_prompt = models.TextField(blank=True, help_text="The prompt the painter says it used.")
     image_model = models.CharField(max_length=100, blank=True)
     image_request_id = models.CharField(max_length=120, blank=True)
     image_params = models.JSONField(default=dict, blank=True)
     image_call = models.ForeignKey(
-        "chains.ProviderCall", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "chains.ProviderCall",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The ledger row of the call whose answer this step's picture is.",
     )
     image_screen = models.CharField(
-        max_length=16, choices=Screening.choices, default=Screening.PENDING,
+        max_length=16,
+        choices=Screening.choices,
+        default=Screening.PENDING,
         help_text="The picture is public only once screening passed.",
     )
 
@@ -303,8 +301,7 @@ class Step(models.Model):
 
     # The picture's own drift, beside the caption's (chains.metrics.descriptors).
     image_descriptor = models.BinaryField(
-        null=True, blank=True, editable=False,
-        help_text="Colour histogram + coarse layout of the image, float32 bytes.",
+        null=True, blank=True, editable=False, help_text="Colour histogram + coarse layout of the image, float32 bytes."
     )
     image_similarity_to_origin = models.FloatField(null=True, blank=True)
     image_similarity_to_previous = models.FloatField(null=True, blank=True)
@@ -318,9 +315,10 @@ class Step(models.Model):
     images_generated = models.PositiveSmallIntegerField(default=0)
     estimated_cost = models.DecimalField(max_digits=14, decimal_places=8, default=Decimal("0"))
     calls = models.JSONField(
-        default=dict, blank=True,
+        default=dict,
+        blank=True,
         help_text="Per provider call (caption, embedding, paint): backend, model, request id, the usage "
-                  "the server reported, cost and its price source.",
+        "the server reported, cost and its price source.",
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -331,9 +329,7 @@ class Step(models.Model):
 
     class Meta:
         ordering = ("chain", "index")
-        constraints = [
-            models.UniqueConstraint(fields=("chain", "index"), name="unique_step_per_chain"),
-        ]
+        constraints = [models.UniqueConstraint(fields=("chain", "index"), name="unique_step_per_chain")]
 
     def __str__(self) -> str:
         return f"{self.chain} · step {self.index}"
@@ -372,9 +368,7 @@ class ChainAnimation(models.Model):
     format = models.CharField(max_length=8, choices=AnimationFormat.choices)
     width = models.PositiveSmallIntegerField()
     frame_ms = models.PositiveIntegerField()
-    status = models.CharField(
-        max_length=16, choices=AnimationStatus.choices, default=AnimationStatus.PENDING
-    )
+    status = models.CharField(max_length=16, choices=AnimationStatus.choices, default=AnimationStatus.PENDING)
     file = models.FileField(upload_to="animations/", blank=True)
     step_count = models.PositiveSmallIntegerField(default=0)
     error_message = models.TextField(blank=True)
@@ -383,11 +377,8 @@ class ChainAnimation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=("chain", "format", "width", "frame_ms"), name="unique_animation_options"
-            ),
+            models.UniqueConstraint(fields=("chain", "format", "width", "frame_ms"), name="unique_animation_options")
         ]
 
     def __str__(self) -> str:
         return f"{self.chain} · {self.format} {self.width}px {self.frame_ms}ms"
-

@@ -67,9 +67,7 @@ class ProviderCall(models.Model):
     )
     step_index = models.PositiveSmallIntegerField(null=True, blank=True)
     attempt = models.PositiveSmallIntegerField(default=1)
-    outcome = models.CharField(
-        max_length=16, choices=CallOutcome.choices, default=CallOutcome.PENDING, db_index=True
-    )
+    outcome = models.CharField(max_length=16, choices=CallOutcome.choices, default=CallOutcome.PENDING, db_index=True)
     request_id = models.CharField(max_length=120, blank=True)
     requests = models.PositiveSmallIntegerField(default=0, help_text="HTTP requests the call made.")
     usage = models.JSONField(default=dict, blank=True)

@@ -25,8 +25,12 @@ from .timed import TimedRole
 
 ROLES = ("caption", "image", "embedding", "moderation")
 ROLE_ATTRIBUTE = {"caption": "captioner", "image": "painter", "embedding": "embedder", "moderation": "moderator"}
-ROLE_SETTING = {"caption": "TELEPHONE_CAPTIONER", "image": "TELEPHONE_PAINTER",
-                "embedding": "TELEPHONE_EMBEDDER", "moderation": "TELEPHONE_MODERATOR"}
+ROLE_SETTING = {
+    "caption": "TELEPHONE_CAPTIONER",
+    "image": "TELEPHONE_PAINTER",
+    "embedding": "TELEPHONE_EMBEDDER",
+    "moderation": "TELEPHONE_MODERATOR",
+}
 BACKEND_MODULES = {
     "local": "chains.providers.local",
     "openai": "chains.providers.openai",
@@ -76,8 +80,11 @@ def screening_enabled(snapshot: dict | None = None) -> bool:
 def role_config_from(snapshot: dict, role: str) -> dict:
     """One role's part of a flat snapshot; the shared `base_url` of older chains still counts."""
     prefix = f"{role}_"
-    config = {key[len(prefix):]: value for key, value in snapshot.items()
-              if key.startswith(prefix) and key != f"{role}_backend"}
+    config = {
+        key[len(prefix) :]: value
+        for key, value in snapshot.items()
+        if key.startswith(prefix) and key != f"{role}_backend"
+    }
     if "base_url" not in config and snapshot.get("base_url"):
         config["base_url"] = snapshot["base_url"]
     return config
@@ -87,8 +94,9 @@ def _role_config(module, role: str, stored: dict) -> dict:
     """Settings for the role, overridden by what the chain recorded (the snapshot wins)."""
     served = getattr(module, "ROLES", ROLES)
     if role not in served:
-        raise ProviderError(ROLE_NOT_SERVED.format(name=module.__name__, role=role, served=", ".join(served)),
-                            permanent=True)
+        raise ProviderError(
+            ROLE_NOT_SERVED.format(name=module.__name__, role=role, served=", ".join(served)), permanent=True
+        )
     current = module.role_config(role)
     # What the chain recorded wins, empty values included: an option left empty when the
     # chain started must not be filled in by whatever the settings say today.
@@ -161,8 +169,11 @@ def build_providers(provider: str | None = None, snapshot: dict | None = None) -
     Each role is wrapped so every call is clocked and holds no database connection.
     """
     resolved = resolve(provider, snapshot)
-    return ProviderSet(name=resolved.name, snapshot=resolved.snapshot,
-                       **{ROLE_ATTRIBUTE[role]: build_role(role, provider, snapshot) for role in ROLES})
+    return ProviderSet(
+        name=resolved.name,
+        snapshot=resolved.snapshot,
+        **{ROLE_ATTRIBUTE[role]: build_role(role, provider, snapshot) for role in ROLES},
+    )
 
 
 def summary_name(backends: dict[str, str]) -> str:
@@ -213,7 +224,18 @@ def clear_provider_cache() -> None:
 
 
 __all__ = [
-    "NO_SCREENING", "ROLES", "ProviderError", "ProviderSet", "Resolved", "build_providers", "build_role",
-    "clear_provider_cache", "configured_backend", "current_snapshot", "resolve", "resolve_role", "role_backends",
+    "NO_SCREENING",
+    "ROLES",
+    "ProviderError",
+    "ProviderSet",
+    "Resolved",
+    "build_providers",
+    "build_role",
+    "clear_provider_cache",
+    "configured_backend",
+    "current_snapshot",
+    "resolve",
+    "resolve_role",
+    "role_backends",
     "screening_enabled",
 ]

@@ -45,11 +45,16 @@ CHECKPOINT_IGNORED = (
 def role_config(role: str) -> dict:
     base_url = settings.A1111_BASE_URL or ""
     return {
-        "model": settings.A1111_CHECKPOINT or "", "base_url": base_url,
-        "server": server_host(base_url) if base_url else "", "endpoint": endpoint_for(base_url),
-        "steps": settings.A1111_STEPS, "sampler": settings.A1111_SAMPLER or "",
-        "scheduler": settings.A1111_SCHEDULER or "", "cfg_scale": settings.A1111_CFG_SCALE,
-        "width": settings.A1111_WIDTH, "height": settings.A1111_HEIGHT,
+        "model": settings.A1111_CHECKPOINT or "",
+        "base_url": base_url,
+        "server": server_host(base_url) if base_url else "",
+        "endpoint": endpoint_for(base_url),
+        "steps": settings.A1111_STEPS,
+        "sampler": settings.A1111_SAMPLER or "",
+        "scheduler": settings.A1111_SCHEDULER or "",
+        "cfg_scale": settings.A1111_CFG_SCALE,
+        "width": settings.A1111_WIDTH,
+        "height": settings.A1111_HEIGHT,
         "negative_prompt": settings.A1111_NEGATIVE_PROMPT or "",
     }
 
@@ -76,8 +81,14 @@ def problems(role: str, config: dict, today) -> list:
 
 def build_role(role: str, config: dict) -> A1111Painter:
     auth = tuple(settings.A1111_API_AUTH.split(":", 1)) if settings.A1111_API_AUTH else None
-    client = NativeClient(service=SERVICE, base_url=config.get("base_url", ""), server=config.get("server", ""),
-                          timeout=settings.A1111_TIMEOUT, detail=error_detail, auth=auth)
+    client = NativeClient(
+        service=SERVICE,
+        base_url=config.get("base_url", ""),
+        server=config.get("server", ""),
+        timeout=settings.A1111_TIMEOUT,
+        detail=error_detail,
+        auth=auth,
+    )
     return A1111Painter(client=client, config=config)
 
 
@@ -87,13 +98,16 @@ def error_detail(body: object) -> str:
         return str(body or "").strip()
     detail = body.get("detail")
     if isinstance(detail, list):  # request validation: [{"loc": [...], "msg": ...}]
-        return "; ".join(f"{'.'.join(str(part) for part in item.get('loc', []))}: {item.get('msg', '')}"
-                         for item in detail if isinstance(item, dict))
+        return "; ".join(
+            f"{'.'.join(str(part) for part in item.get('loc', []))}: {item.get('msg', '')}"
+            for item in detail
+            if isinstance(item, dict)
+        )
     return str(detail or body.get("errors") or body.get("error") or "").strip()
 
 
 def checkpoint_stem(name: str) -> str:
-    """"SDXL/sd_xl_base_1.0.safetensors [31e35c80fc]" -> "sd_xl_base_1.0", as `info` names it."""
+    """ "SDXL/sd_xl_base_1.0.safetensors [31e35c80fc]" -> "sd_xl_base_1.0", as `info` names it."""
     title = name.split(" [", 1)[0].strip()
     stem = PurePath(title.replace("\\", "/")).name
     for suffix in (".safetensors", ".ckpt", ".pt", ".gguf"):
@@ -122,14 +136,22 @@ class A1111Painter:
         used_model = info.get("sd_model_name") or self.model
         charge = costs.charge_image(model=used_model, endpoint=self.config.get("endpoint", SELF_HOSTED))
         return PaintResult(
-            image=decode(images[0]), model=used_model,
+            image=decode(images[0]),
+            model=used_model,
             request_id=f"a1111-{info.get('job_timestamp', '')}-{info.get('seed', request.seed)}",
-            params={"size": f"{self.config['width']}x{self.config['height']}", "steps": self.config["steps"],
-                    "sampler": info.get("sampler_name") or self.config.get("sampler", ""),
-                    "cfg_scale": self.config["cfg_scale"], "seed": info.get("seed", request.seed)},
-            usage={key: info[key] for key in ("seed", "sd_model_name", "sd_model_hash", "job_timestamp")
-                   if key in info},
-            cost=charge.cost, price_source=charge.source, estimated=charge.estimated,
+            params={
+                "size": f"{self.config['width']}x{self.config['height']}",
+                "steps": self.config["steps"],
+                "sampler": info.get("sampler_name") or self.config.get("sampler", ""),
+                "cfg_scale": self.config["cfg_scale"],
+                "seed": info.get("seed", request.seed),
+            },
+            usage={
+                key: info[key] for key in ("seed", "sd_model_name", "sd_model_hash", "job_timestamp") if key in info
+            },
+            cost=charge.cost,
+            price_source=charge.source,
+            estimated=charge.estimated,
         )
 
     def _refuse_other_checkpoint(self, info: dict) -> None:
@@ -140,11 +162,18 @@ class A1111Painter:
 
 def txt2img_body(config: dict, request: PaintRequest) -> dict:
     body = {
-        "prompt": request.prompt, "negative_prompt": config.get("negative_prompt", ""),
-        "seed": request.seed, "steps": int(config["steps"]), "cfg_scale": float(config["cfg_scale"]),
-        "width": int(config["width"]), "height": int(config["height"]),
-        "sampler_name": config.get("sampler") or "Euler a", "batch_size": 1, "n_iter": 1,
-        "send_images": True, "save_images": False,
+        "prompt": request.prompt,
+        "negative_prompt": config.get("negative_prompt", ""),
+        "seed": request.seed,
+        "steps": int(config["steps"]),
+        "cfg_scale": float(config["cfg_scale"]),
+        "width": int(config["width"]),
+        "height": int(config["height"]),
+        "sampler_name": config.get("sampler") or "Euler a",
+        "batch_size": 1,
+        "n_iter": 1,
+        "send_images": True,
+        "save_images": False,
     }
     if config.get("scheduler"):
         body["scheduler"] = config["scheduler"]
@@ -176,8 +205,13 @@ def decode(data: str) -> bytes:
 
 def list_models(role: str, config: dict, *, timeout: float = 10.0) -> list[str]:
     """Checkpoint titles the web UI can load, for `providers_check`."""
-    client = NativeClient(service=SERVICE, base_url=config.get("base_url", ""), server=config.get("server", ""),
-                          timeout=timeout, detail=error_detail)
+    client = NativeClient(
+        service=SERVICE,
+        base_url=config.get("base_url", ""),
+        server=config.get("server", ""),
+        timeout=timeout,
+        detail=error_detail,
+    )
     try:
         listed = client.get_json(SD_MODELS)
     finally:

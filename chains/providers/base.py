@@ -26,8 +26,7 @@ class ProviderError(Exception):
     one fixed sentence per kind, never `message`, which may quote a server.
     """
 
-    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None,
-                 kind: str = ""):
+    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None, kind: str = ""):
         super().__init__(message)
         self.message = message
         self.permanent = permanent

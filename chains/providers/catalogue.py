@@ -107,8 +107,10 @@ class SizeRule:
             return False
         width, height = int(match.group(1)), int(match.group(2))
         return (
-            width % self.multiple_of == 0 and height % self.multiple_of == 0
-            and max(width, height) <= self.max_edge and width * height <= self.max_pixels
+            width % self.multiple_of == 0
+            and height % self.multiple_of == 0
+            and max(width, height) <= self.max_edge
+            and width * height <= self.max_pixels
             and max(width, height) <= self.max_ratio * min(width, height)
         )
 
@@ -116,9 +118,11 @@ class SizeRule:
         listed = ", ".join(self.fixed)
         if not self.flexible:
             return listed
-        return (f"{listed}, or any WIDTHxHEIGHT with both sides multiples of {self.multiple_of}, "
-                f"an aspect ratio within 1:{self.max_ratio} and 3:1, and at most {self.max_edge} px "
-                f"a side and {self.max_pixels:,} pixels")
+        return (
+            f"{listed}, or any WIDTHxHEIGHT with both sides multiples of {self.multiple_of}, "
+            f"an aspect ratio within 1:{self.max_ratio} and 3:1, and at most {self.max_edge} px "
+            f"a side and {self.max_pixels:,} pixels"
+        )
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ class ModelSpec:
         return tuple(self.params.get(param, ()))
 
     def status_on(self, today: date) -> str:
-        """"current", "retiring" (shutdown announced, still served) or "retired"."""
+        """ "current", "retiring" (shutdown announced, still served) or "retired"."""
         if self.shutdown is None:
             return "current"
         return "retired" if today >= self.shutdown.on else "retiring"
@@ -171,9 +175,13 @@ def unknown_spec(model: str, role: str) -> ModelSpec:
     servers that do not know it ignore extra fields.
     """
     if role == "image":
-        return ModelSpec(id=model, family=UNKNOWN,
-                         params={"size": (), "response_format": ("url", "b64_json"), "seed": ()},
-                         prompt_limit=UNKNOWN_PROMPT_LIMIT, known=False)
+        return ModelSpec(
+            id=model,
+            family=UNKNOWN,
+            params={"size": (), "response_format": ("url", "b64_json"), "seed": ()},
+            prompt_limit=UNKNOWN_PROMPT_LIMIT,
+            known=False,
+        )
     return ModelSpec(id=model, family=UNKNOWN, known=False)
 
 
@@ -192,7 +200,7 @@ def resolve(model: str, *, role: str) -> Resolution:
         return Resolution(requested, MODELS[candidate], via_prefix=prefix)
     base = SNAPSHOT_SUFFIX.sub("", candidate)
     if base != candidate and base in MODELS:
-        return Resolution(requested, MODELS[base], via_prefix=prefix, via_snapshot=candidate[len(base) + 1:])
+        return Resolution(requested, MODELS[base], via_prefix=prefix, via_snapshot=candidate[len(base) + 1 :])
     return Resolution(requested, unknown_spec(requested, role))
 
 

@@ -37,8 +37,10 @@ CHECKPOINT_LOADERS = ("CheckpointLoaderSimple", "CheckpointLoader", "ImageOnlyCh
 NO_SERVER = "TELEPHONE_PAINTER=comfyui needs COMFYUI_BASE_URL, e.g. http://127.0.0.1:8188."
 NO_WORKFLOW = "TELEPHONE_PAINTER=comfyui needs COMFYUI_WORKFLOW, the path of a workflow saved in API format."
 WORKFLOW_UNREADABLE = "COMFYUI_WORKFLOW={path} cannot be read: {reason}."
-WORKFLOW_NOT_API = ("COMFYUI_WORKFLOW={path} is not in API format: expected an object of nodes with "
-                    "class_type and inputs (use “Export (API)” in ComfyUI).")
+WORKFLOW_NOT_API = (
+    "COMFYUI_WORKFLOW={path} is not in API format: expected an object of nodes with "
+    "class_type and inputs (use “Export (API)” in ComfyUI)."
+)
 WORKFLOW_PLACEHOLDER = "COMFYUI_WORKFLOW={path} has no {placeholder} placeholder: put it where the {what} goes."
 WORKFLOW_HINT = "See README “Models and servers” for a worked example."
 REJECTED = "ComfyUI rejected the workflow: {detail}"
@@ -55,9 +57,12 @@ def role_config(role: str) -> dict:
     path = settings.COMFYUI_WORKFLOW or ""
     workflow, _ = load_workflow(path)
     return {
-        "model": workflow_model(workflow, path), "base_url": base_url,
-        "server": server_host(base_url) if base_url else "", "endpoint": endpoint_for(base_url),
-        "workflow": path, "workflow_sha": workflow_digest(workflow),
+        "model": workflow_model(workflow, path),
+        "base_url": base_url,
+        "server": server_host(base_url) if base_url else "",
+        "endpoint": endpoint_for(base_url),
+        "workflow": path,
+        "workflow_sha": workflow_digest(workflow),
     }
 
 
@@ -77,9 +82,14 @@ def load_workflow(path: str) -> tuple[dict | None, str]:
 
 
 def is_api_format(document) -> bool:
-    return isinstance(document, dict) and bool(document) and all(
-        isinstance(node, dict) and "class_type" in node and isinstance(node.get("inputs"), dict)
-        for node in document.values())
+    return (
+        isinstance(document, dict)
+        and bool(document)
+        and all(
+            isinstance(node, dict) and "class_type" in node and isinstance(node.get("inputs"), dict)
+            for node in document.values()
+        )
+    )
 
 
 def workflow_model(workflow: dict | None, path: str) -> str:
@@ -106,18 +116,24 @@ def problems(role: str, config: dict, today) -> list:
     workflow, reason = load_workflow(path)
     if workflow is None:
         message = WORKFLOW_NOT_API if reason == "not API format" else WORKFLOW_UNREADABLE
-        return [*found, error(role, message.format(path=path, reason=reason), hint=WORKFLOW_HINT,
-                              id=BAD_WORKFLOW_ID)]
+        return [*found, error(role, message.format(path=path, reason=reason), hint=WORKFLOW_HINT, id=BAD_WORKFLOW_ID)]
     text = json.dumps(workflow)
     for placeholder, what in ((PROMPT_PLACEHOLDER, "prompt text"), (SEED_PLACEHOLDER, "seed")):
         if placeholder not in text:
-            found.append(error(role, WORKFLOW_PLACEHOLDER.format(path=path, placeholder=placeholder, what=what),
-                               hint=WORKFLOW_HINT, id=BAD_WORKFLOW_ID))
+            found.append(
+                error(
+                    role,
+                    WORKFLOW_PLACEHOLDER.format(path=path, placeholder=placeholder, what=what),
+                    hint=WORKFLOW_HINT,
+                    id=BAD_WORKFLOW_ID,
+                )
+            )
     return found
 
 
 def fill(workflow: dict, *, prompt: str, seed: int) -> dict:
     """A copy of the workflow with the placeholders replaced, walking the parsed JSON (never text)."""
+
     def replace(value):
         if isinstance(value, dict):
             return {key: replace(item) for key, item in value.items()}
@@ -142,16 +158,24 @@ def error_detail(body: object) -> str:
     if isinstance(node_errors, dict):
         for node_id, node in node_errors.items():
             for problem in (node or {}).get("errors", []):
-                parts.append(f"node {node_id} ({node.get('class_type', '?')}): {problem.get('message', '')}"
-                             + (f" — {problem['details']}" if problem.get("details") else ""))
+                parts.append(
+                    f"node {node_id} ({node.get('class_type', '?')}): {problem.get('message', '')}"
+                    + (f" — {problem['details']}" if problem.get("details") else "")
+                )
     return "; ".join(part for part in parts if part)
 
 
 def build_role(role: str, config: dict) -> ComfyUIPainter:
-    client = NativeClient(service=SERVICE, base_url=config.get("base_url", ""), server=config.get("server", ""),
-                          timeout=min(settings.COMFYUI_TIMEOUT, 60.0), detail=error_detail)
-    return ComfyUIPainter(client=client, config=config, deadline=settings.COMFYUI_TIMEOUT,
-                          poll_seconds=settings.COMFYUI_POLL_SECONDS)
+    client = NativeClient(
+        service=SERVICE,
+        base_url=config.get("base_url", ""),
+        server=config.get("server", ""),
+        timeout=min(settings.COMFYUI_TIMEOUT, 60.0),
+        detail=error_detail,
+    )
+    return ComfyUIPainter(
+        client=client, config=config, deadline=settings.COMFYUI_TIMEOUT, poll_seconds=settings.COMFYUI_POLL_SECONDS
+    )
 
 
 @dataclass
@@ -165,19 +189,27 @@ class ComfyUIPainter:
     def paint(self, request: PaintRequest) -> PaintResult:
         workflow, reason = load_workflow(self.config.get("workflow", ""))
         if workflow is None:
-            raise ProviderError(WORKFLOW_UNREADABLE.format(path=self.config.get("workflow", ""), reason=reason),
-                                permanent=True)
+            raise ProviderError(
+                WORKFLOW_UNREADABLE.format(path=self.config.get("workflow", ""), reason=reason), permanent=True
+            )
         prompt_id = self._submit(fill(workflow, prompt=request.prompt, seed=request.seed))
         entry = self._wait(prompt_id)
         image = self._picture(entry)
         model = workflow_model(workflow, self.config.get("workflow", ""))
         charge = costs.charge_image(model=model, endpoint=self.config.get("endpoint", SELF_HOSTED))
         return PaintResult(
-            image=image, model=model, request_id=prompt_id,
-            params={"workflow": Path(self.config.get("workflow", "")).name, "seed": request.seed,
-                    "workflow_sha": workflow_digest(workflow)},
+            image=image,
+            model=model,
+            request_id=prompt_id,
+            params={
+                "workflow": Path(self.config.get("workflow", "")).name,
+                "seed": request.seed,
+                "workflow_sha": workflow_digest(workflow),
+            },
             usage={"prompt_id": prompt_id, "status": entry.get("status", {}).get("status_str", "")},
-            cost=charge.cost, price_source=charge.source, estimated=charge.estimated,
+            cost=charge.cost,
+            price_source=charge.source,
+            estimated=charge.estimated,
         )
 
     def _submit(self, workflow: dict) -> str:
@@ -218,20 +250,30 @@ class ComfyUIPainter:
         raise ProviderError(RUN_FAILED.format(detail=detail), permanent=not transient)
 
     def _picture(self, entry: dict) -> bytes:
-        pictures = [image for output in (entry.get("outputs") or {}).values()
-                    for image in (output or {}).get("images", [])]
+        pictures = [
+            image for output in (entry.get("outputs") or {}).values() for image in (output or {}).get("images", [])
+        ]
         saved = [image for image in pictures if image.get("type") == "output"] or pictures
         if not saved:
             raise ProviderError(NO_PICTURE, permanent=True)
         first = saved[0]
-        return self.client.get_bytes("/view", filename=first.get("filename", ""),
-                                     subfolder=first.get("subfolder", ""), type=first.get("type", "output"))
+        return self.client.get_bytes(
+            "/view",
+            filename=first.get("filename", ""),
+            subfolder=first.get("subfolder", ""),
+            type=first.get("type", "output"),
+        )
 
 
 def list_models(role: str, config: dict, *, timeout: float = 10.0) -> list[str]:
     """Checkpoints ComfyUI can load (CheckpointLoaderSimple's choices), for `providers_check`."""
-    client = NativeClient(service=SERVICE, base_url=config.get("base_url", ""), server=config.get("server", ""),
-                          timeout=timeout, detail=error_detail)
+    client = NativeClient(
+        service=SERVICE,
+        base_url=config.get("base_url", ""),
+        server=config.get("server", ""),
+        timeout=timeout,
+        detail=error_detail,
+    )
     try:
         info = client.get_json("/object_info/CheckpointLoaderSimple")
     finally:
@@ -243,6 +285,9 @@ def list_models(role: str, config: dict, *, timeout: float = 10.0) -> list[str]:
 
 def model_listed(config: dict, listed: list[str]) -> bool:
     workflow, _ = load_workflow(config.get("workflow", ""))
-    loads = [node["inputs"].get("ckpt_name") for node in (workflow or {}).values()
-             if node.get("class_type") in CHECKPOINT_LOADERS]
+    loads = [
+        node["inputs"].get("ckpt_name")
+        for node in (workflow or {}).values()
+        if node.get("class_type") in CHECKPOINT_LOADERS
+    ]
     return all(name in listed for name in loads if name)

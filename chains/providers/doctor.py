@@ -161,8 +161,9 @@ def _tiny_png() -> bytes:
 
 
 def _live_caption(captioner) -> str:
-    result = captioner.caption(CaptionRequest(image=_tiny_png(), instructions="Describe this image in a sentence.",
-                                              detail="somewhat"))
+    result = captioner.caption(
+        CaptionRequest(image=_tiny_png(), instructions="Describe this image in a sentence.", detail="somewhat")
+    )
     return f"{result.text[:60]!r}, {_money(result)}"
 
 
@@ -186,5 +187,4 @@ def _money(result) -> str:
     return f"${result.cost:.6f}{marker} [{result.price_source}]"
 
 
-LIVE_CALLS = {"caption": _live_caption, "image": _live_paint, "embedding": _live_embed,
-              "moderation": _live_moderate}
+LIVE_CALLS = {"caption": _live_caption, "image": _live_paint, "embedding": _live_embed, "moderation": _live_moderate}

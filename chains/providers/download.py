@@ -36,8 +36,9 @@ DOWNLOAD_KIND = "download"
 
 
 def _refused(url: str, reason: str) -> ProviderError:
-    return ProviderError(DOWNLOAD_REFUSED.format(url=_shown(url), reason=reason), permanent=True,
-                         kind="download_refused")
+    return ProviderError(
+        DOWNLOAD_REFUSED.format(url=_shown(url), reason=reason), permanent=True, kind="download_refused"
+    )
 
 
 def _failed(host: str, detail: str) -> ProviderError:
@@ -53,8 +54,9 @@ def _shown(url: str) -> str:
 class ImageDownloader:
     """Fetches the pictures that one image server's answers point at."""
 
-    def __init__(self, *, server_url: str, deadline: float, limit: int = MAX_DOWNLOAD_BYTES,
-                 policy: AddressPolicy | None = None):
+    def __init__(
+        self, *, server_url: str, deadline: float, limit: int = MAX_DOWNLOAD_BYTES, policy: AddressPolicy | None = None
+    ):
         self.server = httpx2.URL(server_url or "https://api.openai.com/v1")
         self.deadline = deadline
         self.limit = limit
@@ -111,14 +113,16 @@ class ImageDownloader:
     def _read_bounded(self, response: httpx2.Response, host: str) -> bytes:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.limit:
-            raise ProviderError(DOWNLOAD_TOO_LARGE.format(host=host, limit=self.limit), permanent=True,
-                                kind="download_refused")
+            raise ProviderError(
+                DOWNLOAD_TOO_LARGE.format(host=host, limit=self.limit), permanent=True, kind="download_refused"
+            )
         buffer = bytearray()
         for chunk in response.iter_bytes():
             buffer.extend(chunk)
             if len(buffer) > self.limit:
-                raise ProviderError(DOWNLOAD_TOO_LARGE.format(host=host, limit=self.limit), permanent=True,
-                                    kind="download_refused")
+                raise ProviderError(
+                    DOWNLOAD_TOO_LARGE.format(host=host, limit=self.limit), permanent=True, kind="download_refused"
+                )
         return bytes(buffer)
 
     def close(self) -> None:

@@ -39,8 +39,9 @@ def server_host(base_url: str | None) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
-def endpoint_kind(base_url: str | None, *, self_hosted_hosts: tuple[str, ...] = (),
-                  paid_hosts: tuple[str, ...] = ()) -> str:
+def endpoint_kind(
+    base_url: str | None, *, self_hosted_hosts: tuple[str, ...] = (), paid_hosts: tuple[str, ...] = ()
+) -> str:
     if not base_url:
         return OPENAI
     host = (urlsplit(base_url if "//" in base_url else f"http://{base_url}").hostname or "").lower()

@@ -285,9 +285,8 @@ class DeadlineBody(httpx2.SyncByteStream):
             close()
 
 
-def deadline_client(*, timeout: float, policy: AddressPolicy | None = None,
-                    follow_redirects: bool = False) -> httpx2.Client:
+def deadline_client(
+    *, timeout: float, policy: AddressPolicy | None = None, follow_redirects: bool = False
+) -> httpx2.Client:
     """An httpx client whose every request ends by its deadline (`timeout` seconds)."""
-    return httpx2.Client(
-        transport=DeadlineTransport(policy=policy), timeout=timeout, follow_redirects=follow_redirects
-    )
+    return httpx2.Client(transport=DeadlineTransport(policy=policy), timeout=timeout, follow_redirects=follow_redirects)

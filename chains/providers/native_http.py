@@ -43,8 +43,12 @@ class NativeClient:
     auth: tuple[str, str] | None = None
 
     def __post_init__(self):
-        self.http = httpx2.Client(base_url=self.base_url.rstrip("/"), auth=self.auth, transport=DeadlineTransport(),
-                                  timeout=httpx2.Timeout(self.timeout, connect=min(self.timeout, 10.0)))
+        self.http = httpx2.Client(
+            base_url=self.base_url.rstrip("/"),
+            auth=self.auth,
+            transport=DeadlineTransport(),
+            timeout=httpx2.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
+        )
 
     def get_json(self, path: str, **params) -> object:
         return self._json(self._send("GET", path, params=params or None))
@@ -63,12 +67,14 @@ class NativeClient:
         try:
             response = self.http.request(method, path, **kwargs)
         except httpx2.TimeoutException:
-            raise ProviderError(TIMED_OUT.format(service=self.service, seconds=self.timeout),
-                                permanent=False, kind="timed_out") from None
+            raise ProviderError(
+                TIMED_OUT.format(service=self.service, seconds=self.timeout), permanent=False, kind="timed_out"
+            ) from None
         except httpx2.HTTPError as exc:
             detail = _shorten(f"{type(exc).__name__}: {exc}")
-            raise ProviderError(UNREACHABLE.format(service=self.service, detail=detail),
-                                permanent=False, kind="unreachable") from exc
+            raise ProviderError(
+                UNREACHABLE.format(service=self.service, detail=detail), permanent=False, kind="unreachable"
+            ) from exc
         if response.status_code >= 400:
             raise self._status_error(response)
         return response
@@ -89,5 +95,6 @@ class NativeClient:
         try:
             return response.json()
         except (ValueError, json.JSONDecodeError):
-            raise ProviderError(NOT_JSON.format(service=self.service, status=response.status_code),
-                                permanent=True) from None
+            raise ProviderError(
+                NOT_JSON.format(service=self.service, status=response.status_code), permanent=True
+            ) from None

@@ -49,12 +49,22 @@ MISSING_API_KEY = "The OpenAI backend needs OPENAI_API_KEY (or OPENAI_{upper}_AP
 NO_IMAGE_RETURNED = "The image model answered without an image."
 CONFIGURATION_REFUSED = "{message} {hint}"
 
-TIMEOUT_SETTING = {"caption": "OPENAI_CAPTION_TIMEOUT", "image": "OPENAI_IMAGE_TIMEOUT",
-                   "embedding": "OPENAI_EMBEDDING_TIMEOUT", "moderation": "OPENAI_MODERATION_TIMEOUT"}
+TIMEOUT_SETTING = {
+    "caption": "OPENAI_CAPTION_TIMEOUT",
+    "image": "OPENAI_IMAGE_TIMEOUT",
+    "embedding": "OPENAI_EMBEDDING_TIMEOUT",
+    "moderation": "OPENAI_MODERATION_TIMEOUT",
+}
 # Image options read from settings -> request parameter names.
-IMAGE_OPTIONS = {"size": "size", "quality": "quality", "style": "style", "background": "background",
-                 "output_format": "output_format", "moderation_level": "moderation",
-                 "response_format": "response_format"}
+IMAGE_OPTIONS = {
+    "size": "size",
+    "quality": "quality",
+    "style": "style",
+    "background": "background",
+    "output_format": "output_format",
+    "moderation_level": "moderation",
+    "response_format": "response_format",
+}
 
 
 # --- Configuration --------------------------------------------------------------------
@@ -89,8 +99,11 @@ def role_config(role: str) -> dict:
 
 
 def classify(base_url: str) -> str:
-    return endpoint_kind(base_url, self_hosted_hosts=tuple(settings.TELEPHONE_SELF_HOSTED_HOSTS),
-                         paid_hosts=tuple(settings.TELEPHONE_PAID_HOSTS))
+    return endpoint_kind(
+        base_url,
+        self_hosted_hosts=tuple(settings.TELEPHONE_SELF_HOSTED_HOSTS),
+        paid_hosts=tuple(settings.TELEPHONE_PAID_HOSTS),
+    )
 
 
 def complete_config(config: dict, *, recorded: dict) -> dict:
@@ -114,8 +127,9 @@ def refuse_if_unusable(role: str, config: dict) -> None:
     """Raise before any request a configuration the checks reject (a retired model...)."""
     problem = first_error(role_problems(role, config, today()))
     if problem is not None:
-        raise ProviderError(CONFIGURATION_REFUSED.format(message=problem.message, hint=problem.hint).strip(),
-                            permanent=True)
+        raise ProviderError(
+            CONFIGURATION_REFUSED.format(message=problem.message, hint=problem.hint).strip(), permanent=True
+        )
 
 
 # --- Building -------------------------------------------------------------------------
@@ -141,12 +155,14 @@ def make_client(role: str, config: dict) -> openai_sdk.OpenAI:
     api_key = role_api_key(role)
     if not api_key:
         if config.get("endpoint") != SELF_HOSTED:
-            raise ProviderError(MISSING_API_KEY.format(upper=role.upper(), server=config.get("server", "")),
-                                permanent=True, kind="config")
+            raise ProviderError(
+                MISSING_API_KEY.format(upper=role.upper(), server=config.get("server", "")),
+                permanent=True,
+                kind="config",
+            )
         api_key = NO_KEY_NEEDED
     http = deadline_client(timeout=getattr(settings, TIMEOUT_SETTING[role]), follow_redirects=True)
-    return openai_sdk.OpenAI(api_key=api_key, base_url=config.get("base_url") or None, max_retries=0,
-                             http_client=http)
+    return openai_sdk.OpenAI(api_key=api_key, base_url=config.get("base_url") or None, max_retries=0, http_client=http)
 
 
 def list_models(role: str, config: dict, *, timeout: float) -> list[str]:
@@ -236,7 +252,11 @@ class OpenAIPainter:
         extra = {"seed": request.seed} if self.spec.accepts("seed") and self_hosted else {}
         response = guarded(
             lambda: self.client.images.generate(
-                model=self.model, prompt=request.prompt, n=1, timeout=self.timeout, **self.params,
+                model=self.model,
+                prompt=request.prompt,
+                n=1,
+                timeout=self.timeout,
+                **self.params,
                 **({"extra_body": extra} if extra else {}),
             )
         )
@@ -253,13 +273,24 @@ class OpenAIPainter:
     def _result(self, response, picture, image: bytes) -> PaintResult:
         usage = response.usage.model_dump(exclude_none=True) if getattr(response, "usage", None) else {}
         used = recorded_params(self.params, response)
-        charge = costs.charge_image(model=self.model, endpoint=self.config.get("endpoint", ""),
-                                    quality=used.get("quality", ""), size=used.get("size", ""), usage=usage)
+        charge = costs.charge_image(
+            model=self.model,
+            endpoint=self.config.get("endpoint", ""),
+            quality=used.get("quality", ""),
+            size=used.get("size", ""),
+            usage=usage,
+        )
         return PaintResult(
-            image=image, url="" if image else picture.url, model=self.model,
+            image=image,
+            url="" if image else picture.url,
+            model=self.model,
             revised_prompt=picture.revised_prompt or "",
-            request_id=response._request_id or "", params=used, usage=usage,
-            cost=charge.cost, price_source=charge.source, estimated=charge.estimated,
+            request_id=response._request_id or "",
+            params=used,
+            usage=usage,
+            cost=charge.cost,
+            price_source=charge.source,
+            estimated=charge.estimated,
         )
 
 

@@ -68,7 +68,9 @@ class OpenAICaptioner(RetriedRole):
 
     def _create(self, request: CaptionRequest, bound: int):
         return self.client.chat.completions.create(
-            model=self.model, messages=[caption_message(request)], timeout=self.timeout,
+            model=self.model,
+            messages=[caption_message(request)],
+            timeout=self.timeout,
             **caption_params(self.spec, self.config, self.token_param, bound),
         )
 
@@ -78,15 +80,30 @@ class OpenAICaptioner(RetriedRole):
         output_tokens = sum(usage_count(answer.usage, "completion_tokens") for answer in answers)
         if not final.text:
             raise ProviderError(self._why_empty(final, bound), permanent=True)
-        charge = costs.charge_text(role="caption", model=self.model, endpoint=self.endpoint,
-                                   input_tokens=input_tokens, output_tokens=output_tokens)
+        charge = costs.charge_text(
+            role="caption",
+            model=self.model,
+            endpoint=self.endpoint,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+        )
         usage = dict(final.usage)
         if len(answers) > 1:
-            usage.update(attempts=len(answers), prompt_tokens=input_tokens, completion_tokens=output_tokens,
-                         request_ids=[answer.request_id for answer in answers])
+            usage.update(
+                attempts=len(answers),
+                prompt_tokens=input_tokens,
+                completion_tokens=output_tokens,
+                request_ids=[answer.request_id for answer in answers],
+            )
         return CaptionResult(
-            text=final.text, model=self.model, request_id=final.request_id, input_tokens=input_tokens,
-            output_tokens=output_tokens, usage=usage, cost=charge.cost, price_source=charge.source,
+            text=final.text,
+            model=self.model,
+            request_id=final.request_id,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            usage=usage,
+            cost=charge.cost,
+            price_source=charge.source,
             estimated=charge.estimated,
         )
 
@@ -138,5 +155,6 @@ def read_answer(response) -> Answer:
         text=((message.content or "").strip() if message else ""),
         finish_reason=(getattr(choice, "finish_reason", "") or "") if choice else "",
         refusal=(getattr(message, "refusal", "") or "") if message else "",
-        usage=usage, request_id=response._request_id or "",
+        usage=usage,
+        request_id=response._request_id or "",
     )

@@ -37,26 +37,37 @@ NO_VISION = "{setting}={model} cannot see images, so it cannot write captions."
 NO_VISION_HINT = "Choose a vision model, e.g. gpt-5.4-mini."
 MISSING_KEY = "No API key for the {role} role, and {server} is a paid endpoint."
 MISSING_KEY_HINT = "Set OPENAI_{upper}_API_KEY or OPENAI_API_KEY."
-BAD_TOKEN_PARAM = ("OPENAI_CAPTION_TOKEN_PARAM={value} is not a token parameter: "
-                   "use max_tokens or max_completion_tokens.")
+BAD_TOKEN_PARAM = (
+    "OPENAI_CAPTION_TOKEN_PARAM={value} is not a token parameter: use max_tokens or max_completion_tokens."
+)
 NO_STYLE_HINT = "GPT image models take no style: describe the style in the prompt instead."
 
 # Configuration keys -> the settings an operator edits, per role.
 SETTINGS = {
-    "caption": {"model": "OPENAI_CAPTION_MODEL", "reasoning_effort": "OPENAI_CAPTION_REASONING_EFFORT",
-                "token_param": "OPENAI_CAPTION_TOKEN_PARAM"},
-    "image": {"model": "OPENAI_IMAGE_MODEL", "size": "OPENAI_IMAGE_SIZE", "quality": "OPENAI_IMAGE_QUALITY",
-              "style": "OPENAI_IMAGE_STYLE", "background": "OPENAI_IMAGE_BACKGROUND",
-              "output_format": "OPENAI_IMAGE_OUTPUT_FORMAT", "moderation_level": "OPENAI_IMAGE_MODERATION",
-              "response_format": "OPENAI_IMAGE_RESPONSE_FORMAT"},
+    "caption": {
+        "model": "OPENAI_CAPTION_MODEL",
+        "reasoning_effort": "OPENAI_CAPTION_REASONING_EFFORT",
+        "token_param": "OPENAI_CAPTION_TOKEN_PARAM",
+    },
+    "image": {
+        "model": "OPENAI_IMAGE_MODEL",
+        "size": "OPENAI_IMAGE_SIZE",
+        "quality": "OPENAI_IMAGE_QUALITY",
+        "style": "OPENAI_IMAGE_STYLE",
+        "background": "OPENAI_IMAGE_BACKGROUND",
+        "output_format": "OPENAI_IMAGE_OUTPUT_FORMAT",
+        "moderation_level": "OPENAI_IMAGE_MODERATION",
+        "response_format": "OPENAI_IMAGE_RESPONSE_FORMAT",
+    },
     "embedding": {"model": "OPENAI_EMBEDDING_MODEL"},
     "moderation": {"model": "OPENAI_MODERATION_MODEL"},
 }
 # Configuration keys -> request parameter names, where they differ.
 API_NAMES = {"moderation_level": "moderation"}
-CHECKED_OPTIONS = {"caption": ("reasoning_effort",),
-                   "image": ("quality", "style", "background", "output_format", "moderation_level",
-                             "response_format")}
+CHECKED_OPTIONS = {
+    "caption": ("reasoning_effort",),
+    "image": ("quality", "style", "background", "output_format", "moderation_level", "response_format"),
+}
 
 
 def setting_for(role: str, key: str) -> str:
@@ -71,13 +82,25 @@ def role_problems(role: str, config: dict, today: date, *, has_key: bool = True)
     if spec.known:
         found += _option_problems(role, config, spec)
         if role == "caption" and not spec.vision:
-            found.append(error(role, NO_VISION.format(setting=setting_for(role, "model"), model=config["model"]),
-                               hint=NO_VISION_HINT, id=NO_VISION_ID))
+            found.append(
+                error(
+                    role,
+                    NO_VISION.format(setting=setting_for(role, "model"), model=config["model"]),
+                    hint=NO_VISION_HINT,
+                    id=NO_VISION_ID,
+                )
+            )
     if role == "caption" and config.get("token_param") not in (None, "", *catalogue.TOKEN_PARAMS):
         found.append(error(role, BAD_TOKEN_PARAM.format(value=config["token_param"]), id=BAD_SETTING_ID))
     if not has_key and is_paid(endpoint):
-        found.append(error(role, MISSING_KEY.format(role=role, server=config.get("server", "")),
-                           hint=MISSING_KEY_HINT.format(upper=role.upper()), id=MISSING_KEY_ID))
+        found.append(
+            error(
+                role,
+                MISSING_KEY.format(role=role, server=config.get("server", "")),
+                hint=MISSING_KEY_HINT.format(upper=role.upper()),
+                id=MISSING_KEY_ID,
+            )
+        )
     return found
 
 
@@ -88,14 +111,24 @@ def _lifecycle_problems(role, config, spec, endpoint, today) -> list[Problem]:
     setting, model = setting_for(role, "model"), config.get("model", "")
     shutdown = spec.shutdown
     if today >= shutdown.on:
-        return [error(role, MODEL_RETIRED.format(setting=setting, model=model, date=shutdown.on.isoformat()),
-                      hint=MODEL_RETIRED_HINT.format(setting=setting, replacement=shutdown.replacement),
-                      id=MODEL_RETIRED_ID)]
+        return [
+            error(
+                role,
+                MODEL_RETIRED.format(setting=setting, model=model, date=shutdown.on.isoformat()),
+                hint=MODEL_RETIRED_HINT.format(setting=setting, replacement=shutdown.replacement),
+                id=MODEL_RETIRED_ID,
+            )
+        ]
     days = (shutdown.on - today).days
     if days <= SHUTDOWN_WARNING_DAYS:
-        return [warning(role, MODEL_RETIRING.format(setting=setting, model=model, date=shutdown.on.isoformat(),
-                                                    days=days),
-                        hint=MODEL_RETIRING_HINT.format(replacement=shutdown.replacement), id=MODEL_RETIRING_ID)]
+        return [
+            warning(
+                role,
+                MODEL_RETIRING.format(setting=setting, model=model, date=shutdown.on.isoformat(), days=days),
+                hint=MODEL_RETIRING_HINT.format(replacement=shutdown.replacement),
+                id=MODEL_RETIRING_ID,
+            )
+        ]
     return []
 
 
@@ -108,15 +141,35 @@ def _option_problems(role: str, config: dict, spec: catalogue.ModelSpec) -> list
         param, setting = API_NAMES.get(key, key), setting_for(role, key)
         if not spec.accepts(param):
             hint = NO_STYLE_HINT if param == "style" else PARAMETER_HINT.format(setting=setting)
-            found.append(error(role, PARAMETER_UNSUPPORTED.format(setting=setting, value=value, model=spec.id,
-                                                                  param=param), hint=hint, id=PARAMETER_REFUSED_ID))
+            found.append(
+                error(
+                    role,
+                    PARAMETER_UNSUPPORTED.format(setting=setting, value=value, model=spec.id, param=param),
+                    hint=hint,
+                    id=PARAMETER_REFUSED_ID,
+                )
+            )
         elif spec.allowed(param) and value not in spec.allowed(param):
-            found.append(error(role, PARAMETER_REFUSED.format(setting=setting, value=value, model=spec.id,
-                                                              accepted=", ".join(spec.allowed(param))),
-                               hint=PARAMETER_HINT.format(setting=setting), id=PARAMETER_REFUSED_ID))
+            found.append(
+                error(
+                    role,
+                    PARAMETER_REFUSED.format(
+                        setting=setting, value=value, model=spec.id, accepted=", ".join(spec.allowed(param))
+                    ),
+                    hint=PARAMETER_HINT.format(setting=setting),
+                    id=PARAMETER_REFUSED_ID,
+                )
+            )
     size = config.get("size")
     if role == "image" and size and spec.sizes is not None and not spec.sizes.accepts(size):
-        found.append(error(role, SIZE_REFUSED.format(setting=setting_for(role, "size"), value=size, model=spec.id,
-                                                     accepted=spec.sizes.describe()),
-                           hint=PARAMETER_HINT.format(setting=setting_for(role, "size")), id=SIZE_REFUSED_ID))
+        found.append(
+            error(
+                role,
+                SIZE_REFUSED.format(
+                    setting=setting_for(role, "size"), value=size, model=spec.id, accepted=spec.sizes.describe()
+                ),
+                hint=PARAMETER_HINT.format(setting=setting_for(role, "size")),
+                id=SIZE_REFUSED_ID,
+            )
+        )
     return found

@@ -66,12 +66,15 @@ def _status_error(exc: openai_sdk.APIStatusError) -> ProviderError:
     logger.warning("OpenAI API answered HTTP %s (request %s): %s", status, exc.request_id, detail)
     if status == 429:
         retry_after = parse_retry_after(exc.response.headers)
-        return ProviderError(RATE_LIMITED.format(detail=detail), permanent=False, retry_after=retry_after,
-                             kind="rate_limited")
+        return ProviderError(
+            RATE_LIMITED.format(detail=detail), permanent=False, retry_after=retry_after, kind="rate_limited"
+        )
     if status >= 500 and status != 501:
         retry_after = parse_retry_after(exc.response.headers)
         return ProviderError(
-            SERVER_ERROR.format(status=status, detail=detail), permanent=False, retry_after=retry_after,
+            SERVER_ERROR.format(status=status, detail=detail),
+            permanent=False,
+            retry_after=retry_after,
             kind="unreachable",
         )
     if status in TRANSIENT_CLIENT_STATUSES:

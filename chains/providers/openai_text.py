@@ -25,8 +25,13 @@ class OpenAIEmbedder(RetriedRole):
         charge = costs.charge_text(role="embedding", model=self.model, endpoint=self.endpoint, input_tokens=tokens)
         return EmbedResult(
             vectors=np.asarray([item.embedding for item in ordered], dtype=np.float32),
-            model=self.model, request_id=response._request_id or "", tokens=tokens, usage=usage,
-            cost=charge.cost, price_source=charge.source, estimated=charge.estimated,
+            model=self.model,
+            request_id=response._request_id or "",
+            tokens=tokens,
+            usage=usage,
+            cost=charge.cost,
+            price_source=charge.source,
+            estimated=charge.estimated,
         )
 
     def _create(self, texts: list[str]):

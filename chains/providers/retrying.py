@@ -96,8 +96,7 @@ def call_with_retries(
             if left is not None and delay >= left:
                 raise  # the call's overall deadline would pass while waiting
             logger.warning(
-                "%s failed (attempt %d of %d), retrying in %.2fs: %s",
-                what, attempt + 1, attempts, delay, error.message,
+                "%s failed (attempt %d of %d), retrying in %.2fs: %s", what, attempt + 1, attempts, delay, error.message
             )
             sleep(delay)
     raise AssertionError("unreachable: the last attempt either returns or raises")

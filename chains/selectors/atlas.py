@@ -18,9 +18,20 @@ from ..metrics.drift import cosine_similarity
 from ..models import Atlas, AtlasIndex, AtlasPoint, Attractor, Chain, Step, listed_q
 from .chains import chains_with_cards
 
-STEP_CARD_FIELDS = ("id", "chain_id", "index", "caption", "thumbnail_small", "thumbnail_large",
-                    "similarity_to_origin", "image_similarity_to_origin",
-                    "chain__slug", "chain__title", "chain__mode", "chain__detail")
+STEP_CARD_FIELDS = (
+    "id",
+    "chain_id",
+    "index",
+    "caption",
+    "thumbnail_small",
+    "thumbnail_large",
+    "similarity_to_origin",
+    "image_similarity_to_origin",
+    "chain__slug",
+    "chain__title",
+    "chain__mode",
+    "chain__detail",
+)
 
 
 # --- atlases and their points --------------------------------------------------------
@@ -39,8 +50,7 @@ def atlas_spaces() -> list[Atlas]:
 
 
 def atlas_attractors(*, atlas: Atlas) -> list[Attractor]:
-    attractors = (Attractor.objects.filter(atlas=atlas).select_related("exemplar", "exemplar__chain")
-                  .order_by("number"))
+    attractors = Attractor.objects.filter(atlas=atlas).select_related("exemplar", "exemplar__chain").order_by("number")
     return [_with_listed_exemplar(attractor) for attractor in attractors]
 
 
@@ -52,9 +62,20 @@ def atlas_map_points(*, atlas: Atlas) -> list[tuple[float, float, int | None]]:
 def atlas_chain_path(*, atlas: Atlas, chain: Chain) -> list[AtlasPoint]:
     """The chain's steps on the map, in order, with what a point's tooltip shows."""
     return list(
-        AtlasPoint.objects.filter(atlas=atlas, chain=chain).select_related("step")
-        .only("x", "y", "index", "attractor_id", "chain_id", "step__id", "step__index",
-              "step__caption", "step__thumbnail_small", "step__chain_id")
+        AtlasPoint.objects.filter(atlas=atlas, chain=chain)
+        .select_related("step")
+        .only(
+            "x",
+            "y",
+            "index",
+            "attractor_id",
+            "chain_id",
+            "step__id",
+            "step__index",
+            "step__caption",
+            "step__thumbnail_small",
+            "step__chain_id",
+        )
         .order_by("index")
     )
 
@@ -62,8 +83,11 @@ def atlas_chain_path(*, atlas: Atlas, chain: Chain) -> list[AtlasPoint]:
 def atlas_paths(*, atlas: Atlas, chain_ids: list[int]) -> dict[int, list[tuple[float, float]]]:
     """Positions of several chains at once, in step order, for drawing many paths."""
     paths: dict[int, list[tuple[float, float]]] = {chain_id: [] for chain_id in chain_ids}
-    for chain_id, x, y in (AtlasPoint.objects.filter(atlas=atlas, chain_id__in=chain_ids)
-                           .order_by("chain_id", "index").values_list("chain_id", "x", "y")):
+    for chain_id, x, y in (
+        AtlasPoint.objects.filter(atlas=atlas, chain_id__in=chain_ids)
+        .order_by("chain_id", "index")
+        .values_list("chain_id", "x", "y")
+    ):
         paths[chain_id].append((x, y))
     return paths
 
@@ -102,11 +126,17 @@ def _with_listed_exemplar(attractor: Attractor) -> Attractor:
     if attractor.exemplar is None or attractor.exemplar.chain.is_listed:
         return attractor
     nearest = (
-        AtlasPoint.objects.filter(attractor=attractor).filter(listed_q("chain"))
-        .annotate(distance=ExpressionWrapper(
-            (F("x") - attractor.x) * (F("x") - attractor.x) + (F("y") - attractor.y) * (F("y") - attractor.y),
-            output_field=FloatField()))
-        .select_related("step", "step__chain").order_by("distance", "step_id").first()
+        AtlasPoint.objects.filter(attractor=attractor)
+        .filter(listed_q("chain"))
+        .annotate(
+            distance=ExpressionWrapper(
+                (F("x") - attractor.x) * (F("x") - attractor.x) + (F("y") - attractor.y) * (F("y") - attractor.y),
+                output_field=FloatField(),
+            )
+        )
+        .select_related("step", "step__chain")
+        .order_by("distance", "step_id")
+        .first()
     )
     attractor.exemplar = nearest.step if nearest else None
     return attractor
@@ -163,7 +193,8 @@ def atlas_index(*, atlas_id: int) -> LoadedIndex | None:
         chains=np.frombuffer(bytes(row.chains), dtype=np.int64),
         points=np.frombuffer(bytes(row.points), dtype=np.float32).reshape(-1, 2),
         neighbours=atlas_math.NeighbourIndex(
-            mean=mean, components=components.reshape(width, mean.size),
+            mean=mean,
+            components=components.reshape(width, mean.size),
             vectors=np.frombuffer(bytes(row.vectors), dtype=np.float16).reshape(-1, width).astype(np.float32),
         ),
     )
@@ -181,8 +212,12 @@ def atlas_nearest_point(*, atlas: Atlas, x: float, y: float, radius: float) -> A
     for row in np.argsort(distances)[:32]:
         if distances[row] > radius:
             break
-        point = (AtlasPoint.objects.filter(step_id=int(index.steps[row])).filter(listed_q("chain"))
-                 .select_related("chain").first())
+        point = (
+            AtlasPoint.objects.filter(step_id=int(index.steps[row]))
+            .filter(listed_q("chain"))
+            .select_related("chain")
+            .first()
+        )
         if point is not None:
             return point
     return None
@@ -213,20 +248,24 @@ def step_similar(*, step: Step, limit: int = 6) -> list[SimilarStep]:
     index = atlas_index(atlas_id=space) if space else None
     if index is None or vector.size != index.neighbours.mean.size:
         return []
-    rows = atlas_math.nearest_rows(index.neighbours, vector, exclude=index.chains == step.chain_id,
-                                   count=limit * SIMILAR_CANDIDATES)
+    rows = atlas_math.nearest_rows(
+        index.neighbours, vector, exclude=index.chains == step.chain_id, count=limit * SIMILAR_CANDIDATES
+    )
     # By primary key only, unordered, visibility checked here: the plan stays a handful of
     # index lookups whatever the table statistics say.
     candidates = (
-        Step.objects.filter(pk__in=index.steps[rows].tolist()).select_related("chain")
-        .only(*STEP_CARD_FIELDS, "embedding", "chain__visibility", "chain__is_hidden").order_by()
+        Step.objects.filter(pk__in=index.steps[rows].tolist())
+        .select_related("chain")
+        .only(*STEP_CARD_FIELDS, "embedding", "chain__visibility", "chain__is_hidden")
+        .order_by()
     )
     scored = [
-        SimilarStep(step=candidate, similarity=cosine_similarity(
-            vector, np.frombuffer(bytes(candidate.embedding), dtype=np.float32)))
+        SimilarStep(
+            step=candidate,
+            similarity=cosine_similarity(vector, np.frombuffer(bytes(candidate.embedding), dtype=np.float32)),
+        )
         for candidate in candidates
-        if candidate.embedding and candidate.chain_id != step.chain_id
-        and candidate.chain.is_listed
+        if candidate.embedding and candidate.chain_id != step.chain_id and candidate.chain.is_listed
     ]
     scored.sort(key=lambda item: (-item.similarity, item.step.pk))
     chosen, per_chain = [], {}
@@ -250,8 +289,7 @@ def steps_search(*, query: str) -> QuerySet[Step]:
     "-word"), ranked, each with a highlighted fragment; backed by a GIN index on the
     same expression (migration 0003). Elsewhere: every word must appear (icontains).
     """
-    steps = (Step.objects.public().exclude(caption="").select_related("chain")
-             .only(*STEP_CARD_FIELDS))
+    steps = Step.objects.public().exclude(caption="").select_related("chain").only(*STEP_CARD_FIELDS)
     query = query.strip()
     if not query:
         return steps.none()
@@ -261,11 +299,20 @@ def steps_search(*, query: str) -> QuerySet[Step]:
         search = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
         vector = SearchVector("caption", config=SEARCH_CONFIG)
         return (
-            steps.annotate(document=vector).filter(document=search)
-            .annotate(rank=SearchRank(vector, search), fragment=SearchHeadline(
-                "caption", search, config=SEARCH_CONFIG, start_sel=HIGHLIGHT_START,
-                stop_sel=HIGHLIGHT_STOP, max_words=40, min_words=20,
-            ))
+            steps.annotate(document=vector)
+            .filter(document=search)
+            .annotate(
+                rank=SearchRank(vector, search),
+                fragment=SearchHeadline(
+                    "caption",
+                    search,
+                    config=SEARCH_CONFIG,
+                    start_sel=HIGHLIGHT_START,
+                    stop_sel=HIGHLIGHT_STOP,
+                    max_words=40,
+                    min_words=20,
+                ),
+            )
             .order_by("-rank", "chain_id", "index")
         )
     for word in query.split()[:8]:

@@ -109,8 +109,12 @@ def chains_featured(*, limit: int = 8) -> QuerySet[Chain]:
 def chains_in_progress(*, limit: int = 8) -> QuerySet[Chain]:
     """What is being painted now; an experiment running shows as its first chain only."""
     first_of_experiment = Chain.experiments.through.objects.filter(chain_id=OuterRef("pk")).exclude(
-        chain_id=Subquery(Chain.experiments.through.objects.filter(experiment_id=OuterRef("experiment_id"))
-                          .order_by("chain_id").values("chain_id")[:1]))
+        chain_id=Subquery(
+            Chain.experiments.through.objects.filter(experiment_id=OuterRef("experiment_id"))
+            .order_by("chain_id")
+            .values("chain_id")[:1]
+        )
+    )
     running = Chain.objects.listed().filter(status=Status.RUNNING).exclude(Exists(first_of_experiment))
     return chains_with_cards(running).order_by("-started_at")[:limit]
 
@@ -138,8 +142,14 @@ SORT_ORDERS = {
 
 
 def chains_for_gallery(
-    *, mode: str = "", detail: str = "", status: str = "", length: str = "",
-    sort: str = "newest", query: str = "", experiments: str = "",
+    *,
+    mode: str = "",
+    detail: str = "",
+    status: str = "",
+    length: str = "",
+    sort: str = "newest",
+    query: str = "",
+    experiments: str = "",
 ) -> QuerySet[Chain]:
     """Public chains filtered and sorted for the gallery; unknown values are ignored.
 
@@ -180,9 +190,7 @@ def chain_parent_for_viewer(*, chain: Chain, user) -> Chain | None:
 
 def chain_branches(*, chain: Chain) -> QuerySet[Chain]:
     """Branches a visitor may see: listed ones only, with the step they forked from."""
-    return (
-        Chain.objects.listed().filter(parent=chain).select_related("fork_step").order_by("created_at")
-    )
+    return Chain.objects.listed().filter(parent=chain).select_related("fork_step").order_by("created_at")
 
 
 def chain_timeline_steps(*, chain: Chain, after: int = -1) -> QuerySet[Step]:

@@ -26,11 +26,15 @@ def ledger_daily_costs(*, days: int = 31, calls: QuerySet[ProviderCall] | None =
     """Cost and call counts per day and role, newest day first (the admin's summary)."""
     calls = ProviderCall.objects.all() if calls is None else calls
     rows = (
-        calls.annotate(day=TruncDate("started_at")).values("day", "role")
-        .annotate(calls=Count("pk"), cost=Sum("cost"),
-                  lost=Count("pk", filter=Q(outcome=CallOutcome.LOST)),
-                  timed_out=Count("pk", filter=Q(outcome=CallOutcome.TIMED_OUT)),
-                  failed=Count("pk", filter=Q(outcome=CallOutcome.FAILED)))
+        calls.annotate(day=TruncDate("started_at"))
+        .values("day", "role")
+        .annotate(
+            calls=Count("pk"),
+            cost=Sum("cost"),
+            lost=Count("pk", filter=Q(outcome=CallOutcome.LOST)),
+            timed_out=Count("pk", filter=Q(outcome=CallOutcome.TIMED_OUT)),
+            failed=Count("pk", filter=Q(outcome=CallOutcome.FAILED)),
+        )
         .order_by("-day", "role")
     )
     wanted_days: list = []
@@ -40,9 +44,17 @@ def ledger_daily_costs(*, days: int = 31, calls: QuerySet[ProviderCall] | None =
             if len(wanted_days) == days:
                 break
             wanted_days.append(row["day"])
-        result.append(DailyCost(day=row["day"], role=row["role"], calls=row["calls"],
-                                cost=row["cost"] or Decimal("0"), lost=row["lost"],
-                                timed_out=row["timed_out"], failed=row["failed"]))
+        result.append(
+            DailyCost(
+                day=row["day"],
+                role=row["role"],
+                calls=row["calls"],
+                cost=row["cost"] or Decimal("0"),
+                lost=row["lost"],
+                timed_out=row["timed_out"],
+                failed=row["failed"],
+            )
+        )
     return result
 
 

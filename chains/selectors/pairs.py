@@ -64,16 +64,26 @@ def model_pairs() -> list[PairSummary]:
 def _finished_listed_rows() -> list[dict]:
     last_thumbnail = Step.objects.filter(chain=OuterRef("pk")).order_by("-index").values("thumbnail_tiny")[:1]
     return list(
-        Chain.objects.listed().filter(status=Status.COMPLETED)
+        Chain.objects.listed()
+        .filter(status=Status.COMPLETED)
         .annotate(latest_thumbnail=Subquery(last_thumbnail))
         .order_by("-finished_at")
-        .values("slug", "title", "drift", "estimated_cost", "images_generated", "latest_thumbnail",
-                caption_model=F("provider_settings__caption_model"), image_model=F("provider_settings__image_model"),
-                caption_endpoint=F("provider_settings__caption_endpoint"),
-                image_endpoint=F("provider_settings__image_endpoint"),
-                caption_backend=F("provider_settings__caption_backend"),
-                image_backend=F("provider_settings__image_backend"),
-                half_life=F("analysis__half_life"), attractor_id=F("analysis__attractor_id"))
+        .values(
+            "slug",
+            "title",
+            "drift",
+            "estimated_cost",
+            "images_generated",
+            "latest_thumbnail",
+            caption_model=F("provider_settings__caption_model"),
+            image_model=F("provider_settings__image_model"),
+            caption_endpoint=F("provider_settings__caption_endpoint"),
+            image_endpoint=F("provider_settings__image_endpoint"),
+            caption_backend=F("provider_settings__caption_backend"),
+            image_backend=F("provider_settings__image_backend"),
+            half_life=F("analysis__half_life"),
+            attractor_id=F("analysis__attractor_id"),
+        )
     )
 
 
@@ -87,9 +97,12 @@ def _summarise(key: tuple[str, str], chains: list[dict], attractors: dict[int, A
     cost = sum((row["estimated_cost"] or Decimal("0") for row in chains), Decimal("0"))
     landed = Counter(row["attractor_id"] for row in chains if row["attractor_id"] in attractors)
     return PairSummary(
-        caption_model=caption_model, image_model=image_model,
-        caption_server_kind=server_kind(chains[0], "caption"), image_server_kind=server_kind(chains[0], "image"),
-        chains=chains[:CHAINS_SHOWN], count=len(chains),
+        caption_model=caption_model,
+        image_model=image_model,
+        caption_server_kind=server_kind(chains[0], "caption"),
+        image_server_kind=server_kind(chains[0], "image"),
+        chains=chains[:CHAINS_SHOWN],
+        count=len(chains),
         drift=median_interval(row["drift"] for row in chains),
         half_life=median_interval(half_lives(row["half_life"] for row in chains)),
         never_halved=sum(1 for row in chains if row["half_life"] is None),
@@ -120,8 +133,10 @@ def _price_sources(row: dict) -> list[str]:
 def _priced_by_estimate(row: dict) -> bool:
     """A paid endpoint serving a model the catalogue has no price for: its costs are estimates."""
     for role in ("caption", "image"):
-        if is_paid(row[f"{role}_endpoint"] or "") and catalogue.lookup(row[f"{role}_model"] or "",
-                                                                       role=role).prices is None:
+        if (
+            is_paid(row[f"{role}_endpoint"] or "")
+            and catalogue.lookup(row[f"{role}_model"] or "", role=role).prices is None
+        ):
             return True
     return False
 

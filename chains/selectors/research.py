@@ -27,17 +27,22 @@ def chains_for_compare(*, slugs: list[str]) -> list[Chain]:
     with what a card shows (first and latest pictures) so the page can show them."""
     wanted = list(dict.fromkeys(slug.strip().lower() for slug in slugs if slug.strip()))[:COMPARE_MAX_CHAINS]
     visible = Chain.objects.visible_by_link().filter(slug__in=wanted)
-    found = {chain.slug: chain for chain in
-             chains_with_cards(visible).select_related("analysis", "analysis__attractor")}
+    found = {
+        chain.slug: chain for chain in chains_with_cards(visible).select_related("analysis", "analysis__attractor")
+    }
     return [found[slug] for slug in wanted if slug in found]
 
 
 def chain_curves(*, chain_ids: list[int]) -> dict[int, list[tuple]]:
     """(index, caption→origin, caption→previous, image→origin) per step, per chain: one query."""
     curves: dict[int, list[tuple]] = {chain_id: [] for chain_id in chain_ids}
-    rows = (Step.objects.filter(chain_id__in=chain_ids).order_by("chain_id", "index")
-            .values_list("chain_id", "index", "similarity_to_origin", "similarity_to_previous",
-                         "image_similarity_to_origin"))
+    rows = (
+        Step.objects.filter(chain_id__in=chain_ids)
+        .order_by("chain_id", "index")
+        .values_list(
+            "chain_id", "index", "similarity_to_origin", "similarity_to_previous", "image_similarity_to_origin"
+        )
+    )
     for chain_id, *values in rows:
         curves[chain_id].append(tuple(values))
     return curves
@@ -78,8 +83,9 @@ def lineage_similarity_series(chains, *, metric: str, scale: str) -> list[dict]:
     its branches share one origin and one x axis."""
     anchors = chain_lineage_offsets(chains=chains)
     field = "image_descriptor" if metric == "image" else "embedding"
-    stored = chain_vectors(chain_ids=sorted({c.pk for c in chains} | {root for root, _ in anchors.values()}),
-                           field=field)
+    stored = chain_vectors(
+        chain_ids=sorted({c.pk for c in chains} | {root for root, _ in anchors.values()}), field=field
+    )
     decode = descriptors.descriptor_from_bytes if metric == "image" else _embedding
     known, series = baselines(), []
     for chain in chains:
@@ -120,9 +126,11 @@ def experiments_listed() -> QuerySet[Experiment]:
     """Experiments with at least one public chain, each with its public chains' cards."""
     public = listed_q("chains")
     return (
-        Experiment.objects.annotate(public_chains=Count("chains", filter=public)).filter(public_chains__gt=0)
-        .prefetch_related(Prefetch("chains", queryset=chains_with_cards(_public_chains()).order_by("pk"),
-                                   to_attr="listed_chains"))
+        Experiment.objects.annotate(public_chains=Count("chains", filter=public))
+        .filter(public_chains__gt=0)
+        .prefetch_related(
+            Prefetch("chains", queryset=chains_with_cards(_public_chains()).order_by("pk"), to_attr="listed_chains")
+        )
         .order_by("-created_at")
     )
 
@@ -147,9 +155,14 @@ def experiment_filmstrips(*, chains: list[Chain], frames: int = 6) -> dict[int, 
     for chain_id, indices in wanted.items():
         condition |= Q(chain_id=chain_id, index__in=indices)
     strips: dict[int, list[Step]] = {chain.pk: [] for chain in chains}
-    for step in (Step.objects.filter(condition).select_related("chain").order_by("chain_id", "index")
-                 .only("id", "chain_id", "index", "caption", "thumbnail_tiny", "thumbnail_small", "thumbnail_large",
-                       "chain__slug")):
+    for step in (
+        Step.objects.filter(condition)
+        .select_related("chain")
+        .order_by("chain_id", "index")
+        .only(
+            "id", "chain_id", "index", "caption", "thumbnail_tiny", "thumbnail_small", "thumbnail_large", "chain__slug"
+        )
+    ):
         strips[step.chain_id].append(step)
     return strips
 
@@ -161,10 +174,10 @@ def research_steps() -> Iterator[Step]:
     """Every public step with its chain, figures and atlas position, streamed in chunks."""
     return (
         Step.objects.public()
-        .select_related("chain", "chain__analysis", "chain__analysis__attractor", "atlas_point",
-                        "atlas_point__attractor")
-        .defer("embedding", "image_descriptor", "chain__projection", "chain__provider_settings",
-               "chain__drift_curve")
+        .select_related(
+            "chain", "chain__analysis", "chain__analysis__attractor", "atlas_point", "atlas_point__attractor"
+        )
+        .defer("embedding", "image_descriptor", "chain__projection", "chain__provider_settings", "chain__drift_curve")
         .order_by("chain_id", "index")
         .iterator(chunk_size=2000)
     )
@@ -202,7 +215,8 @@ def chain_lineage_offsets(*, chains: list[Chain]) -> dict[int, tuple[int, int]]:
 def chain_vectors(*, chain_ids: list[int], field: str) -> dict[int, dict[int, bytes]]:
     """Raw stored vectors ("embedding" or "image_descriptor") by chain, then by step index."""
     vectors: dict[int, dict[int, bytes]] = {chain_id: {} for chain_id in chain_ids}
-    for chain_id, index, raw in (Step.objects.filter(chain_id__in=chain_ids).exclude(**{field: None})
-                                 .values_list("chain_id", "index", field)):
+    for chain_id, index, raw in (
+        Step.objects.filter(chain_id__in=chain_ids).exclude(**{field: None}).values_list("chain_id", "index", field)
+    ):
         vectors[chain_id][index] = raw
     return vectors

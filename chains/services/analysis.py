@@ -61,9 +61,11 @@ def step_describe_image(*, chain_id: int, index: int, clean) -> dict:
 
 
 def _stored_descriptor(*, chain_id: int, index: int) -> np.ndarray | None:
-    step = Step.objects.filter(chain_id=chain_id, index=index).only(
-        "id", "index", "thumbnail_small", "image", "image_descriptor"
-    ).first()
+    step = (
+        Step.objects.filter(chain_id=chain_id, index=index)
+        .only("id", "index", "thumbnail_small", "image", "image_descriptor")
+        .first()
+    )
     if step is None:
         return None
     vector = descriptors.descriptor_from_bytes(step.image_descriptor)
@@ -88,10 +90,19 @@ def step_store_descriptor(*, step: Step) -> np.ndarray | None:
 def chain_fill_image_drift(*, chain_id: int) -> int:
     """Describe any image of the chain that has no descriptor yet (chains painted before
     descriptors existed) and recompute its image similarities; returns images described."""
-    steps = list(Step.objects.filter(chain_id=chain_id).order_by("index").only(
-        "id", "index", "thumbnail_small", "image", "image_descriptor",
-        "image_similarity_to_origin", "image_similarity_to_previous",
-    ))
+    steps = list(
+        Step.objects.filter(chain_id=chain_id)
+        .order_by("index")
+        .only(
+            "id",
+            "index",
+            "thumbnail_small",
+            "image",
+            "image_descriptor",
+            "image_similarity_to_origin",
+            "image_similarity_to_previous",
+        )
+    )
     described, vectors = 0, []
     for step in steps:
         vector = descriptors.descriptor_from_bytes(step.image_descriptor)
@@ -145,32 +156,41 @@ def baseline_refresh(*, kind: str, vectors: np.ndarray, chain_ids: np.ndarray) -
     if stats is None:
         Baseline.objects.filter(kind=kind).delete()
         return None
-    baseline, _ = Baseline.objects.update_or_create(kind=kind, defaults=dict(
-        mean=stats.mean, std=stats.std, p05=stats.p05, p50=stats.p50, p95=stats.p95,
-        pairs=stats.pairs, groups=stats.groups,
-    ))
+    baseline, _ = Baseline.objects.update_or_create(
+        kind=kind,
+        defaults=dict(
+            mean=stats.mean,
+            std=stats.std,
+            p05=stats.p05,
+            p50=stats.p50,
+            p95=stats.p95,
+            pairs=stats.pairs,
+            groups=stats.groups,
+        ),
+    )
     return baseline
 
 
 def image_baseline_refresh() -> Baseline | None:
     rows = list(
-        Step.objects.filter(chain__in=Chain.objects.listed(), image_descriptor__isnull=False)
-        .values_list("chain_id", "image_descriptor")
+        Step.objects.filter(chain__in=Chain.objects.listed(), image_descriptor__isnull=False).values_list(
+            "chain_id", "image_descriptor"
+        )
     )
     pairs = [(chain_id, descriptors.descriptor_from_bytes(raw)) for chain_id, raw in rows]
     pairs = [(chain_id, vector) for chain_id, vector in pairs if vector is not None]
     if not pairs:
         Baseline.objects.filter(kind=IMAGE_KIND).delete()
         return None
-    return baseline_refresh(kind=IMAGE_KIND, vectors=np.vstack([v for _, v in pairs]),
-                            chain_ids=np.array([c for c, _ in pairs]))
+    return baseline_refresh(
+        kind=IMAGE_KIND, vectors=np.vstack([v for _, v in pairs]), chain_ids=np.array([c for c, _ in pairs])
+    )
 
 
 # --- chain metrics -------------------------------------------------------------------
 
 
-def chain_metrics(*, rows: list[tuple], caption_baseline: float | None,
-                  image_baseline: float | None) -> dict:
+def chain_metrics(*, rows: list[tuple], caption_baseline: float | None, image_baseline: float | None) -> dict:
     """Figures of one chain from its steps' (similarity to origin, to previous, image
     similarity to origin) in step order. The convergence threshold is on the
     calibrated scale (a raw one would mean something different under each model)."""
@@ -180,11 +200,9 @@ def chain_metrics(*, rows: list[tuple], caption_baseline: float | None,
     if caption:
         to_origin = np.array([origin for origin, _ in caption])
         to_previous = np.array([previous for _, previous in caption])
-        metrics["calibrated_drift"] = analysis.mean_cumulative_drift(
-            analysis.calibrate(to_origin, caption_baseline))
+        metrics["calibrated_drift"] = analysis.mean_cumulative_drift(analysis.calibrate(to_origin, caption_baseline))
         metrics["half_life"] = analysis.half_life(to_origin, baseline=caption_baseline)
-        metrics["convergence_step"] = analysis.convergence_step(
-            analysis.calibrate(to_previous, caption_baseline))
+        metrics["convergence_step"] = analysis.convergence_step(analysis.calibrate(to_previous, caption_baseline))
     if image:
         metrics["image_drift"] = analysis.mean_cumulative_drift(np.array(image))
     return metrics
@@ -203,24 +221,26 @@ def chains_refresh_metrics(*, chain_ids: Iterable[int] | None = None) -> int:
     per_chain: dict[int, list] = {}
     models: dict[int, str] = {}
     for chain_id, model, origin, previous, image in steps.values_list(
-        "chain_id", "embedding_model", "similarity_to_origin", "similarity_to_previous",
-        "image_similarity_to_origin",
+        "chain_id", "embedding_model", "similarity_to_origin", "similarity_to_previous", "image_similarity_to_origin"
     ):
         per_chain.setdefault(chain_id, []).append((origin, previous, image))
         if model:
             models.setdefault(chain_id, model)
     image_baseline = baselines.get(IMAGE_KIND)
     records = [
-        ChainAnalysis(chain_id=chain_id, **chain_metrics(
-            rows=rows, caption_baseline=baselines.get(caption_kind(models.get(chain_id, ""))),
-            image_baseline=image_baseline,
-        ))
+        ChainAnalysis(
+            chain_id=chain_id,
+            **chain_metrics(
+                rows=rows,
+                caption_baseline=baselines.get(caption_kind(models.get(chain_id, ""))),
+                image_baseline=image_baseline,
+            ),
+        )
         for chain_id, rows in per_chain.items()
     ]
     before = _shown(ChainAnalysis.objects.filter(chain_id__in=list(per_chain)).values_list("chain_id", *METRIC_FIELDS))
     ChainAnalysis.objects.bulk_create(
-        records, batch_size=500, update_conflicts=True, unique_fields=["chain"],
-        update_fields=list(METRIC_FIELDS),
+        records, batch_size=500, update_conflicts=True, unique_fields=["chain"], update_fields=list(METRIC_FIELDS)
     )
     after = _shown((r.chain_id, *(getattr(r, name) for name in METRIC_FIELDS)) for r in records)
     changed = [chain_id for chain_id, shown in after.items() if before.get(chain_id) != shown]
@@ -238,8 +258,12 @@ def _shown(rows) -> dict[int, tuple]:
 
 def chain_refresh_projection_if_changed(*, chain_id: int, force: bool = False) -> bool:
     """The per-chain t-SNE path, recomputed only when the chain's embeddings changed."""
-    rows = list(Step.objects.filter(chain_id=chain_id).exclude(embedding=None).order_by("index")
-                .values_list("embedding", flat=True))
+    rows = list(
+        Step.objects.filter(chain_id=chain_id)
+        .exclude(embedding=None)
+        .order_by("index")
+        .values_list("embedding", flat=True)
+    )
     if not rows:
         return False
     vectors = np.vstack([np.frombuffer(bytes(raw), dtype=np.float32) for raw in rows])

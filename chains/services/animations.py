@@ -21,14 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..animation import (
-    FORMATS,
-    AnimationError,
-    AnimationOptions,
-    animation_key,
-    animation_options,
-    render_animation,
-)
+from ..animation import FORMATS, AnimationError, AnimationOptions, animation_key, animation_options, render_animation
 from ..images import overwrite_file
 from ..models import AnimationFormat, AnimationStatus, Chain, ChainAnimation, Step
 from .dispatch import enqueue_animation_render
@@ -69,12 +62,8 @@ def _reset(animation: ChainAnimation) -> bool:
     """Back to pending, unless a concurrent request or render changed the row first."""
     return bool(
         ChainAnimation.objects.filter(
-            pk=animation.pk, status=animation.status, step_count=animation.step_count,
-            updated_at=animation.updated_at,
-        ).update(
-            status=AnimationStatus.PENDING, step_count=0, error_message="",
-            updated_at=timezone.now(),
-        )
+            pk=animation.pk, status=animation.status, step_count=animation.step_count, updated_at=animation.updated_at
+        ).update(status=AnimationStatus.PENDING, step_count=0, error_message="", updated_at=timezone.now())
     )
 
 
@@ -93,9 +82,7 @@ def animation_render(*, animation_id: int) -> Outcome:
         return Outcome.ALREADY_DONE
     if not _claim(animation_id=animation_id, step_count=step_count):
         return Outcome.BUSY
-    options = AnimationOptions(
-        format=animation.format, width=animation.width, frame_ms=animation.frame_ms
-    )
+    options = AnimationOptions(format=animation.format, width=animation.width, frame_ms=animation.frame_ms)
     try:
         key = _render_to_storage(chain_id=animation.chain_id, step_count=step_count, options=options)
     except AnimationError as error:
@@ -103,8 +90,7 @@ def animation_render(*, animation_id: int) -> Outcome:
     except Exception:
         # Anything else (storage down, a time limit) must still end the row, or it stays pending.
         logger.exception("animation=%s render failed", animation_id)
-        _finish(animation_id, step_count, status=AnimationStatus.FAILED,
-                error_message=ANIMATION_RENDER_FAILED)
+        _finish(animation_id, step_count, status=AnimationStatus.FAILED, error_message=ANIMATION_RENDER_FAILED)
     else:
         _finish(animation_id, step_count, status=AnimationStatus.READY, file=key, error_message="")
     return Outcome.DONE
@@ -123,8 +109,9 @@ def _render_to_storage(*, chain_id: int, step_count: int, options: AnimationOpti
     captions = list(
         Step.objects.filter(chain_id=chain_id, index__lt=step_count).order_by("index").values_list("caption", flat=True)
     )
-    data = render_animation(pictures=_pictures(chain_id=chain_id, step_count=step_count), options=options,
-                            captions=captions)
+    data = render_animation(
+        pictures=_pictures(chain_id=chain_id, step_count=step_count), options=options, captions=captions
+    )
     key = animation_key(chain_id=chain_id, options=options)
     overwrite_file(default_storage, key, data)
     return key
@@ -133,7 +120,8 @@ def _render_to_storage(*, chain_id: int, step_count: int, options: AnimationOpti
 def _pictures(*, chain_id: int, step_count: int) -> Iterator[bytes]:
     """The large thumbnails (already near frame size) of exactly the steps counted at the claim."""
     steps = (
-        Step.objects.published().filter(chain_id=chain_id, index__lt=step_count)
+        Step.objects.published()
+        .filter(chain_id=chain_id, index__lt=step_count)
         .order_by("index")
         .only("pk", "image", "thumbnail_large")
     )
@@ -145,6 +133,6 @@ def _pictures(*, chain_id: int, step_count: int) -> Iterator[bytes]:
 
 def _finish(animation_id: int, step_count: int, **fields) -> None:
     """Guarded on the claim, so a render that lost its claim cannot overwrite a newer outcome."""
-    ChainAnimation.objects.filter(
-        pk=animation_id, status=AnimationStatus.PENDING, step_count=step_count
-    ).update(updated_at=timezone.now(), **fields)
+    ChainAnimation.objects.filter(pk=animation_id, status=AnimationStatus.PENDING, step_count=step_count).update(
+        updated_at=timezone.now(), **fields
+    )

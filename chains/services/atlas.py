@@ -32,11 +32,7 @@ from ..metrics import atlas
 from ..metrics.drift import tail_attractor
 from ..models import Atlas, AtlasIndex, AtlasJob, AtlasPoint, Attractor, Chain, ChainAnalysis, Status, Step
 from ..selectors.research import caption_kind
-from .analysis import (
-    baseline_refresh,
-    chains_refresh_metrics,
-    image_baseline_refresh,
-)
+from .analysis import baseline_refresh, chains_refresh_metrics, image_baseline_refresh
 from .dispatch import enqueue_atlas_recompute
 
 logger = logging.getLogger(__name__)
@@ -64,9 +60,11 @@ def atlas_mark_dirty() -> bool:
     job = atlas_job()
     now = timezone.now()
     stale = now - timedelta(seconds=lease_seconds() + debounce_seconds())
-    marked = AtlasJob.objects.filter(pk=job.pk).filter(
-        Q(dirty_since__isnull=True) | Q(dirty_since__lt=stale)
-    ).update(dirty_since=now)
+    marked = (
+        AtlasJob.objects.filter(pk=job.pk)
+        .filter(Q(dirty_since__isnull=True) | Q(dirty_since__lt=stale))
+        .update(dirty_since=now)
+    )
     if marked:
         transaction.on_commit(atlas_enqueue_recompute)
     return bool(marked)
@@ -80,20 +78,23 @@ def atlas_claim(*, only_if_dirty: bool = True) -> str | None:
     """Take the recompute (clearing the dirty marker) if nobody holds it; a token or None."""
     now = timezone.now()
     token = uuid.uuid4().hex
-    jobs = AtlasJob.objects.filter(pk=atlas_job().pk).filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    )
+    jobs = AtlasJob.objects.filter(pk=atlas_job().pk).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
     if only_if_dirty:
         jobs = jobs.filter(dirty_since__isnull=False)
-    taken = jobs.update(dirty_since=None, claimed_until=now + timedelta(seconds=lease_seconds()),
-                        claim_token=token, last_started_at=now)
+    taken = jobs.update(
+        dirty_since=None, claimed_until=now + timedelta(seconds=lease_seconds()), claim_token=token, last_started_at=now
+    )
     return token if taken else None
 
 
 def atlas_release(*, token: str, seconds: float, error: str = "") -> None:
     AtlasJob.objects.filter(name=ATLAS_JOB, claim_token=token).update(
-        claimed_until=None, claim_token="", last_finished_at=timezone.now(), last_seconds=seconds,
-        last_error=error[:4000], runs=F("runs") + 1,
+        claimed_until=None,
+        claim_token="",
+        last_finished_at=timezone.now(),
+        last_seconds=seconds,
+        last_error=error[:4000],
+        runs=F("runs") + 1,
     )
 
 
@@ -131,8 +132,11 @@ def atlas_recompute(*, force: bool = False) -> str:
     """Rebuild every space's atlas, then baselines and every chain's figures."""
     spaces = list(
         Step.objects.filter(chain__in=Chain.objects.listed(), embedding__isnull=False)
-        .exclude(embedding_model="").values("embedding_model")
-        .annotate(count=Count("id")).order_by("-count").values_list("embedding_model", flat=True)
+        .exclude(embedding_model="")
+        .values("embedding_model")
+        .annotate(count=Count("id"))
+        .order_by("-count")
+        .values_list("embedding_model", flat=True)
     )
     outcomes = [atlas_rebuild_space(space=space, force=force) for space in spaces]
     Atlas.objects.exclude(space__in=spaces).delete()
@@ -148,8 +152,10 @@ def _space_rows(space: str):
         .order_by("chain_id", "index")
         .values_list("id", "chain_id", "index", "embedding", "caption")
     )
-    decoded = [(step_id, chain_id, index, np.frombuffer(bytes(raw), dtype=np.float32), caption)
-               for step_id, chain_id, index, raw, caption in rows]
+    decoded = [
+        (step_id, chain_id, index, np.frombuffer(bytes(raw), dtype=np.float32), caption)
+        for step_id, chain_id, index, raw, caption in rows
+    ]
     if not decoded:
         return None
     dimensions = [len(row[3]) for row in decoded]
@@ -172,8 +178,9 @@ def atlas_rebuild_space(*, space: str, force: bool = False) -> str:
         return CLEAN
     step_ids, chain_ids, indices, vectors, captions = loaded
     baseline_refresh(kind=caption_kind(space), vectors=vectors, chain_ids=chain_ids)
-    finished = np.array(sorted(Chain.objects.listed().filter(status=Status.COMPLETED)
-                               .values_list("pk", flat=True)), dtype=np.int64)
+    finished = np.array(
+        sorted(Chain.objects.listed().filter(status=Status.COMPLETED).values_list("pk", flat=True)), dtype=np.int64
+    )
     digest = atlas.input_digest(ALGORITHM, step_ids, chain_ids, vectors, finished)
     current = Atlas.objects.filter(space=space).first()
     if not force and current is not None and current.signature == digest:
@@ -188,8 +195,16 @@ def atlas_rebuild_space(*, space: str, force: bool = False) -> str:
         tails=tails,
         index=atlas.build_neighbour_index(unit),
     )
-    _save_space(space=space, step_ids=step_ids, chain_ids=chain_ids, indices=indices, fit=fit,
-                digest=digest, started=started, **summary)
+    _save_space(
+        space=space,
+        step_ids=step_ids,
+        chain_ids=chain_ids,
+        indices=indices,
+        fit=fit,
+        digest=digest,
+        started=started,
+        **summary,
+    )
     return RECOMPUTED
 
 
@@ -207,8 +222,9 @@ def _chain_tails(chain_ids, indices, labels, *, finished: set) -> dict[int, tupl
     return tails
 
 
-def _save_space(*, space, step_ids, chain_ids, indices, fit, digest, started, terms, exemplars,
-                centres, tails, index) -> None:
+def _save_space(
+    *, space, step_ids, chain_ids, indices, fit, digest, started, terms, exemplars, centres, tails, index
+) -> None:
     with transaction.atomic():
         row, _ = Atlas.objects.select_for_update().get_or_create(space=space)
         old: dict[int, set] = {}
@@ -224,11 +240,15 @@ def _save_space(*, space, step_ids, chain_ids, indices, fit, digest, started, te
         for label in clusters:
             arrivals = [arrival for winner, arrival in tails.values() if winner == label]
             fields = dict(
-                number=label + 1, label=atlas.cluster_label(terms.get(label, []))[:200],
-                terms=terms.get(label, []), exemplar_id=int(step_ids[exemplars[label]]),
-                size=len(new[label]), chain_count=len(arrivals),
+                number=label + 1,
+                label=atlas.cluster_label(terms.get(label, []))[:200],
+                terms=terms.get(label, []),
+                exemplar_id=int(step_ids[exemplars[label]]),
+                size=len(new[label]),
+                chain_count=len(arrivals),
                 median_arrival=float(np.median(arrivals)) if arrivals else None,
-                x=centres[label][0], y=centres[label][1],
+                x=centres[label][0],
+                y=centres[label][1],
             )
             if label in continued:
                 Attractor.objects.filter(pk=continued[label]).update(**fields)
@@ -236,26 +256,42 @@ def _save_space(*, space, step_ids, chain_ids, indices, fit, digest, started, te
             else:
                 attractor_ids[label] = Attractor.objects.create(atlas=row, **fields).pk
         AtlasPoint.objects.filter(atlas=row).delete()
-        AtlasPoint.objects.bulk_create([
-            AtlasPoint(atlas=row, step_id=int(step_id), chain_id=int(chain_id), index=int(index),
-                       x=round(float(x), 5), y=round(float(y), 5),
-                       attractor_id=attractor_ids.get(int(label)))
-            for step_id, chain_id, index, (x, y), label in zip(
-                step_ids, chain_ids, indices, fit.points, fit.labels, strict=True
+        AtlasPoint.objects.bulk_create(
+            [
+                AtlasPoint(
+                    atlas=row,
+                    step_id=int(step_id),
+                    chain_id=int(chain_id),
+                    index=int(index),
+                    x=round(float(x), 5),
+                    y=round(float(y), 5),
+                    attractor_id=attractor_ids.get(int(label)),
+                )
+                for step_id, chain_id, index, (x, y), label in zip(
+                    step_ids, chain_ids, indices, fit.points, fit.labels, strict=True
+                )
+            ],
+            batch_size=2000,
+        )
+        before = {
+            chain_id: (attractor_id, arrival)
+            for chain_id, attractor_id, arrival in ChainAnalysis.objects.filter(attractor__atlas=row).values_list(
+                "chain_id", "attractor_id", "arrival_step"
             )
-        ], batch_size=2000)
-        before = {chain_id: (attractor_id, arrival) for chain_id, attractor_id, arrival in
-                  ChainAnalysis.objects.filter(attractor__atlas=row).values_list(
-                      "chain_id", "attractor_id", "arrival_step")}
+        }
         ChainAnalysis.objects.filter(attractor__atlas=row).update(attractor=None, arrival_step=None)
         after = {chain_id: (attractor_ids[label], arrival) for chain_id, (label, arrival) in tails.items()}
         for chain_id in set(before) | set(after):
             if before.get(chain_id) != after.get(chain_id):
                 content_changed_on_commit(chain_id=chain_id)
         ChainAnalysis.objects.bulk_create(
-            [ChainAnalysis(chain_id=chain_id, attractor_id=attractor_ids[label], arrival_step=arrival)
-             for chain_id, (label, arrival) in tails.items()],
-            batch_size=500, update_conflicts=True, unique_fields=["chain"],
+            [
+                ChainAnalysis(chain_id=chain_id, attractor_id=attractor_ids[label], arrival_step=arrival)
+                for chain_id, (label, arrival) in tails.items()
+            ],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["chain"],
             update_fields=["attractor", "arrival_step"],
         )
         _save_index(row=row, step_ids=step_ids, chain_ids=chain_ids, points=fit.points, index=index)
@@ -271,11 +307,16 @@ def _save_space(*, space, step_ids, chain_ids, indices, fit, digest, started, te
 
 
 def _save_index(*, row: Atlas, step_ids, chain_ids, points, index: atlas.NeighbourIndex) -> None:
-    AtlasIndex.objects.update_or_create(atlas=row, defaults=dict(
-        token=uuid.uuid4().hex, count=len(step_ids),
-        steps=step_ids.astype(np.int64).tobytes(), chains=chain_ids.astype(np.int64).tobytes(),
-        points=np.asarray(points, dtype=np.float32).tobytes(),
-        mean=index.mean.astype(np.float32).tobytes(),
-        components=index.components.astype(np.float32).tobytes(),
-        vectors=index.vectors.astype(np.float16).tobytes(),
-    ))
+    AtlasIndex.objects.update_or_create(
+        atlas=row,
+        defaults=dict(
+            token=uuid.uuid4().hex,
+            count=len(step_ids),
+            steps=step_ids.astype(np.int64).tobytes(),
+            chains=chain_ids.astype(np.int64).tobytes(),
+            points=np.asarray(points, dtype=np.float32).tobytes(),
+            mean=index.mean.astype(np.float32).tobytes(),
+            components=index.components.astype(np.float32).tobytes(),
+            vectors=index.vectors.astype(np.float16).tobytes(),
+        ),
+    )

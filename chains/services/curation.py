@@ -36,9 +36,20 @@ BRANCH_STEP_ELSEWHERE = "That step belongs to another chain."
 # What a re-run clears on the step it re-runs from: everything its caption produced.
 # The image and how it was painted stay; so does usage, which is money already spent.
 CAPTION_FIELDS = (
-    "caption", "caption_draft", "caption_model", "caption_request_id", "caption_ms", "captioned_at",
-    "embedding", "embedding_model", "embedding_dimension", "embedding_request_id", "embed_ms",
-    "embedded_at", "similarity_to_origin", "similarity_to_previous",
+    "caption",
+    "caption_draft",
+    "caption_model",
+    "caption_request_id",
+    "caption_ms",
+    "captioned_at",
+    "embedding",
+    "embedding_model",
+    "embedding_dimension",
+    "embedding_request_id",
+    "embed_ms",
+    "embedded_at",
+    "similarity_to_origin",
+    "similarity_to_previous",
 )
 
 
@@ -170,10 +181,10 @@ def _hold_for_rerun(*, chain: Chain) -> None:
     """Stop the loop with one conditional update: not running, no live claim."""
     now = timezone.now()
     held = (
-        Chain.objects.filter(pk=chain.pk).exclude(status=Status.RUNNING)
+        Chain.objects.filter(pk=chain.pk)
+        .exclude(status=Status.RUNNING)
         .exclude(claimed_until__gt=now)
-        .update(status=Status.PAUSED, started_at=Coalesce("started_at", Value(now)),
-                claimed_until=None, claim_token="")
+        .update(status=Status.PAUSED, started_at=Coalesce("started_at", Value(now)), claimed_until=None, claim_token="")
     )
     if held:
         return
@@ -203,8 +214,7 @@ def _replace_steps_from(*, chain: Chain, index: int) -> Step:
     for model, name in references:
         model._base_manager.filter(**{f"{name}__in": doomed_ids}).update(**{name: None})
 
-    kept = [f.attname for f in Step._meta.concrete_fields
-            if f.attname not in CAPTION_FIELDS and f.attname != "id"]
+    kept = [f.attname for f in Step._meta.concrete_fields if f.attname not in CAPTION_FIELDS and f.attname != "id"]
     values = Step.objects.filter(pk=old.pk).values(*kept).get()
     doomed.delete()
     fresh = Step.objects.create(**values)
@@ -242,8 +252,7 @@ def _purge_and_resume(*, chain_id: int, stale: list[str], animation_files: list[
 
 
 def chain_branch(
-    *, chain: Chain, step: Step, owner, mode: str, detail: str, target_length: int,
-    theme: str = "", title: str = "",
+    *, chain: Chain, step: Step, owner, mode: str, detail: str, target_length: int, theme: str = "", title: str = ""
 ) -> Chain:
     """A new chain whose starting image is a copy of `step`'s, started at once.
 
@@ -257,9 +266,17 @@ def chain_branch(
     with step.image.open("rb") as handle:
         image = handle.read()
     branch = chain_create(
-        image=image, target_length=target_length, mode=mode, detail=detail, theme=theme,
-        title=title or _branch_title(chain=chain, step=step), owner=owner,
-        visibility=chain.visibility, provider=chain.provider, parent=chain, fork_step=step,
+        image=image,
+        target_length=target_length,
+        mode=mode,
+        detail=detail,
+        theme=theme,
+        title=title or _branch_title(chain=chain, step=step),
+        owner=owner,
+        visibility=chain.visibility,
+        provider=chain.provider,
+        parent=chain,
+        fork_step=step,
     )
     chain_start(chain=branch)
     content_changed_on_commit(chain_id=chain.pk)
@@ -268,4 +285,4 @@ def chain_branch(
 
 def _branch_title(*, chain: Chain, step: Step) -> str:
     suffix = f" · branch from step {step.index}"
-    return f"{str(chain)[:120 - len(suffix)]}{suffix}"
+    return f"{str(chain)[: 120 - len(suffix)]}{suffix}"

@@ -38,8 +38,12 @@ def enqueue_work(*, phase: str, step_id: int) -> None:
         return
     from .. import tasks
 
-    task = {CAPTION: tasks.caption_step, EMBED: tasks.embed_step, PAINT: tasks.paint_next_step,
-            SCREEN: tasks.screen_step}[phase]
+    task = {
+        CAPTION: tasks.caption_step,
+        EMBED: tasks.embed_step,
+        PAINT: tasks.paint_next_step,
+        SCREEN: tasks.screen_step,
+    }[phase]
     _send(task, step_id, what=f"phase={phase} step={step_id}")
 
 

@@ -39,8 +39,7 @@ def chain_refresh_drift(*, chain_id: int) -> None:
         .values_list("similarity_to_origin", flat=True)
     )
     Chain.objects.filter(pk=chain_id).update(
-        drift_curve=[round(value, 4) for value in curve],
-        drift=analysis.mean_cumulative_drift(np.array(curve)),
+        drift_curve=[round(value, 4) for value in curve], drift=analysis.mean_cumulative_drift(np.array(curve))
     )
 
 
@@ -51,6 +50,4 @@ def chain_refresh_projection(*, chain_id: int) -> None:
     if not vectors:
         return
     points = analysis.project_2d(np.vstack(vectors))
-    Chain.objects.filter(pk=chain_id).update(
-        projection=[[round(float(x), 4), round(float(y), 4)] for x, y in points]
-    )
+    Chain.objects.filter(pk=chain_id).update(projection=[[round(float(x), 4), round(float(y), 4)] for x, y in points])

@@ -57,8 +57,14 @@ def experiment_model_choices() -> list[ModelChoice]:
     for pair in settings.TELEPHONE_EXPERIMENT_MODELS:
         caption, _, image = str(pair).partition("/")
         if caption and image:
-            choices.append(ModelChoice(f"pair:{caption}/{image}", f"{caption} → {image}", None,
-                                       {"caption_model": caption, "image_model": image}))
+            choices.append(
+                ModelChoice(
+                    f"pair:{caption}/{image}",
+                    f"{caption} → {image}",
+                    None,
+                    {"caption_model": caption, "image_model": image},
+                )
+            )
     return choices
 
 
@@ -72,9 +78,18 @@ def chain_origin_image(*, chain: Chain) -> bytes:
 
 
 def experiment_create(
-    *, image: bytes, details: list[str], modes: list[str], models: list[str], target_length: int,
-    theme: str = "", title: str = "", owner=None, visibility: str = Visibility.PUBLIC,
-    seed: int | None = None, start: bool = True,
+    *,
+    image: bytes,
+    details: list[str],
+    modes: list[str],
+    models: list[str],
+    target_length: int,
+    theme: str = "",
+    title: str = "",
+    owner=None,
+    visibility: str = Visibility.PUBLIC,
+    seed: int | None = None,
+    start: bool = True,
 ) -> Experiment:
     """Create one chain per combination of settings, all from `image` with one seed."""
     choices = {choice.key: choice for choice in experiment_model_choices()}
@@ -94,17 +109,32 @@ def experiment_create(
     seed = new_seed() if seed is None else seed
     title = title.strip()[:80] or "Experiment"
     with transaction.atomic():
-        experiment = Experiment.objects.create(title=title, owner=owner, settings={
-            "details": details, "modes": modes, "models": models,
-            "target_length": target_length, "theme": theme, "seed": seed,
-        })
+        experiment = Experiment.objects.create(
+            title=title,
+            owner=owner,
+            settings={
+                "details": details,
+                "modes": modes,
+                "models": models,
+                "target_length": target_length,
+                "theme": theme,
+                "seed": seed,
+            },
+        )
         chains = []
         for model, detail, mode in grid:
             chain = chain_create(
-                image=image, target_length=target_length, mode=mode, detail=detail,
-                theme="" if mode == Mode.TELEPHONE else theme, owner=owner, visibility=visibility,
+                image=image,
+                target_length=target_length,
+                mode=mode,
+                detail=detail,
+                theme="" if mode == Mode.TELEPHONE else theme,
+                owner=owner,
+                visibility=visibility,
                 title=f"{title} · {detail} · {mode} · {model.label}",
-                provider=model.provider, seed=seed, overrides=model.overrides,
+                provider=model.provider,
+                seed=seed,
+                overrides=model.overrides,
             )
             chains.append(chain)
         experiment.chains.add(*chains)

@@ -20,8 +20,7 @@ PHASES = {CAPTION: step_caption, EMBED: step_embed, PAINT: step_paint_next, SCRE
 
 
 def chain_run_inline(
-    *, chain: Chain, on_phase: Callable[[str, int], None] | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    *, chain: Chain, on_phase: Callable[[str, int], None] | None = None, sleep: Callable[[float], None] = time.sleep
 ) -> Chain:
     """Start `chain` and work through its phases here, with the tasks' retry policy."""
     with inline_dispatch() as queue:
@@ -42,8 +41,9 @@ def _run_with_retries(*, chain: Chain, phase: str, step_id: int, sleep) -> bool:
             PHASES[phase](step_id=step_id)
             return True
         except ProviderError as error:
-            delay = phase_error_handle(chain_id=chain.pk, step_id=step_id, error=error, retries=retries,
-                                       phase=PHASES[phase].__name__)
+            delay = phase_error_handle(
+                chain_id=chain.pk, step_id=step_id, error=error, retries=retries, phase=PHASES[phase].__name__
+            )
             if delay is None:
                 return False
             sleep(delay)

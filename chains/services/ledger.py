@@ -87,8 +87,11 @@ def role_identity(*, chain: Chain, role: str) -> dict:
     host = snapshot.get(f"{role}_server") or urlsplit(base_url).netloc
     if not host:
         host = "api.openai.com" if backend == "openai" else OFFLINE_HOST
-    return {"backend": str(backend)[:100], "server_host": str(host)[:255],
-            "model": str(snapshot.get(ROLE_MODEL_KEYS[role], "") or "")[:100]}
+    return {
+        "backend": str(backend)[:100],
+        "server_host": str(host)[:255],
+        "model": str(snapshot.get(ROLE_MODEL_KEYS[role], "") or "")[:100],
+    }
 
 
 def role_deadline(role: str) -> float:
@@ -108,9 +111,12 @@ def estimated_charge(*, chain: Chain, role: str) -> costs.Charge | None:
         tokens_in, tokens_out = ESTIMATED_CAPTION_TOKENS
         return costs.estimate_caption(snapshot=snapshot, input_tokens=tokens_in, output_tokens=tokens_out)
     if role == CallRole.EMBEDDING:
-        return costs.charge_text(role="embedding", model=snapshot.get("embedding_model", ""),
-                                 endpoint=snapshot.get("embedding_endpoint", costs.OFFLINE),
-                                 input_tokens=ESTIMATED_EMBEDDING_TOKENS)
+        return costs.charge_text(
+            role="embedding",
+            model=snapshot.get("embedding_model", ""),
+            endpoint=snapshot.get("embedding_endpoint", costs.OFFLINE),
+            input_tokens=ESTIMATED_EMBEDDING_TOKENS,
+        )
     return None  # screening is free on every server the catalogue knows
 
 
@@ -124,8 +130,12 @@ def call_open(*, chain: Chain, role: str, step_index: int | None) -> ProviderCal
     attempt = (previous.aggregate(last=Max("attempt"))["last"] or 0) + 1
     charge = estimated_charge(chain=chain, role=role)
     return ProviderCall.objects.create(
-        chain=chain, role=role, step_index=step_index, attempt=attempt,
-        cost=charge.cost if charge else Decimal("0"), price_source=charge.source[:200] if charge else "",
+        chain=chain,
+        role=role,
+        step_index=step_index,
+        attempt=attempt,
+        cost=charge.cost if charge else Decimal("0"),
+        price_source=charge.source[:200] if charge else "",
         **identity,
     )
 
@@ -141,8 +151,12 @@ def metered_call(call: ProviderCall) -> Iterator[CallMeter]:
             call_fail(call, error=error, meter=meter, started=started)
             raise
         except Exception as error:
-            call_fail(call, error=ProviderError(f"{type(error).__name__}: {error}", permanent=True,
-                                                kind="bad_answer"), meter=meter, started=started)
+            call_fail(
+                call,
+                error=ProviderError(f"{type(error).__name__}: {error}", permanent=True, kind="bad_answer"),
+                meter=meter,
+                started=started,
+            )
             raise
     call.duration_ms = int((time.monotonic() - started) * 1000)
     call.requests = meter.requests
@@ -160,10 +174,18 @@ def call_answered(call: ProviderCall, answer: Answer, *, answer_url: str = "", s
     call.stored_key = stored_key
     call.answered_at = timezone.now()
     ProviderCall.objects.filter(pk=call.pk, outcome__in=OPEN_OUTCOMES).update(
-        outcome=CallOutcome.ANSWERED, request_id=call.request_id, usage=call.usage, cost=call.cost,
-        cost_is_estimate=call.cost_is_estimate, price_source=call.price_source, details=call.details,
-        answer_url=answer_url, stored_key=stored_key,
-        answered_at=call.answered_at, requests=call.requests, duration_ms=call.duration_ms,
+        outcome=CallOutcome.ANSWERED,
+        request_id=call.request_id,
+        usage=call.usage,
+        cost=call.cost,
+        cost_is_estimate=call.cost_is_estimate,
+        price_source=call.price_source,
+        details=call.details,
+        answer_url=answer_url,
+        stored_key=stored_key,
+        answered_at=call.answered_at,
+        requests=call.requests,
+        duration_ms=call.duration_ms,
     )
     call.outcome = CallOutcome.ANSWERED
 
@@ -240,8 +262,9 @@ def calls_abandon(*, chain_id: int, role: str, step_index: int | None) -> int:
     open_calls = ProviderCall.objects.for_step(chain_id=chain_id, role=role, step_index=step_index)
     abandoned = 0
     for call in open_calls.filter(outcome__in=OPEN_OUTCOMES):
-        abandoned += call_settle(call, outcome=CallOutcome.LOST, error=ProviderError(
-            CALL_ABANDONED, permanent=False, kind="lost"))
+        abandoned += call_settle(
+            call, outcome=CallOutcome.LOST, error=ProviderError(CALL_ABANDONED, permanent=False, kind="lost")
+        )
     return abandoned
 
 
@@ -256,7 +279,9 @@ def image_call_to_resume(*, chain_id: int, step_index: int) -> ProviderCall | No
     """An image answer already paid for this step but not yet stored in a step, if any."""
     return (
         ProviderCall.objects.for_step(chain_id=chain_id, role=CallRole.IMAGE, step_index=step_index)
-        .filter(outcome=CallOutcome.ANSWERED).order_by("-attempt").first()
+        .filter(outcome=CallOutcome.ANSWERED)
+        .order_by("-attempt")
+        .first()
     )
 
 

@@ -69,9 +69,18 @@ def chain_create(
     refuse_unworkable(snapshot=snapshot)
     estimated = estimate_chain_cost(snapshot=snapshot, target_length=target_length)
     fields = dict(
-        title=title[:120], owner=owner, mode=mode, detail=detail, theme=theme[:200],
-        target_length=target_length, visibility=visibility, provider=providers.name,
-        provider_settings=snapshot, parent=parent, fork_step=fork_step, reserved_cost=estimated,
+        title=title[:120],
+        owner=owner,
+        mode=mode,
+        detail=detail,
+        theme=theme[:200],
+        target_length=target_length,
+        visibility=visibility,
+        provider=providers.name,
+        provider_settings=snapshot,
+        parent=parent,
+        fork_step=fork_step,
+        reserved_cost=estimated,
     )
     if seed is not None:
         fields["seed"] = seed
@@ -114,9 +123,12 @@ def _store_origin(*, chain: Chain, clean: images.CleanImage, screened: bool) -> 
     keys = images.store_step_images(chain_id=chain.pk, index=0, token=new_call_token(), image=clean)
     try:
         return Step.objects.create(
-            chain=chain, index=0, image=keys.original,
+            chain=chain,
+            index=0,
+            image=keys.original,
             **images.thumbnail_fields(keys),
-            width=clean.width, height=clean.height,
+            width=clean.width,
+            height=clean.height,
             image_screen=Screening.PASSED if screened else Screening.PENDING,
         )
     except Exception:
@@ -188,8 +200,7 @@ def _enqueue_share_cards(chain_id: int) -> None:
     try:
         tasks.render_share_cards.delay(chain_id)
     except BROKER_ERRORS as error:
-        logger.warning("broker unavailable, share cards of chain=%s left to be made on request: %s",
-                       chain_id, error)
+        logger.warning("broker unavailable, share cards of chain=%s left to be made on request: %s", chain_id, error)
 
 
 def chain_fail(*, chain_id: int, message: str, kind: str = "", role: str = "") -> bool:
@@ -199,8 +210,13 @@ def chain_fail(*, chain_id: int, message: str, kind: str = "", role: str = "") -
     sentence for `kind` and `role` (`Chain.public_error`).
     """
     failed = Chain.objects.filter(pk=chain_id, status__in=ACTIVE_STATUSES).update(
-        status=Status.FAILED, error_message=mask_secrets(message)[:2000], error_kind=kind[:32],
-        error_role=role[:16], finished_at=timezone.now(), claimed_until=None, claim_token="",
+        status=Status.FAILED,
+        error_message=mask_secrets(message)[:2000],
+        error_kind=kind[:32],
+        error_role=role[:16],
+        finished_at=timezone.now(),
+        claimed_until=None,
+        claim_token="",
     )
     if failed:
         content_changed_on_commit(chain_id=chain_id)
@@ -209,9 +225,9 @@ def chain_fail(*, chain_id: int, message: str, kind: str = "", role: str = "") -
 
 def chain_cancel(*, chain: Chain) -> Chain:
     """Stop a chain; a phase already talking to a provider finishes but starts nothing new."""
-    updated = Chain.objects.filter(
-        pk=chain.pk, status__in=(*ACTIVE_STATUSES, Status.PAUSED)
-    ).update(status=Status.CANCELLED, finished_at=timezone.now())
+    updated = Chain.objects.filter(pk=chain.pk, status__in=(*ACTIVE_STATUSES, Status.PAUSED)).update(
+        status=Status.CANCELLED, finished_at=timezone.now()
+    )
     if not updated:
         raise ChainError(CHAIN_ALREADY_ENDED)
     content_changed_on_commit(chain_id=chain.pk)
@@ -259,8 +275,14 @@ def chain_resume(*, chain: Chain) -> Chain:
         updated = Chain.objects.filter(
             pk=chain.pk, status__in=(Status.PAUSED, Status.FAILED, Status.CANCELLED, Status.HELD)
         ).update(
-            status=Status.RUNNING, error_message="", error_kind="", error_role="", finished_at=None,
-            progressed_at=now, claimed_until=None, claim_token="",
+            status=Status.RUNNING,
+            error_message="",
+            error_kind="",
+            error_role="",
+            finished_at=None,
+            progressed_at=now,
+            claimed_until=None,
+            claim_token="",
         )
         if updated and chain.status == Status.HELD:
             chain_release_hold(chain_id=chain.pk)

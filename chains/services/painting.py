@@ -28,16 +28,7 @@ from ..providers import build_providers
 from ..providers.base import PaintRequest, ProviderError
 from . import ledger
 from .analysis import step_describe_image
-from .phases import (
-    Outcome,
-    _finish_phase,
-    _guard,
-    _load_step,
-    _out_of_budget,
-    chain_claim,
-    chain_release,
-    open_call,
-)
+from .phases import Outcome, _finish_phase, _guard, _load_step, _out_of_budget, chain_claim, chain_release, open_call
 from .usage import call_record
 
 logger = logging.getLogger(__name__)
@@ -62,9 +53,10 @@ def step_paint_next(*, step_id: int) -> Outcome:
     source = _load_step(step_id)
 
     def next_exists(step: Step) -> bool:
-        return step.index >= step.chain.target_length or Step.objects.filter(
-            chain_id=step.chain_id, index=step.index + 1
-        ).exists()
+        return (
+            step.index >= step.chain.target_length
+            or Step.objects.filter(chain_id=step.chain_id, index=step.index + 1).exists()
+        )
 
     if skip := _guard(source, done=next_exists):
         return skip
@@ -74,8 +66,9 @@ def step_paint_next(*, step_id: int) -> Outcome:
     token = chain_claim(chain_id=chain.pk)
     if token is None:
         return Outcome.BUSY
-    paid = (ledger.image_call_to_resume(chain_id=chain.pk, step_index=source.index + 1)
-            or _stored_before_a_crash(chain=chain, index=source.index + 1))
+    paid = ledger.image_call_to_resume(chain_id=chain.pk, step_index=source.index + 1) or _stored_before_a_crash(
+        chain=chain, index=source.index + 1
+    )
     if paid is None and _out_of_budget(chain=chain, token=token):
         return Outcome.PAUSED
     try:
@@ -90,28 +83,43 @@ def step_paint_next(*, step_id: int) -> Outcome:
         if not wrote:
             # Another attempt's picture is the step's: this one is never shown.
             transaction.on_commit(lambda: images.delete_images(painted.keys.original))
-    logger.info("painted step %s", source.index + 1, extra={
-        "provider_request_id": painted.call.request_id, "model": painted.call.model,
-        "paint_ms": painted.call.duration_ms, "attempt": painted.call.attempt, "wrote": wrote})
+    logger.info(
+        "painted step %s",
+        source.index + 1,
+        extra={
+            "provider_request_id": painted.call.request_id,
+            "model": painted.call.model,
+            "paint_ms": painted.call.duration_ms,
+            "attempt": painted.call.attempt,
+            "wrote": wrote,
+        },
+    )
     return Outcome.DONE
 
 
 def _paint(*, chain: Chain, source: Step) -> Painted:
     index = source.index + 1
-    prompt = modes.paint_prompt(
-        mode=chain.mode, caption=source.caption, theme=chain.theme, step_index=source.index
-    )
+    prompt = modes.paint_prompt(mode=chain.mode, caption=source.caption, theme=chain.theme, step_index=source.index)
     painter = build_providers(chain.provider, chain.provider_settings).painter
     prompt, truncated = modes.fit_prompt(prompt, getattr(painter, "prompt_limit", None))
     call = open_call(chain=chain, role=CallRole.IMAGE, step_index=index)
     with ledger.metered_call(call):
         result = painter.paint(PaintRequest(prompt=prompt, seed=chain.seed + index, step_index=index))
-    record = call_record(snapshot=chain.provider_settings, call="paint", result=result, model=result.model,
-                         request_id=result.request_id)
-    answer = ledger.answer_of(result, usage={"images": result.images_generated}, details={
-        "prompt": prompt, "prompt_truncated": truncated, "revised_prompt": result.revised_prompt,
-        "params": result.params, "model": result.model, "record": record,
-    })
+    record = call_record(
+        snapshot=chain.provider_settings, call="paint", result=result, model=result.model, request_id=result.request_id
+    )
+    answer = ledger.answer_of(
+        result,
+        usage={"images": result.images_generated},
+        details={
+            "prompt": prompt,
+            "prompt_truncated": truncated,
+            "revised_prompt": result.revised_prompt,
+            "params": result.params,
+            "model": result.model,
+            "record": record,
+        },
+    )
     if result.url:
         ledger.call_answered(call, answer, answer_url=result.url)  # a URL before its download
         return _store(chain=chain, call=call, data=_download(chain=chain, call=call))
@@ -133,23 +141,35 @@ def _stored_before_a_crash(*, chain: Chain, index: int) -> ProviderCall | None:
     Found through the ledger row (its token names the keys), never by a path alone. Its
     usage died with the worker: it counts at the estimate its intent recorded.
     """
-    call = (ProviderCall.objects.for_step(chain_id=chain.pk, role=CallRole.IMAGE, step_index=index)
-            .filter(outcome=CallOutcome.PENDING).order_by("-attempt").first())
+    call = (
+        ProviderCall.objects.for_step(chain_id=chain.pk, role=CallRole.IMAGE, step_index=index)
+        .filter(outcome=CallOutcome.PENDING)
+        .order_by("-attempt")
+        .first()
+    )
     if call is None:
         return None
     key = images.step_image_keys(chain_id=chain.pk, index=index, token=call.token).original
     if images.load_stored(key) is None:
         return None
-    ledger.call_answered(call, ledger.Answer(cost=call.cost, estimated=True, price_source=call.price_source,
-                                             usage={"images": 1}, details={"adopted": True}), stored_key=key)
+    ledger.call_answered(
+        call,
+        ledger.Answer(
+            cost=call.cost,
+            estimated=True,
+            price_source=call.price_source,
+            usage={"images": 1},
+            details={"adopted": True},
+        ),
+        stored_key=key,
+    )
     return call
 
 
 def _resume(*, chain: Chain, call: ProviderCall, source: Step) -> Painted:
     """An answer paid for by an earlier attempt: adopt its file or fetch its URL again."""
     if not (call.details or {}).get("prompt"):
-        prompt = modes.paint_prompt(mode=chain.mode, caption=source.caption, theme=chain.theme,
-                                    step_index=source.index)
+        prompt = modes.paint_prompt(mode=chain.mode, caption=source.caption, theme=chain.theme, step_index=source.index)
         call.details = {**(call.details or {}), "prompt": prompt}
     data = images.load_stored(call.stored_key)
     if data is not None:
@@ -171,8 +191,11 @@ def _download(*, chain: Chain, call: ProviderCall) -> bytes:
     except ProviderError as error:
         failures = ledger.call_download_failed(call, error=error)
         if error.permanent or failures >= settings.TELEPHONE_DOWNLOAD_ATTEMPTS:
-            lost = ProviderError(DOWNLOAD_LOST.format(attempts=failures, message=error.message),
-                                 permanent=True, kind=error.kind if error.permanent else "lost")
+            lost = ProviderError(
+                DOWNLOAD_LOST.format(attempts=failures, message=error.message),
+                permanent=True,
+                kind=error.kind if error.permanent else "lost",
+            )
             ledger.call_settle(call, outcome=CallOutcome.LOST, error=lost)
             raise lost from error
         raise
@@ -194,8 +217,7 @@ def _cleaned(call: ProviderCall, data: bytes) -> images.CleanImage:
 
 def _unreadable(call: ProviderCall, rejected: images.ImageRejected) -> ProviderError:
     """A picture that cannot be read was still paid for: its call is lost, the step fails."""
-    error = ProviderError(PAINTED_IMAGE_UNREADABLE.format(reason=rejected.message), permanent=True,
-                          kind="bad_answer")
+    error = ProviderError(PAINTED_IMAGE_UNREADABLE.format(reason=rejected.message), permanent=True, kind="bad_answer")
     ledger.call_settle(call, outcome=CallOutcome.LOST, error=error)
     return error
 
@@ -206,14 +228,22 @@ def _create_painted_step(*, chain: Chain, index: int, painted: Painted) -> bool:
     try:
         with transaction.atomic():
             Step.objects.create(
-                chain=chain, index=index, image=painted.keys.original,
+                chain=chain,
+                index=index,
+                image=painted.keys.original,
                 **images.thumbnail_fields(painted.keys),
-                width=painted.clean.width, height=painted.clean.height,
-                paint_prompt=details.get("prompt", ""), prompt_truncated=bool(details.get("prompt_truncated")),
-                revised_prompt=details.get("revised_prompt", ""), calls={"paint": details.get("record", {})},
-                image_model=details.get("model", call.model), image_request_id=call.request_id,
-                image_params=details.get("params", {}), paint_ms=call.duration_ms,
-                images_generated=int((call.usage or {}).get("images", 1)), estimated_cost=call.cost,
+                width=painted.clean.width,
+                height=painted.clean.height,
+                paint_prompt=details.get("prompt", ""),
+                prompt_truncated=bool(details.get("prompt_truncated")),
+                revised_prompt=details.get("revised_prompt", ""),
+                calls={"paint": details.get("record", {})},
+                image_model=details.get("model", call.model),
+                image_request_id=call.request_id,
+                image_params=details.get("params", {}),
+                paint_ms=call.duration_ms,
+                images_generated=int((call.usage or {}).get("images", 1)),
+                estimated_cost=call.cost,
                 image_call=call,
                 **step_describe_image(chain_id=chain.pk, index=index, clean=painted.clean),
             )

@@ -56,20 +56,13 @@ def chain_claim(*, chain_id: int) -> str | None:
     taken = (
         Chain.objects.filter(pk=chain_id, status=Status.RUNNING)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(
-            claimed_until=now + timedelta(seconds=settings.TELEPHONE_CLAIM_SECONDS),
-            claim_token=token,
-        )
+        .update(claimed_until=now + timedelta(seconds=settings.TELEPHONE_CLAIM_SECONDS), claim_token=token)
     )
     return token if taken else None
 
 
 def chain_release(*, chain_id: int, token: str) -> bool:
-    return bool(
-        Chain.objects.filter(pk=chain_id, claim_token=token).update(
-            claimed_until=None, claim_token=""
-        )
-    )
+    return bool(Chain.objects.filter(pk=chain_id, claim_token=token).update(claimed_until=None, claim_token=""))
 
 
 def _record_progress(*, chain: Chain) -> None:
@@ -150,14 +143,23 @@ def step_caption(*, step_id: int) -> Outcome:
         chain_release(chain_id=chain.pk, token=token)
         raise
     cost = result.cost
-    record = call_record(snapshot=chain.provider_settings, call="caption", result=result,
-                         model=result.model, request_id=result.request_id)
-    answer = ledger.answer_of(result, usage={"input_tokens": result.input_tokens,
-                                             "output_tokens": result.output_tokens})
+    record = call_record(
+        snapshot=chain.provider_settings,
+        call="caption",
+        result=result,
+        model=result.model,
+        request_id=result.request_id,
+    )
+    answer = ledger.answer_of(
+        result, usage={"input_tokens": result.input_tokens, "output_tokens": result.output_tokens}
+    )
     with transaction.atomic():
         wrote = Step.objects.filter(pk=step.pk, caption="", caption_draft="").update(
-            caption_draft=result.text, caption_model=result.model, caption_request_id=result.request_id,
-            caption_ms=elapsed, captioned_at=timezone.now(),
+            caption_draft=result.text,
+            caption_model=result.model,
+            caption_request_id=result.request_id,
+            caption_ms=elapsed,
+            captioned_at=timezone.now(),
             input_tokens=F("input_tokens") + result.input_tokens,
             output_tokens=F("output_tokens") + result.output_tokens,
             estimated_cost=F("estimated_cost") + cost,
@@ -166,8 +168,12 @@ def step_caption(*, step_id: int) -> Outcome:
         ledger.call_answered(call, answer)
         ledger.call_settle(call, outcome=CallOutcome.OK if wrote else CallOutcome.LOST)
         _finish_phase(chain=chain, token=token, wrote=bool(wrote))
-    logger.info("captioned step %s in %d ms", step.index, elapsed, extra={
-        "provider_request_id": result.request_id, "model": result.model, "wrote": bool(wrote)})
+    logger.info(
+        "captioned step %s in %d ms",
+        step.index,
+        elapsed,
+        extra={"provider_request_id": result.request_id, "model": result.model, "wrote": bool(wrote)},
+    )
     return Outcome.DONE
 
 
@@ -180,8 +186,11 @@ def _caption(*, chain: Chain, step: Step):
         instructions=modes.caption_instructions(
             mode=chain.mode, detail=chain.detail, theme=chain.theme, step_index=step.index
         ),
-        detail=chain.detail, mode=chain.mode, theme=chain.theme,
-        step_index=step.index, seed=chain.seed + step.index,
+        detail=chain.detail,
+        mode=chain.mode,
+        theme=chain.theme,
+        step_index=step.index,
+        seed=chain.seed + step.index,
     )
     result = providers.captioner.caption(request)
     if not result.text.strip():
@@ -209,14 +218,22 @@ def step_embed(*, step_id: int) -> Outcome:
         raise
     vector = result.vectors[0].astype("float32")
     cost = result.cost
-    record = call_record(snapshot=chain.provider_settings, call="embedding", result=result,
-                         model=result.model, request_id=result.request_id)
+    record = call_record(
+        snapshot=chain.provider_settings,
+        call="embedding",
+        result=result,
+        model=result.model,
+        request_id=result.request_id,
+    )
     answer = ledger.answer_of(result, usage={"tokens": result.tokens})
     with transaction.atomic():
         wrote = Step.objects.filter(pk=step.pk, embedding__isnull=True).update(
-            embedding=vector.tobytes(), embedding_model=result.model,
-            embedding_dimension=int(vector.shape[0]), embedding_request_id=result.request_id,
-            embed_ms=elapsed, embedded_at=timezone.now(),
+            embedding=vector.tobytes(),
+            embedding_model=result.model,
+            embedding_dimension=int(vector.shape[0]),
+            embedding_request_id=result.request_id,
+            embed_ms=elapsed,
+            embedded_at=timezone.now(),
             embedding_tokens=F("embedding_tokens") + result.tokens,
             estimated_cost=F("estimated_cost") + cost,
             calls=with_call(step.calls, "embedding", record),
@@ -226,6 +243,10 @@ def step_embed(*, step_id: int) -> Outcome:
         ledger.call_answered(call, answer)
         ledger.call_settle(call, outcome=CallOutcome.OK if wrote else CallOutcome.LOST)
         _finish_phase(chain=chain, token=token, wrote=bool(wrote))
-    logger.info("embedded step %s in %d ms", step.index, elapsed, extra={
-        "provider_request_id": result.request_id, "model": result.model, "wrote": bool(wrote)})
+    logger.info(
+        "embedded step %s in %d ms",
+        step.index,
+        elapsed,
+        extra={"provider_request_id": result.request_id, "model": result.model, "wrote": bool(wrote)},
+    )
     return Outcome.DONE

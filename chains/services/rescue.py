@@ -26,9 +26,7 @@ def chains_reconcile() -> list[int]:
     now = timezone.now()
     stalled_before = now - timedelta(seconds=settings.TELEPHONE_STALL_SECONDS)
     rescued = []
-    for chain_id in chains_needing_rescue(stalled_before=stalled_before, now=now).values_list(
-        "pk", flat=True
-    ):
+    for chain_id in chains_needing_rescue(stalled_before=stalled_before, now=now).values_list("pk", flat=True):
         # Touch first, so the next pass waits a full stall period before trying again.
         Chain.objects.filter(pk=chain_id).update(progressed_at=now)
         phase = chain_enqueue_next(chain_id=chain_id)

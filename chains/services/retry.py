@@ -28,33 +28,45 @@ RETRIES_EXHAUSTED = "Gave up after {retries} retries: {message}"
 
 
 # The role whose provider each phase (by its function's name) calls.
-PHASE_ROLES = {"step_caption": "caption", "step_embed": "embedding", "step_paint_next": "image",
-               "step_screen": "moderation"}
+PHASE_ROLES = {
+    "step_caption": "caption",
+    "step_embed": "embedding",
+    "step_paint_next": "image",
+    "step_screen": "moderation",
+}
 PATIENT_PHASES = frozenset({"step_screen"})
 
 
-def phase_error_handle(*, chain_id: int | None, step_id: int, error: ProviderError, retries: int,
-                       phase: str = "") -> float | None:
+def phase_error_handle(
+    *, chain_id: int | None, step_id: int, error: ProviderError, retries: int, phase: str = ""
+) -> float | None:
     """Fail the chain (returns None) or say in how many seconds to try again.
 
     `retries` is how many retries of this phase have already run.
     """
     gives_up = retries >= settings.TELEPHONE_RETRY_MAX and phase not in PATIENT_PHASES
     if error.permanent or gives_up:
-        message = error.message if error.permanent else RETRIES_EXHAUSTED.format(
-            retries=retries, message=error.message
+        message = error.message if error.permanent else RETRIES_EXHAUSTED.format(retries=retries, message=error.message)
+        logger.warning(
+            "chain=%s step=%s failed: %s",
+            chain_id,
+            step_id,
+            message,
+            extra={"chain_id": chain_id, "permanent": error.permanent},
         )
-        logger.warning("chain=%s step=%s failed: %s", chain_id, step_id, message,
-                       extra={"chain_id": chain_id, "permanent": error.permanent})
         if chain_id is not None:
             chain_fail(chain_id=chain_id, message=message, kind=error.kind, role=PHASE_ROLES.get(phase, ""))
         return None
     countdown = backoff_delay(
-        retries, settings.TELEPHONE_RETRY_BASE_SECONDS, settings.TELEPHONE_RETRY_CAP_SECONDS, error.retry_after,
+        retries, settings.TELEPHONE_RETRY_BASE_SECONDS, settings.TELEPHONE_RETRY_CAP_SECONDS, error.retry_after
     )
     logger.warning(
         "chain=%s step=%s transient error, retry %d in %.1fs: %s",
-        chain_id, step_id, retries + 1, countdown, error.message,
+        chain_id,
+        step_id,
+        retries + 1,
+        countdown,
+        error.message,
         extra={"chain_id": chain_id, "retry": retries + 1, "countdown_s": round(countdown, 2)},
     )
     if chain_id is not None:

@@ -65,8 +65,12 @@ def step_screen(*, step_id: int) -> Outcome:
         else:
             wrote = _publish(step=step, what=what, screened=verdict is not None)
             _finish_phase(chain=chain, token=token, wrote=wrote)
-    logger.info("screened the %s of step %s: %s", what, step.index,
-                "flagged" if verdict is not None and verdict.flagged else "passed" if verdict else "not screened")
+    logger.info(
+        "screened the %s of step %s: %s",
+        what,
+        step.index,
+        "flagged" if verdict is not None and verdict.flagged else "passed" if verdict else "not screened",
+    )
     return Outcome.DONE
 
 
@@ -79,8 +83,12 @@ def _moderate(*, chain: Chain, step: Step, what: str):
                 verdict = moderator.moderate(image=handle.read())
         else:
             verdict = moderator.moderate(text=step.caption_draft)
-    ledger.call_answered(call, ledger.answer_of(verdict, details={
-        "what": what, "flagged": verdict.flagged, "categories": list(verdict.categories)}))
+    ledger.call_answered(
+        call,
+        ledger.answer_of(
+            verdict, details={"what": what, "flagged": verdict.flagged, "categories": list(verdict.categories)}
+        ),
+    )
     ledger.call_settle(call, outcome=CallOutcome.OK)
     return verdict
 
@@ -92,8 +100,9 @@ def _publish(*, step: Step, what: str, screened: bool) -> bool:
     if what == "picture":
         published = steps.filter(image_screen=Screening.PENDING).update(image_screen=state)
     else:
-        published = steps.filter(caption="").exclude(caption_draft="").update(
-            caption=step.caption_draft, caption_draft="")
+        published = (
+            steps.filter(caption="").exclude(caption_draft="").update(caption=step.caption_draft, caption_draft="")
+        )
     return bool(published)  # `_finish_phase` tells the page caches, as progress
 
 
@@ -101,8 +110,10 @@ def _hold(*, chain: Chain, step: Step, what: str, categories) -> bool:
     if what == "picture":
         Step.objects.filter(pk=step.pk, image_screen=Screening.PENDING).update(image_screen=Screening.FLAGGED)
     held = Chain.objects.filter(pk=chain.pk, status=Status.RUNNING).update(
-        status=Status.HELD, error_message=HELD_FOR_REVIEW.format(what=f"the {what}", index=step.index),
-        error_kind="", error_role="",
+        status=Status.HELD,
+        error_message=HELD_FOR_REVIEW.format(what=f"the {what}", index=step.index),
+        error_kind="",
+        error_role="",
     )
     if held:
         chain_flag(chain_id=chain.pk, step_id=step.pk, categories=categories)
@@ -126,8 +137,11 @@ def chains_hide_with_branches(*, chain_ids: list[int]) -> list[int]:
     while frontier:
         hidden.extend(frontier)
         Chain.objects.filter(pk__in=frontier).update(is_hidden=True)
-        frontier = list(Chain.objects.filter(parent_id__in=frontier, is_hidden=False)
-                        .exclude(pk__in=hidden).values_list("pk", flat=True))
+        frontier = list(
+            Chain.objects.filter(parent_id__in=frontier, is_hidden=False)
+            .exclude(pk__in=hidden)
+            .values_list("pk", flat=True)
+        )
     for chain_id in hidden:
         content_changed_on_commit(chain_id=chain_id)
     atlas_mark_dirty()  # attractors are fitted again without their captions

@@ -48,7 +48,8 @@ def chain_card(*, chain: Chain, steps: list[Step] | None = None) -> Card | None:
     start, end = steps[0], steps[-1]
     pictures = len(steps)
     text = CardText(
-        title=str(chain), end_label="The original" if end.index == 0 else f"Step {end.index}",
+        title=str(chain),
+        end_label="The original" if end.index == 0 else f"Step {end.index}",
         byline=f"{chain.get_mode_display()} · {pictures} picture{'s' if pictures != 1 else ''}",
     )
     return Card(start=start, end=end, text=text, key=_key(chain, "chain", start, end, text))
@@ -61,7 +62,8 @@ def step_card(*, chain: Chain, index: int, steps: list[Step] | None = None) -> C
     if end is None:
         return None
     text = CardText(
-        title=f"Step {index} of {chain}", end_label="The original" if index == 0 else f"Step {index}",
+        title=f"Step {index} of {chain}",
+        end_label="The original" if index == 0 else f"Step {index}",
         byline=f"{chain.get_mode_display()} · step {index} of {chain.target_length}",
     )
     return Card(start=steps[0], end=end, text=text, key=_key(chain, f"step-{index}", steps[0], end, text))
@@ -108,8 +110,16 @@ def _picture(step: Step) -> bytes:
 
 
 def _key(chain: Chain, name: str, start: Step, end: Step, text: CardText) -> str:
-    shown = "\n".join((start.thumbnail_large.name or start.image.name, end.thumbnail_large.name or end.image.name,
-                       text.title, text.byline, text.start_label, text.end_label))
+    shown = "\n".join(
+        (
+            start.thumbnail_large.name or start.image.name,
+            end.thumbnail_large.name or end.image.name,
+            text.title,
+            text.byline,
+            text.start_label,
+            text.end_label,
+        )
+    )
     digest = hashlib.blake2b(shown.encode(), digest_size=6).hexdigest()
     return f"{SHARE_FOLDER}/{chain.slug}/{name}-{digest}.{EXTENSION}"
 

@@ -19,11 +19,14 @@ SUBJECT_STOPS = re.compile(
     # a verb ends the subject: "A coffee mountain | rises among leaves"
     r"is|are|rises?|stands?|sits?|fills?|floats?|looms?|glows?|hangs?|lies|lie|covers?|spreads?|grows?|"
     r"towers?|perch(?:es)?|rests?|dominates?|stretch(?:es)?|appears?|shines?|blooms?|sails?|flies|fly|"
-    r"waits?|walks?|runs?|drifts?|leans?|curls?|peeks?|watches|watch|holds?)\s", re.IGNORECASE)
+    r"waits?|walks?|runs?|drifts?|leans?|curls?|peeks?|watches|watch|holds?)\s",
+    re.IGNORECASE,
+)
 LEADING_FILLER = re.compile(
     r"^(?:(?:this|the) (?:image|picture|painting|photo(?:graph)?|scene|illustration) "
     r"(?:shows|depicts|features|is of|presents)\s+|panel \d+[:.]?\s*|in (?:the next|this) panel(?: of [^,]*)?,\s*)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def caption_subject(text: str) -> str:
@@ -82,5 +85,4 @@ def chain_summary(facts: SummaryFacts) -> str:
     if facts.half_life is None:
         return f"{start} kept most of its meaning and ended as {end} after {facts.last_index} steps."
     ending = "to the end" if facts.is_ended else "so far"
-    return (f"{start} lost half its meaning by step {facts.half_life}, "
-            f"kept changing {ending} and finished as {end}.")
+    return f"{start} lost half its meaning by step {facts.half_life}, kept changing {ending} and finished as {end}."

@@ -21,8 +21,10 @@ def home_context() -> dict:
     finished = list(chains_recently_finished())
     hero = next(iter(featured or finished), None)
     return {
-        "hero": hero, "frames": hero_frames(hero) if hero else [],
-        "featured": [chain for chain in featured if chain != hero], "finished": finished,
+        "hero": hero,
+        "frames": hero_frames(hero) if hero else [],
+        "featured": [chain for chain in featured if chain != hero],
+        "finished": finished,
         "in_progress": chains_in_progress(),
         "experiments": experiments_listed()[:HOME_EXPERIMENTS],
         "collections": collections_published()[:HOME_COLLECTIONS],

@@ -23,7 +23,9 @@ def plots_context(*, chain: Chain, steps: list[Step]) -> dict:
         to_origin=[step.similarity_to_origin for step in embedded],
         to_previous=[step.similarity_to_previous for step in embedded],
         step_urls=[step.get_absolute_url() for step in embedded],
-        image_to_origin=image, legend=False, **DRIFT_SIZE,
+        image_to_origin=image,
+        legend=False,
+        **DRIFT_SIZE,
     )
     legend = drift_legend(with_image=any(value is not None for value in image))
     return {"drift_svg": drift, "drift_legend": legend, "path_svg": _path(chain, embedded)}
@@ -35,8 +37,15 @@ def _path(chain: Chain, steps: list[Step]):
     points = chain.projection
     if len(points) != len(steps):
         return ""
-    return path_svg(points=points, steps=[
-        {"index": step.index, "url": step.get_absolute_url(), "thumbnail_url": step.thumbnail_small.url,
-         "caption": Truncator(step.caption).chars(120)}
-        for step in steps
-    ])
+    return path_svg(
+        points=points,
+        steps=[
+            {
+                "index": step.index,
+                "url": step.get_absolute_url(),
+                "thumbnail_url": step.thumbnail_small.url,
+                "caption": Truncator(step.caption).chars(120),
+            }
+            for step in steps
+        ],
+    )

@@ -50,13 +50,18 @@ def timeline_context(*, chain: Chain, selected: str | None, steps=None, with_plo
 def _summary(chain: Chain, captioned: list[Step], analysis: ChainAnalysis | None) -> str:
     if not captioned:
         return ""
-    return chain_summary(SummaryFacts(
-        first_caption=captioned[0].caption, last_caption=captioned[-1].caption,
-        last_index=captioned[-1].index, target_length=chain.target_length, is_ended=chain.is_ended,
-        is_running=chain.status in (Status.QUEUED, Status.RUNNING),
-        half_life=analysis.half_life if analysis else None,
-        convergence_step=analysis.convergence_step if analysis else None,
-    ))
+    return chain_summary(
+        SummaryFacts(
+            first_caption=captioned[0].caption,
+            last_caption=captioned[-1].caption,
+            last_index=captioned[-1].index,
+            target_length=chain.target_length,
+            is_ended=chain.is_ended,
+            is_running=chain.status in (Status.QUEUED, Status.RUNNING),
+            half_life=analysis.half_life if analysis else None,
+            convergence_step=analysis.convergence_step if analysis else None,
+        )
+    )
 
 
 def _selected(steps: list[Step], raw: str | None) -> Step | None:

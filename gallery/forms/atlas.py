@@ -32,11 +32,16 @@ class AtlasForm(forms.Form):
 
     def values(self) -> dict:
         cleaned = _clean(self)
-        view = View(x=cleaned.get("x") if cleaned.get("x") is not None else 0.5,
-                    y=cleaned.get("y") if cleaned.get("y") is not None else 0.5,
-                    zoom=cleaned.get("zoom") or 1).moved()
-        return {"space": (cleaned.get("space") or "").strip(), "chain": (cleaned.get("chain") or "").strip(),
-                "view": view}
+        view = View(
+            x=cleaned.get("x") if cleaned.get("x") is not None else 0.5,
+            y=cleaned.get("y") if cleaned.get("y") is not None else 0.5,
+            zoom=cleaned.get("zoom") or 1,
+        ).moved()
+        return {
+            "space": (cleaned.get("space") or "").strip(),
+            "chain": (cleaned.get("chain") or "").strip(),
+            "view": view,
+        }
 
 
 class AtlasClickForm(forms.Form):
@@ -67,22 +72,29 @@ class CompareForm(forms.Form):
         for raw in data.getlist("chain"):
             for part in raw.replace(",", " ").split():
                 slugs.append(part.rstrip("/").rsplit("/", 1)[-1][:16])
-        return {"slugs": slugs, "metric": cleaned.get("metric") or "caption",
-                "scale": cleaned.get("scale") or "calibrated", "align": cleaned.get("align") or "own"}
+        return {
+            "slugs": slugs,
+            "metric": cleaned.get("metric") or "caption",
+            "scale": cleaned.get("scale") or "calibrated",
+            "align": cleaned.get("align") or "own",
+        }
 
 
 class ExperimentForm(forms.Form):
     title = forms.CharField(max_length=80, required=False)
     image = forms.ImageField(required=False, help_text="JPEG, PNG or WebP.")
-    from_chain = forms.CharField(required=False, max_length=100, label="…or the starting image of chain",
-                                 help_text="A chain's link or slug.")
-    details = forms.MultipleChoiceField(choices=Detail.choices, widget=forms.CheckboxSelectMultiple,
-                                        label="Detail levels")
+    from_chain = forms.CharField(
+        required=False, max_length=100, label="…or the starting image of chain", help_text="A chain's link or slug."
+    )
+    details = forms.MultipleChoiceField(
+        choices=Detail.choices, widget=forms.CheckboxSelectMultiple, label="Detail levels"
+    )
     modes = forms.MultipleChoiceField(choices=Mode.choices, widget=forms.CheckboxSelectMultiple)
     models = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple)
     target_length = forms.IntegerField(min_value=1, max_value=50, initial=10, label="Steps per chain")
-    theme = forms.CharField(max_length=200, required=False,
-                            help_text="What to exaggerate in 'more' mode, the premise in 'story' mode.")
+    theme = forms.CharField(
+        max_length=200, required=False, help_text="What to exaggerate in 'more' mode, the premise in 'story' mode."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

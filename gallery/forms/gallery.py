@@ -25,12 +25,10 @@ class GalleryFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(
         required=False,
-        choices=[("newest", "Newest"), ("longest", "Longest"), ("drift", "Most drift"),
-                 ("starred", "Most starred")],
+        choices=[("newest", "Newest"), ("longest", "Longest"), ("drift", "Most drift"), ("starred", "Most starred")],
     )
     experiments = forms.ChoiceField(
-        required=False, label="Experiments",
-        choices=[("", "Grouped"), (EXPERIMENTS_EACH, "Each chain")],
+        required=False, label="Experiments", choices=[("", "Grouped"), (EXPERIMENTS_EACH, "Each chain")]
     )
 
     def filters(self) -> dict:

@@ -31,11 +31,15 @@ class ChainSettingsForm(forms.Form):
     detail = forms.ChoiceField(choices=Detail.choices, initial=Detail.VERY, label="Detail level")
     target_length = forms.IntegerField(min_value=1, initial=10, label="Steps")
     theme = forms.CharField(
-        required=False, max_length=200, label="Make it more…",
+        required=False,
+        max_length=200,
+        label="Make it more…",
         help_text="The quality each step exaggerates, for example “golden”.",
     )
     premise = forms.CharField(
-        required=False, max_length=200, label="Premise (optional)",
+        required=False,
+        max_length=200,
+        label="Premise (optional)",
         help_text="What the comic is about, for example “a lighthouse keeper's last night”.",
     )
 
@@ -60,9 +64,9 @@ class ChainSettingsForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("mode") == Mode.MORE and not cleaned.get("theme", "").strip():
             self.add_error("theme", THEME_NEEDED)
-        cleaned["theme_for_chain"] = {
-            Mode.MORE: cleaned.get("theme", ""), Mode.STORY: cleaned.get("premise", ""),
-        }.get(cleaned.get("mode"), "").strip()
+        cleaned["theme_for_chain"] = {Mode.MORE: cleaned.get("theme", ""), Mode.STORY: cleaned.get("premise", "")}.get(
+            cleaned.get("mode"), ""
+        ).strip()
         return cleaned
 
 
@@ -70,7 +74,8 @@ class SubmissionForm(ChainSettingsForm):
     field_order = ("image", "title", "mode", "detail", "target_length", "theme", "premise")
 
     image = forms.FileField(
-        label="Starting image", help_text="JPEG, PNG or WebP; at most 10 MB and 40 megapixels.",
+        label="Starting image",
+        help_text="JPEG, PNG or WebP; at most 10 MB and 40 megapixels.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     title = forms.CharField(max_length=120)
@@ -95,13 +100,19 @@ class BranchForm(ChainSettingsForm):
 
 class ReportForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
-        label="What is wrong?", help_text="Staff read every report.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        label="What is wrong?",
+        help_text="Staff read every report.",
     )
 
 
 class ModerationForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject"),
-                                          ("actioned", "Actioned"), ("dismissed", "Dismissed")])
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                           error_messages={"required": "Please write a note: the submitter sees it."})
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject"), ("actioned", "Actioned"), ("dismissed", "Dismissed")]
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Please write a note: the submitter sees it."},
+    )

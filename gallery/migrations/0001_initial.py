@@ -7,119 +7,226 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-        ('chains', '0002_drift_and_animations'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
+    dependencies = [("chains", "0002_drift_and_animations"), migrations.swappable_dependency(settings.AUTH_USER_MODEL)]
 
     operations = [
         migrations.CreateModel(
-            name='Collection',
+            name="Collection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('title', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('is_published', models.BooleanField(default=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(unique=True)),
+                ("title", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("is_published", models.BooleanField(default=True)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
-            options={
-                'ordering': ('order', 'title'),
-            },
+            options={"ordering": ("order", "title")},
         ),
         migrations.CreateModel(
-            name='CollectionEntry',
+            name="CollectionEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('chain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='collection_entries', to='chains.chain')),
-                ('collection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='gallery.collection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "chain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="collection_entries",
+                        to="chains.chain",
+                    ),
+                ),
+                (
+                    "collection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="entries", to="gallery.collection"
+                    ),
+                ),
             ],
-            options={
-                'ordering': ('position',),
-            },
+            options={"ordering": ("position",)},
         ),
         migrations.AddField(
-            model_name='collection',
-            name='chains',
-            field=models.ManyToManyField(related_name='collections', through='gallery.CollectionEntry', to='chains.chain'),
+            model_name="collection",
+            name="chains",
+            field=models.ManyToManyField(
+                related_name="collections", through="gallery.CollectionEntry", to="chains.chain"
+            ),
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('actioned', 'Actioned'), ('dismissed', 'Dismissed')], db_index=True, default='pending', max_length=16)),
-                ('moderator_note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('chain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='chains.chain')),
-                ('reporter', models.ForeignKey(blank=True, help_text='Empty when raised by automatic pre-screening.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports', to=settings.AUTH_USER_MODEL)),
-                ('step', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='chains.step')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("actioned", "Actioned"), ("dismissed", "Dismissed")],
+                        db_index=True,
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("moderator_note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "chain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reports", to="chains.chain"
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when raised by automatic pre-screening.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="chains.step",
+                    ),
+                ),
             ],
-            options={
-                'ordering': ('-created_at',),
-            },
+            options={"ordering": ("-created_at",)},
         ),
         migrations.CreateModel(
-            name='ReportEvent',
+            name="ReportEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='gallery.report')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("action", models.CharField(max_length=40)),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="gallery.report"
+                    ),
+                ),
             ],
-            options={
-                'ordering': ('created_at',),
-            },
+            options={"ordering": ("created_at",)},
         ),
         migrations.CreateModel(
-            name='Star',
+            name="Star",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('chain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stars', to='chains.chain')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stars', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "chain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="stars", to="chains.chain"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="stars", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.FileField(storage=gallery.models.private_storage, upload_to='submissions/')),
-                ('width', models.PositiveIntegerField(default=0)),
-                ('height', models.PositiveIntegerField(default=0)),
-                ('title', models.CharField(max_length=120)),
-                ('mode', models.CharField(choices=[('telephone', 'Telephone'), ('more', 'Make it more…'), ('story', 'Story')], default='telephone', max_length=16)),
-                ('detail', models.CharField(choices=[('somewhat', 'Somewhat detailed'), ('very', 'Very detailed'), ('excessively', 'Excessively detailed'), ('obsessively', 'Obsessively detailed')], default='very', max_length=16)),
-                ('theme', models.CharField(blank=True, max_length=200)),
-                ('target_length', models.PositiveSmallIntegerField(default=10)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for review'), ('approved', 'Approved'), ('rejected', 'Rejected')], db_index=True, default='pending', max_length=16)),
-                ('flagged', models.BooleanField(default=False, help_text='Flagged by automatic pre-screening.')),
-                ('flag_categories', models.CharField(blank=True, max_length=300)),
-                ('moderator_note', models.TextField(blank=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('chain', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='submission', to='chains.chain')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reviewed_submissions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("image", models.FileField(storage=gallery.models.private_storage, upload_to="submissions/")),
+                ("width", models.PositiveIntegerField(default=0)),
+                ("height", models.PositiveIntegerField(default=0)),
+                ("title", models.CharField(max_length=120)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("telephone", "Telephone"), ("more", "Make it more…"), ("story", "Story")],
+                        default="telephone",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "detail",
+                    models.CharField(
+                        choices=[
+                            ("somewhat", "Somewhat detailed"),
+                            ("very", "Very detailed"),
+                            ("excessively", "Excessively detailed"),
+                            ("obsessively", "Obsessively detailed"),
+                        ],
+                        default="very",
+                        max_length=16,
+                    ),
+                ),
+                ("theme", models.CharField(blank=True, max_length=200)),
+                ("target_length", models.PositiveSmallIntegerField(default=10)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Waiting for review"), ("approved", "Approved"), ("rejected", "Rejected")],
+                        db_index=True,
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("flagged", models.BooleanField(default=False, help_text="Flagged by automatic pre-screening.")),
+                ("flag_categories", models.CharField(blank=True, max_length=300)),
+                ("moderator_note", models.TextField(blank=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "chain",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="submission",
+                        to="chains.chain",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submissions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reviewed_submissions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
-            options={
-                'ordering': ('-created_at',),
-            },
+            options={"ordering": ("-created_at",)},
         ),
         migrations.AddConstraint(
-            model_name='collectionentry',
-            constraint=models.UniqueConstraint(fields=('collection', 'chain'), name='chain_once_per_collection'),
+            model_name="collectionentry",
+            constraint=models.UniqueConstraint(fields=("collection", "chain"), name="chain_once_per_collection"),
         ),
         migrations.AddConstraint(
-            model_name='star',
-            constraint=models.UniqueConstraint(fields=('user', 'chain'), name='one_star_per_user'),
+            model_name="star", constraint=models.UniqueConstraint(fields=("user", "chain"), name="one_star_per_user")
         ),
     ]

@@ -8,8 +8,13 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 GROUP_PERMISSIONS = {
-    "moderator": ["gallery.view_submission", "gallery.change_submission",
-                  "gallery.view_report", "gallery.change_report", "gallery.view_reportevent"],
+    "moderator": [
+        "gallery.view_submission",
+        "gallery.change_submission",
+        "gallery.view_report",
+        "gallery.change_report",
+        "gallery.view_reportevent",
+    ],
     "researcher": ["chains.view_experiment", "chains.add_experiment"],
 }
 

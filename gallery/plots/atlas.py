@@ -22,17 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .drift import _legend, _x_axis, _y_grid
 from .path import path_colour
-from .svg import (
-    CHAR_WIDTH,
-    FONT_SIZE,
-    fmt,
-    linear_scale,
-    not_enough_svg,
-    path_data,
-    safe_url,
-    svg_open,
-    title_and_desc,
-)
+from .svg import CHAR_WIDTH, FONT_SIZE, fmt, linear_scale, not_enough_svg, path_data, safe_url, svg_open, title_and_desc
 
 SIZE = 1000  # the map's square, in SVG units
 PAD = 30  # margin around it in the whole-map view
@@ -110,8 +100,10 @@ def _tenth(value: int) -> str:
 
 def dots_path(points: Sequence[tuple[float, float]]) -> str:
     """Path data drawing one dot per point: see the module docstring."""
-    grid = sorted({(round(x * TENTHS), round((1 - y) * TENTHS)) for x, y in points},
-                  key=lambda p: (p[1] // 200, p[0] if (p[1] // 200) % 2 == 0 else -p[0], p[1]))
+    grid = sorted(
+        {(round(x * TENTHS), round((1 - y) * TENTHS)) for x, y in points},
+        key=lambda p: (p[1] // 200, p[0] if (p[1] // 200) % 2 == 0 else -p[0], p[1]),
+    )
     parts, last = [], None
     for px, py in grid:
         if last is None:
@@ -124,7 +116,7 @@ def dots_path(points: Sequence[tuple[float, float]]) -> str:
 
 
 def atlas_dots_layer(
-    *, points: Sequence[tuple[float, float, int | None]], attractors: Sequence[dict], highlight: int | None = None,
+    *, points: Sequence[tuple[float, float, int | None]], attractors: Sequence[dict], highlight: int | None = None
 ) -> str:
     """The heavy part of the map, cacheable on its own: every point, one path per attractor.
 
@@ -133,33 +125,50 @@ def atlas_dots_layer(
     for x, y, attractor_id in points:
         groups.setdefault(attractor_id, []).append((x, y))
     by_id = {attractor["id"]: attractor for attractor in attractors}
-    grey = [p for key in list(groups) if key not in by_id or (highlight is not None and key != highlight)
-            for p in groups.pop(key)]
+    grey = [
+        p
+        for key in list(groups)
+        if key not in by_id or (highlight is not None and key != highlight)
+        for p in groups.pop(key)
+    ]
     parts = ['<g class="atlas-dots-layer" stroke-linecap="round">']
     if grey:
         parts.append(f'<path class="atlas-dots atlas-noise" d="{dots_path(grey)}"/>')
     for attractor_id, members in sorted(groups.items(), key=lambda item: -len(item[1])):
         number = by_id[attractor_id]["number"]
-        parts.append(f'<path class="atlas-dots" data-attractor="{number}" stroke="{attractor_colour(number)}" '
-                     f'd="{dots_path(members)}"/>')
+        parts.append(
+            f'<path class="atlas-dots" data-attractor="{number}" stroke="{attractor_colour(number)}" '
+            f'd="{dots_path(members)}"/>'
+        )
     parts.append("</g>")
     return "".join(parts)
 
 
 def atlas_map_svg(
-    *, dots_layer: str, point_count: int, attractors: Sequence[dict], view: View = WHOLE_MAP,
-    selection: str = "", highlight: int | None = None, labels: int = 14, plot_id: str = "atlas-map",
-    title: str = "The atlas of every caption", desc: str = "",
+    *,
+    dots_layer: str,
+    point_count: int,
+    attractors: Sequence[dict],
+    view: View = WHOLE_MAP,
+    selection: str = "",
+    highlight: int | None = None,
+    labels: int = 14,
+    plot_id: str = "atlas-map",
+    title: str = "The atlas of every caption",
+    desc: str = "",
 ) -> SafeString:
     """The map: `dots_layer` (from `atlas_dots_layer`), names on the largest `labels`
     attractors (dicts: id, number, label, x, y, url), and `selection` (already-safe SVG)
     on top. The viewBox shows `view`; static/js/atlas.js changes it to zoom and pan."""
-    desc = desc or (f"{point_count} captions, each a dot placed so that similar captions sit close "
-                    f"together, coloured by the attractor they belong to; grey dots belong to none.")
+    desc = desc or (
+        f"{point_count} captions, each a dot placed so that similar captions sit close "
+        f"together, coloured by the attractor they belong to; grey dots belong to none."
+    )
     head = svg_open(width=SIZE, height=SIZE, css_class="atlas-map", plot_id=plot_id, interactive=True)
     parts = [
-        head.replace(f'viewBox="0 0 {SIZE} {SIZE}"',
-                     f'viewBox="{view.view_box}" data-zoom="{view.zoom}" data-pad="{PAD}"', 1),
+        head.replace(
+            f'viewBox="0 0 {SIZE} {SIZE}"', f'viewBox="{view.view_box}" data-zoom="{view.zoom}" data-pad="{PAD}"', 1
+        ),
         title_and_desc(plot_id, title, desc),
         f'<rect class="atlas-bg" x="-{SIZE}" y="-{SIZE}" width="{SIZE * 3}" height="{SIZE * 3}"/>',
         dots_layer,
@@ -183,13 +192,20 @@ def _labels(attractors: Sequence[dict], *, view: View, count: int, only: int | N
         x0, y = map_xy(attractor["x"], attractor["y"])
         x = min(max(x0, left + half_w + size * 0.3), left + side - half_w - size * 0.3)
         box = (x - half_w, y - half_h, x + half_w, y + half_h)
-        visible = (len(placed) < count and left <= x0 <= left + side and top <= y <= top + side
-                   and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed))
+        visible = (
+            len(placed) < count
+            and left <= x0 <= left + side
+            and top <= y <= top + side
+            and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed)
+        )
         if visible:
             placed.append(box)
         text = format_html(
             '<text x="{}" y="{}" data-x="{}" text-anchor="middle" paint-order="stroke"{}>{}</text>',
-            fmt(x), fmt(y + size * 0.35), fmt(x0), mark_safe("" if visible else ' visibility="hidden"'),
+            fmt(x),
+            fmt(y + size * 0.35),
+            fmt(x0),
+            mark_safe("" if visible else ' visibility="hidden"'),
             attractor["label"],
         )
         url = safe_url(attractor.get("url"))
@@ -216,13 +232,20 @@ def chain_path_layer(*, steps: Sequence[dict], label: str = "") -> SafeString:
         caption = str(step.get("caption") or "").strip() or "(no caption)"
         dot = format_html(
             '<title>Step {}: {}</title><path class="atlas-step-dot" d="M{} {}h0" stroke="{}"/>',
-            step["index"], caption, fmt(x), fmt(y), path_colour(order / last),
+            step["index"],
+            caption,
+            fmt(x),
+            fmt(y),
+            path_colour(order / last),
         )
         thumb = safe_url(step.get("thumbnail_url"))
         thumb_attr = format_html(' data-thumb="{}"', thumb) if thumb else ""
         url = safe_url(step.get("url"))
-        tag = format_html('<a class="plot-point{}" href="{}"{}>{}</a>', role, url, thumb_attr, dot) if url \
+        tag = (
+            format_html('<a class="plot-point{}" href="{}"{}>{}</a>', role, url, thumb_attr, dot)
+            if url
             else format_html('<g class="plot-point{}"{}>{}</g>', role, thumb_attr, dot)
+        )
         parts.append(tag)
     parts.append("</g>")
     return mark_safe("".join(parts))
@@ -242,13 +265,22 @@ def paths_layer(*, paths: Sequence[dict]) -> SafeString:
         stroke = format_html(' stroke="{}"', colour) if colour else ""
         css = "" if colour else " atlas-trail-ink"
         inner = format_html(
-            '<title>{}</title><path class="atlas-trail{}" d="{}"{}/>'
-            '<path class="atlas-trail-end{}" d="M{} {}h0"{}/>',
-            path["label"], css, path_data(placed), stroke, css, fmt(end[0]), fmt(end[1]), stroke,
+            '<title>{}</title><path class="atlas-trail{}" d="{}"{}/><path class="atlas-trail-end{}" d="M{} {}h0"{}/>',
+            path["label"],
+            css,
+            path_data(placed),
+            stroke,
+            css,
+            fmt(end[0]),
+            fmt(end[1]),
+            stroke,
         )
         url = safe_url(path.get("url"))
-        parts.append(format_html('<a class="atlas-trail-link" href="{}">{}</a>', url, inner) if url
-                     else format_html("<g>{}</g>", inner))
+        parts.append(
+            format_html('<a class="atlas-trail-link" href="{}">{}</a>', url, inner)
+            if url
+            else format_html("<g>{}</g>", inner)
+        )
     return mark_safe("".join(parts))
 
 
@@ -258,8 +290,13 @@ OVERLAY_MARGIN = {"left": 40, "right": 14, "top": 34, "bottom": 38}
 
 
 def overlay_drift_svg(
-    *, series: Sequence[dict], width: float = 760, height: float = 320, plot_id: str = "compare-plot",
-    title: str = "Drift of the chosen chains", value_label: str = "similarity to the origin",
+    *,
+    series: Sequence[dict],
+    width: float = 760,
+    height: float = 320,
+    plot_id: str = "compare-plot",
+    title: str = "Drift of the chosen chains",
+    value_label: str = "similarity to the origin",
     legend: bool = True,
 ) -> SafeString:
     """One line per chain (dict: label, values by step, url, number): how fast each drifts.
@@ -282,7 +319,9 @@ def overlay_drift_svg(
     y = linear_scale((low, max(1.0, max(values))), (bottom, top))
     summary = "; ".join(
         f"{entry['label']}: from {entry['values'][0]:.2f} to {[v for v in entry['values'] if v is not None][-1]:.2f}"
-        if entry["values"] and entry["values"][0] is not None else entry["label"] for entry in plottable
+        if entry["values"] and entry["values"][0] is not None
+        else entry["label"]
+        for entry in plottable
     )
     parts = [
         svg_open(width=width, height=height, css_class="plot-drift plot-compare", plot_id=plot_id, interactive=True),
@@ -296,26 +335,36 @@ def overlay_drift_svg(
         line = [(x(i), y(v)) if v is not None else None for i, v in enumerate(entry["values"])]
         body = format_html(
             '<title>{}</title><path class="plot-line plot-series" d="{}" fill="none" stroke="{}" '
-            'stroke-width="2.25" stroke-linejoin="round"/>', entry["label"], path_data(line), colour,
+            'stroke-width="2.25" stroke-linejoin="round"/>',
+            entry["label"],
+            path_data(line),
+            colour,
         )
         url = safe_url(entry.get("url"))
-        parts.append(format_html('<a class="plot-series-link" href="{}">{}</a>', url, body) if url
-                     else format_html("<g>{}</g>", body))
+        parts.append(
+            format_html('<a class="plot-series-link" href="{}">{}</a>', url, body)
+            if url
+            else format_html("<g>{}</g>", body)
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
 
 def _plottable(series: Sequence[dict]) -> tuple[list[dict], list[dict]]:
     """(every series with NaNs as None, those with two points or more: the ones drawn)."""
-    clean = [dict(entry, values=[None if v is None or not math.isfinite(v) else float(v)
-                                 for v in entry["values"]]) for entry in series]
+    clean = [
+        dict(entry, values=[None if v is None or not math.isfinite(v) else float(v) for v in entry["values"]])
+        for entry in series
+    ]
     return clean, [entry for entry in clean if sum(v is not None for v in entry["values"]) >= 2]
 
 
 def overlay_legend(series: Sequence[dict]) -> list[dict]:
     """The key of `overlay_drift_svg` for an HTML legend: each drawn line's label and colour."""
-    return [{"label": entry["label"], "colour": attractor_colour(n + 1), "url": safe_url(entry.get("url"))}
-            for n, entry in enumerate(_plottable(series)[1])]
+    return [
+        {"label": entry["label"], "colour": attractor_colour(n + 1), "url": safe_url(entry.get("url"))}
+        for n, entry in enumerate(_plottable(series)[1])
+    ]
 
 
 def _recolour_legend(legend: str, *, count: int) -> str:

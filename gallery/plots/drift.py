@@ -38,9 +38,14 @@ DRIFT_SERIES = (
 
 
 def drift_line_svg(
-    *, to_origin: Sequence[float | None], to_previous: Sequence[float | None],
-    step_urls: Sequence[str] | None = None, width: float = 640, height: float = 240,
-    plot_id: str = "drift-plot", image_to_origin: Sequence[float | None] | None = None,
+    *,
+    to_origin: Sequence[float | None],
+    to_previous: Sequence[float | None],
+    step_urls: Sequence[str] | None = None,
+    width: float = 640,
+    height: float = 240,
+    plot_id: str = "drift-plot",
+    image_to_origin: Sequence[float | None] | None = None,
     legend: bool = True,
 ) -> SafeString:
     """Similarity of each step's caption to the origin and to the step before, by step.
@@ -55,10 +60,7 @@ def drift_line_svg(
     if image_to_origin is not None and any(finite_or_none(v) is not None for v in image_to_origin):
         sources.append(("image", image_to_origin))
     count = max(len(values) for _, values in sources)
-    series = {
-        key: [finite_or_none(v) for v in values] + [None] * (count - len(values))
-        for key, values in sources
-    }
+    series = {key: [finite_or_none(v) for v in values] + [None] * (count - len(values)) for key, values in sources}
     shown = [entry for entry in DRIFT_SERIES if entry[0] in series]
     plotted = [i for i in range(count) if any(series[k][i] is not None for k in series)]
     title = "Caption and picture drift by step" if "image" in series else "Caption drift by step"
@@ -77,8 +79,7 @@ def drift_line_svg(
     urls = [safe_url(u) for u in (step_urls or [])]
 
     parts = [
-        svg_open(width=width, height=height, css_class="plot-drift", plot_id=plot_id,
-                 interactive=any(urls)),
+        svg_open(width=width, height=height, css_class="plot-drift", plot_id=plot_id, interactive=any(urls)),
         title_and_desc(plot_id, title, _drift_summary(series["origin"])),
         _y_grid(low=low, y=y, left=left, right=right),
         _x_axis(count=count, x=x, bottom=bottom, left=left, right=right, height=height),
@@ -86,28 +87,43 @@ def drift_line_svg(
     ]
     for key, css_class, _, _, dash in shown:
         line = [(x(i), y(v)) if v is not None else None for i, v in enumerate(series[key])]
-        parts.append(format_html(
-            '<path class="plot-line {}" d="{}" fill="none" stroke="currentColor" '
-            'stroke-width="2" stroke-linejoin="round"{}/>',
-            css_class, path_data(line),
-            format_html(' stroke-dasharray="{}"', dash) if dash else "",
-        ))
+        parts.append(
+            format_html(
+                '<path class="plot-line {}" d="{}" fill="none" stroke="currentColor" '
+                'stroke-width="2" stroke-linejoin="round"{}/>',
+                css_class,
+                path_data(line),
+                format_html(' stroke-dasharray="{}"', dash) if dash else "",
+            )
+        )
     band = (right - left) / max(count - 1, 1)
     radius = 3.5 if count <= 30 else 2.5 if count <= 80 else 1.8
     parts.append('<g class="plot-steps">')
     for i in plotted:
-        parts.append(_drift_step(
-            index=i, values={k: series[k][i] for k in series}, url=urls[i] if i < len(urls) else "",
-            cx=x(i), y=y, band=band, top=top, bottom=bottom, radius=radius,
-        ))
+        parts.append(
+            _drift_step(
+                index=i,
+                values={k: series[k][i] for k in series},
+                url=urls[i] if i < len(urls) else "",
+                cx=x(i),
+                y=y,
+                band=band,
+                top=top,
+                bottom=bottom,
+                radius=radius,
+            )
+        )
     parts.append("</g></svg>")
     return mark_safe("".join(parts))
 
 
 def drift_legend(*, with_image: bool) -> list[dict]:
     """The drift plot's key for an HTML legend: css class, words and dash of each line."""
-    return [{"css_class": css_class, "text": text, "dashed": bool(dash)}
-            for key, css_class, text, _, dash in DRIFT_SERIES if key != "image" or with_image]
+    return [
+        {"css_class": css_class, "text": text, "dashed": bool(dash)}
+        for key, css_class, text, _, dash in DRIFT_SERIES
+        if key != "image" or with_image
+    ]
 
 
 def _drift_summary(origin: Sequence[float | None]) -> str:
@@ -183,12 +199,12 @@ def _legend(*, left: float, right: float, entries=DRIFT_SERIES) -> tuple[str, in
 
 
 def _drift_step(
-    *, index: int, values: dict, url: str, cx: float, y, band: float, top: float,
-    bottom: float, radius: float,
+    *, index: int, values: dict, url: str, cx: float, y, band: float, top: float, bottom: float, radius: float
 ) -> SafeString:
     tooltip = f"Step {index}: " + ", ".join(
         f"{similarity_label(values[key])} {wording}"
-        for key, _, _, wording, _ in DRIFT_SERIES if values.get(key) is not None
+        for key, _, _, wording, _ in DRIFT_SERIES
+        if values.get(key) is not None
     )
     marks = [
         f'<rect class="plot-hit" x="{fmt(cx - band / 2)}" y="{fmt(top)}" width="{fmt(band)}" '
@@ -196,9 +212,7 @@ def _drift_step(
     ]
     for key, css_class, _, _, _ in DRIFT_SERIES:
         if values.get(key) is not None:
-            marks.append(
-                f'<circle class="{css_class}" cx="{fmt(cx)}" cy="{fmt(y(values[key]))}" r="{fmt(radius)}"/>'
-            )
+            marks.append(f'<circle class="{css_class}" cx="{fmt(cx)}" cy="{fmt(y(values[key]))}" r="{fmt(radius)}"/>')
     inner = format_html("<title>{}</title>{}", tooltip, mark_safe("".join(marks)))
     if url:
         return format_html('<a class="plot-step" href="{}">{}</a>', url, inner)

@@ -22,8 +22,11 @@ def interval_svg(*, median: float, low: float, high: float, scale_max: float) ->
         return WIDTH - PAD if math.isinf(value) else clamp(x(value), PAD, WIDTH - PAD)
 
     left, right, middle = at(low), at(high), at(median)
-    cap = "" if math.isinf(high) else format_html(
-        '<line class="pair-cap" x1="{}" y1="3" x2="{}" y2="11"/>', fmt(right), fmt(right))
+    cap = (
+        ""
+        if math.isinf(high)
+        else format_html('<line class="pair-cap" x1="{}" y1="3" x2="{}" y2="11"/>', fmt(right), fmt(right))
+    )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="pair-interval" viewBox="0 0 {} {}" width="{}" '
         'height="{}" aria-hidden="true" focusable="false">'
@@ -31,6 +34,16 @@ def interval_svg(*, median: float, low: float, high: float, scale_max: float) ->
         '<line class="pair-range" x1="{}" y1="7" x2="{}" y2="7"/>'
         '<line class="pair-cap" x1="{}" y1="3" x2="{}" y2="11"/>{}'
         '<circle class="pair-median" cx="{}" cy="7" r="3.5"/></svg>',
-        WIDTH, HEIGHT, WIDTH, HEIGHT, PAD, WIDTH - PAD, fmt(left), fmt(right), fmt(left), fmt(left), cap,
+        WIDTH,
+        HEIGHT,
+        WIDTH,
+        HEIGHT,
+        PAD,
+        WIDTH - PAD,
+        fmt(left),
+        fmt(right),
+        fmt(left),
+        fmt(left),
+        cap,
         fmt(middle),
     )

@@ -39,8 +39,12 @@ def path_colour(position: float) -> str:
 
 
 def path_svg(
-    *, points: Sequence[Sequence[float]], steps: Sequence[dict], width: float = 400,
-    height: float = 400, plot_id: str = "path-plot",
+    *,
+    points: Sequence[Sequence[float]],
+    steps: Sequence[dict],
+    width: float = 400,
+    height: float = 400,
+    plot_id: str = "path-plot",
 ) -> SafeString:
     """The chain's captions placed in 2-D, joined in step order by a smooth line whose
     colour runs first → last, each point numbered with its step, start and end marked.
@@ -71,24 +75,29 @@ def path_svg(
     )
     urls = [safe_url(step.get("url")) for _, step in pairs]
     parts = [
-        svg_open(width=width, height=height, css_class="plot-path", plot_id=plot_id,
-                 interactive=any(urls)),
+        svg_open(width=width, height=height, css_class="plot-path", plot_id=plot_id, interactive=any(urls)),
         title_and_desc(plot_id, title, desc),
         _smooth_segments(placed),
         '<g class="plot-points">',
     ]
     for order, ((cx, cy), (_, step), url) in enumerate(zip(placed, pairs, urls, strict=True)):
         role = " plot-start" if order == 0 else " plot-end" if order == last else ""
-        parts.append(_path_point(
-            step=step, url=url, cx=cx, cy=cy, css=role, colour=path_colour(order / last),
-            radius=radius * (1.25 if role else 1.0),
-        ))
+        parts.append(
+            _path_point(
+                step=step,
+                url=url,
+                cx=cx,
+                cy=cy,
+                css=role,
+                colour=path_colour(order / last),
+                radius=radius * (1.25 if role else 1.0),
+            )
+        )
     parts.append("</g>")
     parts.append(_step_numbers(placed, [step["index"] for _, step in pairs], radius=radius))
     for label, point in (("Start", placed[0]), ("End", placed[-1])):
         others = [p for p in placed if p is not point]
-        parts.append(_path_marker(label, *point, others=others, width=width, height=height,
-                                  radius=radius * 1.25 + 3))
+        parts.append(_path_marker(label, *point, others=others, width=width, height=height, radius=radius * 1.25 + 3))
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
@@ -99,19 +108,19 @@ def _smooth_segments(placed: Sequence[tuple[float, float]]) -> str:
     last = len(placed) - 1
     pieces = []
     for i in range(last):
-        before, start, end, after = (placed[max(i - 1, 0)], placed[i], placed[i + 1],
-                                     placed[min(i + 2, last)])
+        before, start, end, after = (placed[max(i - 1, 0)], placed[i], placed[i + 1], placed[min(i + 2, last)])
         c1 = (start[0] + (end[0] - before[0]) / 6, start[1] + (end[1] - before[1]) / 6)
         c2 = (end[0] - (after[0] - start[0]) / 6, end[1] - (after[1] - start[1]) / 6)
-        d = (f"M{fmt(start[0])} {fmt(start[1])}C{fmt(c1[0])} {fmt(c1[1])} "
-             f"{fmt(c2[0])} {fmt(c2[1])} {fmt(end[0])} {fmt(end[1])}")
+        d = (
+            f"M{fmt(start[0])} {fmt(start[1])}C{fmt(c1[0])} {fmt(c1[1])} "
+            f"{fmt(c2[0])} {fmt(c2[1])} {fmt(end[0])} {fmt(end[1])}"
+        )
         # Halo then line, segment by segment: a later segment covers an earlier one.
-        pieces.append(f'<path class="plot-path-halo" d="{d}" stroke="white" stroke-width="7"/>'
-                      f'<path d="{d}" stroke="{path_colour((i + 0.5) / last)}" stroke-width="3"/>')
-    return (
-        '<g class="plot-path-line" fill="none" stroke-linecap="round" stroke-linejoin="round">'
-        f'{"".join(pieces)}</g>'
-    )
+        pieces.append(
+            f'<path class="plot-path-halo" d="{d}" stroke="white" stroke-width="7"/>'
+            f'<path d="{d}" stroke="{path_colour((i + 0.5) / last)}" stroke-width="3"/>'
+        )
+    return f'<g class="plot-path-line" fill="none" stroke-linecap="round" stroke-linejoin="round">{"".join(pieces)}</g>'
 
 
 def _step_numbers(placed: Sequence[tuple[float, float]], indices: Sequence[int], *, radius: float) -> str:
@@ -129,14 +138,16 @@ def _step_numbers(placed: Sequence[tuple[float, float]], indices: Sequence[int],
     )
 
 
-def _path_point(
-    *, step: dict, url: str, cx: float, cy: float, css: str, colour: str, radius: float
-) -> SafeString:
+def _path_point(*, step: dict, url: str, cx: float, cy: float, css: str, colour: str, radius: float) -> SafeString:
     caption = str(step.get("caption") or "").strip() or "(no caption yet)"
     circle = format_html(
-        '<title>Step {}: {}</title><circle cx="{}" cy="{}" r="{}" fill="{}" '
-        'stroke="white" stroke-width="2"/>',
-        step["index"], caption, fmt(cx), fmt(cy), fmt(radius), colour,
+        '<title>Step {}: {}</title><circle cx="{}" cy="{}" r="{}" fill="{}" stroke="white" stroke-width="2"/>',
+        step["index"],
+        caption,
+        fmt(cx),
+        fmt(cy),
+        fmt(radius),
+        colour,
     )
     thumb = safe_url(step.get("thumbnail_url"))
     thumb_attr = format_html(' data-thumb="{}"', thumb) if thumb else ""
@@ -145,25 +156,31 @@ def _path_point(
     return format_html('<g class="plot-point{}"{}>{}</g>', css, thumb_attr, circle)
 
 
-def _path_marker(label: str, cx: float, cy: float, *, others: Sequence[tuple[float, float]],
-                 width: float, height: float, radius: float) -> str:
+def _path_marker(
+    label: str,
+    cx: float,
+    cy: float,
+    *,
+    others: Sequence[tuple[float, float]],
+    width: float,
+    height: float,
+    radius: float,
+) -> str:
     """A text label beside the first or last point: on whichever side (above, below,
     right, left) is furthest from the other points, kept inside the plot."""
     half_w, half_h = len(label) * CHAR_WIDTH / 2 + 2, FONT_SIZE / 2 + 1
     gap = radius + 5
-    candidates = [
-        (cx, cy - gap - half_h), (cx, cy + gap + half_h),
-        (cx + gap + half_w, cy), (cx - gap - half_w, cy),
-    ]
+    candidates = [(cx, cy - gap - half_h), (cx, cy + gap + half_h), (cx + gap + half_w, cy), (cx - gap - half_w, cy)]
 
-    inside = [(clamp(lx, half_w, width - half_w), clamp(ly, half_h, height - half_h))
-              for lx, ly in candidates]
+    inside = [(clamp(lx, half_w, width - half_w), clamp(ly, half_h, height - half_h)) for lx, ly in candidates]
 
     def room(centre: tuple[float, float]) -> float:
         """Distance from the label's box to the nearest other point."""
         return min(
-            (math.hypot(max(abs(px - centre[0]) - half_w, 0), max(abs(py - centre[1]) - half_h, 0))
-             for px, py in others),
+            (
+                math.hypot(max(abs(px - centre[0]) - half_w, 0), max(abs(py - centre[1]) - half_h, 0))
+                for px, py in others
+            ),
             default=math.inf,
         )
 

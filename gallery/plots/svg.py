@@ -71,8 +71,7 @@ def safe_url(url: str | None) -> str:
 
 
 def svg_open(
-    *, width: float, height: float, css_class: str, plot_id: str | None = None,
-    interactive: bool = False,
+    *, width: float, height: float, css_class: str, plot_id: str | None = None, interactive: bool = False
 ) -> SafeString:
     """The root element. Labelled by its own <title>/<desc> when `plot_id` is given.
 
@@ -82,7 +81,8 @@ def svg_open(
     size = (fmt(width), fmt(height)) * 2
     head = format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="{}" viewBox="0 0 {} {}" width="{}" height="{}"',
-        css_class, *size,
+        css_class,
+        *size,
     )
     if plot_id is None:
         return head + mark_safe(' aria-hidden="true" focusable="false">')
@@ -92,9 +92,7 @@ def svg_open(
 
 
 def title_and_desc(plot_id: str, title: str, desc: str) -> SafeString:
-    return format_html(
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>', plot_id, title, plot_id, desc
-    )
+    return format_html('<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>', plot_id, title, plot_id, desc)
 
 
 def not_enough_svg(*, width: float, height: float, css_class: str, plot_id: str, title: str) -> SafeString:
@@ -108,7 +106,10 @@ def not_enough_svg(*, width: float, height: float, css_class: str, plot_id: str,
         + format_html(
             '<text class="plot-label" x="{}" y="{}" text-anchor="middle" '
             'font-size="{}" fill="currentColor">{}</text></svg>',
-            fmt(width / 2), fmt(height / 2 + FONT_SIZE / 3), FONT_SIZE, NOT_ENOUGH_STEPS,
+            fmt(width / 2),
+            fmt(height / 2 + FONT_SIZE / 3),
+            FONT_SIZE,
+            NOT_ENOUGH_STEPS,
         )
     )
 
@@ -117,6 +118,7 @@ def path_data(points: Sequence[tuple[float, float] | None]) -> str:
     """An SVG path through the points; a None breaks the line instead of bridging the gap."""
     commands = [
         f"{'M' if i == 0 or points[i - 1] is None else 'L'}{fmt(point[0])} {fmt(point[1])}"
-        for i, point in enumerate(points) if point is not None
+        for i, point in enumerate(points)
+        if point is not None
     ]
     return "".join(commands)

@@ -22,8 +22,20 @@ from .submissions import (
 )
 
 __all__ = [
-    "MODERATION_NOTE_REQUIRED", "QUOTA_REACHED", "REPORT_BAD_STATUS", "REPORT_NEEDS_REASON", "ReportError",
-    "SUBMISSION_ALREADY_REVIEWED", "SubmissionError", "chain_branch_for_user", "report_create",
-    "report_flagged_content", "report_resolve", "star_toggle", "submission_approve",
-    "submission_create", "submission_reject", "user_chains_left_today",
+    "MODERATION_NOTE_REQUIRED",
+    "QUOTA_REACHED",
+    "REPORT_BAD_STATUS",
+    "REPORT_NEEDS_REASON",
+    "ReportError",
+    "SUBMISSION_ALREADY_REVIEWED",
+    "SubmissionError",
+    "chain_branch_for_user",
+    "report_create",
+    "report_flagged_content",
+    "report_resolve",
+    "star_toggle",
+    "submission_approve",
+    "submission_create",
+    "submission_reject",
+    "user_chains_left_today",
 ]

@@ -75,9 +75,17 @@ def submission_create(
         with transaction.atomic():
             _take_quota(user=owner)
             return Submission.objects.create(
-                owner=owner, image=name, width=clean.width, height=clean.height, title=title[:120],
-                mode=mode, detail=detail, theme=theme[:200], target_length=target_length,
-                flagged=flagged, flag_categories=", ".join(categories)[:300],
+                owner=owner,
+                image=name,
+                width=clean.width,
+                height=clean.height,
+                title=title[:120],
+                mode=mode,
+                detail=detail,
+                theme=theme[:200],
+                target_length=target_length,
+                flagged=flagged,
+                flag_categories=", ".join(categories)[:300],
             )
     except Exception:
         storage.delete(name)
@@ -115,9 +123,14 @@ def submission_approve(*, submission: Submission, moderator, note: str) -> Chain
         _claim_review(submission=submission, status=SubmissionStatus.APPROVED, moderator=moderator, note=note)
         try:
             chain = chain_create(
-                image=image, target_length=submission.target_length, mode=submission.mode,
-                detail=submission.detail, theme=submission.theme, title=submission.title,
-                owner=submission.owner, visibility=Visibility.PUBLIC,
+                image=image,
+                target_length=submission.target_length,
+                mode=submission.mode,
+                detail=submission.detail,
+                theme=submission.theme,
+                title=submission.title,
+                owner=submission.owner,
+                visibility=Visibility.PUBLIC,
                 origin_screened=True,  # screened on upload, then seen by staff
             )
         except ChainError as refused:
@@ -134,9 +147,7 @@ def submission_reject(*, submission: Submission, moderator, note: str) -> Submis
     return submission
 
 
-def chain_branch_for_user(
-    *, user, step: Step, mode: str, detail: str, target_length: int, theme: str = ""
-) -> Chain:
+def chain_branch_for_user(*, user, step: Step, mode: str, detail: str, target_length: int, theme: str = "") -> Chain:
     """A person's branch from a step of a public chain: quota applies, staff review does not.
 
     The branch's starting image is screened by the loop like an upload before anything
@@ -153,8 +164,7 @@ def chain_branch_for_user(
         with transaction.atomic():
             _take_quota(user=user)
             branch = chain_branch(
-                chain=parent, step=step, owner=user, mode=mode, detail=detail,
-                target_length=target_length, theme=theme,
+                chain=parent, step=step, owner=user, mode=mode, detail=detail, target_length=target_length, theme=theme
             )
     except ChainError as refused:
         raise SubmissionError(refused.message) from None

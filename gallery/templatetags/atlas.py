@@ -17,7 +17,8 @@ def swatch(number) -> str:
     strict Content Security Policy allows it."""
     return format_html(
         '<svg class="swatch" viewBox="0 0 10 10" width="12" height="12" aria-hidden="true" focusable="false">'
-        '<circle cx="5" cy="5" r="5" fill="{}"/></svg>', attractor_colour(int(number or 1)),
+        '<circle cx="5" cy="5" r="5" fill="{}"/></svg>',
+        attractor_colour(int(number or 1)),
     )
 
 

@@ -73,11 +73,8 @@ class _LocalPages:
 local_pages = _LocalPages(LOCAL_PAGES)
 
 
-def anonymous_cached(
-    request: HttpRequest, *, version_key: str, build: Callable[[], HttpResponse]
-) -> HttpResponse:
-    if (request.user.is_authenticated or VERSION_UNAVAILABLE in version_key.split(":")
-            or _has_messages(request)):
+def anonymous_cached(request: HttpRequest, *, version_key: str, build: Callable[[], HttpResponse]) -> HttpResponse:
+    if request.user.is_authenticated or VERSION_UNAVAILABLE in version_key.split(":") or _has_messages(request):
         response = build()
     else:
         response = _cached_or_built(request, version_key, build)

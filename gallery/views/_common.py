@@ -27,6 +27,7 @@ def role_required(may: Callable[[object], bool]):
     the site's own log-in (settings.LOGIN_URL, never the admin's), a signed-in person
     without the role (staff included: roles are permissions, gallery.roles) gets the
     site's 403 page."""
+
     def decorator(view):
         @wraps(view)
         def gated(request, *args, **kwargs):

@@ -32,9 +32,7 @@ from chains.selectors.atlas import (
     chains_matching,
     steps_search,
 )
-from chains.selectors.atlas import (
-    attractor_detail as attractor_by_pk,
-)
+from chains.selectors.atlas import attractor_detail as attractor_by_pk
 
 from ..context.atlas import GREY_LIMIT, map_context
 from ..forms.atlas import AtlasClickForm, AtlasForm, SearchForm
@@ -58,6 +56,7 @@ def _atlas_url(*, view: View, chain: str = "", space: str = "") -> str:
 
 def _controls(*, view: View, chain: str, space: str) -> dict:
     """Real links for every zoom and pan step, so the map works with no script at all."""
+
     def link(**move):
         return _atlas_url(view=view.moved(**move), chain=chain, space=space)
 
@@ -65,8 +64,12 @@ def _controls(*, view: View, chain: str, space: str) -> dict:
         "zoom_in": link(zoom=min(view.zoom * 2, 32)),
         "zoom_out": link(zoom=max(view.zoom // 2, 1)),
         "reset": _atlas_url(view=View(), chain=chain, space=space),
-        "pan": [("left", "←", link(dx=-0.5)), ("up", "↑", link(dy=0.5)),
-                ("down", "↓", link(dy=-0.5)), ("right", "→", link(dx=0.5))],
+        "pan": [
+            ("left", "←", link(dx=-0.5)),
+            ("up", "↑", link(dy=0.5)),
+            ("down", "↓", link(dy=-0.5)),
+            ("right", "→", link(dx=0.5)),
+        ],
     }
 
 
@@ -77,14 +80,21 @@ def atlas(request):
 
     def build():
         current = atlas_current(space=values["space"]) or atlas_current()
-        context = {"form": form, "atlas": current, "spaces": atlas_spaces(), "view": values["view"],
-                   "chain_query": values["chain"]}
+        context = {
+            "form": form,
+            "atlas": current,
+            "spaces": atlas_spaces(),
+            "view": values["view"],
+            "chain_query": values["chain"],
+        }
         if current is not None:
             attractors = list(atlas_attractors(atlas=current))
             matches = chains_matching(text=values["chain"])
             chain = matches[0] if len(matches) == 1 else None
             context.update(
-                attractors=attractors, matches=matches if len(matches) > 1 else [], chain=chain,
+                attractors=attractors,
+                matches=matches if len(matches) > 1 else [],
+                chain=chain,
                 chain_missing=bool(values["chain"]) and not matches,
                 controls=_controls(view=values["view"], chain=values["chain"], space=values["space"]),
                 **map_context(atlas=current, attractors=attractors, view=values["view"], chain=chain),
@@ -104,11 +114,13 @@ def atlas_at(request):
     zoom = form.cleaned_data.get("zoom") or 1
     point = None
     if current is not None:
-        point = atlas_nearest_point(atlas=current, x=form.cleaned_data["x"], y=form.cleaned_data["y"],
-                                    radius=CLICK_RADIUS / zoom)
+        point = atlas_nearest_point(
+            atlas=current, x=form.cleaned_data["x"], y=form.cleaned_data["y"], radius=CLICK_RADIUS / zoom
+        )
     if request.GET.get("fragment") != "1":
-        view = View(x=min(max(form.cleaned_data["x"], 0), 1), y=min(max(form.cleaned_data["y"], 0), 1),
-                    zoom=zoom).moved()
+        view = View(
+            x=min(max(form.cleaned_data["x"], 0), 1), y=min(max(form.cleaned_data["y"], 0), 1), zoom=zoom
+        ).moved()
         return redirect(_atlas_url(view=view, chain=point.chain.slug if point else ""))
     context = {"atlas": current, "chain": point.chain if point else None, "clicked": True}
     if point is not None:
@@ -123,8 +135,11 @@ def attractor_list(request):
     def build():
         current = atlas_current(space=(request.GET.get("space") or "")[:100]) or atlas_current()
         attractors = list(atlas_attractors(atlas=current)) if current else []
-        return render(request, "gallery/attractor_list.html",
-                      {"atlas": current, "attractors": attractors, "spaces": atlas_spaces()})
+        return render(
+            request,
+            "gallery/attractor_list.html",
+            {"atlas": current, "attractors": attractors, "spaces": atlas_spaces()},
+        )
 
     return anonymous_cached(request, version_key=f"attractors:{public_version()}", build=build)
 
@@ -142,11 +157,20 @@ def attractor_detail(request, pk: int):
         attractors = list(atlas_attractors(atlas=attractor.atlas))
         trails = list(page.object_list[:ATTRACTOR_TRAILS])
         context = {
-            "attractor": attractor, "page": page, "chains": page.object_list,
+            "attractor": attractor,
+            "page": page,
+            "chains": page.object_list,
             "public_points": attractor_point_count(attractor=attractor),
             "trail_count": len(trails),
-            **map_context(atlas=attractor.atlas, attractors=attractors, view=None, highlight=attractor.pk,
-                          trails=trails, grey_limit=GREY_LIMIT, plot_id="attractor-map"),
+            **map_context(
+                atlas=attractor.atlas,
+                attractors=attractors,
+                view=None,
+                highlight=attractor.pk,
+                trails=trails,
+                grey_limit=GREY_LIMIT,
+                plot_id="attractor-map",
+            ),
         }
         return render(request, "gallery/attractor_detail.html", context)
 
@@ -183,11 +207,11 @@ def snippet(step, query: str) -> str:
     lowered = caption.lower()
     first = min((lowered.find(word) for word in words if word in lowered), default=0)
     start = max(0, first - SNIPPET_CHARS // 3)
-    text = caption[start:start + SNIPPET_CHARS]
+    text = caption[start : start + SNIPPET_CHARS]
     pieces, position = ["…" if start else ""], 0
     if words:
         for match in re.finditer("|".join(re.escape(word) for word in words), text, flags=re.IGNORECASE):
-            pieces += [escape(text[position:match.start()]), "<mark>", escape(match.group()), "</mark>"]
+            pieces += [escape(text[position : match.start()]), "<mark>", escape(match.group()), "</mark>"]
             position = match.end()
     pieces += [escape(text[position:]), "…" if start + SNIPPET_CHARS < len(caption) else ""]
     return mark_safe("".join(pieces))

@@ -27,8 +27,10 @@ def collection_detail(request, slug: str):
         raise Http404("No such collection.")
 
     def build():
-        return render(request, "gallery/collection_detail.html", {
-            "collection": collection, "chains": collection_chains(collection=collection),
-        })
+        return render(
+            request,
+            "gallery/collection_detail.html",
+            {"collection": collection, "chains": collection_chains(collection=collection)},
+        )
 
     return anonymous_cached(request, version_key=f"collection:{public_version()}", build=build)

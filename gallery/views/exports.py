@@ -64,15 +64,20 @@ class AnimationForm(forms.Form):
     options: AnimationOptions | None = None  # set by clean() once the options are valid
 
     format = forms.ChoiceField(
-        label="Format", choices=AnimationFormat.choices,
+        label="Format",
+        choices=AnimationFormat.choices,
         error_messages=_messages(ANIMATION_BAD_FORMAT, "required", "invalid_choice"),
     )
     width = forms.TypedChoiceField(
-        label="Width", choices=[(width, f"{width} px") for width in WIDTHS], coerce=int,
+        label="Width",
+        choices=[(width, f"{width} px") for width in WIDTHS],
+        coerce=int,
         error_messages=_messages(ANIMATION_BAD_WIDTH, "required", "invalid_choice"),
     )
     frame_ms = forms.TypedChoiceField(
-        label="Each frame", choices=[(ms, f"{ms / 1000:g} s") for ms in FRAME_TIMES], coerce=int,
+        label="Each frame",
+        choices=[(ms, f"{ms / 1000:g} s") for ms in FRAME_TIMES],
+        coerce=int,
         error_messages=_messages(ANIMATION_BAD_FRAME_MS, "required", "invalid_choice"),
     )
 
@@ -97,7 +102,8 @@ def _panel_context(*, chain, form: AnimationForm) -> dict:
     context = {"chain": chain, "export_form": form, "poll_seconds": ANIMATION_POLL_SECONDS}
     if form.is_valid():
         context.update(
-            options=form.options, query=_query(form.options),
+            options=form.options,
+            query=_query(form.options),
             animation=chain_animation_find(chain=chain, options=form.options),
         )
     return context
@@ -112,7 +118,9 @@ def _chain_with_document(request, slug: str, *, absolute_url=None):
     chain = chain_or_404(request, slug)
     steps = list(chain_steps(chain=chain))
     document = chain_exports.chain_document(
-        chain=chain, steps=steps, absolute_url=absolute_url or request.build_absolute_uri,
+        chain=chain,
+        steps=steps,
+        absolute_url=absolute_url or request.build_absolute_uri,
         parent=chain_parent_for_viewer(chain=chain, user=request.user),
     )
     return chain, steps, document
@@ -135,7 +143,9 @@ def chain_zip(request, slug: str):
     chain, steps, document = _chain_with_document(request, slug, absolute_url=_site_url)
     key = chain_archive(chain=chain, steps=steps, document=document)
     response = FileResponse(
-        default_storage.open(key, "rb"), as_attachment=True, filename=f"{chain.slug}.zip",
+        default_storage.open(key, "rb"),
+        as_attachment=True,
+        filename=f"{chain.slug}.zip",
         content_type="application/zip",
     )
     # Private chains' archives never sit in a shared cache (the chain page decides who sees them).
@@ -171,8 +181,12 @@ def chain_animation(request, slug: str):
 
 def _render_rate_limit(request, chain, form: AnimationForm):
     """429 with Retry-After, the panel saying when to come back; nothing is queued."""
-    result = throttle_hit(scope="render", key=str(request.user.pk), limit=settings.TELEPHONE_RENDER_RATE_LIMIT,
-                          window=settings.TELEPHONE_RENDER_RATE_WINDOW_SECONDS)
+    result = throttle_hit(
+        scope="render",
+        key=str(request.user.pk),
+        limit=settings.TELEPHONE_RENDER_RATE_LIMIT,
+        window=settings.TELEPHONE_RENDER_RATE_WINDOW_SECONDS,
+    )
     if result.allowed:
         return None
     error = RENDER_RATE_LIMITED.format(wait=wait_text(result.retry_after))

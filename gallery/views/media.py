@@ -79,17 +79,23 @@ def stored_media(name: str) -> StoredMedia | None:
         return _step_media(name, chain_id=int(step["chain_id"]), index=int(step["index"]))
     animation = ANIMATION_MEDIA.fullmatch(name)
     if animation is not None:
-        row = (ChainAnimation.objects.filter(chain_id=int(animation["chain_id"]), file=name)
-               .select_related("chain").first())
+        row = (
+            ChainAnimation.objects.filter(chain_id=int(animation["chain_id"]), file=name)
+            .select_related("chain")
+            .first()
+        )
         return StoredMedia(chain=row.chain, name=name) if row else None
     return None
 
 
 def _step_media(name: str, *, chain_id: int, index: int) -> StoredMedia | None:
     """One indexed lookup (chain, index); the name must be one the step actually stores."""
-    row = (Step.objects.filter(chain_id=chain_id, index=index).select_related("chain")
-           .only(*STEP_FILE_FIELDS, "image_screen", "chain__visibility", "chain__is_hidden", "chain__owner_id")
-           .first())
+    row = (
+        Step.objects.filter(chain_id=chain_id, index=index)
+        .select_related("chain")
+        .only(*STEP_FILE_FIELDS, "image_screen", "chain__visibility", "chain__is_hidden", "chain__owner_id")
+        .first()
+    )
     if row is None or name not in {getattr(row, field).name for field in STEP_FILE_FIELDS}:
         return None
     return StoredMedia(chain=row.chain, name=name, published=row.image_screen in PUBLISHABLE_SCREENING)

@@ -37,8 +37,11 @@ def home(request):
     def build():
         if request.htmx and request.htmx.target == "painting-now":
             # The live section polls for itself: only what it shows is read.
-            return render(request, "gallery/home.html#painting_now",
-                          {"in_progress": chains_in_progress(), "poll_seconds": HOME_POLL_SECONDS})
+            return render(
+                request,
+                "gallery/home.html#painting_now",
+                {"in_progress": chains_in_progress(), "poll_seconds": HOME_POLL_SECONDS},
+            )
         return render(request, "gallery/home.html", {**home_context(), "poll_seconds": HOME_POLL_SECONDS})
 
     return anonymous_cached(request, version_key=f"home:{public_version()}", build=build)
@@ -52,9 +55,11 @@ def gallery(request):
         filters = form.filters()
         page = parse_index(request.GET.get("page"), default=1, maximum=10_000) or 1
         offset = (page - 1) * GALLERY_PAGE_SIZE
-        window = list(chains_for_gallery(**filters)[offset:offset + GALLERY_PAGE_SIZE + 1])
+        window = list(chains_for_gallery(**filters)[offset : offset + GALLERY_PAGE_SIZE + 1])
         context = {
-            "form": form, "chains": window[:GALLERY_PAGE_SIZE], "page": page,
+            "form": form,
+            "chains": window[:GALLERY_PAGE_SIZE],
+            "page": page,
             "next_url": _page_url(request, page + 1) if len(window) > GALLERY_PAGE_SIZE else "",
             "previous_url": _page_url(request, page - 1) if page > 1 else "",
             # Each experiment as one card, ahead of the chains, on the first page of the plain view.
@@ -130,12 +135,19 @@ def step_detail(request, slug: str, index: int):
     if step is None:
         raise Http404("No such step.")
     step.lead, step.more = split_caption(step.caption)
-    return render(request, "gallery/step_detail.html", {
-        "chain": chain, "step": step, "previous_step": around.get(index - 1), "next_step": around.get(index + 1),
-        "share_title": f"Step {index} of {chain}",
-        "share_image": reverse("gallery:step_share_card", args=[chain.slug, index]),
-        **step_figures(step=step),
-    })
+    return render(
+        request,
+        "gallery/step_detail.html",
+        {
+            "chain": chain,
+            "step": step,
+            "previous_step": around.get(index - 1),
+            "next_step": around.get(index + 1),
+            "share_title": f"Step {index} of {chain}",
+            "share_image": reverse("gallery:step_share_card", args=[chain.slug, index]),
+            **step_figures(step=step),
+        },
+    )
 
 
 @require_safe
@@ -148,6 +160,7 @@ def chain_present(request, slug: str):
     total = 2 * len(context["steps"])
     start = 2 * context["selected"].index if context["selected"] else 0
     beat = parse_index(request.GET.get("beat"), default=start, maximum=max(total - 1, 0))
-    context.update(beat=beat, total_beats=total, previous_beat=max(beat - 1, 0),
-                   next_beat=min(beat + 1, max(total - 1, 0)))
+    context.update(
+        beat=beat, total_beats=total, previous_beat=max(beat - 1, 0), next_beat=min(beat + 1, max(total - 1, 0))
+    )
     return render(request, "gallery/present.html", context)

@@ -18,17 +18,35 @@ from ._caching import anonymous_cached
 def pair_list(request):
     def build():
         pairs = model_pairs()
-        longest = max((pair.half_life.high for pair in pairs
-                       if pair.half_life is not None and math.isfinite(pair.half_life.high)), default=1.0)
-        rows = [{"pair": pair,
-                 "drift": drift_text(pair.drift), "half_life": half_life_text(pair.half_life),
-                 "cost": cost_text(pair.cost_per_step),
-                 "drift_svg": _interval(pair.drift, scale_max=1.0),
-                 "half_life_svg": _interval(pair.half_life, scale_max=max(longest, 1.0))} for pair in pairs]
-        return render(request, "gallery/pairs.html", {
-            "rows": rows, "ranked": sum(1 for pair in pairs if not pair.few),
-            "min_chains": MIN_CHAINS_TO_RANK, "here": "model_pairs",
-        })
+        longest = max(
+            (
+                pair.half_life.high
+                for pair in pairs
+                if pair.half_life is not None and math.isfinite(pair.half_life.high)
+            ),
+            default=1.0,
+        )
+        rows = [
+            {
+                "pair": pair,
+                "drift": drift_text(pair.drift),
+                "half_life": half_life_text(pair.half_life),
+                "cost": cost_text(pair.cost_per_step),
+                "drift_svg": _interval(pair.drift, scale_max=1.0),
+                "half_life_svg": _interval(pair.half_life, scale_max=max(longest, 1.0)),
+            }
+            for pair in pairs
+        ]
+        return render(
+            request,
+            "gallery/pairs.html",
+            {
+                "rows": rows,
+                "ranked": sum(1 for pair in pairs if not pair.few),
+                "min_chains": MIN_CHAINS_TO_RANK,
+                "here": "model_pairs",
+            },
+        )
 
     return anonymous_cached(request, version_key=f"pairs:{public_version()}", build=build)
 

@@ -9,11 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import (
-    require_http_methods,
-    require_POST,
-    require_safe,
-)
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.ratelimits import wait_text
 from accounts.throttle import request_ip, throttle_hit
@@ -56,8 +52,6 @@ CHOOSE_APPROVE_OR_REJECT = "Choose approve or reject."
 CHOOSE_ACTIONED_OR_DISMISSED = "Choose actioned or dismissed."
 
 
-
-
 # --- submitting -------------------------------------------------------------------------
 
 
@@ -75,8 +69,13 @@ def submit(request):
     data = form.cleaned_data
     try:
         submission_create(
-            owner=request.user, image=data["image"], title=data["title"], mode=data["mode"],
-            detail=data["detail"], target_length=data["target_length"], theme=data["theme_for_chain"],
+            owner=request.user,
+            image=data["image"],
+            title=data["title"],
+            mode=data["mode"],
+            detail=data["detail"],
+            target_length=data["target_length"],
+            theme=data["theme_for_chain"],
         )
     except (SubmissionError, ImageRejected) as refused:
         form.add_error(None, refused.message)
@@ -93,7 +92,9 @@ def _submit_page(request, form, *, status: int = 200, error: str = ""):
 def upload_rate_limit(request) -> HttpResponse | None:
     """429 with Retry-After before the upload is even read; nothing is stored."""
     result = throttle_hit(
-        scope="upload", key=str(request.user.pk), limit=settings.TELEPHONE_UPLOAD_RATE_LIMIT,
+        scope="upload",
+        key=str(request.user.pk),
+        limit=settings.TELEPHONE_UPLOAD_RATE_LIMIT,
         window=settings.TELEPHONE_UPLOAD_RATE_WINDOW_SECONDS,
     )
     if result.allowed:
@@ -122,23 +123,27 @@ def submission_image(request, pk: int):
 def branch_create(request, slug: str, index: int):
     chain = chain_or_404(request, slug)
     step = get_object_or_404(Step.objects.published().select_related("chain"), chain=chain, index=index)
-    form = BranchForm(request.POST or None,
-                      initial={"mode": request.GET.get("mode") or chain.mode, "detail": chain.detail})
+    form = BranchForm(
+        request.POST or None, initial={"mode": request.GET.get("mode") or chain.mode, "detail": chain.detail}
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
                 branch = chain_branch_for_user(
-                    user=request.user, step=step, mode=data["mode"], detail=data["detail"],
-                    target_length=data["target_length"], theme=data["theme_for_chain"],
+                    user=request.user,
+                    step=step,
+                    mode=data["mode"],
+                    detail=data["detail"],
+                    target_length=data["target_length"],
+                    theme=data["theme_for_chain"],
                 )
                 return redirect(branch.get_absolute_url())
             except SubmissionError as refused:
                 form.add_error(None, refused.message)
         status = 400
-    context = {"form": form, "chain": chain, "step": step,
-               "chains_left": user_chains_left_today(user=request.user)}
+    context = {"form": form, "chain": chain, "step": step, "chains_left": user_chains_left_today(user=request.user)}
     return render(request, "gallery/branch.html", context, status=status)
 
 
@@ -190,10 +195,12 @@ def report_rate_limit(request) -> int | None:
     with many accounts) could bury the real ones (issue 12)."""
     window = settings.TELEPHONE_REPORT_RATE_WINDOW_SECONDS
     results = [
-        throttle_hit(scope="report-user", key=str(request.user.pk), limit=settings.TELEPHONE_REPORT_RATE_LIMIT,
-                     window=window),
-        throttle_hit(scope="report-ip", key=request_ip(request), limit=settings.TELEPHONE_REPORT_IP_RATE_LIMIT,
-                     window=window),
+        throttle_hit(
+            scope="report-user", key=str(request.user.pk), limit=settings.TELEPHONE_REPORT_RATE_LIMIT, window=window
+        ),
+        throttle_hit(
+            scope="report-ip", key=request_ip(request), limit=settings.TELEPHONE_REPORT_IP_RATE_LIMIT, window=window
+        ),
     ]
     refused = [result.retry_after for result in results if not result.allowed]
     return max(refused) if refused else None
@@ -215,8 +222,9 @@ def _optional_step(chain, raw) -> Step | None:
 @role_required(may_moderate)
 @require_safe
 def moderation_queue(request):
-    return render(request, "gallery/moderation.html",
-                  {**moderation_queue_items(), "screening_off": not screening_enabled()})
+    return render(
+        request, "gallery/moderation.html", {**moderation_queue_items(), "screening_off": not screening_enabled()}
+    )
 
 
 @role_required(may_moderate)
@@ -233,8 +241,9 @@ def moderate_submission(request, pk: int):
     else:
         error = " ".join(message for errors in form.errors.values() for message in errors)
     submission.refresh_from_db()
-    return _queue_item(request, "gallery/_moderation_submission.html",
-                       {"submission": submission, "error": error, "form": form})
+    return _queue_item(
+        request, "gallery/_moderation_submission.html", {"submission": submission, "error": error, "form": form}
+    )
 
 
 def _decide_submission(submission, moderator, data) -> None:
@@ -254,13 +263,18 @@ def moderate_report(request, pk: int):
     error = ""
     if form.is_valid() and form.cleaned_data["decision"] in (ReportStatus.ACTIONED, ReportStatus.DISMISSED):
         try:
-            report_resolve(report=item, moderator=request.user, status=form.cleaned_data["decision"],
-                           note=form.cleaned_data["note"])
+            report_resolve(
+                report=item,
+                moderator=request.user,
+                status=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+            )
         except ReportError as refused:
             error = refused.message
     else:
-        error = " ".join(message for errors in form.errors.values() for message in errors) or \
-            CHOOSE_ACTIONED_OR_DISMISSED
+        error = (
+            " ".join(message for errors in form.errors.values() for message in errors) or CHOOSE_ACTIONED_OR_DISMISSED
+        )
     item.refresh_from_db()
     return _queue_item(request, "gallery/_moderation_report.html", {"report": item, "error": error, "form": form})
 

@@ -48,8 +48,12 @@ def _setting_labeller(experiment):
     def label(chain) -> str:
         if not several_models:
             return f"{chain.detail} · {chain.mode}"
-        models = "/".join(filter(None, (chain.provider_settings.get("caption_model"),
-                                        chain.provider_settings.get("image_model")))) or chain.provider
+        models = (
+            "/".join(
+                filter(None, (chain.provider_settings.get("caption_model"), chain.provider_settings.get("image_model")))
+            )
+            or chain.provider
+        )
         return f"{chain.detail} · {chain.mode} · {models}"
 
     return label
@@ -66,14 +70,27 @@ def compare(request):
         series = similarity_series(chains, metric=values["metric"], scale=values["scale"])
     origin = "its lineage's origin" if values["align"] == "lineage" else "the origin"
     label = f"{METRICS[values['metric']].lower()[:-1]} similarity to {origin} ({SCALES[values['scale']].lower()})"
-    return render(request, "gallery/compare.html", {
-        "form": form, "chains": chains, "metric": values["metric"], "scale": values["scale"],
-        "align": values["align"], "aligns": ALIGNS,
-        "missing": len(set(values["slugs"])) - len(chains), "max_chains": COMPARE_MAX_CHAINS,
-        "slugs": [chain.slug for chain in chains], "metrics": METRICS, "scales": SCALES,
-        "chart": overlay_drift_svg(series=series, value_label=label, legend=False, **OVERLAY_SIZE) if chains else "",
-        "legend": overlay_legend(series),
-    })
+    return render(
+        request,
+        "gallery/compare.html",
+        {
+            "form": form,
+            "chains": chains,
+            "metric": values["metric"],
+            "scale": values["scale"],
+            "align": values["align"],
+            "aligns": ALIGNS,
+            "missing": len(set(values["slugs"])) - len(chains),
+            "max_chains": COMPARE_MAX_CHAINS,
+            "slugs": [chain.slug for chain in chains],
+            "metrics": METRICS,
+            "scales": SCALES,
+            "chart": overlay_drift_svg(series=series, value_label=label, legend=False, **OVERLAY_SIZE)
+            if chains
+            else "",
+            "legend": overlay_legend(series),
+        },
+    )
 
 
 @require_safe
@@ -93,18 +110,33 @@ def experiment_detail(request, slug: str):
     def build():
         chains = experiment_chains(experiment=experiment)
         series = similarity_series(chains, metric="caption", scale="calibrated", label=_setting_labeller(experiment))
-        context = {"experiment": experiment, "chains": chains,
-                   "filmstrips": experiment_filmstrips(chains=chains),
-                   "chart": overlay_drift_svg(series=series, title="How fast each setting drifts",
-                                              value_label="calibrated caption similarity to the origin",
-                                              legend=False, **OVERLAY_SIZE),
-                   "legend": overlay_legend(series),
-                   "compare_slugs": [chain.slug for chain in chains[:COMPARE_MAX_CHAINS]]}
+        context = {
+            "experiment": experiment,
+            "chains": chains,
+            "filmstrips": experiment_filmstrips(chains=chains),
+            "chart": overlay_drift_svg(
+                series=series,
+                title="How fast each setting drifts",
+                value_label="calibrated caption similarity to the origin",
+                legend=False,
+                **OVERLAY_SIZE,
+            ),
+            "legend": overlay_legend(series),
+            "compare_slugs": [chain.slug for chain in chains[:COMPARE_MAX_CHAINS]],
+        }
         current = _atlas_of(chains)
         if current is not None:
-            context.update(map_context(atlas=current, attractors=list(atlas_attractors(atlas=current)),
-                                       view=None, trails=chains, grey_limit=GREY_LIMIT,
-                                       colour_trails=True, plot_id="experiment-map"))
+            context.update(
+                map_context(
+                    atlas=current,
+                    attractors=list(atlas_attractors(atlas=current)),
+                    view=None,
+                    trails=chains,
+                    grey_limit=GREY_LIMIT,
+                    colour_trails=True,
+                    plot_id="experiment-map",
+                )
+            )
         return render(request, "gallery/experiment_detail.html", context)
 
     return anonymous_cached(request, version_key=f"experiment:{public_version()}", build=build)
@@ -126,8 +158,13 @@ def experiment_new(request):
         try:
             image = data["image"].read() if data.get("image") else _chain_image(data["from_chain"])
             experiment = experiment_create(
-                image=image, details=data["details"], modes=data["modes"], models=data["models"],
-                target_length=data["target_length"], theme=data["theme"], title=data["title"],
+                image=image,
+                details=data["details"],
+                modes=data["modes"],
+                models=data["models"],
+                target_length=data["target_length"],
+                theme=data["theme"],
+                title=data["title"],
                 owner=request.user,
             )
         except (ChainError, ImageRejected) as error:
@@ -150,6 +187,7 @@ EXPERIMENT_NO_CHAIN = "No public chain has that link."
 
 # --- research export -----------------------------------------------------------------
 
+
 class _Echo:
     """What csv.writer writes to: each row comes back as text, to stream."""
 
@@ -171,8 +209,10 @@ def research_csv(request):
 def about(request):
     def build():
         current = atlas_current()
-        return render(request, "gallery/about.html", {
-            "baselines": list(baselines().values()), "atlas": current, "spaces": Atlas.objects.count(),
-        })
+        return render(
+            request,
+            "gallery/about.html",
+            {"baselines": list(baselines().values()), "atlas": current, "spaces": Atlas.objects.count()},
+        )
 
     return anonymous_cached(request, version_key=f"about:{public_version()}", build=build)

@@ -33,13 +33,18 @@ def web_manifest(request):
     icons = [
         {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
         {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
-        {"src": static("icons/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png",
-         "purpose": "maskable"},
+        {"src": static("icons/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
         {"src": static("icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
     ]
     manifest = {
-        "name": SITE_NAME, "short_name": "Telephone", "description": SITE_DESCRIPTION,
-        "start_url": reverse("gallery:home"), "scope": "/", "display": "standalone",
-        "theme_color": THEME_COLOUR, "background_color": BACKGROUND_COLOUR, "icons": icons,
+        "name": SITE_NAME,
+        "short_name": "Telephone",
+        "description": SITE_DESCRIPTION,
+        "start_url": reverse("gallery:home"),
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME_COLOUR,
+        "background_color": BACKGROUND_COLOUR,
+        "icons": icons,
     }
     return JsonResponse(manifest, content_type="application/manifest+json")

@@ -98,13 +98,23 @@ def test_staff_reach_the_admin_after_logging_in_through_allauth(client):
     assert client.get("/admin/").status_code == 200
 
 
-@pytest.mark.parametrize("path, data", [
-    ("/accounts/login/", {"login": "ada", "password": PASSWORD}),
-    ("/accounts/signup/", {"username": "x", "email": "x@example.org",
-                           "password1": "long pass phrase", "password2": "long pass phrase"}),
-    ("/accounts/logout/", {}),
-    ("/accounts/password/reset/", {"email": "ada@example.org"}),
-])
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("/accounts/login/", {"login": "ada", "password": PASSWORD}),
+        (
+            "/accounts/signup/",
+            {
+                "username": "x",
+                "email": "x@example.org",
+                "password1": "long pass phrase",
+                "password2": "long pass phrase",
+            },
+        ),
+        ("/accounts/logout/", {}),
+        ("/accounts/password/reset/", {"email": "ada@example.org"}),
+    ],
+)
 def test_csrf_is_enforced_on_every_account_post(member, path, data):
     strict = Client(enforce_csrf_checks=True)
     if path == "/accounts/logout/":
@@ -116,6 +126,5 @@ def test_a_post_with_the_csrf_token_passes_the_strict_client(member):
     strict = Client(enforce_csrf_checks=True)
     strict.get("/accounts/login/")
     token = strict.cookies["csrftoken"].value
-    response = strict.post("/accounts/login/", {"login": "ada", "password": PASSWORD,
-                                                "csrfmiddlewaretoken": token})
+    response = strict.post("/accounts/login/", {"login": "ada", "password": PASSWORD, "csrfmiddlewaretoken": token})
     assert response.status_code == 302

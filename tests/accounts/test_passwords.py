@@ -25,9 +25,9 @@ def test_password_change_needs_login(client):
 
 def test_password_change_keeps_the_user_logged_in(client, member):
     client.force_login(member)
-    response = client.post("/accounts/password/change/", {
-        "oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
-    })
+    response = client.post(
+        "/accounts/password/change/", {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
     assert response.status_code == 302 and response["Location"] == "/accounts/password/change/done/"
     member.refresh_from_db()
     assert member.check_password(NEW_PASSWORD)
@@ -37,9 +37,9 @@ def test_password_change_keeps_the_user_logged_in(client, member):
 
 def test_a_wrong_old_password_is_a_form_error(client, member):
     client.force_login(member)
-    response = client.post("/accounts/password/change/", {
-        "oldpassword": "nope", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
-    })
+    response = client.post(
+        "/accounts/password/change/", {"oldpassword": "nope", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
     assert response.status_code == 200 and "oldpassword" in response.context["form"].errors
 
 
@@ -84,8 +84,17 @@ def test_someone_failing_to_log_in_cannot_stop_the_owner_asking_for_a_reset(clie
 
 def load_settings(monkeypatch, **environ):
     """A fresh copy of the settings module under a given environment."""
-    for name in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL", "EMAIL_BACKEND",
-                 "DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"):
+    for name in (
+        "EMAIL_HOST",
+        "EMAIL_PORT",
+        "EMAIL_USE_TLS",
+        "DEFAULT_FROM_EMAIL",
+        "EMAIL_BACKEND",
+        "DJANGO_ENV",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DEBUG",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
@@ -101,8 +110,13 @@ def test_email_goes_to_the_console_by_default(monkeypatch):
 
 
 def test_email_goes_to_smtp_when_a_host_is_set(monkeypatch):
-    loaded = load_settings(monkeypatch, EMAIL_HOST="smtp.example.org", EMAIL_PORT="2525",
-                           EMAIL_USE_TLS="false", DEFAULT_FROM_EMAIL="Telephone <hi@example.org>")
+    loaded = load_settings(
+        monkeypatch,
+        EMAIL_HOST="smtp.example.org",
+        EMAIL_PORT="2525",
+        EMAIL_USE_TLS="false",
+        DEFAULT_FROM_EMAIL="Telephone <hi@example.org>",
+    )
     assert loaded.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
     assert (loaded.EMAIL_HOST, loaded.EMAIL_PORT, loaded.EMAIL_USE_TLS) == ("smtp.example.org", 2525, False)
     assert loaded.DEFAULT_FROM_EMAIL == "Telephone <hi@example.org>"
@@ -111,8 +125,9 @@ def test_email_goes_to_smtp_when_a_host_is_set(monkeypatch):
 PRODUCTION = {"DJANGO_ENV": "production", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "telephone.example.org"}
 
 
-@pytest.mark.parametrize("backend", ["", "django.core.mail.backends.console.EmailBackend",
-                                     "django.core.mail.backends.locmem.EmailBackend"])
+@pytest.mark.parametrize(
+    "backend", ["", "django.core.mail.backends.console.EmailBackend", "django.core.mail.backends.locmem.EmailBackend"]
+)
 def test_production_refuses_to_start_with_mail_that_is_never_delivered(monkeypatch, backend):
     with pytest.raises(ImproperlyConfigured, match="needs a mail server"):
         load_settings(monkeypatch, **PRODUCTION, EMAIL_BACKEND=backend)

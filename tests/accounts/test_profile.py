@@ -21,8 +21,9 @@ def other(db):
 
 
 def submission(owner, title, status=SubmissionStatus.PENDING, **fields):
-    return Submission.objects.create(owner=owner, title=title, status=status,
-                                     image=f"submissions/{title}.webp", width=64, height=48, **fields)
+    return Submission.objects.create(
+        owner=owner, title=title, status=status, image=f"submissions/{title}.webp", width=64, height=48, **fields
+    )
 
 
 def test_the_profile_needs_login(client):

@@ -124,10 +124,16 @@ def test_the_limits_come_from_settings(client, member, settings):
 
 
 def sign_up(client, number: int, ip: str = STRANGER):
-    return client.post("/accounts/signup/", {
-        "username": f"new{number}", "email": f"new{number}@example.org",
-        "password1": "a long and unusual passphrase", "password2": "a long and unusual passphrase",
-    }, REMOTE_ADDR=ip)
+    return client.post(
+        "/accounts/signup/",
+        {
+            "username": f"new{number}",
+            "email": f"new{number}@example.org",
+            "password1": "a long and unusual passphrase",
+            "password2": "a long and unusual passphrase",
+        },
+        REMOTE_ADDR=ip,
+    )
 
 
 def test_sign_ups_are_limited_per_address(client, mailoutbox):

@@ -13,8 +13,12 @@ from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
-GOOD = {"username": "grace", "email": "grace@example.org",
-        "password1": "a long and unusual passphrase", "password2": "a long and unusual passphrase"}
+GOOD = {
+    "username": "grace",
+    "email": "grace@example.org",
+    "password1": "a long and unusual passphrase",
+    "password2": "a long and unusual passphrase",
+}
 
 
 def signup(client, **changes):
@@ -73,8 +77,9 @@ def test_sign_up_follows_a_local_next_once_confirmed(client, mailoutbox):
     assert confirm(client, mailoutbox[0])["Location"] == "/gallery/?sort=drift"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
-                                    "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_sign_up_refuses_an_off_site_next(client, mailoutbox, target):
     signup(client, next=target)
     assert confirm(client, mailoutbox[0])["Location"] == "/accounts/me/"

@@ -43,8 +43,18 @@ def test_a_zero_window_is_a_programming_error():
         throttle_hit(scope="s", key="k", limit=1, window=0)
 
 
-@pytest.mark.parametrize("seconds, text", [(1, "1 second"), (59, "59 seconds"), (60, "1 minute"), (61, "2 minutes"),
-                                           (900, "15 minutes"), (5340, "89 minutes"), (5341, "2 hours")])
+@pytest.mark.parametrize(
+    "seconds, text",
+    [
+        (1, "1 second"),
+        (59, "59 seconds"),
+        (60, "1 minute"),
+        (61, "2 minutes"),
+        (900, "15 minutes"),
+        (5340, "89 minutes"),
+        (5341, "2 hours"),
+    ],
+)
 def test_wait_text_rounds_up(seconds, text):
     assert wait_text(seconds) == text
 
@@ -56,8 +66,13 @@ def test_counters_outlive_the_caches_default_timeout_on_the_file_cache(settings,
     on_the_test_clock = types.SimpleNamespace(time=clock)
     monkeypatch.setattr("django.core.cache.backends.base.time", on_the_test_clock)
     monkeypatch.setattr("django.core.cache.backends.filebased.time", on_the_test_clock)
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                                   "LOCATION": str(tmp_path / "cache"), "TIMEOUT": 1}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+            "TIMEOUT": 1,
+        }
+    }
     throttle_hit(scope="s", key="k", limit=5, window=3600)
     throttle_hit(scope="s", key="k", limit=5, window=3600)
     clock.advance(1.2)

@@ -24,8 +24,10 @@ COLOUR_NAMES = [name for name, _ in COLOURS]
 
 def painted_start(seed: int) -> bytes:
     rng = random.Random(seed)
-    prompt = (f"a {rng.choice(COLOUR_NAMES)} {rng.choice(MOTIFS)} beside a {rng.choice(COLOUR_NAMES)} "
-              f"{rng.choice(MOTIFS)} under a {rng.choice(COLOUR_NAMES)} sky")
+    prompt = (
+        f"a {rng.choice(COLOUR_NAMES)} {rng.choice(MOTIFS)} beside a {rng.choice(COLOUR_NAMES)} "
+        f"{rng.choice(MOTIFS)} under a {rng.choice(COLOUR_NAMES)} sky"
+    )
     return build({}).painter.paint(PaintRequest(prompt=prompt, seed=seed, step_index=0)).image
 
 
@@ -45,8 +47,7 @@ def recompute_requests(request, monkeypatch):
     Pure tests run without Django (`-p no:django`) and need none of this."""
     requests: list[dict] = []
     if request.config.pluginmanager.hasplugin("django"):
-        monkeypatch.setattr("chains.services.atlas.atlas_enqueue_recompute",
-                            lambda **kwargs: requests.append(kwargs))
+        monkeypatch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: requests.append(kwargs))
     return requests
 
 
@@ -63,7 +64,9 @@ def build_world(count: int, *, length: int = 3) -> list:
 def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
     """Twelve chains and their atlas, for every test of the module that only reads
     (`tests.support.shared_data`), with the recompute held back."""
-    with committed_for_the_module(django_db_blocker, tmp_path_factory.mktemp("shared-world")), \
-            pytest.MonkeyPatch.context() as patch:
+    with (
+        committed_for_the_module(django_db_blocker, tmp_path_factory.mktemp("shared-world")),
+        pytest.MonkeyPatch.context() as patch,
+    ):
         patch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: None)
         yield build_world(12)

@@ -99,6 +99,7 @@ def test_per_chain_projection_uses_pca_below_five_points():
     vectors = rng.normal(size=(4, 16))
     from sklearn.decomposition import PCA
 
-    expected = analysis.scaled_to_unit_square(PCA(n_components=2, random_state=0).fit_transform(
-        analysis.normalised(vectors)))
+    expected = analysis.scaled_to_unit_square(
+        PCA(n_components=2, random_state=0).fit_transform(analysis.normalised(vectors))
+    )
     assert np.allclose(analysis.project_2d(vectors), expected)

@@ -54,8 +54,11 @@ def test_clusters_are_numbered_by_size():
 
 
 def test_cluster_terms_name_what_is_distinctive():
-    captions = ["a stormy grey sea with a lighthouse"] * 5 + ["a golden cathedral under golden light"] * 5 + \
-               ["a grey sky over a field"] * 3
+    captions = (
+        ["a stormy grey sea with a lighthouse"] * 5
+        + ["a golden cathedral under golden light"] * 5
+        + ["a grey sky over a field"] * 3
+    )
     labels = np.array([0] * 5 + [1] * 5 + [-1] * 3)
     terms = atlas.cluster_terms(captions, labels)
     assert set(terms) == {0, 1}

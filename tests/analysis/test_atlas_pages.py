@@ -15,22 +15,25 @@ def test_every_page_renders_with_many_chains(client, shared_world):
     check_every_page(client, shared_world)
 
 
-@pytest.mark.parametrize("url,status", [
-    ("/atlas/?zoom=abc&x=nan&y=-3&chain=%00", 200),
-    ("/atlas/?zoom=7&x=2&space=nope", 200),
-    ("/atlas/?chain=no-such-chain", 200),
-    ("/atlas/at/?x=abc", 302),
-    ("/atlas/at/?x=0.5&y=0.5", 302),
-    ("/atlas/at/?x=0.5&y=0.5&fragment=1", 200),
-    ("/atlas/attractors/999999/", 404),
-    ("/atlas/attractors/?space=" + "x" * 300, 200),
-    ("/experiments/no-such-thing/", 404),
-    ("/search/?q=" + "a" * 500, 200),
-    ("/search/?q=sky&page=abc", 200),
-    ("/search/?q=%22unclosed", 200),
-    ("/search/?q=-", 200),
-    ("/compare/?chain=../../etc&metric=bogus&scale=zzz", 200),
-])
+@pytest.mark.parametrize(
+    "url,status",
+    [
+        ("/atlas/?zoom=abc&x=nan&y=-3&chain=%00", 200),
+        ("/atlas/?zoom=7&x=2&space=nope", 200),
+        ("/atlas/?chain=no-such-chain", 200),
+        ("/atlas/at/?x=abc", 302),
+        ("/atlas/at/?x=0.5&y=0.5", 302),
+        ("/atlas/at/?x=0.5&y=0.5&fragment=1", 200),
+        ("/atlas/attractors/999999/", 404),
+        ("/atlas/attractors/?space=" + "x" * 300, 200),
+        ("/experiments/no-such-thing/", 404),
+        ("/search/?q=" + "a" * 500, 200),
+        ("/search/?q=sky&page=abc", 200),
+        ("/search/?q=%22unclosed", 200),
+        ("/search/?q=-", 200),
+        ("/compare/?chain=../../etc&metric=bogus&scale=zzz", 200),
+    ],
+)
 def test_bad_parameters_give_a_clean_page_or_a_404(client, shared_world, url, status):
     page(client, url, status)
 

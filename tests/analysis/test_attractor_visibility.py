@@ -31,8 +31,9 @@ def attractor():
     exemplar = hidden.steps.get(index=0)
     found = Attractor.objects.create(atlas=atlas, number=1, label="tea set", exemplar=exemplar, x=0.5, y=0.5)
     for chain, x in ((hidden, 0.5), (public, 0.6)):
-        AtlasPoint.objects.create(atlas=atlas, step=chain.steps.get(index=0), chain=chain, index=0,
-                                  x=x, y=0.5, attractor=found)
+        AtlasPoint.objects.create(
+            atlas=atlas, step=chain.steps.get(index=0), chain=chain, index=0, x=x, y=0.5, attractor=found
+        )
     return found
 
 
@@ -58,8 +59,9 @@ def test_a_listed_caption_of_the_attractor_stands_in(attractor):
     assert shown.chain.title == "Still public" and shown.chain.is_listed
 
 
-def test_hiding_a_chain_marks_the_atlas_for_a_recompute(attractor, recompute_requests,
-                                                        django_capture_on_commit_callbacks):
+def test_hiding_a_chain_marks_the_atlas_for_a_recompute(
+    attractor, recompute_requests, django_capture_on_commit_callbacks
+):
     AtlasJob.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
         chain_hide(chain=attractor.exemplar.chain)

@@ -43,7 +43,8 @@ def test_colour_matters_a_different_palette_is_far():
     blue_green = descriptors.image_descriptor(picture())
     red_yellow = descriptors.image_descriptor(picture(top=(220, 40, 30), bottom=(240, 220, 40)))
     assert cosine_similarity(blue_green, red_yellow) < cosine_similarity(
-        blue_green, descriptors.image_descriptor(picture(top=(40, 70, 210))))
+        blue_green, descriptors.image_descriptor(picture(top=(40, 70, 210)))
+    )
 
 
 def test_stored_bytes_round_trip_and_foreign_sizes_are_refused():

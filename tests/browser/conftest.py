@@ -13,11 +13,19 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # Git-ignored; CI keeps the folder as an artefact. TELEPHONE_SCREENSHOTS_DIR moves it.
-SCREENSHOTS = Path(os.environ.get("TELEPHONE_SCREENSHOTS_DIR")
-                   or Path(__file__).resolve().parents[2] / "artifacts" / "screenshots")
+SCREENSHOTS = Path(
+    os.environ.get("TELEPHONE_SCREENSHOTS_DIR") or Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+)
 
 # Playwright's sync API keeps an event loop on the main thread; the ORM calls the
 # tests make around it are still synchronous and safe.

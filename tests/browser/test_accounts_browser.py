@@ -104,13 +104,17 @@ def test_account_pages_are_tidy_on_desktop_and_phone(page, live_server):
     other = make_member("lovelace", password=PASSWORD)
     mine = chain_run_inline(chain=make_chain(title="Lighthouse in a storm", owner=user, target_length=2))
     make_chain(title="A private sketch", owner=user, visibility=Visibility.PRIVATE, target_length=1)
-    Submission.objects.create(owner=user, title="My cat on a windowsill", image=pending_image(),
-                              width=96, height=64)
-    Submission.objects.create(owner=user, title="Blurry holiday photo", image="submissions/x.webp",
-                              status=SubmissionStatus.REJECTED,
-                              moderator_note="The image has a visible watermark; please upload one you own.")
-    Submission.objects.create(owner=user, title="Lighthouse", image="submissions/y.webp",
-                              status=SubmissionStatus.APPROVED, chain=mine)
+    Submission.objects.create(owner=user, title="My cat on a windowsill", image=pending_image(), width=96, height=64)
+    Submission.objects.create(
+        owner=user,
+        title="Blurry holiday photo",
+        image="submissions/x.webp",
+        status=SubmissionStatus.REJECTED,
+        moderator_note="The image has a visible watermark; please upload one you own.",
+    )
+    Submission.objects.create(
+        owner=user, title="Lighthouse", image="submissions/y.webp", status=SubmissionStatus.APPROVED, chain=mine
+    )
     starred = chain_run_inline(chain=make_chain(title="Tea set drift", owner=other, target_length=2))
     Star.objects.create(user=user, chain=starred)
 

@@ -15,8 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def finished_chains(count: int, *, length: int = 1) -> list[Chain]:
-    return [chain_run_inline(chain=make_chain(title=f"Chain {n:02d}", target_length=length))
-            for n in range(count)]
+    return [chain_run_inline(chain=make_chain(title=f"Chain {n:02d}", target_length=length)) for n in range(count)]
 
 
 def test_home_opens_with_cards_and_images(page, live_server):

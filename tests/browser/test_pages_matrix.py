@@ -76,8 +76,15 @@ def build_world():
 
     chains = [local_chain(seed, length=4, title=f"Harbour at dusk, told again {seed}") for seed in range(3)]
     chain_feature(chain=chains[0])
-    experiment = experiment_create(image=painted_start(7), details=["somewhat", "obsessively"], modes=["telephone"],
-                                   models=["local"], target_length=3, title="One harbour, two ways", start=False)
+    experiment = experiment_create(
+        image=painted_start(7),
+        details=["somewhat", "obsessively"],
+        modes=["telephone"],
+        models=["local"],
+        target_length=3,
+        title="One harbour, two ways",
+        start=False,
+    )
     for chain in experiment.chains.all():
         chain_run_inline(chain=chain)
     atlas_recompute()
@@ -85,15 +92,22 @@ def build_world():
     for position, chain in enumerate(chains):
         CollectionEntry.objects.create(collection=collection, chain=chain, position=position)
     member = make_member("ada")
-    submission_create(owner=member, image=solid_png(), title="My harbour", mode="telephone", detail="very",
-                      target_length=2)
+    submission_create(
+        owner=member, image=solid_png(), title="My harbour", mode="telephone", detail="very", target_length=2
+    )
     client = Client()
     client.force_login(member)
     slug, other = chains[0].slug, chains[1].slug
     pages = {
-        "home": "/", "gallery": "/gallery/", "timeline": f"/c/{slug}/", "step": f"/c/{slug}/2/",
-        "atlas": "/atlas/", "compare": f"/compare/?chain={slug}&chain={other}",
-        "experiment": experiment.get_absolute_url(), "submit": "/submit/", "profile": reverse("accounts:profile"),
+        "home": "/",
+        "gallery": "/gallery/",
+        "timeline": f"/c/{slug}/",
+        "step": f"/c/{slug}/2/",
+        "atlas": "/atlas/",
+        "compare": f"/compare/?chain={slug}&chain={other}",
+        "experiment": experiment.get_absolute_url(),
+        "submit": "/submit/",
+        "profile": reverse("accounts:profile"),
     }
     return pages, client.cookies["sessionid"].value
 
@@ -101,8 +115,10 @@ def build_world():
 def _storages(folder):
     from django.conf import settings
 
-    private = {"BACKEND": "django.core.files.storage.FileSystemStorage",
-               "OPTIONS": {"location": str(folder / "private"), "base_url": None}}
+    private = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(folder / "private"), "base_url": None},
+    }
     return {**settings.STORAGES, "private": private}
 
 
@@ -116,9 +132,11 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
     from pytest_django.live_server_helper import LiveServer
 
     folder = tmp_path_factory.mktemp("matrix")
-    with committed_for_the_module(django_db_blocker, folder), \
-            override_settings(ROOT_URLCONF="tests.browser.urls", STORAGES=_storages(folder)), \
-            pytest.MonkeyPatch.context() as patch:
+    with (
+        committed_for_the_module(django_db_blocker, folder),
+        override_settings(ROOT_URLCONF="tests.browser.urls", STORAGES=_storages(folder)),
+        pytest.MonkeyPatch.context() as patch,
+    ):
         patch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: None)
         pages, session = build_world()
         server = LiveServer("localhost")
@@ -134,16 +152,23 @@ def test_every_page_fits_the_screen_under_the_policy_without_errors(chromium, si
     base, pages, session, folder = site
     # Each test gets media folders of its own (tests/conftest.py); this module's world is here.
     settings.MEDIA_ROOT, settings.STORAGES = folder / "media", _storages(folder)
-    context = chromium.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme,
-                                   reduced_motion="reduce")
+    context = chromium.new_context(
+        viewport={"width": width, "height": 800}, color_scheme=scheme, reduced_motion="reduce"
+    )
     context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
     violations = ViolationLog(context)
     page = context.new_page()
     page.set_default_timeout(20_000)
     violations.watch(page)
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(f"{page.url}: {message.text} {message.location.get('url', '')}")
-            if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(f"{page.url}: {message.text} {message.location.get('url', '')}")
+            if message.type == "error"
+            else None
+        ),
+    )
     problems = []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:

@@ -23,8 +23,12 @@ def staff_client(client):
 
 def test_chain_and_step_admin_pages_render(staff_client):
     chain = make_chain()
-    for url in ("/admin/chains/chain/", f"/admin/chains/chain/{chain.pk}/change/",
-                "/admin/chains/step/", "/admin/chains/chain/?status__exact=queued&q=caption"):
+    for url in (
+        "/admin/chains/chain/",
+        f"/admin/chains/chain/{chain.pk}/change/",
+        "/admin/chains/step/",
+        "/admin/chains/chain/?status__exact=queued&q=caption",
+    ):
         assert staff_client.get(url).status_code == 200
 
 
@@ -38,8 +42,9 @@ def test_hiding_a_chain_in_the_admin_removes_it_from_cached_pages(client, django
     assert "Soon hidden" not in client.get("/gallery/").content.decode()
 
 
-def test_a_caption_redacted_in_the_admin_leaves_the_cached_chain_page(client, staff_client,
-                                                                       django_capture_on_commit_callbacks):
+def test_a_caption_redacted_in_the_admin_leaves_the_cached_chain_page(
+    client, staff_client, django_capture_on_commit_callbacks
+):
     """Issue 12: an admin edit of a step's caption did not clear the anonymous page cache."""
     from django.test import Client
 

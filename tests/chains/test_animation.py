@@ -26,13 +26,7 @@ from chains.animation import (
     render_animation,
 )
 from chains.models import AnimationStatus, ChainAnimation, Screening, Step
-from chains.services import (
-    ANIMATION_RENDER_FAILED,
-    Outcome,
-    animation_render,
-    animation_request,
-    chain_run_inline,
-)
+from chains.services import ANIMATION_RENDER_FAILED, Outcome, animation_render, animation_request, chain_run_inline
 from tests.factories import make_chain
 from tests.support.providers import solid_png
 
@@ -133,16 +127,22 @@ def test_every_picture_fills_a_square_never_letterboxed(size):
 def band_ink(frame: Image.Image, width: int) -> int:
     """How many pixels of the caption band are caption-coloured (light text on the dark band)."""
     band = frame.convert("RGB").crop((0, band_top(width), width, frame.height))
-    return sum(1 for pixel in band.get_flattened_data()
-               if all(abs(channel - ink) < 60 for channel, ink in zip(pixel, CAPTION_INK, strict=True)))
+    return sum(
+        1
+        for pixel in band.get_flattened_data()
+        if all(abs(channel - ink) < 60 for channel, ink in zip(pixel, CAPTION_INK, strict=True))
+    )
 
 
 @pytest.mark.parametrize("format", ["gif", "webp"])
 def test_each_frame_carries_its_captions_first_sentence_in_the_text_band(format):
     width = 512
     options = animation_options(format=format, width=width, frame_ms=400)
-    captions = ["A red boat on a calm sea. Gulls circle above it, and a long second sentence follows.",
-                "A lighthouse at night, its beam sweeping the fog.", ""]
+    captions = [
+        "A red boat on a calm sea. Gulls circle above it, and a long second sentence follows.",
+        "A lighthouse at night, its beam sweeping the fog.",
+        "",
+    ]
     data = render_animation(pictures=pictures(3), options=options, captions=captions)
     opened = Image.open(io.BytesIO(data))
     inks = []
@@ -152,8 +152,9 @@ def test_each_frame_carries_its_captions_first_sentence_in_the_text_band(format)
     assert inks[0] > 400 and inks[1] > 400, f"caption text drawn in the band: {inks}"
     assert inks[2] < inks[1] / 4, "no caption, no text: the ink above is the words, not the band"
     first_only = render_animation(pictures=pictures(1), options=options, captions=[captions[0].split(". ")[0] + "."])
-    assert abs(band_ink(Image.open(io.BytesIO(first_only)), width) - inks[0]) < inks[0] * 0.05, \
+    assert abs(band_ink(Image.open(io.BytesIO(first_only)), width) - inks[0]) < inks[0] * 0.05, (
         "only the first sentence is drawn"
+    )
 
 
 def test_an_mp4_is_a_real_h264_video_with_each_picture_held_for_its_time():
@@ -221,8 +222,11 @@ def grow(chain) -> Step:
     """One more step, reusing the last step's files: all a render needs is pictures."""
     last = chain.steps.order_by("-index").first()
     return Step.objects.create(
-        chain=chain, index=last.index + 1, image=last.image.name,
-        thumbnail_small=last.thumbnail_small.name, thumbnail_large=last.thumbnail_large.name,
+        chain=chain,
+        index=last.index + 1,
+        image=last.image.name,
+        thumbnail_small=last.thumbnail_small.name,
+        thumbnail_large=last.thumbnail_large.name,
         image_screen=Screening.PASSED,
     )
 
@@ -301,8 +305,9 @@ def test_the_render_task_is_sent_only_after_commit(django_capture_on_commit_call
 @pytest.mark.django_db
 def test_a_claimed_render_is_not_run_twice_until_its_claim_expires(render_calls, settings):
     chain = make_chain()
-    row = ChainAnimation.objects.create(chain=chain, format="gif", width=256, frame_ms=400,
-                                        step_count=1)  # pending and counted: a worker has it
+    row = ChainAnimation.objects.create(
+        chain=chain, format="gif", width=256, frame_ms=400, step_count=1
+    )  # pending and counted: a worker has it
     assert animation_render(animation_id=row.pk) == Outcome.BUSY and not render_calls
     abandoned = timezone.now() - timedelta(seconds=settings.TELEPHONE_CLAIM_SECONDS + 1)
     ChainAnimation.objects.filter(pk=row.pk).update(updated_at=abandoned)
@@ -312,9 +317,7 @@ def test_a_claimed_render_is_not_run_twice_until_its_claim_expires(render_calls,
 
 
 @pytest.mark.django_db
-def test_an_abandoned_pending_animation_is_sent_again_on_request(
-    django_capture_on_commit_callbacks, settings
-):
+def test_an_abandoned_pending_animation_is_sent_again_on_request(django_capture_on_commit_callbacks, settings):
     chain = make_chain()
     with django_capture_on_commit_callbacks(execute=False):
         row = request_gif(chain)

@@ -7,13 +7,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from chains.management.commands.ensure_demo_chains import (
-    DEMO_PREFIX,
-    DEMOS,
-    EXPERIMENT_TITLE,
-    LIVE_PREFIX,
-    LONG_DEMO,
-)
+from chains.management.commands.ensure_demo_chains import DEMO_PREFIX, DEMOS, EXPERIMENT_TITLE, LIVE_PREFIX, LONG_DEMO
 from chains.management.commands.export_chain import NO_SUCH_CHAIN
 from chains.models import Chain, Experiment, Status
 from chains.providers.local import PACE_KEY
@@ -31,8 +25,21 @@ def start_image(tmp_path):
 
 
 def test_telephone_sync_runs_a_chain_and_prints_where_to_see_it(start_image, capsys):
-    call_command("telephone", str(start_image), "--steps", "3", "--detail", "obsessively",
-                 "--mode", "more", "--theme", "golden", "--provider", SCRIPTED, "--sync")
+    call_command(
+        "telephone",
+        str(start_image),
+        "--steps",
+        "3",
+        "--detail",
+        "obsessively",
+        "--mode",
+        "more",
+        "--theme",
+        "golden",
+        "--provider",
+        SCRIPTED,
+        "--sync",
+    )
     chain = Chain.objects.get()
     assert chain.status == Status.COMPLETED and chain.steps.count() == 4
     assert chain.detail == "obsessively" and chain.theme == "golden"
@@ -41,8 +48,7 @@ def test_telephone_sync_runs_a_chain_and_prints_where_to_see_it(start_image, cap
 
 
 def test_telephone_with_the_local_provider(start_image):
-    call_command("telephone", str(start_image), "--steps", "2", "--provider", "local", "--sync",
-                 verbosity=0)
+    call_command("telephone", str(start_image), "--steps", "2", "--provider", "local", "--sync", verbosity=0)
     chain = Chain.objects.get()
     assert chain.status == Status.COMPLETED
     assert all(step.caption for step in chain.steps.all())
@@ -70,14 +76,19 @@ def test_telephone_refuses_a_file_that_is_not_an_image(tmp_path):
 
 
 def test_export_chain_writes_the_experiment_folder(start_image, tmp_path):
-    call_command("telephone", str(start_image), "--steps", "2", "--provider", SCRIPTED, "--sync",
-                 verbosity=0)
+    call_command("telephone", str(start_image), "--steps", "2", "--provider", SCRIPTED, "--sync", verbosity=0)
     chain = Chain.objects.get()
     out = tmp_path / "export"
     call_command("export_chain", chain.slug, str(out))
     names = sorted(path.name for path in out.iterdir())
-    assert names == ["image_1.jpg", "image_2.jpg", "metadata_0.json", "metadata_1.json",
-                     "metadata_2.json", "original.jpg"]
+    assert names == [
+        "image_1.jpg",
+        "image_2.jpg",
+        "metadata_0.json",
+        "metadata_1.json",
+        "metadata_2.json",
+        "original.jpg",
+    ]
     metadata = json.loads((out / "metadata_2.json").read_text())
     assert metadata["iteration"] == 2
     assert metadata["caption"] == "caption of step 2"
@@ -101,7 +112,8 @@ def test_demo_chains_are_created_once_and_started(capsys):
     assert len(DEMOS) >= 12 and experiment.chains.count() == 4
     assert all(chain.status == Status.COMPLETED for chain in demos)
     assert {(chain.mode, chain.detail) for chain in demos} >= {
-        (mode, detail) for mode in ("telephone", "more", "story")
+        (mode, detail)
+        for mode in ("telephone", "more", "story")
         for detail in ("somewhat", "very", "excessively", "obsessively")
     }
     long_chain = demos.get(title=DEMO_PREFIX + LONG_DEMO[0])

@@ -24,6 +24,7 @@ from tests.factories import make_chain
 @pytest.fixture
 def analysis_breaks(monkeypatch):
     """The analysis's last write hits a unique constraint: a real database error."""
+
     def duplicate_row(*, chain_ids):
         for chain_id in chain_ids:
             ChainAnalysis.objects.get_or_create(chain_id=chain_id)

@@ -106,7 +106,10 @@ def test_rerun_keeps_steps_up_to_k_and_the_loop_completes_the_chain_again():
     assert new_step_2.paint_prompt == old_step_2.paint_prompt
     # Step 2 is captioned again; steps 3 and 4 are painted again: no more, no less.
     assert {role: scripted.calls[role] for role in ("caption", "embed", "paint")} == {
-        "caption": 3, "embed": 3, "paint": 2}
+        "caption": 3,
+        "embed": 3,
+        "paint": 2,
+    }
     assert chain.seed != old_seed
     assert chain.estimated_cost >= spent
     assert len(chain.drift_curve) == 5 and len(chain.projection) == 5
@@ -116,16 +119,17 @@ def test_rerun_keeps_steps_up_to_k_and_the_loop_completes_the_chain_again():
 def test_rerun_state_before_the_loop_resumes(django_capture_on_commit_callbacks):
     chain = make_chain(target_length=3)
     for index in (1, 2, 3):  # steps painted earlier, with files at their keys
-        step = Step.objects.create(chain=chain, index=index,
-                                   image=step_image_keys(chain_id=chain.pk, index=index).original)
+        step = Step.objects.create(
+            chain=chain, index=index, image=step_image_keys(chain_id=chain.pk, index=index).original
+        )
         default_storage.save(step.image.name, default_storage.open(chain.steps.get(index=0).image.name))
     Chain.objects.filter(pk=chain.pk).update(
-        status=Status.COMPLETED, finished_at=timezone.now(), projection=[[0, 0]] * 4,
-        drift_curve=[1, 0.9, 0.8, 0.7],
+        status=Status.COMPLETED, finished_at=timezone.now(), projection=[[0, 0]] * 4, drift_curve=[1, 0.9, 0.8, 0.7]
     )
     Step.objects.filter(chain=chain).update(caption="seen", embedding=b"\0" * 32, similarity_to_origin=0.5)
-    animation = ChainAnimation.objects.create(chain=chain, format="gif", width=320, frame_ms=500,
-                                              file="animations/old.gif")
+    animation = ChainAnimation.objects.create(
+        chain=chain, format="gif", width=320, frame_ms=500, file="animations/old.gif"
+    )
     default_storage.save("animations/old.gif", default_storage.open(chain.steps.get(index=0).image.name))
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -222,8 +226,9 @@ def test_branch_copies_the_step_image_links_lineage_both_ways_and_runs():
     fork = parent.steps.get(index=2)
     owner = get_user_model().objects.create_user("brancher")
 
-    branch = chain_branch(chain=parent, step=fork, owner=owner, mode="story", detail="somewhat",
-                          target_length=2, theme="a quiet heist")
+    branch = chain_branch(
+        chain=parent, step=fork, owner=owner, mode="story", detail="somewhat", target_length=2, theme="a quiet heist"
+    )
 
     branch.refresh_from_db()
     assert branch.parent == parent and branch.fork_step == fork and branch.owner == owner
@@ -242,6 +247,7 @@ def test_branch_copies_the_step_image_links_lineage_both_ways_and_runs():
 def test_branching_needs_a_step_of_the_same_chain():
     parent, other = make_chain(), make_chain()
     with pytest.raises(ChainError, match=BRANCH_STEP_ELSEWHERE):
-        chain_branch(chain=parent, step=other.steps.get(index=0), owner=None, mode="telephone",
-                     detail="very", target_length=2)
+        chain_branch(
+            chain=parent, step=other.steps.get(index=0), owner=None, mode="telephone", detail="very", target_length=2
+        )
     assert Chain.objects.count() == 2

@@ -18,9 +18,14 @@ def test_local_captions_and_openai_pictures_can_be_played_against_the_offline_pa
         route_role(settings, "caption", ollama, model=VISION_MODEL)
         route_role(settings, "embedding", ollama, model=EMBEDDING_MODEL)
         choices = {choice.key: choice.label for choice in experiment_model_choices()}
-        experiment = experiment_create(image=solid_png(), details=["very"], modes=["telephone"],
-                                       models=["local", "configured", "pair:qwen2.5vl:7b/gpt-image-2.5-flare"],
-                                       target_length=2, start=False)
+        experiment = experiment_create(
+            image=solid_png(),
+            details=["very"],
+            modes=["telephone"],
+            models=["local", "configured", "pair:qwen2.5vl:7b/gpt-image-2.5-flare"],
+            target_length=2,
+            start=False,
+        )
 
     assert choices["configured"] == "qwen2.5vl:7b → gpt-image-2 (as configured)"
     assert "openai" not in choices  # the same thing as configured: not offered twice
@@ -31,7 +36,10 @@ def test_local_captions_and_openai_pictures_can_be_played_against_the_offline_pa
     assert offline["caption_backend"] == offline["image_backend"] == "local"
     assert (configured["caption_server"], configured["image_server"]) == (ollama.host, fake_openai.host)
     assert (pair["caption_model"], pair["image_model"], pair["image_server"]) == (
-        VISION_MODEL, "gpt-image-2.5-flare", fake_openai.host)
+        VISION_MODEL,
+        "gpt-image-2.5-flare",
+        fake_openai.host,
+    )
 
 
 def test_openai_for_every_role_is_offered_beside_a_local_configuration(fake_openai, settings):

@@ -28,7 +28,9 @@ def test_output_is_a_jpeg_original_with_webp_thumbnails_of_three_widths():
     assert decoded(clean.original).format == "JPEG"
     assert (clean.width, clean.height) == (1000, 500)
     assert {width: decoded(data).size for width, data in clean.thumbnails.items()} == {
-        160: (160, 80), 320: (320, 160), 768: (768, 384)
+        160: (160, 80),
+        320: (320, 160),
+        768: (768, 384),
     }
     assert {decoded(data).format for data in clean.thumbnails.values()} == {"WEBP"}
 
@@ -53,12 +55,13 @@ def test_thumbnails_keep_the_pictures_colours():
         picture = np.asarray(decoded(data).convert("RGB"), dtype=int)
         width = picture.shape[1]
         assert np.abs(picture[:, : width // 4] - (200, 30, 30)).max() < 20
-        assert np.abs(picture[:, -width // 4:] - (30, 30, 200)).max() < 20
+        assert np.abs(picture[:, -width // 4 :] - (30, 30, 200)).max() < 20
 
 
 def test_comments_and_xmp_are_not_carried_into_the_original():
-    source = encode(Image.new("RGB", (40, 30), "olive"), "JPEG", comment=b"secret note",
-                    xmp=b"<x:xmpmeta>GPS 51.5,-0.1</x:xmpmeta>")
+    source = encode(
+        Image.new("RGB", (40, 30), "olive"), "JPEG", comment=b"secret note", xmp=b"<x:xmpmeta>GPS 51.5,-0.1</x:xmpmeta>"
+    )
     assert b"secret note" in source and b"GPS" in source
     original = clean_image(source).original
     assert b"secret note" not in original and b"GPS" not in original

@@ -102,11 +102,17 @@ def test_an_answer_stored_before_a_crash_is_adopted_through_its_ledger_row():
     chain = running(make_chain())
     origin = chain.steps.get(index=0)
     Step.objects.filter(pk=origin.pk).update(caption="a red square")
-    call = ProviderCall.objects.create(chain=chain, role=CallRole.IMAGE, step_index=1, cost=Decimal("0.04"),
-                                       outcome=CallOutcome.ANSWERED, request_id="req-killed",
-                                       answered_at=timezone.now(), usage={"images": 1})
-    keys = store_step_images(chain_id=chain.pk, index=1, token=call.token,
-                             image=clean_image(solid_png((1, 2, 3))))
+    call = ProviderCall.objects.create(
+        chain=chain,
+        role=CallRole.IMAGE,
+        step_index=1,
+        cost=Decimal("0.04"),
+        outcome=CallOutcome.ANSWERED,
+        request_id="req-killed",
+        answered_at=timezone.now(),
+        usage={"images": 1},
+    )
+    keys = store_step_images(chain_id=chain.pk, index=1, token=call.token, image=clean_image(solid_png((1, 2, 3))))
     ProviderCall.objects.filter(pk=call.pk).update(stored_key=keys.original)
 
     assert step_paint_next(step_id=origin.pk) == Outcome.DONE
@@ -231,9 +237,7 @@ def test_the_reconciler_rescues_a_chain_whose_task_vanished(settings):
     settings.TELEPHONE_STALL_SECONDS = 60
     chain = running(make_chain(target_length=2))
     long_ago = timezone.now() - timedelta(minutes=5)
-    Chain.objects.filter(pk=chain.pk).update(
-        progressed_at=long_ago, claimed_until=long_ago, claim_token="dead-worker"
-    )
+    Chain.objects.filter(pk=chain.pk).update(progressed_at=long_ago, claimed_until=long_ago, claim_token="dead-worker")
     assert chains_reconcile() == [chain.pk]
     assert_complete_without_gaps(chain)
 

@@ -46,7 +46,8 @@ def test_an_image_outage_is_retried_without_extra_steps(fake_openai, settings):
 
 def test_a_content_policy_refusal_fails_the_chain_with_a_readable_message(fake_openai):
     fake_openai.enqueue(
-        IMAGES, status=400,
+        IMAGES,
+        status=400,
         json=error_body("Your request was rejected by the safety system.", code="content_policy_violation"),
     )
     chain = chain_run_inline(chain=make_chain(target_length=2, provider="openai"), sleep=no_sleep)

@@ -20,20 +20,16 @@ from chains.models import CallOutcome, CallRole, Chain, ProviderCall, Status
 from chains.providers import clear_provider_cache
 from chains.services import chain_run_inline
 from tests.factories import make_chain
-from tests.fakes.openai_server import (
-    CHAT,
-    EMBEDDINGS,
-    FILES_PREFIX,
-    IMAGES,
-    MODERATIONS,
-    read_tag,
-    request_number,
-)
+from tests.fakes.openai_server import CHAT, EMBEDDINGS, FILES_PREFIX, IMAGES, MODERATIONS, read_tag, request_number
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROLE_PATHS = {CallRole.CAPTION: CHAT, CallRole.IMAGE: IMAGES, CallRole.EMBEDDING: EMBEDDINGS,
-              CallRole.MODERATION: MODERATIONS}
+ROLE_PATHS = {
+    CallRole.CAPTION: CHAT,
+    CallRole.IMAGE: IMAGES,
+    CallRole.EMBEDDING: EMBEDDINGS,
+    CallRole.MODERATION: MODERATIONS,
+}
 
 
 def no_sleep(seconds: float) -> None:
@@ -72,13 +68,15 @@ def stored_pictures(chain: Chain) -> int:
 def assert_paid_once(chain: Chain, fake) -> None:
     """The fake's billed pictures = stored pictures + ledger rows lost or timed out."""
     fake.wait_idle()  # a call cut off by its deadline is still being finished (and billed)
-    unused = ProviderCall.objects.filter(chain=chain, role=CallRole.IMAGE,
-                                         outcome__in=(CallOutcome.LOST, CallOutcome.TIMED_OUT)).count()
+    unused = ProviderCall.objects.filter(
+        chain=chain, role=CallRole.IMAGE, outcome__in=(CallOutcome.LOST, CallOutcome.TIMED_OUT)
+    ).count()
     assert len(fake.images_made()) == stored_pictures(chain) + unused
     for step in chain.steps.exclude(index=0):
         with step.image.open("rb") as handle:
-            assert read_tag(handle.read()) == request_number(step.image_request_id), \
+            assert read_tag(handle.read()) == request_number(step.image_request_id), (
                 f"step {step.index} shows a picture its request did not make"
+            )
 
 
 def assert_ledger_matches_the_log(chain: Chain, fake) -> None:

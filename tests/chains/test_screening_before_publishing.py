@@ -102,8 +102,11 @@ def test_a_flagged_picture_hides_a_branch_made_from_it_during_screening(fake, cl
         if phase == "paint" and painted is not None and not branches:
             assert painted.image_screen == Screening.PENDING
             fake.flag("violence", only="image")
-            branches.append(chain_branch(chain=parent, step=painted, owner=admin_user, mode="telephone",
-                                         detail="very", target_length=1))
+            branches.append(
+                chain_branch(
+                    chain=parent, step=painted, owner=admin_user, mode="telephone", detail="very", target_length=1
+                )
+            )
 
     parent = make_chain(target_length=2, provider="openai")
     chain_run_inline(chain=parent, on_phase=branch_when_painted)
@@ -131,7 +134,8 @@ def test_moderator_none_is_the_only_way_to_publish_unscreened(fake, settings):
 
 
 def test_provider_errors_reach_people_as_a_fixed_sentence_and_staff_with_keys_masked(
-        fake, client, admin_client, caplog):
+    fake, client, admin_client, caplog
+):
     message = f"Incorrect API key provided: {LEAKED_KEY}. Upstream {fake.url} refused it."
     fake.enqueue(IMAGES, status=401, json=error_body(message, code="invalid_api_key"))
 
@@ -148,8 +152,9 @@ def test_provider_errors_reach_people_as_a_fixed_sentence_and_staff_with_keys_ma
         assert LEAKED_KEY not in text and "sk-proj" not in text and host not in text and "127.0.0.1" not in text
     assert json.loads(exported)["error"] == "The image service refused the request."
     assert "Incorrect API key provided: ***" in staff and LEAKED_KEY not in staff
-    formatted = "\n".join(handler.format(record) for record in caplog.records
-                          for handler in logging.getLogger().handlers[:1])
+    formatted = "\n".join(
+        handler.format(record) for record in caplog.records for handler in logging.getLogger().handlers[:1]
+    )
     assert LEAKED_KEY not in formatted and "127.0.0.1" not in formatted
     call = ProviderCall.objects.get(chain=chain, role=CallRole.IMAGE)
     assert call.outcome == CallOutcome.FAILED and LEAKED_KEY not in call.error and call.cost == 0
@@ -169,8 +174,10 @@ def test_a_quota_of_five_makes_five_branches(public_step, settings):
     settings.TELEPHONE_DAILY_BUDGET_USD = 0  # no budget limit: only the quota
     user = get_user_model().objects.create_user("branchy", password="x")
 
-    made = [chain_branch_for_user(user=user, step=public_step, mode="telephone", detail="very", target_length=1)
-            for _ in range(5)]
+    made = [
+        chain_branch_for_user(user=user, step=public_step, mode="telephone", detail="very", target_length=1)
+        for _ in range(5)
+    ]
     with pytest.raises(SubmissionError) as refused:
         chain_branch_for_user(user=user, step=public_step, mode="telephone", detail="very", target_length=1)
 
@@ -196,8 +203,9 @@ def test_approvals_reserve_budget_and_stop_where_it_runs_out(fake, settings, adm
 
 def make_submission(*, name: str) -> Submission:
     owner = get_user_model().objects.create_user(name, password="x")
-    return submission_create(owner=owner, image=solid_png(), title=name, mode="telephone", detail="very",
-                             target_length=1)
+    return submission_create(
+        owner=owner, image=solid_png(), title=name, mode="telephone", detail="very", target_length=1
+    )
 
 
 def test_a_chain_that_ends_early_releases_what_it_did_not_spend(fake, monkeypatch):

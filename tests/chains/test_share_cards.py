@@ -32,8 +32,7 @@ def image_of(data: bytes) -> Image.Image:
 
 
 def test_every_finished_chain_has_its_card_and_one_per_step_at_1200_by_630():
-    chains = [chain_run_inline(chain=make_chain(target_length=length, title=f"Boat {length}"))
-              for length in (1, 3)]
+    chains = [chain_run_inline(chain=make_chain(target_length=length, title=f"Boat {length}")) for length in (1, 3)]
     for chain in chains:
         names = stored_cards(chain)
         assert len(names) == 1 + chain.steps.count(), "the chain's card and each step's, made on completion"

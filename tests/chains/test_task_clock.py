@@ -42,7 +42,8 @@ def test_sections_are_taken_out_of_the_engine_share():
     assert figures["provider_cpu_ms"] >= 3
     assert figures["provider_ms"] >= 20
     assert figures["engine_cpu_ms"] == pytest.approx(
-        figures["cpu_ms"] - figures["image_cpu_ms"] - figures["provider_cpu_ms"], abs=0.02)
+        figures["cpu_ms"] - figures["image_cpu_ms"] - figures["provider_cpu_ms"], abs=0.02
+    )
     assert figures["engine_cpu_ms"] >= 4
     assert figures["image_cpu_ms"] < 9  # the nested image burn went to the provider
 
@@ -69,8 +70,11 @@ def test_every_phase_task_logs_its_cpu_split(caplog):
     scripted.reset()
     caplog.set_level(logging.INFO, logger="chains.tasks")
     chain_start(chain=make_chain(target_length=1))
-    lines = [PHASE_LINE.search(record.getMessage()) for record in caplog.records
-             if record.name == "chains.tasks" and "outcome=done" in record.getMessage()]
+    lines = [
+        PHASE_LINE.search(record.getMessage())
+        for record in caplog.records
+        if record.name == "chains.tasks" and "outcome=done" in record.getMessage()
+    ]
     assert len(lines) == 8 and all(lines)  # caption, screen, embed, paint, screen, caption, screen, embed
     paint = next(record for record in caplog.records if "phase=step_paint_next" in record.getMessage())
     assert paint.image_cpu_ms > 0  # the painted picture was cleaned inside the task

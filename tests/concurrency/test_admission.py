@@ -68,8 +68,9 @@ def test_twenty_parallel_branches_with_a_quota_of_five_make_five(fake_openai, se
     stop_the_loop(monkeypatch)
     person = get_user_model().objects.create_user("eager", password="x")
 
-    results = all_at_once(lambda n: chain_branch_for_user(
-        user=person, step=step, mode="telephone", detail="very", target_length=50))
+    results = all_at_once(
+        lambda n: chain_branch_for_user(user=person, step=step, mode="telephone", detail="very", target_length=50)
+    )
 
     made = [result for result in results if isinstance(result, Chain)]
     refused = [result for result in results if isinstance(result, SubmissionError)]
@@ -79,15 +80,21 @@ def test_twenty_parallel_branches_with_a_quota_of_five_make_five(fake_openai, se
 
 
 def test_twenty_parallel_approvals_against_a_budget_that_fits_three_start_three(
-        fake_openai, settings, admin_user, monkeypatch):
+    fake_openai, settings, admin_user, monkeypatch
+):
     one = estimate_chain_cost(snapshot=current_snapshot().snapshot, target_length=1)
     settings.TELEPHONE_DAILY_BUDGET_USD = float(one * 3 + one / 2)  # three fit, four do not
     settings.TELEPHONE_DAILY_CHAIN_QUOTA = 100
     stop_the_loop(monkeypatch)
     pending = [
-        submission_create(owner=get_user_model().objects.create_user(f"p{n}", password="x"),
-                          image=solid_png(), title=f"Picture {n}", mode="telephone", detail="very",
-                          target_length=1)
+        submission_create(
+            owner=get_user_model().objects.create_user(f"p{n}", password="x"),
+            image=solid_png(),
+            title=f"Picture {n}",
+            mode="telephone",
+            detail="very",
+            target_length=1,
+        )
         for n in range(REQUESTS)
     ]
 

@@ -25,8 +25,14 @@ from .harness import FakeServer, RecordedRequest, ScriptedResponse
 
 CHECKPOINTS = ["sd_xl_base_1.0.safetensors", "flux1-schnell-fp8.safetensors"]
 OUTPUT_CLASSES = ("SaveImage", "PreviewImage")
-KNOWN_CLASSES = ("CheckpointLoaderSimple", "CLIPTextEncode", "EmptyLatentImage", "KSampler", "VAEDecode",
-                 *OUTPUT_CLASSES)
+KNOWN_CLASSES = (
+    "CheckpointLoaderSimple",
+    "CLIPTextEncode",
+    "EmptyLatentImage",
+    "KSampler",
+    "VAEDecode",
+    *OUTPUT_CLASSES,
+)
 
 
 class FakeComfyUIServer(FakeServer):
@@ -47,13 +53,20 @@ class FakeComfyUIServer(FakeServer):
         if request.method == "POST" and request.path == "/prompt":
             return self._queue(body)
         if request.method == "GET" and request.path.startswith("/history/"):
-            return ScriptedResponse(json=self._history(request.path[len("/history/"):]))
+            return ScriptedResponse(json=self._history(request.path[len("/history/") :]))
         if request.method == "GET" and request.path == "/view":
             return self._view(request.query)
         if request.method == "GET" and request.path == "/object_info/CheckpointLoaderSimple":
-            return ScriptedResponse(json={"CheckpointLoaderSimple": {
-                "input": {"required": {"ckpt_name": [list(CHECKPOINTS), {}]}}, "output": ["MODEL", "CLIP", "VAE"],
-                "name": "CheckpointLoaderSimple", "output_node": False}})
+            return ScriptedResponse(
+                json={
+                    "CheckpointLoaderSimple": {
+                        "input": {"required": {"ckpt_name": [list(CHECKPOINTS), {}]}},
+                        "output": ["MODEL", "CLIP", "VAE"],
+                        "name": "CheckpointLoaderSimple",
+                        "output_node": False,
+                    }
+                }
+            )
         if request.method == "GET" and request.path == "/system_stats":
             return ScriptedResponse(json={"system": {"os": "posix", "comfyui_version": "0.3.75"}, "devices": []})
         return ScriptedResponse(status=404, body=b"", content_type="text/plain")
@@ -67,18 +80,38 @@ class FakeComfyUIServer(FakeServer):
         node_errors = self._validate(workflow)
         outputs = [node_id for node_id, node in workflow.items() if node.get("class_type") in OUTPUT_CLASSES]
         if not outputs:
-            return ScriptedResponse(status=400, json={"error": {
-                "type": "prompt_no_outputs", "message": "Prompt has no outputs", "details": "", "extra_info": {}},
-                "node_errors": []})
+            return ScriptedResponse(
+                status=400,
+                json={
+                    "error": {
+                        "type": "prompt_no_outputs",
+                        "message": "Prompt has no outputs",
+                        "details": "",
+                        "extra_info": {},
+                    },
+                    "node_errors": [],
+                },
+            )
         if node_errors:
-            return ScriptedResponse(status=400, json={"error": {
-                "type": "prompt_outputs_failed_validation", "message": "Prompt outputs failed validation",
-                "details": "", "extra_info": {}}, "node_errors": node_errors})
+            return ScriptedResponse(
+                status=400,
+                json={
+                    "error": {
+                        "type": "prompt_outputs_failed_validation",
+                        "message": "Prompt outputs failed validation",
+                        "details": "",
+                        "extra_info": {},
+                    },
+                    "node_errors": node_errors,
+                },
+            )
         prompt_id = str(uuid.uuid4())
         with self._runs_lock:
             self.number += 1
-            self.runs[prompt_id] = {"done_at": time.time() + self.run_seconds,
-                                    "entry": self._run(prompt_id, workflow, outputs, body.get("client_id"))}
+            self.runs[prompt_id] = {
+                "done_at": time.time() + self.run_seconds,
+                "entry": self._run(prompt_id, workflow, outputs, body.get("client_id")),
+            }
         return ScriptedResponse(json={"prompt_id": prompt_id, "number": self.number, "node_errors": {}})
 
     @staticmethod
@@ -88,14 +121,23 @@ class FakeComfyUIServer(FakeServer):
             class_type = node.get("class_type")
             problem = None
             if class_type not in KNOWN_CLASSES:
-                problem = {"type": "invalid_prompt", "message": f"Cannot execute because node {class_type} "
-                           "does not exist.", "details": f"Node ID '#{node_id}'"}
+                problem = {
+                    "type": "invalid_prompt",
+                    "message": f"Cannot execute because node {class_type} does not exist.",
+                    "details": f"Node ID '#{node_id}'",
+                }
             elif class_type == "CheckpointLoaderSimple" and node["inputs"].get("ckpt_name") not in CHECKPOINTS:
-                problem = {"type": "value_not_in_list", "message": "Value not in list",
-                           "details": f"ckpt_name: '{node['inputs'].get('ckpt_name')}' not in {CHECKPOINTS}"}
+                problem = {
+                    "type": "value_not_in_list",
+                    "message": "Value not in list",
+                    "details": f"ckpt_name: '{node['inputs'].get('ckpt_name')}' not in {CHECKPOINTS}",
+                }
             elif class_type == "KSampler" and not isinstance(node["inputs"].get("seed"), int):
-                problem = {"type": "invalid_input_type", "message": "Failed to convert an input value to a INT value",
-                           "details": f"seed, {node['inputs'].get('seed')}"}
+                problem = {
+                    "type": "invalid_input_type",
+                    "message": "Failed to convert an input value to a INT value",
+                    "details": f"seed, {node['inputs'].get('seed')}",
+                }
             if problem:
                 errors[node_id] = {"errors": [problem], "dependent_outputs": [], "class_type": class_type}
         return errors
@@ -104,23 +146,45 @@ class FakeComfyUIServer(FakeServer):
         """What /history will show once the run ends: a saved picture, or the failure."""
         started = ["execution_start", {"prompt_id": prompt_id, "timestamp": int(time.time() * 1000)}]
         if self.failure:
-            failed = ["execution_error", {"prompt_id": prompt_id, "node_id": "3", "node_type": "KSampler",
-                                          "exception_message": self.failure, "exception_type": "RuntimeError",
-                                          "traceback": ["..."], "current_inputs": {}, "current_outputs": {}}]
-            return {"prompt": [self.number, prompt_id, workflow, {"client_id": client_id}, outputs], "outputs": {},
-                    "status": {"status_str": "error", "completed": False, "messages": [started, failed]}, "meta": {}}
-        prompt_text = " ".join(str(node["inputs"].get("text", "")) for node in workflow.values()
-                               if node.get("class_type") == "CLIPTextEncode")
-        seed = next((node["inputs"]["seed"] for node in workflow.values() if node.get("class_type") == "KSampler"),
-                    None)
+            failed = [
+                "execution_error",
+                {
+                    "prompt_id": prompt_id,
+                    "node_id": "3",
+                    "node_type": "KSampler",
+                    "exception_message": self.failure,
+                    "exception_type": "RuntimeError",
+                    "traceback": ["..."],
+                    "current_inputs": {},
+                    "current_outputs": {},
+                },
+            ]
+            return {
+                "prompt": [self.number, prompt_id, workflow, {"client_id": client_id}, outputs],
+                "outputs": {},
+                "status": {"status_str": "error", "completed": False, "messages": [started, failed]},
+                "meta": {},
+            }
+        prompt_text = " ".join(
+            str(node["inputs"].get("text", ""))
+            for node in workflow.values()
+            if node.get("class_type") == "CLIPTextEncode"
+        )
+        seed = next(
+            (node["inputs"]["seed"] for node in workflow.values() if node.get("class_type") == "KSampler"), None
+        )
         filename = f"telephone_{len(self.files) + 1:05d}_.png"
         self.files[(filename, "", "output")] = painted_png(prompt_text, seed)
         saved = {outputs[0]: {"images": [{"filename": filename, "subfolder": "", "type": "output"}]}}
         if not self.save_outputs:
             saved = {}
         done = ["execution_success", {"prompt_id": prompt_id, "timestamp": int(time.time() * 1000)}]
-        return {"prompt": [self.number, prompt_id, workflow, {"client_id": client_id}, outputs], "outputs": saved,
-                "status": {"status_str": "success", "completed": True, "messages": [started, done]}, "meta": {}}
+        return {
+            "prompt": [self.number, prompt_id, workflow, {"client_id": client_id}, outputs],
+            "outputs": saved,
+            "status": {"status_str": "success", "completed": True, "messages": [started, done]},
+            "meta": {},
+        }
 
     # --- GET /history/<id> and /view ---
 

@@ -26,9 +26,16 @@ def words(text: str) -> int:
     return max(len(str(text).split()), 1)
 
 
-def chat_completion_json(content: str | None, *, model: str = "fake-model", number: int = 1,
-                         finish_reason: str = "stop", prompt_tokens: int = 42, completion_tokens: int = 17,
-                         **extra) -> dict:
+def chat_completion_json(
+    content: str | None,
+    *,
+    model: str = "fake-model",
+    number: int = 1,
+    finish_reason: str = "stop",
+    prompt_tokens: int = 42,
+    completion_tokens: int = 17,
+    **extra,
+) -> dict:
     """A chat completion body, for tests that queue their own caption answer."""
     body = {
         "id": f"chatcmpl-fake-{number}",
@@ -42,8 +49,11 @@ def chat_completion_json(content: str | None, *, model: str = "fake-model", numb
                 "finish_reason": finish_reason,
             }
         ],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
     body.update(extra)
     return body
@@ -88,17 +98,21 @@ def embedding_list(texts, *, model: str, dimension: int, encoding_format: str = 
     data = []
     for index, text in enumerate(texts):
         vector = deterministic_vector(str(text), dimension)
-        embedding = (base64.b64encode(vector.tobytes()).decode("ascii") if encoding_format == "base64"
-                     else vector.tolist())
+        embedding = (
+            base64.b64encode(vector.tobytes()).decode("ascii") if encoding_format == "base64" else vector.tolist()
+        )
         data.append({"object": "embedding", "index": index, "embedding": embedding})
     tokens = sum(words(text) for text in texts)
-    return {"object": "list", "data": data, "model": model,
-            "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
+    return {"object": "list", "data": data, "model": model, "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
 
 
 def model_list(ids, *, owned_by: str) -> dict:
-    return {"object": "list", "data": [
-        {"id": model_id, "object": "model", "created": 1_700_000_000, "owned_by": owned_by} for model_id in ids]}
+    return {
+        "object": "list",
+        "data": [
+            {"id": model_id, "object": "model", "created": 1_700_000_000, "owned_by": owned_by} for model_id in ids
+        ],
+    }
 
 
 def seed_colour(prompt: str, seed: int | None) -> tuple[int, int, int]:

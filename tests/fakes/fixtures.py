@@ -34,8 +34,11 @@ FAKE_MODEL_SETTINGS = {
     "OPENAI_EMBEDDING_MODEL": "text-embedding-3-small",
     "OPENAI_MODERATION_MODEL": "omni-moderation-latest",
 }
-PER_ROLE_SETTINGS = [f"OPENAI_{role}_{name}" for role in ("CAPTION", "IMAGE", "EMBEDDING", "MODERATION")
-                     for name in ("BASE_URL", "API_KEY")]
+PER_ROLE_SETTINGS = [
+    f"OPENAI_{role}_{name}"
+    for role in ("CAPTION", "IMAGE", "EMBEDDING", "MODERATION")
+    for name in ("BASE_URL", "API_KEY")
+]
 ROLE_BACKENDS = ["TELEPHONE_CAPTIONER", "TELEPHONE_PAINTER", "TELEPHONE_EMBEDDER", "TELEPHONE_MODERATOR"]
 
 
@@ -47,8 +50,13 @@ def point_openai_at(settings, server, *, paid: bool = True) -> None:
         setattr(settings, name, "")
     settings.TELEPHONE_PAID_HOSTS = [server.host] if paid else []
     settings.TELEPHONE_SELF_HOSTED_HOSTS = []
-    for name in ("OPENAI_CAPTION_TIMEOUT", "OPENAI_IMAGE_TIMEOUT", "OPENAI_EMBEDDING_TIMEOUT",
-                 "OPENAI_MODERATION_TIMEOUT", "OPENAI_DOWNLOAD_TIMEOUT"):
+    for name in (
+        "OPENAI_CAPTION_TIMEOUT",
+        "OPENAI_IMAGE_TIMEOUT",
+        "OPENAI_EMBEDDING_TIMEOUT",
+        "OPENAI_MODERATION_TIMEOUT",
+        "OPENAI_DOWNLOAD_TIMEOUT",
+    ):
         setattr(settings, name, FAKE_TIMEOUT_SECONDS)
     settings.OPENAI_RETRY_ATTEMPTS = 3
     for name, value in FAKE_MODEL_SETTINGS.items():
@@ -65,8 +73,12 @@ def fake_openai(settings):
         clear_provider_cache()
 
 
-MODEL_SETTING = {"caption": "OPENAI_CAPTION_MODEL", "image": "OPENAI_IMAGE_MODEL",
-                 "embedding": "OPENAI_EMBEDDING_MODEL", "moderation": "OPENAI_MODERATION_MODEL"}
+MODEL_SETTING = {
+    "caption": "OPENAI_CAPTION_MODEL",
+    "image": "OPENAI_IMAGE_MODEL",
+    "embedding": "OPENAI_EMBEDDING_MODEL",
+    "moderation": "OPENAI_MODERATION_MODEL",
+}
 ROLE_BACKEND_SETTING = dict(zip(("caption", "image", "embedding", "moderation"), ROLE_BACKENDS, strict=True))
 
 

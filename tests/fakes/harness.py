@@ -103,8 +103,9 @@ class FakeServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._address = self._httpd.server_address[:2]
-        thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02},
-                                  name=f"fake-{self.name}", daemon=True)
+        thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name=f"fake-{self.name}", daemon=True
+        )
         thread.start()
         return self
 
@@ -136,16 +137,33 @@ class FakeServer:
 
     # --- programming answers ---
 
-    def enqueue(self, path: str, *, status: int = 200, json: object = None, body: bytes | None = None,
-                headers: dict | None = None, delay: float = 0.0, times: int = 1, content_type: str = "",
-                drip: float = 0.0) -> None:
+    def enqueue(
+        self,
+        path: str,
+        *,
+        status: int = 200,
+        json: object = None,
+        body: bytes | None = None,
+        headers: dict | None = None,
+        delay: float = 0.0,
+        times: int = 1,
+        content_type: str = "",
+        drip: float = 0.0,
+    ) -> None:
         """Answer the next `times` requests to `path` this way, before the server's own answer.
 
         A `path` ending in "/" scripts every path under it (e.g. any file download). A
         status 200 with no content is the server's own answer, delayed or dripped.
         """
-        scripted = ScriptedResponse(status=status, json=json, body=body, headers=dict(headers or {}),
-                                    delay=delay, content_type=content_type, drip=drip)
+        scripted = ScriptedResponse(
+            status=status,
+            json=json,
+            body=body,
+            headers=dict(headers or {}),
+            delay=delay,
+            content_type=content_type,
+            drip=drip,
+        )
         with self._lock:
             self._queues[path].extend([scripted] * times)
 
@@ -217,9 +235,15 @@ class FakeServer:
             return self.route(request)
         if scripted.is_own_answer:
             own = self.route(request)
-            return ScriptedResponse(status=own.status, json=own.json, body=own.body,
-                                    headers={**own.headers, **scripted.headers}, delay=scripted.delay,
-                                    content_type=own.content_type, drip=scripted.drip)
+            return ScriptedResponse(
+                status=own.status,
+                json=own.json,
+                body=own.body,
+                headers={**own.headers, **scripted.headers},
+                delay=scripted.delay,
+                content_type=own.content_type,
+                drip=scripted.drip,
+            )
         return scripted
 
     def _scripted_for(self, path: str) -> ScriptedResponse | None:
@@ -263,10 +287,14 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self._read_body()
         parts = urlsplit(self.path)
         request = RecordedRequest(
-            method=self.command, path=parts.path,
+            method=self.command,
+            path=parts.path,
             query={key: values[0] for key, values in parse_qs(parts.query, keep_blank_values=True).items()},
             headers={name.lower(): value for name, value in self.headers.items()},
-            body=_parse_json(raw), raw=raw, received_at=self.fake.clock(), number=self.fake.next_id(),
+            body=_parse_json(raw),
+            raw=raw,
+            received_at=self.fake.clock(),
+            number=self.fake.next_id(),
         )
         with self.fake._lock:
             self.fake._inflight += 1
@@ -320,7 +348,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
             return
         for start in range(0, len(payload), DRIP_BYTES):
-            self.wfile.write(payload[start:start + DRIP_BYTES])
+            self.wfile.write(payload[start : start + DRIP_BYTES])
             self.wfile.flush()
             if self.fake._stopping.wait(response.drip):
                 return

@@ -44,17 +44,26 @@ class FakeLlamaCppServer(FakeServer):
             return self._chat(body)
         if request.method == "POST" and request.path == EMBEDDINGS:
             if not self.embeddings:
-                return llamacpp_error(501, "This server does not support embeddings. Start it with `--embeddings`",
-                                      "not_supported_error")
+                return llamacpp_error(
+                    501, "This server does not support embeddings. Start it with `--embeddings`", "not_supported_error"
+                )
             return ScriptedResponse(json=embedding_list(body.get("input", []), model=self.alias, dimension=2560))
         return llamacpp_error(404, "File Not Found", "not_found_error")
 
     def _chat(self, body: dict) -> ScriptedResponse:
         text, images = user_parts(body)
         if images and not self.mmproj:
-            return llamacpp_error(500, "image input is not supported - hint: if this is unexpected, you may need "
-                                       "to provide the mmproj", "server_error")
-        answer = chat_completion_json(self.caption, model=self.alias, number=self.next_id(),
-                                      prompt_tokens=words(text) + 256 * len(images),
-                                      completion_tokens=words(self.caption), system_fingerprint="b6000-fake")
+            return llamacpp_error(
+                500,
+                "image input is not supported - hint: if this is unexpected, you may need to provide the mmproj",
+                "server_error",
+            )
+        answer = chat_completion_json(
+            self.caption,
+            model=self.alias,
+            number=self.next_id(),
+            prompt_tokens=words(text) + 256 * len(images),
+            completion_tokens=words(self.caption),
+            system_fingerprint="b6000-fake",
+        )
         return ScriptedResponse(json=answer)

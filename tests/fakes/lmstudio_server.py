@@ -54,9 +54,14 @@ class FakeLMStudioServer(FakeServer):
         if answering not in self.loaded:
             return lmstudio_error(404, f"Model '{requested}' not found. Load it first.")
         text, images = user_parts(body)
-        answer = chat_completion_json(self.caption, model=answering, number=self.next_id(),
-                                      prompt_tokens=words(text) + 256 * len(images),
-                                      completion_tokens=words(self.caption), system_fingerprint=answering)
+        answer = chat_completion_json(
+            self.caption,
+            model=answering,
+            number=self.next_id(),
+            prompt_tokens=words(text) + 256 * len(images),
+            completion_tokens=words(self.caption),
+            system_fingerprint=answering,
+        )
         return ScriptedResponse(json=answer)
 
     def _embeddings(self, body: dict) -> ScriptedResponse:

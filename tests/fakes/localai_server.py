@@ -42,10 +42,11 @@ class FakeLocalAIServer(FakeServer):
         if request.method == "GET" and request.path == MODELS:
             return ScriptedResponse(json=model_list(self.models, owned_by=""))
         if request.method == "GET" and request.path.startswith(GENERATED):
-            content = self.files.get(request.path[len(GENERATED):])
+            content = self.files.get(request.path[len(GENERATED) :])
             if content is None:
-                return ScriptedResponse(status=404, body=b"Cannot GET " + request.path.encode(),
-                                        content_type="text/plain")
+                return ScriptedResponse(
+                    status=404, body=b"Cannot GET " + request.path.encode(), content_type="text/plain"
+                )
             return ScriptedResponse(body=content, content_type="image/png")
         if request.method == "POST" and request.path == IMAGES:
             return self._images(body)
@@ -58,8 +59,9 @@ class FakeLocalAIServer(FakeServer):
         size = parse_size(body.get("size"), default=(512, 512))
         if size is None:
             return localai_error(500, "invalid value for 'size'")
-        picture = painted_png(str(body.get("prompt", "")).split("|")[0], body.get("seed"),
-                              (min(size[0], 64), min(size[1], 64)))
+        picture = painted_png(
+            str(body.get("prompt", "")).split("|")[0], body.get("seed"), (min(size[0], 64), min(size[1], 64))
+        )
         item: dict = {}
         if body.get("response_format") == "b64_json":
             item["b64_json"] = base64.b64encode(picture).decode("ascii")

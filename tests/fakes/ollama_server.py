@@ -28,8 +28,9 @@ EMBEDDING_MODEL = "nomic-embed-text:latest"
 
 def ollama_error(status: int, message: str) -> ScriptedResponse:
     kind = {400: "invalid_request_error", 404: "not_found_error"}.get(status, "api_error")
-    return ScriptedResponse(status=status, json={"error": {"message": message, "type": kind, "param": None,
-                                                           "code": None}})
+    return ScriptedResponse(
+        status=status, json={"error": {"message": message, "type": kind, "param": None, "code": None}}
+    )
 
 
 class FakeOllamaServer(FakeServer):
@@ -76,10 +77,15 @@ class FakeOllamaServer(FakeServer):
         finish = "stop"
         if num_predict is not None and words(caption) > num_predict:
             caption, finish = " ".join(caption.split()[:num_predict]), "length"
-        answer = chat_completion_json(caption, model=body["model"], number=self.next_id(), finish_reason=finish,
-                                      prompt_tokens=words(text) + 576 * len(images),
-                                      completion_tokens=min(words(self.caption), num_predict or 10**6),
-                                      system_fingerprint="fp_ollama")
+        answer = chat_completion_json(
+            caption,
+            model=body["model"],
+            number=self.next_id(),
+            finish_reason=finish,
+            prompt_tokens=words(text) + 576 * len(images),
+            completion_tokens=min(words(self.caption), num_predict or 10**6),
+            system_fingerprint="fp_ollama",
+        )
         answer["id"] = f"chatcmpl-{self.next_id() % 999}"
         del answer["choices"][0]["message"]["refusal"]
         return ScriptedResponse(json=answer)
@@ -92,6 +98,11 @@ class FakeOllamaServer(FakeServer):
             return ollama_error(400, "this model does not support embeddings")
         if body.get("input") in (None, []):
             return ollama_error(400, "invalid input")
-        return ScriptedResponse(json=embedding_list(body["input"], model=body["model"],
-                                                    dimension=self.embedding_dimension,
-                                                    encoding_format=body.get("encoding_format") or "float"))
+        return ScriptedResponse(
+            json=embedding_list(
+                body["input"],
+                model=body["model"],
+                dimension=self.embedding_dimension,
+                encoding_format=body.get("encoding_format") or "float",
+            )
+        )

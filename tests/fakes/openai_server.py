@@ -56,17 +56,46 @@ DEFAULT_REVISED_PROMPT = "A vivid painting: {prompt}"
 OUTAGE_MESSAGE = "The server is down."
 EMBEDDING_DIMENSION = 8
 MODERATION_CATEGORIES = (
-    "harassment", "harassment/threatening", "hate", "hate/threatening", "illicit",
-    "illicit/violent", "self-harm", "self-harm/instructions", "self-harm/intent",
-    "sexual", "sexual/minors", "violence", "violence/graphic",
+    "harassment",
+    "harassment/threatening",
+    "hate",
+    "hate/threatening",
+    "illicit",
+    "illicit/violent",
+    "self-harm",
+    "self-harm/instructions",
+    "self-harm/intent",
+    "sexual",
+    "sexual/minors",
+    "violence",
+    "violence/graphic",
 )
-RETIRED_MODELS = frozenset({"dall-e-2", "dall-e-3", "gpt-image-1", "o4-mini", "o3-mini", "o1", "gpt-4.1-nano",
-                            "gpt-4-turbo", "gpt-4", "gpt-3.5-turbo"})
+RETIRED_MODELS = frozenset(
+    {
+        "dall-e-2",
+        "dall-e-3",
+        "gpt-image-1",
+        "o4-mini",
+        "o3-mini",
+        "o1",
+        "gpt-4.1-nano",
+        "gpt-4-turbo",
+        "gpt-4",
+        "gpt-3.5-turbo",
+    }
+)
 EMBEDDING_MODELS = ("text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002")
 MODERATION_MODELS = ("omni-moderation-latest", "omni-moderation-2024-09-26")
 REASONING_PREFIXES = ("gpt-5", "gpt-6", "o1", "o3", "o4")
-REASONING_EFFORT_TOKENS = {"none": 0, "minimal": 64, "low": 256, "medium": 512, "high": 2048, "xhigh": 4096,
-                           "max": 8192}
+REASONING_EFFORT_TOKENS = {
+    "none": 0,
+    "minimal": 64,
+    "low": 256,
+    "medium": 512,
+    "high": 2048,
+    "xhigh": 4096,
+    "max": 8192,
+}
 DEFAULT_REASONING_TOKENS = 512
 GPT_IMAGE_QUALITIES = ("low", "medium", "high", "auto")
 GPT_IMAGE_25_QUALITIES = GPT_IMAGE_QUALITIES + ("xhigh", "max")
@@ -111,8 +140,9 @@ def request_number(request_id: str) -> int:
     return int(request_id.rsplit("_", 1)[-1])
 
 
-def error_body(message: str, *, type: str = "invalid_request_error", code: str | None = None,
-               param: str | None = None) -> dict:
+def error_body(
+    message: str, *, type: str = "invalid_request_error", code: str | None = None, param: str | None = None
+) -> dict:
     """The error envelope OpenAI uses, so the client parses it as it would for real."""
     return {"error": {"message": message, "type": type, "param": param, "code": code}}
 
@@ -177,10 +207,13 @@ class FakeOpenAIServer(FakeServer):
         refused = self._refuse_key(request)
         if refused is not None:
             return refused
-        handlers = {("GET", MODELS): lambda: ScriptedResponse(json=model_list(known_models(), owned_by="openai")),
-                    ("POST", CHAT): lambda: self._chat(body), ("POST", IMAGES): lambda: self._images(body, request),
-                    ("POST", EMBEDDINGS): lambda: self._embeddings(body),
-                    ("POST", MODERATIONS): lambda: self._moderation(body)}
+        handlers = {
+            ("GET", MODELS): lambda: ScriptedResponse(json=model_list(known_models(), owned_by="openai")),
+            ("POST", CHAT): lambda: self._chat(body),
+            ("POST", IMAGES): lambda: self._images(body, request),
+            ("POST", EMBEDDINGS): lambda: self._embeddings(body),
+            ("POST", MODERATIONS): lambda: self._moderation(body),
+        }
         handler = handlers.get((request.method, request.path))
         if handler is None:
             return _bad(f"Invalid URL ({request.method} {request.path})", code=None, status=404)
@@ -190,14 +223,21 @@ class FakeOpenAIServer(FakeServer):
     def _refuse_key(self, request: RecordedRequest) -> ScriptedResponse | None:
         if self.api_key is None or request.headers.get("authorization") == f"Bearer {self.api_key}":
             return None
-        return ScriptedResponse(status=401, json=error_body(
-            "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.",
-            code="invalid_api_key"))
+        return ScriptedResponse(
+            status=401,
+            json=error_body(
+                "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.",
+                code="invalid_api_key",
+            ),
+        )
 
     def _refuse_model(self, model: str) -> ScriptedResponse | None:
         if model in self.retired_models or (self.strict_models and model not in known_models()):
-            return _bad(f"The model `{model}` does not exist or you do not have access to it.",
-                        code="model_not_found", status=404)
+            return _bad(
+                f"The model `{model}` does not exist or you do not have access to it.",
+                code="model_not_found",
+                status=404,
+            )
         return None
 
     # --- chat ---
@@ -207,8 +247,11 @@ class FakeOpenAIServer(FakeServer):
         text, images = user_parts(body)
         for url in images:
             if decode_data_url(url) is None:
-                return _bad("Invalid image URL: expected a base64 data URL or an https URL.",
-                            code="invalid_image_url", param="messages")
+                return _bad(
+                    "Invalid image URL: expected a base64 data URL or an https URL.",
+                    code="invalid_image_url",
+                    param="messages",
+                )
         if is_reasoning(model):
             refused = self._refuse_for_reasoning(body)
             if refused is not None:
@@ -217,21 +260,34 @@ class FakeOpenAIServer(FakeServer):
         reasoning = self._reasoning_spent(body) if is_reasoning(model) else 0
         caption = f"{self.caption.strip()} Answer {self.next_id()}." if self.numbered_captions else self.caption
         content, finish, completion = self._written(caption, bound, reasoning)
-        answer = chat_completion_json(content, model=model, number=self.next_id(), finish_reason=finish,
-                                      prompt_tokens=words(text) + IMAGE_TOKENS_PER_PICTURE_INPUT * len(images),
-                                      completion_tokens=completion)
+        answer = chat_completion_json(
+            content,
+            model=model,
+            number=self.next_id(),
+            finish_reason=finish,
+            prompt_tokens=words(text) + IMAGE_TOKENS_PER_PICTURE_INPUT * len(images),
+            completion_tokens=completion,
+        )
         answer["usage"]["completion_tokens_details"] = {"reasoning_tokens": min(reasoning, completion)}
         return ScriptedResponse(json=answer)
 
     @staticmethod
     def _refuse_for_reasoning(body: dict) -> ScriptedResponse | None:
         if "max_tokens" in body:
-            return _bad("Unsupported parameter: 'max_tokens' is not supported with this model. "
-                        "Use 'max_completion_tokens' instead.", code="unsupported_parameter", param="max_tokens")
+            return _bad(
+                "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                "Use 'max_completion_tokens' instead.",
+                code="unsupported_parameter",
+                param="max_tokens",
+            )
         temperature = body.get("temperature")
         if temperature is not None and temperature != 1:
-            return _bad(f"Unsupported value: 'temperature' does not support {temperature} with this model. "
-                        "Only the default (1) value is supported.", code="unsupported_value", param="temperature")
+            return _bad(
+                f"Unsupported value: 'temperature' does not support {temperature} with this model. "
+                "Only the default (1) value is supported.",
+                code="unsupported_value",
+                param="temperature",
+            )
         return None
 
     def _reasoning_spent(self, body: dict) -> int:
@@ -259,8 +315,11 @@ class FakeOpenAIServer(FakeServer):
             return refused
         prompt = str(body.get("prompt", ""))
         image = tagged_png(request.number) if self.tag_images else self.image
-        wanted = "b64_json" if is_gpt_image(model) else (
-            self.image_format if self.image_format != "auto" else body.get("response_format", "url"))
+        wanted = (
+            "b64_json"
+            if is_gpt_image(model)
+            else (self.image_format if self.image_format != "auto" else body.get("response_format", "url"))
+        )
         picture: dict = {}
         if wanted == "url":
             name = f"img-{request.number}.png"
@@ -283,22 +342,36 @@ class FakeOpenAIServer(FakeServer):
         qualities = GPT_IMAGE_25_QUALITIES if body["model"].startswith("gpt-image-2.5") else GPT_IMAGE_QUALITIES
         quality = body.get("quality", "auto")
         if quality not in qualities:
-            return _bad(f"Invalid value: '{quality}'. Supported values are: "
-                        + ", ".join(f"'{q}'" for q in qualities) + ".", code="invalid_value", param="quality")
+            return _bad(
+                f"Invalid value: '{quality}'. Supported values are: " + ", ".join(f"'{q}'" for q in qualities) + ".",
+                code="invalid_value",
+                param="quality",
+            )
         if not _gpt_size_ok(body["model"], body.get("size", "auto")):
-            return _bad(f"Invalid value: '{body.get('size')}'. Supported values are: "
-                        + ", ".join(f"'{s}'" for s in STANDARD_SIZES) + ".", code="invalid_value", param="size")
+            return _bad(
+                f"Invalid value: '{body.get('size')}'. Supported values are: "
+                + ", ".join(f"'{s}'" for s in STANDARD_SIZES)
+                + ".",
+                code="invalid_value",
+                param="size",
+            )
         if len(str(body.get("prompt", ""))) > 32000:
-            return _bad("Invalid 'prompt': string too long. Expected a string with maximum length 32000.",
-                        code="string_above_max_length", param="prompt")
+            return _bad(
+                "Invalid 'prompt': string too long. Expected a string with maximum length 32000.",
+                code="string_above_max_length",
+                param="prompt",
+            )
         return None
 
     @staticmethod
     def _refuse_legacy(body: dict) -> ScriptedResponse | None:
         limit = 4000 if body.get("model", "").startswith("dall-e-3") else 1000
         if len(str(body.get("prompt", ""))) > limit:
-            return _bad(f"Invalid 'prompt': string too long. Expected a string with maximum length {limit}.",
-                        code="string_above_max_length", param="prompt")
+            return _bad(
+                f"Invalid 'prompt': string too long. Expected a string with maximum length {limit}.",
+                code="string_above_max_length",
+                param="prompt",
+            )
         return None
 
     @staticmethod
@@ -310,11 +383,15 @@ class FakeOpenAIServer(FakeServer):
         output = round(IMAGE_OUTPUT_TOKENS[made] * width * height / (1024 * 1024))
         text_in = words(prompt) + IMAGE_PROMPT_OVERHEAD
         return {
-            "background": "opaque", "output_format": body.get("output_format", "png"), "quality": made,
+            "background": "opaque",
+            "output_format": body.get("output_format", "png"),
+            "quality": made,
             "size": "1024x1024" if size == "auto" else size,
             "usage": {
-                "input_tokens": text_in, "input_tokens_details": {"text_tokens": text_in, "image_tokens": 0},
-                "output_tokens": output, "output_tokens_details": {"image_tokens": output, "text_tokens": 0},
+                "input_tokens": text_in,
+                "input_tokens_details": {"text_tokens": text_in, "image_tokens": 0},
+                "output_tokens": output,
+                "output_tokens_details": {"image_tokens": output, "text_tokens": 0},
                 "total_tokens": text_in + output,
             },
         }
@@ -322,28 +399,37 @@ class FakeOpenAIServer(FakeServer):
     # --- embeddings and moderation ---
 
     def _embeddings(self, body: dict) -> ScriptedResponse:
-        return ScriptedResponse(json=embedding_list(body.get("input", []), model=body.get("model", ""),
-                                                    dimension=self.embedding_dimension,
-                                                    encoding_format=body.get("encoding_format", "float")))
+        return ScriptedResponse(
+            json=embedding_list(
+                body.get("input", []),
+                model=body.get("model", ""),
+                dimension=self.embedding_dimension,
+                encoding_format=body.get("encoding_format", "float"),
+            )
+        )
 
     def _moderation(self, body: dict) -> ScriptedResponse:
         items = body.get("input") if isinstance(body.get("input"), list) else []
         kinds = {"image" if item.get("type") == "image_url" else "text" for item in items if isinstance(item, dict)}
         hit = bool(self.flagged) and (not self.flag_only or self.flag_only in (kinds or {"text"}))
         categories = {name: hit and name in self.flagged for name in MODERATION_CATEGORIES}
-        return ScriptedResponse(json={
-            "id": f"modr-fake-{self.next_id()}",
-            "model": body.get("model", "fake-moderation"),
-            "results": [{
-                "flagged": hit,
-                "categories": categories,
-                "category_scores": {name: 0.9 if hit else 0.001 for name, hit in categories.items()},
-                "category_applied_input_types": {name: ["text"] for name in MODERATION_CATEGORIES},
-            }],
-        })
+        return ScriptedResponse(
+            json={
+                "id": f"modr-fake-{self.next_id()}",
+                "model": body.get("model", "fake-moderation"),
+                "results": [
+                    {
+                        "flagged": hit,
+                        "categories": categories,
+                        "category_scores": {name: 0.9 if hit else 0.001 for name, hit in categories.items()},
+                        "category_applied_input_types": {name: ["text"] for name in MODERATION_CATEGORIES},
+                    }
+                ],
+            }
+        )
 
     def _file_answer(self, path: str) -> ScriptedResponse:
-        content = self.files.get(path[len(FILES_PREFIX):])
+        content = self.files.get(path[len(FILES_PREFIX) :])
         if content is None:
             return ScriptedResponse(status=404, body=b"not found", content_type="text/plain")
         return ScriptedResponse(body=content, content_type="image/png")
@@ -359,13 +445,34 @@ def _gpt_size_ok(model: str, size: str) -> bool:
     if parsed is None:
         return False
     width, height = parsed
-    return (width % 16 == 0 and height % 16 == 0 and max(width, height) <= 3840
-            and width * height <= 3840 * 2160 and max(width, height) <= 3 * min(width, height))
+    return (
+        width % 16 == 0
+        and height % 16 == 0
+        and max(width, height) <= 3840
+        and width * height <= 3840 * 2160
+        and max(width, height) <= 3 * min(width, height)
+    )
 
 
 __all__ = [
-    "CHAT", "DEFAULT_CAPTION", "DEFAULT_REVISED_PROMPT", "EMBEDDINGS", "EMBEDDING_DIMENSION", "FILES_PREFIX",
-    "IMAGES", "MODELS", "MODERATIONS", "MODERATION_CATEGORIES", "OUTAGE_MESSAGE", "FakeOpenAIServer",
-    "RecordedRequest", "chat_completion_json", "deterministic_vector", "error_body", "make_png",
-    "read_tag", "request_number", "tagged_png",
+    "CHAT",
+    "DEFAULT_CAPTION",
+    "DEFAULT_REVISED_PROMPT",
+    "EMBEDDINGS",
+    "EMBEDDING_DIMENSION",
+    "FILES_PREFIX",
+    "IMAGES",
+    "MODELS",
+    "MODERATIONS",
+    "MODERATION_CATEGORIES",
+    "OUTAGE_MESSAGE",
+    "FakeOpenAIServer",
+    "RecordedRequest",
+    "chat_completion_json",
+    "deterministic_vector",
+    "error_body",
+    "make_png",
+    "read_tag",
+    "request_number",
+    "tagged_png",
 ]

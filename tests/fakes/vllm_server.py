@@ -35,15 +35,22 @@ MODELS = "/v1/models"
 
 
 def vllm_error(status: int, message: str, kind: str = "BadRequestError", param: str | None = None):
-    return ScriptedResponse(status=status, json={"error": {"message": message, "type": kind, "param": param,
-                                                           "code": status}})
+    return ScriptedResponse(
+        status=status, json={"error": {"message": message, "type": kind, "param": param, "code": status}}
+    )
 
 
 class FakeVLLMServer(FakeServer):
     name = "vllm"
 
-    def __init__(self, *, model: str = "Qwen/Qwen2.5-VL-7B-Instruct", multimodal: bool = True,
-                 pooling: bool = False, max_model_len: int = 8192):
+    def __init__(
+        self,
+        *,
+        model: str = "Qwen/Qwen2.5-VL-7B-Instruct",
+        multimodal: bool = True,
+        pooling: bool = False,
+        max_model_len: int = 8192,
+    ):
         super().__init__()
         self.model = model
         self.multimodal = multimodal
@@ -64,8 +71,9 @@ class FakeVLLMServer(FakeServer):
             return ScriptedResponse(body=b"", content_type="application/json")
         if request.method == "POST" and request.path in (CHAT, EMBEDDINGS):
             if body.get("model") != self.model:
-                return vllm_error(404, f"The model `{body.get('model')}` does not exist.", kind="NotFoundError",
-                                  param="model")
+                return vllm_error(
+                    404, f"The model `{body.get('model')}` does not exist.", kind="NotFoundError", param="model"
+                )
             return self._chat(body) if request.path == CHAT else self._embeddings(body)
         return ScriptedResponse(status=404, json={"detail": "Not Found"})
 
@@ -78,19 +86,33 @@ class FakeVLLMServer(FakeServer):
         bound = body.get("max_completion_tokens") or body.get("max_tokens")
         prompt_tokens = words(text) + 1200 * len(images)
         if bound is not None and bound + prompt_tokens > self.max_model_len:
-            return vllm_error(400, f"'max_tokens' or 'max_completion_tokens' is too large: {bound}. This model's "
-                                   f"maximum context length is {self.max_model_len} tokens and your request has "
-                                   f"{prompt_tokens} input tokens.")
-        answer = chat_completion_json(self.caption, model=self.model, number=self.next_id(),
-                                      prompt_tokens=prompt_tokens, completion_tokens=words(self.caption))
+            return vllm_error(
+                400,
+                f"'max_tokens' or 'max_completion_tokens' is too large: {bound}. This model's "
+                f"maximum context length is {self.max_model_len} tokens and your request has "
+                f"{prompt_tokens} input tokens.",
+            )
+        answer = chat_completion_json(
+            self.caption,
+            model=self.model,
+            number=self.next_id(),
+            prompt_tokens=prompt_tokens,
+            completion_tokens=words(self.caption),
+        )
         answer["choices"][0]["message"]["reasoning_content"] = None
         return ScriptedResponse(json=answer)
 
     def _embeddings(self, body: dict) -> ScriptedResponse:
         if not self.pooling:
             return vllm_error(400, "The model does not support Embeddings API")
-        return ScriptedResponse(json=embedding_list(body.get("input", []), model=self.model, dimension=1024,
-                                                    encoding_format=body.get("encoding_format") or "float"))
+        return ScriptedResponse(
+            json=embedding_list(
+                body.get("input", []),
+                model=self.model,
+                dimension=1024,
+                encoding_format=body.get("encoding_format") or "float",
+            )
+        )
 
 
 class FakeVLLMOmniServer(FakeServer):
@@ -113,17 +135,27 @@ class FakeVLLMOmniServer(FakeServer):
 
     def _images(self, body: dict) -> ScriptedResponse:
         if not body.get("prompt"):
-            return ScriptedResponse(status=422, json={"detail": [
-                {"loc": ["body", "prompt"], "msg": "field required", "type": "value_error.missing"}]})
+            return ScriptedResponse(
+                status=422,
+                json={"detail": [{"loc": ["body", "prompt"], "msg": "field required", "type": "value_error.missing"}]},
+            )
         if body.get("model") not in (None, self.model):
-            return ScriptedResponse(status=400, json={
-                "detail": f"Model mismatch: server serves '{self.model}', request asked for '{body['model']}'."})
+            return ScriptedResponse(
+                status=400,
+                json={"detail": f"Model mismatch: server serves '{self.model}', request asked for '{body['model']}'."},
+            )
         if body.get("response_format", "b64_json") != "b64_json":
             return ScriptedResponse(status=400, json={"detail": "Only 'b64_json' response format is supported."})
         size = parse_size(body.get("size"))
         if size is None:
-            return ScriptedResponse(status=400, json={
-                "detail": f"Invalid size format: '{body.get('size')}'. Expected format: 'WIDTHxHEIGHT'."})
+            return ScriptedResponse(
+                status=400,
+                json={"detail": f"Invalid size format: '{body.get('size')}'. Expected format: 'WIDTHxHEIGHT'."},
+            )
         picture = painted_png(body["prompt"], body.get("seed"), (min(size[0], 64), min(size[1], 64)))
-        return ScriptedResponse(json={"created": int(time.time()), "data": [
-            {"b64_json": base64.b64encode(picture).decode("ascii"), "url": None, "revised_prompt": None}]})
+        return ScriptedResponse(
+            json={
+                "created": int(time.time()),
+                "data": [{"b64_json": base64.b64encode(picture).decode("ascii"), "url": None, "revised_prompt": None}],
+            }
+        )

@@ -48,9 +48,11 @@ class Figures:
         self.notes["broker"] = settings.CELERY_BROKER_URL.split(":", 1)[0]
         FIGURES_DIR.mkdir(parents=True, exist_ok=True)
         (FIGURES_DIR / f"{self.test}-{connection.vendor}.json").write_text(json.dumps(asdict(self), indent=2))
-        print(f"\nFIGURES {self.test}: {self.chains_completed}/{self.chains_started} chains completed, "
-              f"{self.duplicate_steps} duplicate and {self.missing_steps} missing steps, "
-              f"{self.seconds:.0f} s, {self.notes}")
+        print(
+            f"\nFIGURES {self.test}: {self.chains_completed}/{self.chains_started} chains completed, "
+            f"{self.duplicate_steps} duplicate and {self.missing_steps} missing steps, "
+            f"{self.seconds:.0f} s, {self.notes}"
+        )
 
 
 def all_ended(ids: list[int]) -> bool:
@@ -71,8 +73,12 @@ def stored_originals(chain: Chain) -> int:
     return sum(1 for name in files if THUMBNAIL_SUFFIX.search(name) is None)
 
 
-ROLE_PATHS = {"caption": "/v1/chat/completions", "image": "/v1/images/generations",
-              "embedding": "/v1/embeddings", "moderation": "/v1/moderations"}
+ROLE_PATHS = {
+    "caption": "/v1/chat/completions",
+    "image": "/v1/images/generations",
+    "embedding": "/v1/embeddings",
+    "moderation": "/v1/moderations",
+}
 
 
 def ledger_problems(ids: list[int], server=None) -> list[str]:

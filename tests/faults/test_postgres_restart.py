@@ -30,8 +30,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.production_stack, pytest.mark
 CHAINS = 6
 LENGTH = 6
 DOWN_SECONDS = 4
-DB_ERROR = re.compile(r"OperationalError|InterfaceError|terminating connection|server closed the connection"
-                      r"|connection (?:is|already) closed|Connection refused")
+DB_ERROR = re.compile(
+    r"OperationalError|InterfaceError|terminating connection|server closed the connection"
+    r"|connection (?:is|already) closed|Connection refused"
+)
 
 
 @pytest.fixture
@@ -42,8 +44,9 @@ def own_postgres(transactional_db):
     try:
         cluster.create_database("telephone_faults")
         connection.close()
-        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(cluster.port), NAME="telephone_faults",
-                                        USER="postgres", PASSWORD="")
+        connection.settings_dict.update(
+            HOST="127.0.0.1", PORT=str(cluster.port), NAME="telephone_faults", USER="postgres", PASSWORD=""
+        )
         call_command("migrate", verbosity=0, interactive=False)
         yield cluster
     finally:
@@ -61,12 +64,14 @@ def steps_made(ids) -> int:
 
 def tolerant(predicate):
     """Ask the database, treating "it is restarting" as "not yet"."""
+
     def ask():
         try:
             return predicate()
         except OperationalError:
             connection.close()
             return False
+
     return ask
 
 
@@ -97,11 +102,16 @@ def test_the_worker_rides_out_a_postgres_restart_and_loses_no_step(own_postgres,
         worker.stop()
 
     log = worker.log_path.read_text()
-    figures = Figures(test="postgres_restart", seconds=time.monotonic() - started, notes={
-        "steps_before_restart": steps_at_restart, "down_seconds": DOWN_SECONDS,
-        "database_errors_in_worker_log": len(DB_ERROR.findall(log)),
-        "reconciler_requeues": log.count("reconciler re-queued"),
-    })
+    figures = Figures(
+        test="postgres_restart",
+        seconds=time.monotonic() - started,
+        notes={
+            "steps_before_restart": steps_at_restart,
+            "down_seconds": DOWN_SECONDS,
+            "database_errors_in_worker_log": len(DB_ERROR.findall(log)),
+            "reconciler_requeues": log.count("reconciler re-queued"),
+        },
+    )
     problems = check_exact(ids, figures)
     figures.save()
     assert steps_at_restart < CHAINS * (LENGTH + 1), "the restart must land mid-run"

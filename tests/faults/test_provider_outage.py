@@ -31,18 +31,35 @@ OUTAGE_SECONDS = 30
 # outage takes several of them, and 40 is far more than it can use up. As in the
 # production defaults, a chain waiting for its retry is not "stalled": the stall
 # period outlasts the longest retry delay.
-RETRIES = {"TELEPHONE_RETRY_MAX": "40", "TELEPHONE_RETRY_BASE_SECONDS": "0.5",
-           "TELEPHONE_RETRY_CAP_SECONDS": "4", "TELEPHONE_STALL_SECONDS": "8",
-           "OPENAI_RETRY_ATTEMPTS": "2"}
+RETRIES = {
+    "TELEPHONE_RETRY_MAX": "40",
+    "TELEPHONE_RETRY_BASE_SECONDS": "0.5",
+    "TELEPHONE_RETRY_CAP_SECONDS": "4",
+    "TELEPHONE_STALL_SECONDS": "8",
+    "OPENAI_RETRY_ATTEMPTS": "2",
+}
 RETRY_LINE = re.compile(r"transient error, retry \d+ in")
 
 
 def worker_env(server) -> dict:
-    timeouts = {name: "2" for name in ("OPENAI_CAPTION_TIMEOUT", "OPENAI_IMAGE_TIMEOUT",
-                                       "OPENAI_EMBEDDING_TIMEOUT", "OPENAI_MODERATION_TIMEOUT",
-                                       "OPENAI_DOWNLOAD_TIMEOUT")}
-    return {"OPENAI_API_KEY": FAKE_API_KEY, "OPENAI_BASE_URL": server.url + "/v1",
-            "TELEPHONE_PROVIDER": "openai", **FAKE_MODEL_SETTINGS, **timeouts, **RETRIES}
+    timeouts = {
+        name: "2"
+        for name in (
+            "OPENAI_CAPTION_TIMEOUT",
+            "OPENAI_IMAGE_TIMEOUT",
+            "OPENAI_EMBEDDING_TIMEOUT",
+            "OPENAI_MODERATION_TIMEOUT",
+            "OPENAI_DOWNLOAD_TIMEOUT",
+        )
+    }
+    return {
+        "OPENAI_API_KEY": FAKE_API_KEY,
+        "OPENAI_BASE_URL": server.url + "/v1",
+        "TELEPHONE_PROVIDER": "openai",
+        **FAKE_MODEL_SETTINGS,
+        **timeouts,
+        **RETRIES,
+    }
 
 
 @pytest.mark.timeout(300)
@@ -51,14 +68,12 @@ def test_chains_back_off_through_a_30_second_outage_and_complete_exactly(fake_op
     started = time.monotonic()
     chains = [make_chain(target_length=LENGTH, provider="openai", seed=n) for n in range(CHAINS)]
     ids = [chain.pk for chain in chains]
-    worker = WorkerProcess(log_path=tmp_path / "worker.log", concurrency=4,
-                           extra_env=worker_env(fake_openai)).start()
+    worker = WorkerProcess(log_path=tmp_path / "worker.log", concurrency=4, extra_env=worker_env(fake_openai)).start()
     try:
         worker.wait_ready()
         for chain in chains:
             chain_start(chain=chain)
-        wait_until(lambda: len(fake_openai.requests_to(IMAGES)) >= 2, timeout=60,
-                   what="the first paintings")
+        wait_until(lambda: len(fake_openai.requests_to(IMAGES)) >= 2, timeout=60, what="the first paintings")
         outage_start = time.time()
         outage_end = outage_start + OUTAGE_SECONDS
         fake_openai.fail_all(500, until=outage_end)
@@ -77,15 +92,19 @@ def test_chains_back_off_through_a_30_second_outage_and_complete_exactly(fake_op
         return [r for r in fake_openai.requests_to(path) if not outage_start <= r.received_at < outage_end]
 
     log = worker.log_path.read_text()
-    figures = Figures(test="provider_outage", seconds=time.monotonic() - started, notes={
-        "outage_seconds": OUTAGE_SECONDS,
-        "requests_refused_during_outage": len(fake_openai.requests) - sum(
-            len(answered(path)) for path in {r.path for r in fake_openai.requests}),
-        "image_requests_refused": len(during(IMAGES)),
-        "caption_requests_refused": len(during(CHAT)),
-        "successful_image_generations": len(answered(IMAGES)),
-        "task_retries_logged": len(RETRY_LINE.findall(log)),
-    })
+    figures = Figures(
+        test="provider_outage",
+        seconds=time.monotonic() - started,
+        notes={
+            "outage_seconds": OUTAGE_SECONDS,
+            "requests_refused_during_outage": len(fake_openai.requests)
+            - sum(len(answered(path)) for path in {r.path for r in fake_openai.requests}),
+            "image_requests_refused": len(during(IMAGES)),
+            "caption_requests_refused": len(during(CHAT)),
+            "successful_image_generations": len(answered(IMAGES)),
+            "task_retries_logged": len(RETRY_LINE.findall(log)),
+        },
+    )
     problems = check_exact(ids, figures)
     figures.save()
     assert problems == []

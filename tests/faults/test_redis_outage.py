@@ -46,8 +46,9 @@ def browser_for(user, base_url: str) -> requests.Session:
     client = Client()
     client.force_login(user)
     session = requests.Session()
-    session.cookies.set(settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value,
-                        domain="127.0.0.1", path="/")
+    session.cookies.set(
+        settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value, domain="127.0.0.1", path="/"
+    )
     return session
 
 
@@ -61,13 +62,17 @@ def csrf_token(session: requests.Session, url: str) -> str:
 def stack(tmp_path):
     """Redis, a worker and gunicorn sharing the test database; all stopped in `finally`."""
     redis = RedisServer(tmp_path / "redis").start()
-    env_overrides = {"CELERY_BROKER_URL": redis.url(0), "REDIS_URL": redis.url(1),
-                     "TELEPHONE_PROVIDER": "local"}
+    env_overrides = {"CELERY_BROKER_URL": redis.url(0), "REDIS_URL": redis.url(1), "TELEPHONE_PROVIDER": "local"}
     supervisor = web = None
     try:
         worker = WorkerProcess(log_path=tmp_path / "worker.log", concurrency=2, extra_env=env_overrides)
-        web_env = {**worker.environment(), "DEBUG": "false", "STATIC_ROOT": str(tmp_path / "static"),
-                   "LOG_FORMAT": "json", "DATABASE_URL": database_url_for_worker()}
+        web_env = {
+            **worker.environment(),
+            "DEBUG": "false",
+            "STATIC_ROOT": str(tmp_path / "static"),
+            "LOG_FORMAT": "json",
+            "DATABASE_URL": database_url_for_worker(),
+        }
         collect_static(web_env, tmp_path / "static")
         supervisor = Supervisor(worker).start()
         web = WebServer(env=web_env, log_path=tmp_path / "web.log").start()
@@ -95,19 +100,30 @@ def test_a_submission_made_and_approved_while_redis_is_down_runs_once_it_is_back
 
     # The person uploads: saved, and told so (redirected to their page, which lists it).
     token = csrf_token(member, web.base_url + "/submit/")
-    upload = member.post(web.base_url + "/submit/", timeout=30, data={
-        "csrfmiddlewaretoken": token, "title": "Harbour in the rain", "mode": "telephone",
-        "detail": "very", "target_length": str(LENGTH)},
-        files={"image": ("harbour.jpg", sample.cmyk_jpeg(), "image/jpeg")})
+    upload = member.post(
+        web.base_url + "/submit/",
+        timeout=30,
+        data={
+            "csrfmiddlewaretoken": token,
+            "title": "Harbour in the rain",
+            "mode": "telephone",
+            "detail": "very",
+            "target_length": str(LENGTH),
+        },
+        files={"image": ("harbour.jpg", sample.cmyk_jpeg(), "image/jpeg")},
+    )
     assert upload.status_code == 200 and upload.url.endswith("/accounts/me/"), upload.text[:500]
     assert "Harbour in the rain" in upload.text and "Waiting for review" in upload.text
     submission = Submission.objects.get(title="Harbour in the rain")
 
     # Staff approve through htmx: the queue item comes back approved, with its chain.
     token = csrf_token(staff, web.base_url + "/moderation/")
-    approve = staff.post(web.base_url + f"/moderation/submissions/{submission.pk}/", timeout=30,
-                         headers={"HX-Request": "true"},
-                         data={"csrfmiddlewaretoken": token, "decision": "approve", "note": "Lovely"})
+    approve = staff.post(
+        web.base_url + f"/moderation/submissions/{submission.pk}/",
+        timeout=30,
+        headers={"HX-Request": "true"},
+        data={"csrfmiddlewaretoken": token, "decision": "approve", "note": "Lovely"},
+    )
     assert approve.status_code == 200, approve.text[:500]
     assert "Approved" in approve.text and "see the chain" in approve.text
     submission.refresh_from_db()
@@ -130,10 +146,15 @@ def test_a_submission_made_and_approved_while_redis_is_down_runs_once_it_is_back
         raise AssertionError(worker.log()) from None
     assert requests.get(web.base_url + "/healthz", timeout=30).status_code == 200
 
-    figures = Figures(test="redis_outage", seconds=time.monotonic() - started,
-                      notes={"redis_down_seconds": round(outage_seconds, 1),
-                             "worker_restarts_by_supervisor": supervisor.restarts,
-                             "requests_during_outage": "submit 302→200, approve 200, healthz 503"})
+    figures = Figures(
+        test="redis_outage",
+        seconds=time.monotonic() - started,
+        notes={
+            "redis_down_seconds": round(outage_seconds, 1),
+            "worker_restarts_by_supervisor": supervisor.restarts,
+            "requests_during_outage": "submit 302→200, approve 200, healthz 503",
+        },
+    )
     problems = check_exact([chain.pk], figures)
     figures.save()
     assert problems == []

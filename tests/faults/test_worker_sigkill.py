@@ -32,8 +32,7 @@ CHAINS = 20
 LENGTH = 5
 KILLS = 10
 # Shorter limits than FAST_RECOVERY_ENV: a killed phase's claim frees up sooner.
-QUICK_CLAIMS = {"TELEPHONE_TASK_SOFT_TIME_LIMIT": "5", "TELEPHONE_TASK_TIME_LIMIT": "6",
-                "TELEPHONE_CLAIM_SECONDS": "8"}
+QUICK_CLAIMS = {"TELEPHONE_TASK_SOFT_TIME_LIMIT": "5", "TELEPHONE_TASK_TIME_LIMIT": "6", "TELEPHONE_CLAIM_SECONDS": "8"}
 
 
 def steps_made(ids) -> int:
@@ -61,15 +60,18 @@ def test_twenty_chains_survive_ten_sigkills_with_no_duplicate_or_missing_step(tm
         worker = WorkerProcess(log_path=log, concurrency=2, extra_env=QUICK_CLAIMS).start()
         try:
             worker.wait_ready()
-            wait_until(lambda moment=moment: steps_made(ids) >= moment, timeout=90, interval=0.05,
-                       what=f"step count {moment} before kill {number}")
+            wait_until(
+                lambda moment=moment: steps_made(ids) >= moment,
+                timeout=90,
+                interval=0.05,
+                what=f"step count {moment} before kill {number}",
+            )
             time.sleep(rng.uniform(0, 0.5))
         except AssertionError:
             raise AssertionError(f"{kills}\n{worker.log()}") from None
         finally:
             worker.kill()
-        kills.append({"kill": number, "at_steps": moment, "steps": steps_made(ids),
-                      "completed": count_completed(ids)})
+        kills.append({"kill": number, "at_steps": moment, "steps": steps_made(ids), "completed": count_completed(ids)})
     assert kills[-1]["completed"] < CHAINS, f"the kills must land while chains run: {kills}"
 
     last = WorkerProcess(log_path=log, concurrency=2, extra_env=QUICK_CLAIMS).start()
@@ -80,8 +82,7 @@ def test_twenty_chains_survive_ten_sigkills_with_no_duplicate_or_missing_step(tm
     finally:
         last.stop()
 
-    figures = Figures(test="worker_sigkill", seconds=time.monotonic() - started,
-                      notes={"seed": seed, "kills": kills})
+    figures = Figures(test="worker_sigkill", seconds=time.monotonic() - started, notes={"seed": seed, "kills": kills})
     problems = check_exact(ids, figures)
     figures.save()
     assert problems == []

@@ -23,12 +23,7 @@ from chains.services import CHAIN_NOT_RESUMABLE, CHAIN_RERUN_RUNNING, chain_feat
 from gallery.admin import APPROVED, CHAINS_HIDDEN, REJECTED, REPORT_NOTE_REQUIRED, RESOLVED
 from gallery.admin import REFUSED as REVIEW_REFUSED
 from gallery.models import Report, ReportEvent, ReportStatus, Star, Submission, SubmissionStatus
-from gallery.services import (
-    MODERATION_NOTE_REQUIRED,
-    SUBMISSION_ALREADY_REVIEWED,
-    report_create,
-    submission_create,
-)
+from gallery.services import MODERATION_NOTE_REQUIRED, SUBMISSION_ALREADY_REVIEWED, report_create, submission_create
 from tests.factories import make_chain
 from tests.support import images as sample
 from tests.support import providers as scripted
@@ -42,8 +37,7 @@ REPORTS = "/admin/gallery/report/"
 
 def run_action(client, url: str, action: str, objects, **fields):
     """Post a changelist action the way the admin's own form does, following the redirect."""
-    data = {"action": action, "_selected_action": [obj.pk for obj in objects], "index": 0,
-            "select_across": 0, **fields}
+    data = {"action": action, "_selected_action": [obj.pk for obj in objects], "index": 0, "select_across": 0, **fields}
     return client.post(url, data, follow=True)
 
 
@@ -66,8 +60,7 @@ def completed(**fields) -> Chain:
 # --- permissions ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", [CHAINS, SUBMISSIONS, REPORTS, "/admin/gallery/collection/",
-                                 "/admin/gallery/star/"])
+@pytest.mark.parametrize("url", [CHAINS, SUBMISSIONS, REPORTS, "/admin/gallery/collection/", "/admin/gallery/star/"])
 def test_people_who_are_not_staff_are_sent_to_log_in(client, member, url):
     chain = make_chain()
     assert client.get(url).status_code == 302
@@ -100,8 +93,13 @@ def test_featured_order_is_editable_in_the_list_and_reaches_the_home_page(admin_
     changelist = admin_client.get(f"{CHAINS}?is_featured__exact=1").content.decode()
     assert 'name="form-0-featured_order"' in changelist
     rows = re.findall(r'name="form-(\d+)-id" value="(\d+)"', changelist)
-    data = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows), "form-MIN_NUM_FORMS": 0,
-            "form-MAX_NUM_FORMS": 1000, "_save": "Save"}
+    data = {
+        "form-TOTAL_FORMS": len(rows),
+        "form-INITIAL_FORMS": len(rows),
+        "form-MIN_NUM_FORMS": 0,
+        "form-MAX_NUM_FORMS": 1000,
+        "_save": "Save",
+    }
     for number, pk in rows:
         data[f"form-{number}-id"] = pk
         data[f"form-{number}-featured_order"] = 5 if int(pk) == a.pk else 1
@@ -178,12 +176,22 @@ def test_branch_asks_for_step_and_settings_then_starts_a_linked_chain(admin_clie
     body = page.content.decode()
     assert page.status_code == 200 and "Branch from step" in body and 'name="target_length"' in body
 
-    too_long = confirm_action(admin_client, CHAINS, "branch", [parent], from_step=2, mode="story",
-                              detail="somewhat", target_length=100_000)
+    too_long = confirm_action(
+        admin_client, CHAINS, "branch", [parent], from_step=2, mode="story", detail="somewhat", target_length=100_000
+    )
     assert too_long.status_code == 200 and Chain.objects.count() == 1
 
-    response = confirm_action(admin_client, CHAINS, "branch", [parent], from_step=2, mode="story",
-                              detail="somewhat", target_length=2, theme="a heist")
+    response = confirm_action(
+        admin_client,
+        CHAINS,
+        "branch",
+        [parent],
+        from_step=2,
+        mode="story",
+        detail="somewhat",
+        target_length=2,
+        theme="a heist",
+    )
     branch = Chain.objects.get(parent=parent)
     assert branch.fork_step == parent.steps.get(index=2) and branch.owner == admin_user
     assert (branch.mode, branch.detail, branch.target_length) == ("story", "somewhat", 2)
@@ -218,7 +226,7 @@ def test_approving_needs_a_note_then_starts_the_chain(admin_client, member, admi
     submission = pending(member)
     page = run_action(admin_client, SUBMISSIONS, "approve", [submission])
     assert page.status_code == 200 and 'name="note"' in page.content.decode()
-    assert f'/submissions/{submission.pk}/image/' in page.content.decode()
+    assert f"/submissions/{submission.pk}/image/" in page.content.decode()
 
     blank = confirm_action(admin_client, SUBMISSIONS, "approve", [submission], note="   ")
     assert MODERATION_NOTE_REQUIRED in blank.content.decode()
@@ -239,7 +247,8 @@ def test_rejecting_keeps_the_note_for_the_submitter(admin_client, member):
     response = confirm_action(admin_client, SUBMISSIONS, "reject", [first, second], note="Not suitable")
     assert REJECTED.format(items="2 submissions") in messages_of(response)
     assert set(Submission.objects.values_list("status", "moderator_note")) == {
-        (SubmissionStatus.REJECTED, "Not suitable")}
+        (SubmissionStatus.REJECTED, "Not suitable")
+    }
     assert not Chain.objects.exists()
 
 
@@ -256,16 +265,14 @@ def test_resolving_reports_needs_a_note_and_extends_the_audit_trail(admin_client
     assert REPORT_NOTE_REQUIRED.replace("'", "&#x27;") in blank.content.decode()
     assert Report.objects.get(pk=report.pk).status == ReportStatus.PENDING
 
-    response = confirm_action(admin_client, REPORTS, "mark_actioned", [report], note="Hid it",
-                              hide_chains="on")
+    response = confirm_action(admin_client, REPORTS, "mark_actioned", [report], note="Hid it", hide_chains="on")
     found = messages_of(response)
     assert RESOLVED.format(items="1 report", status="actioned") in found
     assert CHAINS_HIDDEN.format(items="1 chain") in found
     report.refresh_from_db()
     assert report.status == ReportStatus.ACTIONED and report.moderator_note == "Hid it"
     assert Chain.objects.get(pk=chain.pk).is_hidden
-    assert list(ReportEvent.objects.filter(report=report).values_list("action", flat=True)) == [
-        "reported", "actioned"]
+    assert list(ReportEvent.objects.filter(report=report).values_list("action", flat=True)) == ["reported", "actioned"]
 
     change = admin_client.get(f"{REPORTS}{report.pk}/change/").content.decode()
     assert "Hid it" in change and "reported" in change
@@ -296,9 +303,16 @@ def test_admin_pages_render(admin_client, member):
     chain = completed()
     pending(member)
     report_create(reporter=member, chain=chain, reason="Hmm")
-    for url in (CHAINS, f"{CHAINS}{chain.pk}/change/", SUBMISSIONS, REPORTS,
-                f"{REPORTS}{Report.objects.get().pk}/change/", "/admin/gallery/collection/",
-                "/admin/gallery/collection/add/", "/admin/gallery/star/",
-                f"{SUBMISSIONS}{Submission.objects.get().pk}/change/"):
+    for url in (
+        CHAINS,
+        f"{CHAINS}{chain.pk}/change/",
+        SUBMISSIONS,
+        REPORTS,
+        f"{REPORTS}{Report.objects.get().pk}/change/",
+        "/admin/gallery/collection/",
+        "/admin/gallery/collection/add/",
+        "/admin/gallery/star/",
+        f"{SUBMISSIONS}{Submission.objects.get().pk}/change/",
+    ):
         assert admin_client.get(url).status_code == 200, url
     assert Step.objects.exists()

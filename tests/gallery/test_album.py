@@ -7,14 +7,21 @@ import pytest
 from chains.captions import LEAD_MAX_CHARS, split_caption
 from gallery.context.album import SummaryFacts, caption_subject, chain_summary
 
-PALACE = ("A summer palace by a lake, with red pillars and green tiles. Boats drift on the water. "
-          "The sky is pale.")
+PALACE = "A summer palace by a lake, with red pillars and green tiles. Boats drift on the water. The sky is pale."
 MOUNTAINS = "A teal mountain range under a low sun, painted in broad strokes. Snow on the peaks."
 
 
 def facts(**overrides) -> SummaryFacts:
-    values = dict(first_caption=PALACE, last_caption=MOUNTAINS, last_index=12, target_length=12,
-                  is_ended=True, is_running=False, half_life=2, convergence_step=5)
+    values = dict(
+        first_caption=PALACE,
+        last_caption=MOUNTAINS,
+        last_index=12,
+        target_length=12,
+        is_ended=True,
+        is_running=False,
+        half_life=2,
+        convergence_step=5,
+    )
     return SummaryFacts(**{**values, **overrides})
 
 
@@ -24,8 +31,9 @@ def test_the_lead_is_the_first_sentence_and_the_rest_is_kept_whole():
     assert rest == "Boats drift on the water. The sky is pale."
 
 
-@pytest.mark.parametrize("text", ["Dr. Who stands by e.g. a box. Then more.", "One sentence only",
-                                  "Ends with a quote.” Next one here.", ""])
+@pytest.mark.parametrize(
+    "text", ["Dr. Who stands by e.g. a box. Then more.", "One sentence only", "Ends with a quote.” Next one here.", ""]
+)
 def test_nothing_is_lost_between_lead_and_rest(text):
     lead, rest = split_caption(text)
     assert " ".join(part for part in (lead, rest) if part) == " ".join(text.split())
@@ -38,26 +46,32 @@ def test_a_very_long_first_sentence_is_cut_at_a_word_and_carried_on():
     assert (lead[:-1] + " " + rest[1:]).split() == sentence.split()
 
 
-@pytest.mark.parametrize("caption, subject", [
-    (PALACE, "A summer palace by a lake"),
-    ("This image shows a red boat on a calm sea, with gulls.", "A red boat"),
-    ("In the next panel of a lost probe drifts home, a dark night view in black.", "A dark night view in black"),
-    ("Panel 3: a lighthouse keeper climbs the stairs.", "A lighthouse keeper climbs the stairs"),
-    ("A tiny grey cat sleeping beside an enormous stack of old leather books.", "A tiny grey cat sleeping beside"),
-])
+@pytest.mark.parametrize(
+    "caption, subject",
+    [
+        (PALACE, "A summer palace by a lake"),
+        ("This image shows a red boat on a calm sea, with gulls.", "A red boat"),
+        ("In the next panel of a lost probe drifts home, a dark night view in black.", "A dark night view in black"),
+        ("Panel 3: a lighthouse keeper climbs the stairs.", "A lighthouse keeper climbs the stairs"),
+        ("A tiny grey cat sleeping beside an enormous stack of old leather books.", "A tiny grey cat sleeping beside"),
+    ],
+)
 def test_a_caption_opens_with_its_subject(caption, subject):
     assert caption_subject(caption) == subject
 
 
 def test_the_summary_says_where_a_settled_chain_ended_and_when():
-    assert chain_summary(facts()) == ("A summer palace by a lake became a teal mountain range "
-                                      "by step 5 and stayed there.")
+    assert chain_summary(facts()) == (
+        "A summer palace by a lake became a teal mountain range by step 5 and stayed there."
+    )
 
 
 def test_a_chain_that_never_settled_says_so_and_never_claims_it_is_still_going():
     line = chain_summary(facts(convergence_step=None))
-    assert line == ("A summer palace by a lake lost half its meaning by step 2, kept changing to the end "
-                    "and finished as a teal mountain range.")
+    assert line == (
+        "A summer palace by a lake lost half its meaning by step 2, kept changing to the end "
+        "and finished as a teal mountain range."
+    )
     assert "not yet" not in line
 
 
@@ -77,6 +91,8 @@ def test_a_chain_waiting_for_words_gets_no_made_up_summary():
 
 
 def test_the_subject_stops_at_its_verb():
-    assert caption_subject("A big coffee mountain rises among coffee leaves under a snow white sky.") == \
-        "A big coffee mountain"
+    assert (
+        caption_subject("A big coffee mountain rises among coffee leaves under a snow white sky.")
+        == "A big coffee mountain"
+    )
     assert caption_subject("A graphite owl fills the frame against a graphite background.") == "A graphite owl"

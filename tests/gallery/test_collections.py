@@ -115,13 +115,22 @@ def test_anonymous_pages_are_cached_and_refresh_after_an_admin_edit(client, djan
     staff.force_login(User.objects.create_superuser("boss", password="x"))
     entry = collection.entries.get()
     form = {
-        "title": "Favourites, revised", "slug": "favourites", "description": "", "is_published": "on",
+        "title": "Favourites, revised",
+        "slug": "favourites",
+        "description": "",
+        "is_published": "on",
         "order": 0,
-        "entries-TOTAL_FORMS": 2, "entries-INITIAL_FORMS": 1, "entries-MIN_NUM_FORMS": 0,
+        "entries-TOTAL_FORMS": 2,
+        "entries-INITIAL_FORMS": 1,
+        "entries-MIN_NUM_FORMS": 0,
         "entries-MAX_NUM_FORMS": 1000,
-        "entries-0-id": entry.pk, "entries-0-collection": collection.pk, "entries-0-position": 1,
+        "entries-0-id": entry.pk,
+        "entries-0-collection": collection.pk,
+        "entries-0-position": 1,
         "entries-0-chain": old.pk,
-        "entries-1-id": "", "entries-1-collection": collection.pk, "entries-1-position": 0,
+        "entries-1-id": "",
+        "entries-1-collection": collection.pk,
+        "entries-1-position": 0,
         "entries-1-chain": new.pk,
         "_save": "Save",
     }

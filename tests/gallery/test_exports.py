@@ -33,7 +33,9 @@ def finished_chain():
 
 def export_urls(chain) -> list[str]:
     return [
-        f"/c/{chain.slug}.json", f"/c/{chain.slug}.zip", f"/c/{chain.slug}/animation/",
+        f"/c/{chain.slug}.json",
+        f"/c/{chain.slug}.zip",
+        f"/c/{chain.slug}/animation/",
         f"/c/{chain.slug}/animation/gif-512-800/",
     ]
 
@@ -76,9 +78,7 @@ def test_json_names_the_parent_and_fork_step_of_a_branch(client):
     parent = make_chain()
     fork = parent.steps.get(index=0)
     branch = make_chain(parent=parent, fork_step=fork)
-    assert client.get(f"/c/{branch.slug}.json").json()["parent"] == {
-        "slug": parent.slug, "fork_step_index": 0,
-    }
+    assert client.get(f"/c/{branch.slug}.json").json()["parent"] == {"slug": parent.slug, "fork_step_index": 0}
 
 
 def test_json_leaves_out_where_the_provider_is_reached(client):
@@ -114,10 +114,17 @@ def test_zip_holds_the_experiment_folder_and_chain_json(client, finished_chain):
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == f'attachment; filename="{finished_chain.slug}.zip"'
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert sorted(archive.namelist()) == sorted([
-        "chain.json", "original.jpg", "image_1.jpg", "image_2.jpg",
-        "metadata_0.json", "metadata_1.json", "metadata_2.json",
-    ])
+    assert sorted(archive.namelist()) == sorted(
+        [
+            "chain.json",
+            "original.jpg",
+            "image_1.jpg",
+            "image_2.jpg",
+            "metadata_0.json",
+            "metadata_1.json",
+            "metadata_2.json",
+        ]
+    )
     assert archive.testzip() is None
     steps = list(finished_chain.steps.order_by("index"))
     with steps[2].image.open("rb") as original:
@@ -259,8 +266,9 @@ def test_a_stale_animation_says_the_chain_has_grown(member_client, finished_chai
 
 def test_a_failed_animation_shows_its_message_and_stops_polling(client):
     chain = make_chain()
-    ChainAnimation.objects.create(chain=chain, format="gif", width=512, frame_ms=800,
-                                  status=AnimationStatus.FAILED, error_message="It broke.")
+    ChainAnimation.objects.create(
+        chain=chain, format="gif", width=512, frame_ms=800, status=AnimationStatus.FAILED, error_message="It broke."
+    )
     panel = client.get(f"/c/{chain.slug}/animation/", GIF_512, headers=HTMX).content.decode()
     assert "It broke." in panel and 'hx-trigger="every' not in panel
 
@@ -294,8 +302,15 @@ def test_private_and_hidden_chains_are_404_on_every_export(client, visibility, h
     owner = get_user_model().objects.create_user("owner", password="x")
     chain = make_chain(visibility=visibility, owner=owner)
     Chain.objects.filter(pk=chain.pk).update(is_hidden=hidden)
-    ChainAnimation.objects.create(chain=chain, format="gif", width=512, frame_ms=800,
-                                  status=AnimationStatus.READY, step_count=1, file="animations/x.gif")
+    ChainAnimation.objects.create(
+        chain=chain,
+        format="gif",
+        width=512,
+        frame_ms=800,
+        status=AnimationStatus.READY,
+        step_count=1,
+        file="animations/x.gif",
+    )
     for url in export_urls(chain):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/c/{chain.slug}/animation/", GIF_512).status_code == 404
@@ -333,8 +348,9 @@ def test_each_member_has_a_render_rate_limit(member_client, settings, django_cap
     asked = []
     with django_capture_on_commit_callbacks(execute=False):
         for frame_ms in ("200", "400", "800"):
-            asked.append(member_client.post(f"/c/{chain.slug}/animation/", {**GIF_512, "frame_ms": frame_ms},
-                                            headers=HTMX))
+            asked.append(
+                member_client.post(f"/c/{chain.slug}/animation/", {**GIF_512, "frame_ms": frame_ms}, headers=HTMX)
+            )
     assert [response.status_code for response in asked] == [200, 200, 429]
     refused = asked[-1]
     assert 1 <= int(refused["Retry-After"]) <= settings.TELEPHONE_RENDER_RATE_WINDOW_SECONDS
@@ -364,8 +380,7 @@ def test_the_animation_post_needs_a_csrf_token(member):
     assert not ChainAnimation.objects.exists()
     strict.get(f"/c/{chain.slug}/animation/", headers=HTMX)  # the panel sets the cookie
     token = strict.cookies["csrftoken"].value
-    response = strict.post(f"/c/{chain.slug}/animation/", {**GIF_512, "csrfmiddlewaretoken": token},
-                           headers=HTMX)
+    response = strict.post(f"/c/{chain.slug}/animation/", {**GIF_512, "csrfmiddlewaretoken": token}, headers=HTMX)
     assert response.status_code == 200 and ChainAnimation.objects.count() == 1
 
 

@@ -18,8 +18,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def experiment(title: str = "Palace four ways", **fields):
-    made = experiment_create(image=solid_png(), details=["somewhat", "very"], modes=["telephone", "story"],
-                             models=["local"], target_length=1, title=title, start=False, **fields)
+    made = experiment_create(
+        image=solid_png(),
+        details=["somewhat", "very"],
+        modes=["telephone", "story"],
+        models=["local"],
+        target_length=1,
+        title=title,
+        start=False,
+        **fields,
+    )
     for chain in made.chains.all():
         chain_run_inline(chain=chain)  # screened and finished through the real loop
     return made
@@ -61,7 +69,7 @@ def test_the_hero_plays_a_featured_chain_as_a_filmstrip_of_eight_frames(client):
     assert hero.count('class="film-frame"') == FILM_FRAMES, "the stylesheet times exactly eight frames"
     assert hero.count("<li>") == FILM_FRAMES
     assert "caption of step 0" in hero and "caption of step 4" in hero, "from the start to the end"
-    assert 'style=' not in hero, "no inline style: the policy forbids it"
+    assert "style=" not in hero, "no inline style: the policy forbids it"
     assert f'href="{chain.get_absolute_url()}"' in hero
 
 

@@ -34,8 +34,9 @@ def family():
     return owner, parent, branch
 
 
-def test_a_hidden_parent_is_not_named_to_whoever_still_sees_the_branch(client, family,
-                                                                        django_capture_on_commit_callbacks):
+def test_a_hidden_parent_is_not_named_to_whoever_still_sees_the_branch(
+    client, family, django_capture_on_commit_callbacks
+):
     """Hiding a chain hides its branches too; the branch's owner still opens the branch,
     and must not learn the hidden parent's title or link from it."""
     _, parent, branch = family

@@ -33,15 +33,18 @@ def original(chain) -> str:
     return chain.steps.get(index=0).image.name
 
 
-@pytest.mark.parametrize("template", [
-    "chains/{public}/..%2f{private}/{file}",
-    "chains/{public}/..%2F{private}/{file}",
-    "chains/{public}/%2e%2e/{private}/{file}",
-    "chains/{public}/../{private}/{file}",
-    "chains/{public}/..\\{private}/{file}",
-    "chains/{public}/./../{private}/{file}",
-    "chains/{public}//../{private}/{file}",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "chains/{public}/..%2f{private}/{file}",
+        "chains/{public}/..%2F{private}/{file}",
+        "chains/{public}/%2e%2e/{private}/{file}",
+        "chains/{public}/../{private}/{file}",
+        "chains/{public}/..\\{private}/{file}",
+        "chains/{public}/./../{private}/{file}",
+        "chains/{public}//../{private}/{file}",
+    ],
+)
 def test_a_path_through_a_public_chain_never_reaches_a_private_one(client, chains, template):
     public, private = chains
     file = original(private).rsplit("/", 1)[1]
@@ -75,8 +78,9 @@ def test_listed_pictures_are_cached_briefly_and_publicly(client, chains, setting
     assert settings.TELEPHONE_PUBLIC_MEDIA_MAX_AGE <= 600
 
 
-@pytest.mark.parametrize("visibility, hidden", [(Visibility.PRIVATE, False), (Visibility.UNLISTED, False),
-                                                (Visibility.PUBLIC, True)])
+@pytest.mark.parametrize(
+    "visibility, hidden", [(Visibility.PRIVATE, False), (Visibility.UNLISTED, False), (Visibility.PUBLIC, True)]
+)
 def test_anything_not_listed_is_never_kept_by_shared_caches(client, visibility, hidden):
     owner = make_member("owner")
     chain = make_chain(target_length=1, owner=owner, visibility=visibility)

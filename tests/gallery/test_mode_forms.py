@@ -40,8 +40,10 @@ def test_a_refused_submission_keeps_its_mode_and_its_field(member_client):
     from tests.support.providers import solid_png
 
     upload = SimpleUploadedFile("start.png", solid_png(), content_type="image/png")
-    page = member_client.post("/submit/", {"image": upload, "title": "Gold", "mode": "more", "detail": "very",
-                                    "target_length": 3, "theme": ""})
+    page = member_client.post(
+        "/submit/",
+        {"image": upload, "title": "Gold", "mode": "more", "detail": "very", "target_length": 3, "theme": ""},
+    )
     assert page.status_code == 400
     html = page.content.decode()
     assert shown_fields(html) == {"theme": True, "premise": False} and THEME_NEEDED in html

@@ -40,8 +40,12 @@ def test_the_queue_is_staff_only(client, member):
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("accounts:login"))
     client.force_login(member)
     assert client.get("/moderation/").status_code == 403
-    assert client.post(f"/moderation/submissions/{Submission.objects.get().pk}/",
-                       {"decision": "approve", "note": "ok"}).status_code == 403
+    assert (
+        client.post(
+            f"/moderation/submissions/{Submission.objects.get().pk}/", {"decision": "approve", "note": "ok"}
+        ).status_code
+        == 403
+    )
     assert Submission.objects.get().status == SubmissionStatus.PENDING
 
 
@@ -75,8 +79,9 @@ def test_the_queue_lists_flagged_submissions_first(staff_client, member):
 
 def test_approval_needs_a_note(staff_client, member):
     submission = pending(member)
-    response = staff_client.post(f"/moderation/submissions/{submission.pk}/",
-                                 {"decision": "approve", "note": ""}, headers={"HX-Request": "true"})
+    response = staff_client.post(
+        f"/moderation/submissions/{submission.pk}/", {"decision": "approve", "note": ""}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 400 and MODERATION_NOTE_REQUIRED in response.content.decode()
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.PENDING and not Chain.objects.exists()
@@ -84,8 +89,11 @@ def test_approval_needs_a_note(staff_client, member):
 
 def test_approval_creates_and_starts_the_public_chain(staff_client, member, client):
     submission = pending(member)
-    response = staff_client.post(f"/moderation/submissions/{submission.pk}/",
-                                 {"decision": "approve", "note": "Lovely"}, headers={"HX-Request": "true"})
+    response = staff_client.post(
+        f"/moderation/submissions/{submission.pk}/",
+        {"decision": "approve", "note": "Lovely"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200 and "see the chain" in response.content.decode()
     submission.refresh_from_db()
     chain = submission.chain
@@ -97,8 +105,11 @@ def test_approval_creates_and_starts_the_public_chain(staff_client, member, clie
 def test_a_submission_is_reviewed_once(staff_client, member):
     submission = pending(member)
     staff_client.post(f"/moderation/submissions/{submission.pk}/", {"decision": "reject", "note": "Blurry"})
-    response = staff_client.post(f"/moderation/submissions/{submission.pk}/",
-                                 {"decision": "approve", "note": "Changed my mind"}, headers={"HX-Request": "true"})
+    response = staff_client.post(
+        f"/moderation/submissions/{submission.pk}/",
+        {"decision": "approve", "note": "Changed my mind"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 400 and "already been reviewed" in response.content.decode()
     assert not Chain.objects.exists()
 
@@ -159,8 +170,9 @@ def test_branching_from_a_step_of_a_public_chain(client, member, settings):
     Chain.objects.filter(pk=parent.pk).update(status=Status.COMPLETED)
     client.force_login(member)
     assert client.get(f"/c/{parent.slug}/0/branch/").status_code == 200
-    response = client.post(f"/c/{parent.slug}/0/branch/",
-                           {"mode": "more", "detail": "somewhat", "target_length": 2, "theme": "golden"})
+    response = client.post(
+        f"/c/{parent.slug}/0/branch/", {"mode": "more", "detail": "somewhat", "target_length": 2, "theme": "golden"}
+    )
     assert response.status_code == 302
     branch = Chain.objects.get(parent=parent)
     assert branch.fork_step.index == 0 and branch.owner == member and branch.mode == "more"

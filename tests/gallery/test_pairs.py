@@ -16,16 +16,40 @@ pytestmark = pytest.mark.django_db
 URL = "/pairs/"
 
 
-def finished(*, caption: str, image: str, drift: float, half_life: int | None, attractor=None,
-             cost: str = "0", painted: int = 4, endpoint: str = "self-hosted", **fields) -> Chain:
+def finished(
+    *,
+    caption: str,
+    image: str,
+    drift: float,
+    half_life: int | None,
+    attractor=None,
+    cost: str = "0",
+    painted: int = 4,
+    endpoint: str = "self-hosted",
+    **fields,
+) -> Chain:
     """A finished chain whose snapshot names the pair, with the figures the analysis would give it."""
     chain = make_chain(target_length=painted)
-    snapshot = {**chain.provider_settings, "caption_model": caption, "image_model": image,
-                "caption_backend": "openai", "image_backend": "openai", "caption_endpoint": endpoint,
-                "image_endpoint": endpoint, "caption_server": "10.1.2.3:11434", "image_server": "10.1.2.3:8188"}
+    snapshot = {
+        **chain.provider_settings,
+        "caption_model": caption,
+        "image_model": image,
+        "caption_backend": "openai",
+        "image_backend": "openai",
+        "caption_endpoint": endpoint,
+        "image_endpoint": endpoint,
+        "caption_server": "10.1.2.3:11434",
+        "image_server": "10.1.2.3:8188",
+    }
     Chain.objects.filter(pk=chain.pk).update(
-        status=Status.COMPLETED, finished_at=timezone.now(), drift=drift, provider_settings=snapshot,
-        estimated_cost=Decimal(cost), images_generated=painted, **fields)
+        status=Status.COMPLETED,
+        finished_at=timezone.now(),
+        drift=drift,
+        provider_settings=snapshot,
+        estimated_cost=Decimal(cost),
+        images_generated=painted,
+        **fields,
+    )
     ChainAnalysis.objects.create(chain=chain, half_life=half_life, attractor=attractor)
     return chain
 
@@ -38,8 +62,15 @@ def cathedral():
 
 def test_pairs_are_ranked_by_median_drift_with_small_samples_marked(client, cathedral):
     for drift in (0.20, 0.22, 0.25, 0.30, 0.28):
-        finished(caption="qwen2.5vl:7b", image="gpt-image-2", drift=drift, half_life=6, attractor=cathedral,
-                 cost="0.128", endpoint="gateway")
+        finished(
+            caption="qwen2.5vl:7b",
+            image="gpt-image-2",
+            drift=drift,
+            half_life=6,
+            attractor=cathedral,
+            cost="0.128",
+            endpoint="gateway",
+        )
     for drift in (0.40, 0.45, 0.50, 0.42, 0.47, 0.44):
         finished(caption="gpt-5.4-mini", image="sd_xl_base_1.0", drift=drift, half_life=None)
     finished(caption="llava:7b", image="flux-schnell", drift=0.05, half_life=9)  # best, but alone
@@ -47,7 +78,10 @@ def test_pairs_are_ranked_by_median_drift_with_small_samples_marked(client, cath
     pairs = model_pairs()
 
     assert [(pair.caption_model, pair.image_model, pair.rank) for pair in pairs] == [
-        ("qwen2.5vl:7b", "gpt-image-2", 1), ("gpt-5.4-mini", "sd_xl_base_1.0", 2), ("llava:7b", "flux-schnell", None)]
+        ("qwen2.5vl:7b", "gpt-image-2", 1),
+        ("gpt-5.4-mini", "sd_xl_base_1.0", 2),
+        ("llava:7b", "flux-schnell", None),
+    ]
     best = pairs[0]
     assert best.count == 5 and best.drift.median == 0.25 and best.drift.low <= 0.25 <= best.drift.high
     assert best.half_life.median == 6 and best.attractors == [(cathedral, 5)]

@@ -39,8 +39,7 @@ def urls(count: int) -> list[str]:
 
 def steps(count: int, caption: str = "A red boat") -> list[dict]:
     return [
-        {"index": i, "url": f"/c/abc/s/{i}/", "thumbnail_url": f"/media/chains/t{i}.webp",
-         "caption": f"{caption} {i}"}
+        {"index": i, "url": f"/c/abc/s/{i}/", "thumbnail_url": f"/media/chains/t{i}.webp", "caption": f"{caption} {i}"}
         for i in range(count)
     ]
 
@@ -111,8 +110,9 @@ def test_a_short_chain_labels_every_step():
 
 
 def test_unsafe_urls_are_dropped():
-    markup = drift_line_svg(to_origin=[1.0, 0.5], to_previous=[1.0, 0.5],
-                            step_urls=['javascript:alert(1)', '/ok/"><script>'])
+    markup = drift_line_svg(
+        to_origin=[1.0, 0.5], to_previous=[1.0, 0.5], step_urls=["javascript:alert(1)", '/ok/"><script>']
+    )
     root = parse(markup)
     assert [a.get("href") for a in root.findall(f".//{SVG}a")] == ['/ok/"><script>']
     assert "javascript:" not in markup and "<script>" not in markup
@@ -210,9 +210,9 @@ def test_sparkline_tag_with_no_curve_renders_nothing(django_assert_num_queries):
 
 
 def test_fragments_embed_the_svg_unescaped_with_an_explanation():
-    drift = render_to_string("gallery/_drift_plot.html", {
-        "drift_svg": drift_line_svg(to_origin=curve(5), to_previous=curve(5)),
-    })
+    drift = render_to_string(
+        "gallery/_drift_plot.html", {"drift_svg": drift_line_svg(to_origin=curve(5), to_previous=curve(5))}
+    )
     assert "<svg" in drift and "<figcaption>" in drift and "1 = same meaning" in drift
     path = render_to_string("gallery/_path_plot.html", {"path_svg": path_svg(points=points(5), steps=steps(5))})
     assert "<svg" in path and "<figcaption>" in path and "js/plots.js" in path

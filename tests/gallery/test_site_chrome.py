@@ -36,9 +36,19 @@ def _routes(resolver=None, prefix=""):
 
 
 def _kwargs_for(pattern: URLPattern, *, chain, submission) -> dict:
-    values = {"slug": chain.slug, "index": 1, "pk": submission.pk, "format": "gif", "width": 512,
-              "frame_ms": 800, "path": "nothing-here.png", "uidb64": "MQ", "token": "set-password",
-              "uidb36": "1", "key": "x"}
+    values = {
+        "slug": chain.slug,
+        "index": 1,
+        "pk": submission.pk,
+        "format": "gif",
+        "width": 512,
+        "frame_ms": 800,
+        "path": "nothing-here.png",
+        "uidb64": "MQ",
+        "token": "set-password",
+        "uidb36": "1",
+        "key": "x",
+    }
     return {name: values[name] for name in pattern.pattern.regex.groupindex}
 
 
@@ -46,8 +56,9 @@ def _kwargs_for(pattern: URLPattern, *, chain, submission) -> dict:
 def site():
     chain = chain_run_inline(chain=make_chain(target_length=2, title="Harbour"))
     staff = make_staff("mod", password=PASSWORD, roles=("moderator", "researcher"))
-    submission = submission_create(owner=staff, image=solid_png(), title="Waiting", mode="telephone",
-                                   detail="very", target_length=2)
+    submission = submission_create(
+        owner=staff, image=solid_png(), title="Waiting", mode="telephone", detail="very", target_length=2
+    )
     return chain, staff, submission
 
 
@@ -94,8 +105,12 @@ def test_forbidden_pages_get_the_branded_403_and_visitors_the_sites_own_login(cl
 def test_server_error_and_rate_limit_pages_are_branded():
     from django.template.loader import render_to_string
 
-    for template, words in (("500.html", "The painter spilled the paint"), ("429.html", "A little too fast"),
-                            ("403_csrf.html", "That form had gone stale"), ("400.html", "did not make sense")):
+    for template, words in (
+        ("500.html", "The painter spilled the paint"),
+        ("429.html", "A little too fast"),
+        ("403_csrf.html", "That form had gone stale"),
+        ("400.html", "did not make sense"),
+    ):
         page = render_to_string(template)  # as Django renders 500: with no request at all
         assert words in page and "icons/icon.svg" in page, template
 
@@ -150,11 +165,14 @@ def test_after_an_htmx_action_the_message_travels_in_hx_trigger(client, site):
 def test_a_moderation_decision_by_htmx_is_confirmed_in_a_toast(client, site):
     _, staff, _ = site
     client.force_login(staff)
-    submission = submission_create(owner=staff, image=solid_png(), title="Sea", mode="telephone",
-                                   detail="very", target_length=2)
-    response = client.post(reverse("gallery:moderate_submission", args=[submission.pk]),
-                           {"decision": "reject", "note": "Too blurry to start from."},
-                           headers={"HX-Request": "true"})
+    submission = submission_create(
+        owner=staff, image=solid_png(), title="Sea", mode="telephone", detail="very", target_length=2
+    )
+    response = client.post(
+        reverse("gallery:moderate_submission", args=[submission.pk]),
+        {"decision": "reject", "note": "Too blurry to start from."},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     items = json.loads(response["HX-Trigger"])[MESSAGES_EVENT]["items"]
     assert items == [{"level": "success", "message": DECIDED["reject"]}]
@@ -165,10 +183,12 @@ def test_the_submitter_sees_the_moderators_note_whatever_the_decision(client, si
     from gallery.services import submission_approve, submission_reject
 
     member = get_user_model().objects.create_user("member", password=PASSWORD)
-    kept = submission_create(owner=member, image=solid_png(), title="Kept", mode="telephone",
-                             detail="very", target_length=1)
-    dropped = submission_create(owner=member, image=solid_png(), title="Dropped", mode="telephone",
-                                detail="very", target_length=1)
+    kept = submission_create(
+        owner=member, image=solid_png(), title="Kept", mode="telephone", detail="very", target_length=1
+    )
+    dropped = submission_create(
+        owner=member, image=solid_png(), title="Dropped", mode="telephone", detail="very", target_length=1
+    )
     submission_approve(submission=kept, moderator=staff, note="Lovely colours, off it goes.")
     submission_reject(submission=dropped, moderator=staff, note="Please crop out the licence plate.")
     client.force_login(member)

@@ -175,8 +175,14 @@ def test_csrf_is_enforced_on_every_post(member):
     strict.force_login(member)
     chain = make_chain()
     Step.objects.filter(chain=chain).update(caption="x")
-    posts = ["/submit/", f"/c/{chain.slug}/star/", f"/c/{chain.slug}/report/",
-             f"/c/{chain.slug}/0/branch/", "/moderation/submissions/1/", "/moderation/reports/1/"]
+    posts = [
+        "/submit/",
+        f"/c/{chain.slug}/star/",
+        f"/c/{chain.slug}/report/",
+        f"/c/{chain.slug}/0/branch/",
+        "/moderation/submissions/1/",
+        "/moderation/reports/1/",
+    ]
     for url in posts:
         for headers in ({}, {"HX-Request": "true"}):
             assert strict.post(url, {"reason": "x"}, headers=headers).status_code == 403, url

@@ -83,8 +83,16 @@ def test_gallery_sorts_by_length_and_drift(client):
 
 @pytest.mark.parametrize(
     "query",
-    ["?page=abc", "?page=-3", "?page=99999", "?mode=banana", "?sort=%00", "?length=huge&status=x",
-     "?q=" + "x" * 500, "?detail[]=1"],
+    [
+        "?page=abc",
+        "?page=-3",
+        "?page=99999",
+        "?mode=banana",
+        "?sort=%00",
+        "?length=huge&status=x",
+        "?q=" + "x" * 500,
+        "?detail[]=1",
+    ],
 )
 def test_gallery_survives_garbage_parameters(client, query):
     finished()
@@ -119,9 +127,7 @@ def test_gallery_query_count_does_not_grow_with_chains(client, django_assert_max
         client.get("/gallery/?sort=drift&q=caption")
 
 
-def test_gallery_is_cached_for_visitors_and_refreshed_when_a_chain_changes(
-    client, django_capture_on_commit_callbacks
-):
+def test_gallery_is_cached_for_visitors_and_refreshed_when_a_chain_changes(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # cached pages go stale on commit
         finished(title="First")
     assert client.get("/gallery/").get("X-Page-Cache") is None

@@ -20,8 +20,7 @@ from chains.models import Chain, Status
 from chains.services import chain_start
 from tests.support.worker import WorkerProcess, wait_until
 
-pytestmark = [pytest.mark.integration, pytest.mark.production_stack,
-              pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.production_stack, pytest.mark.django_db(transaction=True)]
 
 CHAINS = 16
 STEPS = 2
@@ -37,8 +36,12 @@ def run_all(chains: list, *, timeout: float) -> float:
     for chain in chains:
         chain_start(chain=chain)
     ids = [chain.pk for chain in chains]
-    wait_until(lambda: not Chain.objects.filter(pk__in=ids).exclude(status=Status.COMPLETED).exists(),
-               timeout=timeout, interval=0.05, what=f"{len(ids)} chains to complete")
+    wait_until(
+        lambda: not Chain.objects.filter(pk__in=ids).exclude(status=Status.COMPLETED).exists(),
+        timeout=timeout,
+        interval=0.05,
+        what=f"{len(ids)} chains to complete",
+    )
     return time.perf_counter() - started
 
 
@@ -46,17 +49,24 @@ def run_all(chains: list, *, timeout: float) -> float:
 def test_sixteen_chains_at_once_take_about_as_long_as_one(tmp_path):
     from django.db import connection
 
-    worker = WorkerProcess(log_path=tmp_path / "worker.log", pool="threads", concurrency=CHAINS,
-                           beat=False, extra_env={"DATABASE_POOL_SIZE": str(POOL),
-                                                        "PGAPPNAME": WORKER_NAME}).start()
+    worker = WorkerProcess(
+        log_path=tmp_path / "worker.log",
+        pool="threads",
+        concurrency=CHAINS,
+        beat=False,
+        extra_env={"DATABASE_POOL_SIZE": str(POOL), "PGAPPNAME": WORKER_NAME},
+    ).start()
     options = dict(steps=STEPS, side=256, delay=DELAY, dimension=64)
     try:
         worker.wait_ready()
         run_all(make_chains(1, **options), timeout=120)  # warm-up: imports, connections, photos
         alone = run_all(make_chains(1, **options), timeout=120)
-        with _resources.Sampler(pgids=[worker.process.pid], database=connection.settings_dict["NAME"],
-                                server_url=_server_url(connection),
-                                application_name=WORKER_NAME) as sampler:
+        with _resources.Sampler(
+            pgids=[worker.process.pid],
+            database=connection.settings_dict["NAME"],
+            server_url=_server_url(connection),
+            application_name=WORKER_NAME,
+        ) as sampler:
             together = run_all(make_chains(CHAINS, **options), timeout=300)
     except AssertionError:
         raise AssertionError(worker.log()) from None
@@ -72,5 +82,7 @@ def test_sixteen_chains_at_once_take_about_as_long_as_one(tmp_path):
 
 def _server_url(connection) -> str:
     settings = connection.settings_dict
-    return f"postgres://{settings.get('USER') or 'postgres'}@{settings.get('HOST') or '127.0.0.1'}:" \
-           f"{settings.get('PORT') or 5432}"
+    return (
+        f"postgres://{settings.get('USER') or 'postgres'}@{settings.get('HOST') or '127.0.0.1'}:"
+        f"{settings.get('PORT') or 5432}"
+    )

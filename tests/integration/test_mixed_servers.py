@@ -50,9 +50,17 @@ def test_captions_from_ollama_and_pictures_from_openai(settings, tmp_path):
         route_role(settings, "caption", ollama, model=VISION_MODEL)
         route_role(settings, "embedding", ollama, model=EMBEDDING_MODEL)
         chain = make_chain(target_length=LENGTH, provider=None)
-        chain = run_in_worker(chain, tmp_path, {
-            "TELEPHONE_PROVIDER": "openai", "OPENAI_API_KEY": FAKE_API_KEY, "OPENAI_BASE_URL": openai_fake.url + "/v1",
-            "OPENAI_CAPTION_BASE_URL": ollama.url + "/v1", "OPENAI_EMBEDDING_BASE_URL": ollama.url + "/v1"})
+        chain = run_in_worker(
+            chain,
+            tmp_path,
+            {
+                "TELEPHONE_PROVIDER": "openai",
+                "OPENAI_API_KEY": FAKE_API_KEY,
+                "OPENAI_BASE_URL": openai_fake.url + "/v1",
+                "OPENAI_CAPTION_BASE_URL": ollama.url + "/v1",
+                "OPENAI_EMBEDDING_BASE_URL": ollama.url + "/v1",
+            },
+        )
 
         assert len(ollama.requests_to("/v1/chat/completions")) == LENGTH + 1
         assert len(ollama.requests_to("/v1/embeddings")) == LENGTH + 1
@@ -63,9 +71,15 @@ def test_captions_from_ollama_and_pictures_from_openai(settings, tmp_path):
 
     snapshot = chain.provider_settings
     assert (snapshot["caption_backend"], snapshot["caption_server"], snapshot["caption_model"]) == (
-        "openai", ollama.host, VISION_MODEL)
+        "openai",
+        ollama.host,
+        VISION_MODEL,
+    )
     assert (snapshot["image_backend"], snapshot["image_server"], snapshot["image_model"]) == (
-        "openai", openai_fake.host, "gpt-image-2")
+        "openai",
+        openai_fake.host,
+        "gpt-image-2",
+    )
     steps = list(chain.steps.order_by("index"))
     assert {step.caption_model for step in steps} == {VISION_MODEL}
     assert all(step.calls["caption"]["cost"] == "0" for step in steps)
@@ -99,7 +113,8 @@ def test_pictures_from_comfyui_following_history_to_view(settings, tmp_path):
         views = comfy.requests_to("/view")
 
     assert [request.body["prompt"]["3"]["inputs"]["seed"] for request in queued] == [
-        chain.seed + index for index in range(1, LENGTH + 1)]
+        chain.seed + index for index in range(1, LENGTH + 1)
+    ]
     assert len(views) == LENGTH
     steps = chain.steps.exclude(index=0)
     assert set(steps.values_list("image_model", flat=True)) == {"sd_xl_base_1.0.safetensors"}

@@ -48,8 +48,12 @@ DEADLINE = "1.5"  # seconds: captions, pictures, embeddings, downloads
 MODERATION_DEADLINE = "6"  # screening is slowed down on purpose in one scenario
 MODERATION_SECONDS = 3.0
 OUTAGE_SECONDS = 10
-ROLE_PATHS = {CallRole.CAPTION: CHAT, CallRole.IMAGE: IMAGES, CallRole.EMBEDDING: EMBEDDINGS,
-              CallRole.MODERATION: MODERATIONS}
+ROLE_PATHS = {
+    CallRole.CAPTION: CHAT,
+    CallRole.IMAGE: IMAGES,
+    CallRole.EMBEDDING: EMBEDDINGS,
+    CallRole.MODERATION: MODERATIONS,
+}
 LINK_MODEL = "acme-painter-v2"  # a gateway's painter answering with links (GPT image models never do)
 HELD = (Status.HELD,)
 
@@ -111,12 +115,26 @@ SCENARIOS = {
 
 
 def worker_env(fakes) -> dict:
-    deadlines = {name: DEADLINE for name in ("OPENAI_CAPTION_TIMEOUT", "OPENAI_IMAGE_TIMEOUT",
-                                             "OPENAI_EMBEDDING_TIMEOUT", "OPENAI_DOWNLOAD_TIMEOUT")}
+    deadlines = {
+        name: DEADLINE
+        for name in (
+            "OPENAI_CAPTION_TIMEOUT",
+            "OPENAI_IMAGE_TIMEOUT",
+            "OPENAI_EMBEDDING_TIMEOUT",
+            "OPENAI_DOWNLOAD_TIMEOUT",
+        )
+    }
     deadlines["OPENAI_MODERATION_TIMEOUT"] = MODERATION_DEADLINE
-    return {"TELEPHONE_PROVIDER": "openai", "OPENAI_API_KEY": FAKE_API_KEY, **FAKE_MODEL_SETTINGS,
-            **deadlines, "TELEPHONE_PAID_HOSTS": ",".join(fake.host for fake in fakes.values()),
-            "TELEPHONE_RETRY_MAX": "12", "TELEPHONE_DOWNLOAD_ATTEMPTS": "3", "TELEPHONE_STALL_SECONDS": "6"}
+    return {
+        "TELEPHONE_PROVIDER": "openai",
+        "OPENAI_API_KEY": FAKE_API_KEY,
+        **FAKE_MODEL_SETTINGS,
+        **deadlines,
+        "TELEPHONE_PAID_HOSTS": ",".join(fake.host for fake in fakes.values()),
+        "TELEPHONE_RETRY_MAX": "12",
+        "TELEPHONE_DOWNLOAD_ATTEMPTS": "3",
+        "TELEPHONE_STALL_SECONDS": "6",
+    }
 
 
 def unscreened_shown(client: Client, chain: Chain) -> list[str]:
@@ -130,7 +148,8 @@ def unscreened_shown(client: Client, chain: Chain) -> list[str]:
     export = client.get(f"/c/{chain.slug}.json")
     served = {step.pk: client.get(f"/media/{step.image.name}").status_code == 200 for step in waiting}
     shown = (page.content.decode() if page.status_code == 200 else "") + (
-        export.content.decode() if export.status_code == 200 else "")
+        export.content.decode() if export.status_code == 200 else ""
+    )
     still = Step.objects.filter(pk__in=served).exclude(image_screen__in=PUBLISHABLE_SCREENING)
     drafts = list(Step.objects.filter(chain=chain).exclude(caption_draft="").values_list("caption_draft", flat=True))
     leaks = [f"step {step.index} picture" for step in still if step.image.name in shown or served[step.pk]]
@@ -144,11 +163,14 @@ def stored_pictures(chain: Chain) -> int:
 
 @pytest.mark.timeout(300)
 @pytest.mark.usefixtures("real_broker")
-@pytest.mark.parametrize("pool", [
-    "threads",
-    pytest.param("prefork", marks=pytest.mark.production_stack),
-    pytest.param("gevent", marks=pytest.mark.production_stack),
-])
+@pytest.mark.parametrize(
+    "pool",
+    [
+        "threads",
+        pytest.param("prefork", marks=pytest.mark.production_stack),
+        pytest.param("gevent", marks=pytest.mark.production_stack),
+    ],
+)
 def test_paid_once_right_picture_nothing_unscreened_public(pool, settings, tmp_path, admin_user):
     with ExitStack() as stack:
         fakes = {name: stack.enter_context(FakeOpenAIServer()) for name in SCENARIOS}
@@ -162,8 +184,13 @@ def test_paid_once_right_picture_nothing_unscreened_public(pool, settings, tmp_p
             chains[name] = make_chain(target_length=LENGTH, provider=None)
         clear_provider_cache()
         # Celery runs no embedded beat under gevent; nothing here needs the reconciler.
-        worker = WorkerProcess(log_path=tmp_path / "worker.log", pool=pool, concurrency=4,
-                               beat=pool != "gevent", extra_env=worker_env(fakes)).start()
+        worker = WorkerProcess(
+            log_path=tmp_path / "worker.log",
+            pool=pool,
+            concurrency=4,
+            beat=pool != "gevent",
+            extra_env=worker_env(fakes),
+        ).start()
         try:
             worker.wait_ready()
             for chain in chains.values():
@@ -202,8 +229,14 @@ def watch_the_run(chains, fakes, settings, admin_user) -> Chain | None:
             painted = Step.objects.filter(chain=flagged_parent, index=1).first()
             if painted is not None:  # being screened right now (moderation answers in 3 s)
                 point_openai_at(settings, fakes["flagged picture"])
-                branch = chain_branch(chain=flagged_parent, step=painted, owner=admin_user, mode="telephone",
-                                      detail="very", target_length=1)
+                branch = chain_branch(
+                    chain=flagged_parent,
+                    step=painted,
+                    owner=admin_user,
+                    mode="telephone",
+                    detail="very",
+                    target_length=1,
+                )
         statuses = Chain.objects.filter(pk__in=[c.pk for c in chains.values()]).values_list("status", flat=True)
         if all(status in (Status.COMPLETED, Status.FAILED, Status.HELD) for status in statuses) and branch:
             if Chain.objects.get(pk=branch.pk).status in (Status.HELD, Status.FAILED, Status.COMPLETED):
@@ -223,22 +256,26 @@ def unfinished(chains, branch) -> str:
 
 
 def assert_paid_once(name: str, chain: Chain, fake) -> None:
-    unused = ProviderCall.objects.filter(chain=chain, role=CallRole.IMAGE,
-                                         outcome__in=(CallOutcome.LOST, CallOutcome.TIMED_OUT)).count()
+    unused = ProviderCall.objects.filter(
+        chain=chain, role=CallRole.IMAGE, outcome__in=(CallOutcome.LOST, CallOutcome.TIMED_OUT)
+    ).count()
     made = fake.images_made()  # a branch of the flagged picture paints nothing: it is held first
-    assert len(made) == stored_pictures(chain) + unused, f"{name}: paid {len(made)}, stored " \
-        f"{stored_pictures(chain)}, lost or timed out {unused}"
+    assert len(made) == stored_pictures(chain) + unused, (
+        f"{name}: paid {len(made)}, stored {stored_pictures(chain)}, lost or timed out {unused}"
+    )
     for step in chain.steps.exclude(index=0):
         with step.image.open("rb") as handle:
-            assert read_tag(handle.read()) == request_number(step.image_request_id), \
+            assert read_tag(handle.read()) == request_number(step.image_request_id), (
                 f"{name}: step {step.index} shows a picture its request did not make"
+            )
     for role, path in ROLE_PATHS.items():
         recorded = ProviderCall.objects.filter(chain__in=[chain, *chain.branches.all()], role=role)
         logged = recorded.aggregate(n=Sum("requests"))["n"] or 0
         pending = recorded.filter(outcome__in=(CallOutcome.PENDING,)).count()
-        assert logged == len(fake.requests_to(path)) and pending == 0, \
-            f"{name} {role}: ledger {logged} requests, server {len(fake.requests_to(path))}: " \
+        assert logged == len(fake.requests_to(path)) and pending == 0, (
+            f"{name} {role}: ledger {logged} requests, server {len(fake.requests_to(path))}: "
             f"{list(recorded.values_list('step_index', 'attempt', 'outcome', 'requests', 'error'))}"
+        )
 
 
 def assert_flagged_picture_hides_its_branch(parent: Chain, branch: Chain | None) -> None:
@@ -261,8 +298,12 @@ def assert_outcomes(chains, fakes) -> None:
     assert len(fakes["download never succeeds"].images_made()) == 1, "a dead file host buys no more pictures"
     assert image_calls("redirect to a private address", CallOutcome.LOST) == 1
     screened = ProviderCall.objects.filter(chain=chains["moderation outage"], role=CallRole.MODERATION)
-    refused = [r for r in fakes["moderation outage"].requests_to(MODERATIONS)
-               if fakes["moderation outage"].answered.get(r.number) == 500]
-    assert refused and screened.filter(outcome=CallOutcome.FAILED).exists(), \
+    refused = [
+        r
+        for r in fakes["moderation outage"].requests_to(MODERATIONS)
+        if fakes["moderation outage"].answered.get(r.number) == 500
+    ]
+    assert refused and screened.filter(outcome=CallOutcome.FAILED).exists(), (
         f"the outage was hit, and the chain waited it out: {list(screened.values_list('outcome', 'error'))}"
+    )
     assert not fakes["flagged caption"].requests_to(IMAGES), "a flagged caption is never painted"

@@ -44,7 +44,8 @@ def test_chains_complete_exactly_after_the_worker_is_killed_mid_chain(tmp_path):
     try:
         wait_until(
             lambda: Chain.objects.filter(status=Status.COMPLETED).count() == CHAINS,
-            timeout=180, what="every chain to complete",
+            timeout=180,
+            what="every chain to complete",
         )
     except AssertionError:
         raise AssertionError(second.log()) from None

@@ -47,8 +47,11 @@ def s3_server(tmp_path_factory):
 @pytest.fixture
 def s3_client(s3_server):
     return boto3.client(
-        "s3", endpoint_url=s3_server.endpoint_url, aws_access_key_id=S3_ACCESS_KEY,
-        aws_secret_access_key=S3_SECRET_KEY, region_name=S3_REGION,
+        "s3",
+        endpoint_url=s3_server.endpoint_url,
+        aws_access_key_id=S3_ACCESS_KEY,
+        aws_secret_access_key=S3_SECRET_KEY,
+        region_name=S3_REGION,
         config=Config(signature_version="s3v4"),
     )
 
@@ -60,9 +63,15 @@ def s3_options(*, server: S3Server, bucket: str, **extra) -> dict:
     exactly as in production.
     """
     return {
-        "bucket_name": bucket, "endpoint_url": server.endpoint_url, "access_key": S3_ACCESS_KEY,
-        "secret_key": S3_SECRET_KEY, "region_name": S3_REGION, "default_acl": None,
-        "file_overwrite": True, "querystring_auth": True, **extra,
+        "bucket_name": bucket,
+        "endpoint_url": server.endpoint_url,
+        "access_key": S3_ACCESS_KEY,
+        "secret_key": S3_SECRET_KEY,
+        "region_name": S3_REGION,
+        "default_acl": None,
+        "file_overwrite": True,
+        "querystring_auth": True,
+        **extra,
     }
 
 
@@ -73,11 +82,16 @@ def s3_bucket(settings, s3_server, s3_client):
     s3_client.create_bucket(Bucket=bucket)
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "storages.backends.s3.S3Storage",
-                    "OPTIONS": s3_options(server=s3_server, bucket=bucket)},
-        "private": {"BACKEND": "storages.backends.s3.S3Storage",
-                    "OPTIONS": s3_options(server=s3_server, bucket=bucket, location="private",
-                                          querystring_expire=PRIVATE_URL_SECONDS)},
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": s3_options(server=s3_server, bucket=bucket),
+        },
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": s3_options(
+                server=s3_server, bucket=bucket, location="private", querystring_expire=PRIVATE_URL_SECONDS
+            ),
+        },
     }
     return bucket
 

@@ -29,13 +29,28 @@ class Site:
 
     def public_pages(self) -> list[str]:
         slug = self.chain_slug
-        pages = ["/", "/gallery/", "/gallery/?mode=telephone&sort=drift", f"/c/{slug}/",
-                 f"/c/{slug}/?step=2", f"/c/{slug}/1/", f"/c/{slug}/present/",
-                 f"/c/{slug}/animation/", "/accounts/login/", "/accounts/signup/"]
+        pages = [
+            "/",
+            "/gallery/",
+            "/gallery/?mode=telephone&sort=drift",
+            f"/c/{slug}/",
+            f"/c/{slug}/?step=2",
+            f"/c/{slug}/1/",
+            f"/c/{slug}/present/",
+            f"/c/{slug}/animation/",
+            "/accounts/login/",
+            "/accounts/signup/",
+        ]
         # Pages other parts of the site add (atlas, research, collections), when present.
-        for name, query in (("atlas", ""), ("attractor_list", ""), ("search", "?q=colour"),
-                            ("compare", ""), ("experiment_list", ""), ("about", ""),
-                            ("collection_list", "")):
+        for name, query in (
+            ("atlas", ""),
+            ("attractor_list", ""),
+            ("search", "?q=colour"),
+            ("compare", ""),
+            ("experiment_list", ""),
+            ("about", ""),
+            ("collection_list", ""),
+        ):
             try:
                 pages.append(reverse(f"gallery:{name}") + query)
             except NoReverseMatch:
@@ -43,8 +58,7 @@ class Site:
         return pages
 
     def member_pages(self) -> list[str]:
-        return ["/submit/", "/accounts/me/", f"/c/{self.chain_slug}/2/branch/",
-                f"/c/{self.chain_slug}/report/"]
+        return ["/submit/", "/accounts/me/", f"/c/{self.chain_slug}/2/branch/", f"/c/{self.chain_slug}/report/"]
 
     def staff_pages(self) -> list[str]:
         return ["/moderation/"]
@@ -56,11 +70,18 @@ def build_site() -> Site:
     staff = make_moderator("moderator", password=PASSWORD)
     chains = []
     for seed in range(3):
-        chain = chain_run_inline(chain=make_chain(target_length=3, provider="local", seed=seed,
-                                                  title=f"Harbour {seed}"))
+        chain = chain_run_inline(
+            chain=make_chain(target_length=3, provider="local", seed=seed, title=f"Harbour {seed}")
+        )
         assert chain.status == Status.COMPLETED, chain.error_message
         chains.append(chain)
     chain_feature(chain=chains[0])
-    submission = submission_create(owner=member, image=sample.cmyk_jpeg(), title="Waiting in line",
-                                   mode="telephone", detail="very", target_length=2)
+    submission = submission_create(
+        owner=member,
+        image=sample.cmyk_jpeg(),
+        title="Waiting in line",
+        mode="telephone",
+        detail="very",
+        target_length=2,
+    )
     return Site(chain_slug=chains[0].slug, member=member, staff=staff, submission_pk=submission.pk)

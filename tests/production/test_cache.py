@@ -21,9 +21,13 @@ from tests.support.services import wait_for
 
 @pytest.fixture
 def redis_cache(settings, redis_server):
-    settings.CACHES = {"default": {"BACKEND": "telephone_site.cache.ResilientRedisCache",
-                                   "LOCATION": redis_server.url(1),
-                                   "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "telephone_site.cache.ResilientRedisCache",
+            "LOCATION": redis_server.url(1),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
     cache.clear()
     return redis_server
 
@@ -87,7 +91,8 @@ def test_pages_log_ins_and_uploads_answer_normally_while_redis_is_down(redis_cac
     right = client.post("/accounts/login/", {"login": "ada", "password": "a-long-test-passphrase"})
     assert right.status_code == 302
     upload = SimpleUploadedFile("photo.jpg", sample.cmyk_jpeg(), content_type="image/jpeg")
-    reply = client.post("/submit/", {"image": upload, "title": "Outage", "mode": "telephone",
-                                     "detail": "very", "target_length": 2})
+    reply = client.post(
+        "/submit/", {"image": upload, "title": "Outage", "mode": "telephone", "detail": "very", "target_length": 2}
+    )
     assert reply.status_code == 302
     assert Submission.objects.filter(owner=member).count() == 1

@@ -72,8 +72,10 @@ def test_every_page_sends_a_strict_policy(client):
 
 def test_the_finder_sees_inline_code():
     """The scan below can fail: it catches each kind of inline content."""
-    html = ('<script>alert(1)</script><p style="color:red" onclick="x()"></p><style>p{}</style>'
-            '<a href="javascript:void(0)">x</a><script src="/static/ok.js"></script>')
+    html = (
+        '<script>alert(1)</script><p style="color:red" onclick="x()"></p><style>p{}</style>'
+        '<a href="javascript:void(0)">x</a><script src="/static/ok.js"></script>'
+    )
     assert len(inline_content(html)) == 5
 
 
@@ -82,8 +84,7 @@ def test_no_page_has_inline_script_style_or_handlers(site):
     member.force_login(site.member)
     staff.force_login(site.staff)
     problems = {}
-    for browser, pages in ((visitor, site.public_pages()), (member, site.member_pages()),
-                           (staff, site.staff_pages())):
+    for browser, pages in ((visitor, site.public_pages()), (member, site.member_pages()), (staff, site.staff_pages())):
         for url in pages:
             reply = browser.get(url)
             assert reply.status_code == 200, url

@@ -97,23 +97,30 @@ def test_s3_storage_that_answers_is_healthy(client, s3_bucket):
 
 
 def test_s3_unreachable_or_without_its_bucket_answers_503(client, settings, s3_server, s3_bucket):
-    dead = {"BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {**s3_options(server=s3_server, bucket=s3_bucket),
-                        "endpoint_url": f"http://127.0.0.1:{free_port()}"}}
+    dead = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **s3_options(server=s3_server, bucket=s3_bucket),
+            "endpoint_url": f"http://127.0.0.1:{free_port()}",
+        },
+    }
     settings.STORAGES = {**settings.STORAGES, "default": dead}
     status, body = health(client)
     assert status == 503
     assert failing(body) == {"storage"}
 
-    missing = {"BACKEND": "storages.backends.s3.S3Storage",
-               "OPTIONS": s3_options(server=s3_server, bucket="no-such-bucket-here")}
+    missing = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": s3_options(server=s3_server, bucket="no-such-bucket-here"),
+    }
     settings.STORAGES = {**settings.STORAGES, "default": missing}
     assert health(client)[0] == 503
 
 
 def test_a_redis_cache_outage_is_reported_but_not_fatal(client, settings, redis_server):
-    settings.CACHES = {"default": {"BACKEND": "telephone_site.cache.ResilientRedisCache",
-                                   "LOCATION": redis_server.url(1)}}
+    settings.CACHES = {
+        "default": {"BACKEND": "telephone_site.cache.ResilientRedisCache", "LOCATION": redis_server.url(1)}
+    }
     status, body = health(client)
     assert (status, body["cache"]) == (200, "ok")
     redis_server.stop()

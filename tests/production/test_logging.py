@@ -45,8 +45,7 @@ def test_a_chains_lines_carry_chain_step_task_and_provider_ids(fake_openai, json
     chain.refresh_from_db()
     assert chain.status == Status.COMPLETED, chain.error_message
 
-    lines = [line for line in json_lines()
-             if line["logger"] in ("chains.services.phases", "chains.services.painting")]
+    lines = [line for line in json_lines() if line["logger"] in ("chains.services.phases", "chains.services.painting")]
     assert {line["message"].split()[0] for line in lines} == {"captioned", "embedded", "painted"}
     step_ids = dict(chain.steps.values_list("index", "pk"))
     for line in lines:
@@ -63,8 +62,9 @@ def test_a_providers_error_line_names_the_chain_too(fake_openai, json_lines, set
     fake_openai.enqueue("/v1/chat/completions", status=400, json={"error": {"message": "no", "type": "x"}})
     chain = make_chain(target_length=1, provider="openai")
     chain_start(chain=chain)
-    failed = [line for line in json_lines()
-              if "failed" in line["message"] and line["logger"] == "chains.services.retry"]
+    failed = [
+        line for line in json_lines() if "failed" in line["message"] and line["logger"] == "chains.services.retry"
+    ]
     assert failed and failed[0]["chain_id"] == chain.pk and failed[0]["permanent"] is True
 
 

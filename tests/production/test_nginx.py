@@ -60,8 +60,9 @@ class Visitor:
     def request(self, method: str, path: str, *, form: dict | None = None, headers: dict | None = None) -> Reply:
         context = ssl.create_default_context()
         context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # the test's self-signed certificate
-        connection = http.client.HTTPSConnection("127.0.0.1", self.port, source_address=(self.address, 0),
-                                                 context=context, timeout=30)
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", self.port, source_address=(self.address, 0), context=context, timeout=30
+        )
         sent = {"Host": SERVER_NAME, **(headers or {})}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
@@ -83,8 +84,12 @@ class Visitor:
     def log_in(self, login: str, password: str, **headers) -> Reply:
         page = self.request("GET", "/accounts/login/", headers=headers)
         token = CSRF_FIELD.search(page.body).group(1)
-        return self.request("POST", "/accounts/login/", headers=headers,
-                            form={"csrfmiddlewaretoken": token, "login": login, "password": password})
+        return self.request(
+            "POST",
+            "/accounts/login/",
+            headers=headers,
+            form={"csrfmiddlewaretoken": token, "login": login, "password": password},
+        )
 
 
 @pytest.fixture(scope="module")
@@ -93,11 +98,19 @@ def stack(tmp_path_factory, django_db_setup):
     tmp_path = tmp_path_factory.mktemp("nginx-stack")
     static_root = tmp_path / "static"
     env = production_env(
-        SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS=SERVER_NAME, SITE_URL=ORIGIN,
-        DATABASE_URL=database_url_for_worker(), MEDIA_ROOT=str(tmp_path / "media"),
-        TELEPHONE_VAR_DIR=str(tmp_path / "var"), STATIC_ROOT=str(static_root),
-        CELERY_BROKER_URL=settings.CELERY_BROKER_URL, SERVE_MEDIA="true", TELEPHONE_PROVIDER="local",
-        REDIS_URL="", LOG_LEVEL="WARNING", TRUSTED_PROXIES="127.0.0.1,::1",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS=SERVER_NAME,
+        SITE_URL=ORIGIN,
+        DATABASE_URL=database_url_for_worker(),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        TELEPHONE_VAR_DIR=str(tmp_path / "var"),
+        STATIC_ROOT=str(static_root),
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        SERVE_MEDIA="true",
+        TELEPHONE_PROVIDER="local",
+        REDIS_URL="",
+        LOG_LEVEL="WARNING",
+        TRUSTED_PROXIES="127.0.0.1,::1",
     )
     collect_static(env, static_root)
     web = WebServer(env=env, log_path=tmp_path / "gunicorn.log").start()
@@ -170,9 +183,11 @@ def test_a_dot_dot_media_path_cannot_reach_a_private_chain(stack, settings):
     private_file = private.steps.get(index=0).image.name.rsplit("/", 1)[1]
     stranger = visitor(stack, 4)
 
-    for attack in (f"/media/chains/{public.pk}/..%2f{private.pk}/{private_file}",
-                   f"/media/chains/{public.pk}/..%2F{private.pk}/{private_file}",
-                   f"/media/chains/{public.pk}/%2e%2e%2f{private.pk}/{private_file}"):
+    for attack in (
+        f"/media/chains/{public.pk}/..%2f{private.pk}/{private_file}",
+        f"/media/chains/{public.pk}/..%2F{private.pk}/{private_file}",
+        f"/media/chains/{public.pk}/%2e%2e%2f{private.pk}/{private_file}",
+    ):
         assert stranger.request("GET", attack).status == 404, attack
     shown = stranger.request("GET", f"/media/{public_file}")
     assert shown.status == 200 and shown.headers["Content-Type"] == "image/jpeg"

@@ -31,11 +31,18 @@ def server(tmp_path_factory, django_db_setup):
     """One server for the module: booting gunicorn and collecting static files take seconds."""
     tmp_path = tmp_path_factory.mktemp("production-server")
     env = production_env(
-        SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS=f"{HOST},127.0.0.1",
-        SITE_URL=f"https://{HOST}", DATABASE_URL=database_url_for_worker(),
-        MEDIA_ROOT=str(settings.MEDIA_ROOT), TELEPHONE_VAR_DIR=str(settings.VAR_DIR),
-        STATIC_ROOT=str(tmp_path / "static"), CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
-        SERVE_MEDIA="true", TELEPHONE_PROVIDER="local", REDIS_URL="", LOG_LEVEL="INFO",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS=f"{HOST},127.0.0.1",
+        SITE_URL=f"https://{HOST}",
+        DATABASE_URL=database_url_for_worker(),
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        TELEPHONE_VAR_DIR=str(settings.VAR_DIR),
+        STATIC_ROOT=str(tmp_path / "static"),
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        SERVE_MEDIA="true",
+        TELEPHONE_PROVIDER="local",
+        REDIS_URL="",
+        LOG_LEVEL="INFO",
     )
     collect_static(env, tmp_path / "static")
     web = WebServer(env=env, log_path=tmp_path / "gunicorn.log").start()

@@ -46,8 +46,11 @@ def test_caption_and_paint_workers_share_the_work_by_queue(tmp_path):
     try:
         for chain in chains:
             chain_start(chain=chain)
-        wait_until(lambda: Chain.objects.filter(status=Status.COMPLETED).count() == len(chains),
-                   timeout=120, what="both chains to complete")
+        wait_until(
+            lambda: Chain.objects.filter(status=Status.COMPLETED).count() == len(chains),
+            timeout=120,
+            what="both chains to complete",
+        )
     except AssertionError:
         raise AssertionError(captions.log() + "\n----\n" + paints.log()) from None
     finally:

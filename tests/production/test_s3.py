@@ -113,15 +113,15 @@ def pending(member, client, s3_bucket, settings) -> Submission:
     settings.TELEPHONE_PROVIDER = "local"
     client.force_login(member)
     upload = SimpleUploadedFile("photo.jpg", sample.cmyk_jpeg(), content_type="image/jpeg")
-    reply = client.post("/submit/", {"image": upload, "title": "A red square", "mode": "telephone",
-                                     "detail": "very", "target_length": 2})
+    reply = client.post(
+        "/submit/",
+        {"image": upload, "title": "A red square", "mode": "telephone", "detail": "very", "target_length": 2},
+    )
     assert reply.status_code == 302, reply.content[:500]
     return Submission.objects.get(owner=member)
 
 
-def test_an_upload_is_stored_privately_and_not_readable_without_a_signature(
-    pending, s3_bucket, s3_client, s3_server
-):
+def test_an_upload_is_stored_privately_and_not_readable_without_a_signature(pending, s3_bucket, s3_client, s3_server):
     key = f"private/{pending.image.name}"
     assert key in bucket_keys(s3_client, s3_bucket)
     assert not any(k.startswith("chains/") for k in bucket_keys(s3_client, s3_bucket))
@@ -130,8 +130,7 @@ def test_an_upload_is_stored_privately_and_not_readable_without_a_signature(
     assert anonymous.status_code == 403
 
 
-def test_moderators_see_a_pending_image_through_a_signed_url_that_expires(pending, s3_bucket, s3_client,
-                                                                        monkeypatch):
+def test_moderators_see_a_pending_image_through_a_signed_url_that_expires(pending, s3_bucket, s3_client, monkeypatch):
     staff = make_moderator()
     from django.test import Client
 
@@ -152,8 +151,11 @@ def test_moderators_see_a_pending_image_through_a_signed_url_that_expires(pendin
     # The same link, as signed PRIVATE_URL_SECONDS + 1.5 s ago (the signer's clock moved
     # back, not the test made to wait): the server refuses it.
     real_now = botocore.auth.get_current_datetime
-    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda **kwargs: real_now(**kwargs) - timedelta(
-        seconds=PRIVATE_URL_SECONDS + 1.5))
+    monkeypatch.setattr(
+        botocore.auth,
+        "get_current_datetime",
+        lambda **kwargs: real_now(**kwargs) - timedelta(seconds=PRIVATE_URL_SECONDS + 1.5),
+    )
     old = browser.get(f"/submissions/{pending.pk}/image/")["Location"]
     assert parse_qs(urlsplit(old).query)["X-Amz-Expires"] == [str(PRIVATE_URL_SECONDS)]
     expired = requests.get(old, timeout=10)

@@ -30,9 +30,18 @@ def test_txt2img_carries_the_chains_seed_and_the_configured_settings(a1111):
     result = paint()
 
     assert a1111.last(TXT2IMG).body == {
-        "prompt": "A red kite over a hill.", "negative_prompt": "blurry", "seed": 1234, "steps": 20,
-        "cfg_scale": 6.5, "width": 768, "height": 512, "sampler_name": "Euler a", "batch_size": 1, "n_iter": 1,
-        "send_images": True, "save_images": False,
+        "prompt": "A red kite over a hill.",
+        "negative_prompt": "blurry",
+        "seed": 1234,
+        "steps": 20,
+        "cfg_scale": 6.5,
+        "width": 768,
+        "height": 512,
+        "sampler_name": "Euler a",
+        "batch_size": 1,
+        "n_iter": 1,
+        "send_images": True,
+        "save_images": False,
         "override_settings": {"sd_model_checkpoint": "sd_xl_base_1.0.safetensors [31e35c80fc]"},
         "override_settings_restore_afterwards": True,
     }
@@ -53,8 +62,7 @@ def test_an_unknown_checkpoint_is_not_silently_replaced(a1111, settings):
         paint()
 
     assert caught.value.permanent
-    assert caught.value.message == CHECKPOINT_IGNORED.format(used="sd_xl_base_1.0",
-                                                             wanted="dreamshaper_8.safetensors")
+    assert caught.value.message == CHECKPOINT_IGNORED.format(used="sd_xl_base_1.0", wanted="dreamshaper_8.safetensors")
 
 
 def test_an_unknown_sampler_is_refused_with_the_servers_words(a1111, settings):
@@ -66,8 +74,13 @@ def test_an_unknown_sampler_is_refused_with_the_servers_words(a1111, settings):
 
 
 def test_validation_errors_name_the_field(a1111):
-    a1111.enqueue(TXT2IMG, status=422, json={"detail": [
-        {"loc": ["body", "steps"], "msg": "value is not a valid integer", "type": "type_error.integer"}]})
+    a1111.enqueue(
+        TXT2IMG,
+        status=422,
+        json={
+            "detail": [{"loc": ["body", "steps"], "msg": "value is not a valid integer", "type": "type_error.integer"}]
+        },
+    )
     with pytest.raises(ProviderError) as caught:
         paint()
 

@@ -55,13 +55,15 @@ def test_the_workflow_is_queued_filled_in_then_followed_to_its_picture(comfy):
 
 def test_a_rejected_workflow_names_the_node_and_its_complaint(comfy, settings, tmp_path):
     settings.COMFYUI_WORKFLOW = workflow_file(
-        tmp_path, lambda w: w["4"]["inputs"].update(ckpt_name="missing.safetensors"))
+        tmp_path, lambda w: w["4"]["inputs"].update(ckpt_name="missing.safetensors")
+    )
     with pytest.raises(ProviderError) as caught:
         paint()
 
     assert caught.value.permanent
     assert "node 4 (CheckpointLoaderSimple): Value not in list — ckpt_name: 'missing.safetensors'" in (
-        caught.value.message)
+        caught.value.message
+    )
 
 
 def test_a_failed_run_says_which_node_failed(comfy):
@@ -104,7 +106,8 @@ def test_workflow_problems_are_configuration_errors(tmp_path, settings):
     no_seed = workflow_file(tmp_path, lambda w: w["3"]["inputs"].update(seed=1))
     found = problems("image", {"base_url": "http://127.0.0.1:8188", "workflow": no_seed}, None)
     assert [problem.message for problem in found] == [
-        f"COMFYUI_WORKFLOW={no_seed} has no {{{{seed}}}} placeholder: put it where the seed goes."]
+        f"COMFYUI_WORKFLOW={no_seed} has no {{{{seed}}}} placeholder: put it where the seed goes."
+    ]
 
     ui_format = tmp_path / "ui.json"
     ui_format.write_text(json.dumps({"nodes": [{"id": 3, "type": "KSampler"}], "links": []}))

@@ -77,7 +77,10 @@ def test_ollama_embeds_as_floats(settings, openai_fake):
         result = build_providers().embedder.embed(["a red kite"])
 
     assert ollama.last(ollama_server.EMBEDDINGS).body == {
-        "model": "nomic-embed-text:latest", "input": ["a red kite"], "encoding_format": "float"}
+        "model": "nomic-embed-text:latest",
+        "input": ["a red kite"],
+        "encoding_format": "float",
+    }
     assert result.vectors.shape == (1, 768) and result.vectors.dtype == np.float32
     assert result.tokens == 3 and result.cost == 0
 
@@ -102,8 +105,7 @@ def test_ollama_has_no_image_route_and_its_404_is_plain_text(settings, openai_fa
 
     assert caught.value.permanent
     assert "HTTP 404" in caught.value.message and "404 page not found" in caught.value.message
-    assert request.body == {"model": "qwen2.5vl:7b", "prompt": "A kite.", "n": 1, "size": "1024x1024",
-                            "seed": 3}
+    assert request.body == {"model": "qwen2.5vl:7b", "prompt": "A kite.", "n": 1, "size": "1024x1024", "seed": 3}
 
 
 # --- vLLM and vLLM-Omni ---------------------------------------------------------------------
@@ -143,8 +145,13 @@ def test_vllm_omni_paints_base64_and_honours_the_seed(settings, openai_fake):
         other = painter.paint(PaintRequest(prompt="A red kite.", seed=12))
 
         sent = omni.last(vllm_server.IMAGES).body
-    assert sent == {"model": "Tongyi-MAI/Z-Image-Turbo", "prompt": "A red kite.", "n": 1, "size": "1024x1024",
-                    "seed": 12}
+    assert sent == {
+        "model": "Tongyi-MAI/Z-Image-Turbo",
+        "prompt": "A red kite.",
+        "n": 1,
+        "size": "1024x1024",
+        "seed": 12,
+    }
     assert first.image == again.image != other.image
     assert first.cost == 0 and not first.estimated
     assert painter.prompt_limit == 4000  # an unknown painter gets the conservative limit

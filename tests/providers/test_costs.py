@@ -53,8 +53,10 @@ def test_gpt_image_2_at_a_larger_size_pays_for_more_output_tokens(fake_openai, s
     assert result.cost == (Decimal("5.00") * (7 + IMAGE_PROMPT_OVERHEAD) + Decimal("30.00") * image_out) / MILLION
 
 
-@pytest.mark.parametrize("quality, size, price", [
-    ("standard", "1024x1024", "0.040"), ("hd", "1792x1024", "0.120"), ("standard", "1024x1792", "0.080")])
+@pytest.mark.parametrize(
+    "quality, size, price",
+    [("standard", "1024x1024", "0.040"), ("hd", "1792x1024", "0.120"), ("standard", "1024x1792", "0.080")],
+)
 def test_a_legacy_model_is_priced_per_picture(monkeypatch, fake_openai, settings, quality, size, price):
     monkeypatch.setattr(openai_backend, "today", lambda: date(2026, 5, 1))  # before DALL·E 3 retired
     fake_openai.retired_models.discard("dall-e-3")
@@ -92,7 +94,8 @@ def test_a_self_hosted_server_is_free_unless_the_operator_prices_it(fake_openai,
 def test_a_caption_costs_its_tokens_at_the_models_prices(fake_openai):
     clear_provider_cache()
     result = build_providers().captioner.caption(
-        CaptionRequest(image=make_png(), instructions="Describe it.", detail="somewhat"))
+        CaptionRequest(image=make_png(), instructions="Describe it.", detail="somewhat")
+    )
 
     expected = (Decimal("0.75") * result.input_tokens + Decimal("4.50") * result.output_tokens) / MILLION
     assert result.cost == expected > 0

@@ -98,8 +98,8 @@ def test_a_redirect_to_a_private_address_is_refused(fake_openai, target):
 
     assert caught.value.permanent and caught.value.kind == "download_refused"
     assert caught.value.message == DOWNLOAD_REFUSED.format(
-        url=f"{fake_openai.url}{FILES_PREFIX}a.png",
-        reason=REASON_REDIRECT_HOST.format(host=target.split("/")[2]))
+        url=f"{fake_openai.url}{FILES_PREFIX}a.png", reason=REASON_REDIRECT_HOST.format(host=target.split("/")[2])
+    )
 
 
 def test_a_redirect_within_the_same_host_is_followed(fake_openai):

@@ -69,9 +69,7 @@ def caption(
     providers, image: bytes, *, detail: str = "very", seed: int = 0, mode: str = "telephone", theme: str = ""
 ) -> str:
     instructions = modes.caption_instructions(mode=mode, detail=detail, theme=theme)
-    request = CaptionRequest(
-        image=image, instructions=instructions, detail=detail, mode=mode, theme=theme, seed=seed,
-    )
+    request = CaptionRequest(image=image, instructions=instructions, detail=detail, mode=mode, theme=theme, seed=seed)
     return providers.captioner.caption(request).text
 
 
@@ -109,15 +107,18 @@ def test_vocabulary_has_a_hundred_colours_and_eighty_drawable_motifs():
     assert len(names) >= 100 and len(set(names)) == len(names)
     assert all(len(rgb) == 3 and all(0 <= value <= 255 for value in rgb) for _, rgb in COLOURS)
     assert set(MOTIF_NOUNS) == set(MOTIFS) and len(MOTIFS) >= 80
-    assert all(MOTIF_BY_WORD[singular] == motif and MOTIF_BY_WORD[plural] == motif
-               for motif, (singular, plural) in MOTIF_NOUNS.items())
+    assert all(
+        MOTIF_BY_WORD[singular] == motif and MOTIF_BY_WORD[plural] == motif
+        for motif, (singular, plural) in MOTIF_NOUNS.items()
+    )
     assert all(motif.colour in COLOUR_RGB and motif.accent in COLOUR_RGB for motif in MOTIFS.values())
 
 
 def draw_alone(motif: str, seed: int) -> np.ndarray:
     painting = Painting(Image.new("RGB", (256, 256), (128, 128, 128)), random.Random(seed))
-    draw_motif(painting, MOTIFS[motif].draw, Tones(COLOUR_RGB["crimson"], COLOUR_RGB["teal"]),
-               0.2, 0.2, 0.6, 0.6, shadow=False)
+    draw_motif(
+        painting, MOTIFS[motif].draw, Tones(COLOUR_RGB["crimson"], COLOUR_RGB["teal"]), 0.2, 0.2, 0.6, 0.6, shadow=False
+    )
     return np.asarray(painting.image, dtype=np.int16)
 
 
@@ -158,9 +159,7 @@ def test_caption_is_deterministic_and_seed_changes_wording(providers):
 
 
 def test_caption_reports_model_and_rough_token_counts(providers):
-    result = providers.captioner.caption(
-        CaptionRequest(image=stripes_and_disc(), instructions="Describe it."),
-    )
+    result = providers.captioner.caption(CaptionRequest(image=stripes_and_disc(), instructions="Describe it."))
     assert result.model == "local-captioner-v2"
     assert result.output_tokens == len(result.text.split())
     assert result.input_tokens >= 2
@@ -230,7 +229,8 @@ def test_many_and_plural_words_add_copies():
         return sum(len(plan_picture(parse_scene(prompt), random.Random(seed)).placed) for seed in range(4))
 
     assert copies("A navy sky. Many crimson towers stand in a row.") >= 3 * copies(
-        "A navy sky. A crimson tower stands in the centre.")
+        "A navy sky. A crimson tower stands in the centre."
+    )
 
 
 def test_symmetry_words_mirror_the_picture(providers):
@@ -249,7 +249,7 @@ def test_make_it_more_strengthens_what_it_names(providers):
 
 
 @pytest.mark.parametrize(
-    "prompt", ["", "   ", "!!!", "été 東京 🌅", "x" * 20000, "crimson stars " * 3000, "Make it more"],
+    "prompt", ["", "   ", "!!!", "été 東京 🌅", "x" * 20000, "crimson stars " * 3000, "Make it more"]
 )
 def test_empty_or_weird_captions_still_paint_something(providers, prompt):
     pixels = paint(providers, prompt, seed=1)
@@ -274,7 +274,8 @@ def test_embedder_returns_unit_float32_vectors_of_dimension_256(providers):
 def test_embedder_puts_related_captions_closer_than_unrelated_ones(providers):
     vectors = providers.embedder.embed(
         [
-            "A crimson sun hangs over teal hills.", "A crimson sun glows above teal hills.",
+            "A crimson sun hangs over teal hills.",
+            "A crimson sun glows above teal hills.",
             "Two slate grey towers and a navy sea.",
         ]
     ).vectors
@@ -309,12 +310,14 @@ def test_chains_drift_away_gradually_from_their_start(providers):
     to_start = np.einsum("csd,cd->cs", chains, chains[:, 0])
     early, late = to_start[:, 1:3].mean(), to_start[:, 6:11].mean()
     consecutive = np.einsum("csd,csd->cs", chains[:, 1:], chains[:, :-1]).mean()
-    unrelated = np.mean([
-        chains[a, step] @ chains[b, step]
-        for a, b in combinations(range(len(played)), 2)
-        if played[a][0] != played[b][0]
-        for step in range(11)
-    ])
+    unrelated = np.mean(
+        [
+            chains[a, step] @ chains[b, step]
+            for a, b in combinations(range(len(played)), 2)
+            if played[a][0] != played[b][0]
+            for step in range(11)
+        ]
+    )
 
     assert late < early - 0.05, f"no drift: early {early:.3f}, late {late:.3f}"
     assert consecutive > unrelated + 0.1, (

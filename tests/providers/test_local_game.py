@@ -48,8 +48,9 @@ def corpus(small_providers):
     for number, name in enumerate(DEMO_PHOTOS):
         for mode, theme in THEMES.items():
             detail = DETAILS[(number + len(texts)) % len(DETAILS)]
-            chain = play_chain(small_providers, demo_photo(name, 256), steps=3, seed=31 * number, mode=mode,
-                               detail=detail, theme=theme)
+            chain = play_chain(
+                small_providers, demo_photo(name, 256), steps=3, seed=31 * number, mode=mode, detail=detail, theme=theme
+            )
             texts += [(mode, detail, step.caption) for step in chain]
     return texts
 
@@ -83,8 +84,14 @@ def test_captions_lead_with_a_sentence_naming_subject_and_setting(providers):
     for name in ("rocket", "china", "flower", "coffee"):
         text = providers.captioner.caption(CaptionRequest(image=demo_photo(name), instructions="", seed=2)).text
         leads[name] = SENTENCE.findall(text)[0]
-    assert all(re.match(r"^An? [a-z ]+ (stands|rises|waits|sits|rests|fills|blooms|opens|hangs|floats|glows|"
-                        r"drifts|looks out|gazes out|watches)", lead) for lead in leads.values()), leads
+    assert all(
+        re.match(
+            r"^An? [a-z ]+ (stands|rises|waits|sits|rests|fills|blooms|opens|hangs|floats|glows|"
+            r"drifts|looks out|gazes out|watches)",
+            lead,
+        )
+        for lead in leads.values()
+    ), leads
     assert "sky" in leads["rocket"] and "sky" in leads["china"]
 
 
@@ -94,8 +101,9 @@ def test_first_copies_resemble_their_photos_more_than_unrelated_pairs(providers)
     same, unrelated = [], []
     for number, name in enumerate(DEMO_PHOTOS):
         for seed in (3, 11):
-            text = providers.captioner.caption(CaptionRequest(image=demo_photo(name), instructions="",
-                                                              seed=seed + number)).text
+            text = providers.captioner.caption(
+                CaptionRequest(image=demo_photo(name), instructions="", seed=seed + number)
+            ).text
             buffer = io.BytesIO()
             paint_image(text, seed + number + 1, size=256).save(buffer, format="PNG")
             copy = image_descriptor(buffer.getvalue())

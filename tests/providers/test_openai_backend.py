@@ -103,8 +103,12 @@ def test_snapshot_records_each_roles_server_and_model_but_never_the_key(fake_ope
 
     assert providers.name == "openai"
     assert providers.snapshot["caption_model"] == "gpt-5.4-nano"
-    for role, model in {"caption": "gpt-5.4-nano", "image": "gpt-image-2", "embedding": "text-embedding-3-small",
-                        "moderation": "omni-moderation-latest"}.items():
+    for role, model in {
+        "caption": "gpt-5.4-nano",
+        "image": "gpt-image-2",
+        "embedding": "text-embedding-3-small",
+        "moderation": "omni-moderation-latest",
+    }.items():
         assert providers.snapshot[f"{role}_backend"] == "openai"
         assert providers.snapshot[f"{role}_model"] == model
         assert providers.snapshot[f"{role}_server"] == fake_openai.host
@@ -164,8 +168,7 @@ def test_caption_keeps_the_servers_request_id(fake_openai, providers):
 
 
 @pytest.mark.parametrize(
-    "picture_format, mime",
-    [("PNG", "image/png"), ("JPEG", "image/jpeg"), ("WEBP", "image/webp"), ("GIF", "image/gif")],
+    "picture_format, mime", [("PNG", "image/png"), ("JPEG", "image/jpeg"), ("WEBP", "image/webp"), ("GIF", "image/gif")]
 )
 def test_image_mime_type_is_sniffed_from_bytes(picture_format, mime):
     data = encoded(Image.new("RGB", (4, 4), (0, 0, 0)), picture_format)
@@ -277,8 +280,13 @@ def test_paint_gpt_image_2_sends_quality_and_no_legacy_options(fake_openai, prov
     result = providers.painter.paint(PaintRequest(prompt="A lighthouse at dusk."))
 
     sent = fake_openai.last(IMAGES).body
-    assert sent == {"model": "gpt-image-2", "prompt": "A lighthouse at dusk.", "n": 1, "size": "1024x1024",
-                    "quality": "medium"}
+    assert sent == {
+        "model": "gpt-image-2",
+        "prompt": "A lighthouse at dusk.",
+        "n": 1,
+        "size": "1024x1024",
+        "quality": "medium",
+    }
     assert result.image == fake_openai.image
     assert result.model == "gpt-image-2"
     assert result.revised_prompt == ""
@@ -294,8 +302,12 @@ def test_paint_url_answer_is_returned_for_the_engine_to_fetch(fake_openai, build
 
     result = providers.painter.paint(PaintRequest(prompt="A lighthouse at dusk."))
 
-    assert fake_openai.last(IMAGES).body == {"model": "acme-painter-v2", "prompt": "A lighthouse at dusk.",
-                                             "n": 1, "size": "1024x1024"}
+    assert fake_openai.last(IMAGES).body == {
+        "model": "acme-painter-v2",
+        "prompt": "A lighthouse at dusk.",
+        "n": 1,
+        "size": "1024x1024",
+    }
     assert result.image == b"" and result.url.startswith(fake_openai.url + "/files/")
     assert not [request for request in fake_openai.requests if request.path.startswith("/files/")]
     assert providers.painter.fetch(result.url) == fake_openai.image

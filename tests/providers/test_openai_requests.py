@@ -48,8 +48,15 @@ def test_gpt_image_2_gets_its_options_and_never_legacy_ones(fake_openai, setting
     result = rebuilt().painter.paint(PaintRequest(prompt="A lighthouse.", seed=9))
 
     assert fake_openai.last(IMAGES).body == {
-        "model": "gpt-image-2", "prompt": "A lighthouse.", "n": 1, "size": "1536x864", "quality": "high",
-        "output_format": "webp", "background": "opaque", "moderation": "low"}
+        "model": "gpt-image-2",
+        "prompt": "A lighthouse.",
+        "n": 1,
+        "size": "1536x864",
+        "quality": "high",
+        "output_format": "webp",
+        "background": "opaque",
+        "moderation": "low",
+    }
     assert result.params == {"size": "1536x864", "quality": "high", "output_format": "webp"}
 
 
@@ -62,13 +69,15 @@ def test_gpt_image_2_5_takes_the_extra_qualities(fake_openai, settings):
     assert fake_openai.last(IMAGES).body["quality"] == "xhigh"
 
 
-@pytest.mark.parametrize("setting, value, words", [
-    ("OPENAI_IMAGE_QUALITY", "standard", "it accepts low, medium, high, auto"),
-    ("OPENAI_IMAGE_STYLE", "vivid", "it takes no style parameter"),
-    ("OPENAI_IMAGE_SIZE", "1792x1024x", "a size gpt-image-2 cannot make"),
-])
-def test_options_a_gpt_image_model_refuses_are_refused_before_any_call(
-        fake_openai, settings, setting, value, words):
+@pytest.mark.parametrize(
+    "setting, value, words",
+    [
+        ("OPENAI_IMAGE_QUALITY", "standard", "it accepts low, medium, high, auto"),
+        ("OPENAI_IMAGE_STYLE", "vivid", "it takes no style parameter"),
+        ("OPENAI_IMAGE_SIZE", "1792x1024x", "a size gpt-image-2 cannot make"),
+    ],
+)
+def test_options_a_gpt_image_model_refuses_are_refused_before_any_call(fake_openai, settings, setting, value, words):
     setattr(settings, setting, value)
 
     with pytest.raises(ProviderError) as caught:
@@ -105,8 +114,7 @@ def test_a_retired_image_model_is_refused_before_any_call(fake_openai, settings,
     assert not fake_openai.requests_to(IMAGES)
 
 
-def test_dall_e_3_got_quality_style_and_base64_while_it_answered(before_dall_e_retired, fake_openai,
-                                                                 settings):
+def test_dall_e_3_got_quality_style_and_base64_while_it_answered(before_dall_e_retired, fake_openai, settings):
     settings.OPENAI_IMAGE_MODEL = "dall-e-3"
     settings.OPENAI_IMAGE_QUALITY = "hd"
     settings.OPENAI_IMAGE_STYLE = "natural"
@@ -115,8 +123,14 @@ def test_dall_e_3_got_quality_style_and_base64_while_it_answered(before_dall_e_r
     result = rebuilt().painter.paint(PaintRequest(prompt="A lighthouse at dusk."))
 
     assert fake_openai.last(IMAGES).body == {
-        "model": "dall-e-3", "prompt": "A lighthouse at dusk.", "n": 1, "size": "1024x1792", "quality": "hd",
-        "style": "natural", "response_format": "b64_json"}
+        "model": "dall-e-3",
+        "prompt": "A lighthouse at dusk.",
+        "n": 1,
+        "size": "1024x1792",
+        "quality": "hd",
+        "style": "natural",
+        "response_format": "b64_json",
+    }
     assert result.revised_prompt == "A vivid painting: A lighthouse at dusk."
     assert result.params == {"size": "1024x1792", "quality": "hd", "style": "natural"}
 
@@ -155,8 +169,7 @@ def test_an_effort_a_model_does_not_take_is_refused_before_any_call(fake_openai,
     assert not fake_openai.requests_to(CHAT)
 
 
-def test_the_token_parameter_override_serves_a_reasoning_model_the_catalogue_cannot_name(
-        fake_openai, settings):
+def test_the_token_parameter_override_serves_a_reasoning_model_the_catalogue_cannot_name(fake_openai, settings):
     fake_openai.strict_models = False
     settings.OPENAI_CAPTION_MODEL = "gpt-5.4-mini-azure-eu"  # a deployment name: unknown to the catalogue
     settings.OPENAI_CAPTION_TOKEN_PARAM = "max_completion_tokens"

@@ -66,8 +66,10 @@ def test_a_model_that_was_not_pulled_fails_with_what_the_server_has(servers, set
     output, code = run("--role", "caption")
 
     assert code == 1
-    assert (f"fix: {ollama.host} does not serve 'llava:34b': load or pull it there, or pick one it lists: "
-            f"{VISION_MODEL}, {EMBEDDING_MODEL}") in output
+    assert (
+        f"fix: {ollama.host} does not serve 'llava:34b': load or pull it there, or pick one it lists: "
+        f"{VISION_MODEL}, {EMBEDDING_MODEL}"
+    ) in output
     assert FAILED.format(count=1) in output
 
 
@@ -78,8 +80,10 @@ def test_a_retired_model_fails_with_its_replacement(servers, settings):
     output, code = run("--role", "image")
 
     assert code == 1
-    assert "fix: OPENAI_IMAGE_MODEL=dall-e-3 was retired on 2026-05-12; it no longer answers. " \
-           "Set OPENAI_IMAGE_MODEL=gpt-image-2." in output
+    assert (
+        "fix: OPENAI_IMAGE_MODEL=dall-e-3 was retired on 2026-05-12; it no longer answers. "
+        "Set OPENAI_IMAGE_MODEL=gpt-image-2." in output
+    )
 
 
 def test_a_server_that_is_down_fails_with_where_to_look(settings):

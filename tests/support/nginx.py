@@ -29,15 +29,32 @@ def nginx_available() -> bool:
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={SERVER_NAME}",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True, timeout=60,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={SERVER_NAME}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     return cert, key
 
 
-def site_config(*, upstream_port: int, https_port: int, http_port: int, cert: Path, key: Path,
-                static_root: Path, log_dir: Path) -> str:
+def site_config(
+    *, upstream_port: int, https_port: int, http_port: int, cert: Path, key: Path, static_root: Path, log_dir: Path
+) -> str:
     """deploy/nginx.conf with the machine-specific lines swapped; each swap must match once."""
     text = DEPLOY_CONF.read_text()
     swaps = [
@@ -80,17 +97,29 @@ class NginxServer:
     def start(self) -> "NginxServer":
         self.workdir.mkdir(parents=True, exist_ok=True)
         cert, key = self_signed_certificate(self.workdir)
-        site = site_config(upstream_port=self.upstream_port, https_port=self.https_port, http_port=self.http_port,
-                           cert=cert, key=key, static_root=self.static_root, log_dir=self.workdir)
+        site = site_config(
+            upstream_port=self.upstream_port,
+            https_port=self.https_port,
+            http_port=self.http_port,
+            cert=cert,
+            key=key,
+            static_root=self.static_root,
+            log_dir=self.workdir,
+        )
         conf = self.workdir / "nginx.conf"
         conf.write_text(main_config(site=site, workdir=self.workdir))
-        checked = subprocess.run([NGINX, "-t", "-c", str(conf), "-p", str(self.workdir)],
-                                 capture_output=True, text=True, timeout=30)
+        checked = subprocess.run(
+            [NGINX, "-t", "-c", str(conf), "-p", str(self.workdir)], capture_output=True, text=True, timeout=30
+        )
         if checked.returncode != 0:
             raise AssertionError(f"nginx -t failed:\n{checked.stderr}")
         log = open(self.workdir / "nginx.out", "ab")
-        self.process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(self.workdir)],
-                                        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            [NGINX, "-c", str(conf), "-p", str(self.workdir)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         wait_for(lambda: port_open(self.https_port), timeout=15, what="nginx to listen")
         return self
 

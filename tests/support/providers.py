@@ -14,14 +14,7 @@ from collections import Counter, deque
 import numpy as np
 from PIL import Image
 
-from chains.providers.base import (
-    CaptionResult,
-    EmbedResult,
-    ModerationResult,
-    PaintResult,
-    ProviderError,
-    ProviderSet,
-)
+from chains.providers.base import CaptionResult, EmbedResult, ModerationResult, PaintResult, ProviderError, ProviderSet
 
 calls: Counter = Counter()
 failures: dict[str, deque] = {"caption": deque(), "paint": deque(), "embed": deque()}
@@ -57,17 +50,26 @@ def solid_png(colour=(200, 40, 40), size=64) -> bytes:
 class ScriptedCaptioner:
     def caption(self, request):
         _count("caption")
-        return CaptionResult(text=f"caption of step {request.step_index}", model="scripted-captioner",
-                             request_id=f"req-c{request.step_index}", input_tokens=10, output_tokens=5)
+        return CaptionResult(
+            text=f"caption of step {request.step_index}",
+            model="scripted-captioner",
+            request_id=f"req-c{request.step_index}",
+            input_tokens=10,
+            output_tokens=5,
+        )
 
 
 class ScriptedPainter:
     def paint(self, request):
         _count("paint")
         shade = (request.step_index * 37) % 255
-        return PaintResult(image=solid_png((shade, 80, 160)), model="scripted-painter",
-                           revised_prompt=f"revised: {request.prompt}", request_id="req-p",
-                           params={"size": "64x64"})
+        return PaintResult(
+            image=solid_png((shade, 80, 160)),
+            model="scripted-painter",
+            revised_prompt=f"revised: {request.prompt}",
+            request_id="req-p",
+            params={"size": "64x64"},
+        )
 
 
 class ScriptedEmbedder:
@@ -81,13 +83,17 @@ class ScriptedModerator:
     def moderate(self, *, text="", image=None):
         calls["moderate"] += 1
         flagged = ("text" in flagging and bool(text)) or ("image" in flagging and image is not None)
-        return ModerationResult(flagged=flagged, categories=("violence",) if flagged else (),
-                                model="scripted-moderator")
+        return ModerationResult(
+            flagged=flagged, categories=("violence",) if flagged else (), model="scripted-moderator"
+        )
 
 
 def build(snapshot: dict) -> ProviderSet:
     return ProviderSet(
-        name="scripted", captioner=ScriptedCaptioner(), painter=ScriptedPainter(),
-        embedder=ScriptedEmbedder(), moderator=ScriptedModerator(),
+        name="scripted",
+        captioner=ScriptedCaptioner(),
+        painter=ScriptedPainter(),
+        embedder=ScriptedEmbedder(),
+        moderator=ScriptedModerator(),
         snapshot={"backend": "tests.support.providers", "image_model": "scripted-painter"},
     )

@@ -44,18 +44,15 @@ class ExpiryCheck:
     def __call__(self, environ, start_response):
         deadline = expires_at(parse_qs(environ.get("QUERY_STRING", "")))
         if deadline is not None and self.clock() > deadline:
-            start_response("403 Forbidden", [("Content-Type", "application/xml"),
-                                             ("Content-Length", str(len(EXPIRED_BODY)))])
+            start_response(
+                "403 Forbidden", [("Content-Type", "application/xml"), ("Content-Length", str(len(EXPIRED_BODY)))]
+            )
             return [EXPIRED_BODY]
         return self.app(environ, start_response)
 
 
 def serve(port: int) -> None:
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
     app = ExpiryCheck(DomainDispatcherApplication(create_backend_app))

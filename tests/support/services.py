@@ -83,9 +83,22 @@ class RedisServer:
         self.workdir.mkdir(parents=True, exist_ok=True)
         log = open(self.workdir / "redis.log", "ab")
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         wait_for(lambda: port_open(self.port), timeout=15, what=f"redis-server on {self.port}")
         return self
@@ -143,16 +156,40 @@ class PostgresCluster:
         if os.geteuid() == 0:
             shutil.chown(self.workdir, "postgres")
         if not self.data.exists():
-            self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust",
-                      "-U", "postgres", "-E", "UTF8", "--no-sync")
+            self._run(
+                str(self.bindir / "initdb"),
+                "-D",
+                str(self.data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            )
         self._pg_ctl("start")
         return self
 
     def _pg_ctl(self, action: str, *extra: str) -> None:
-        options = (f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.workdir / "log"),
-                  "-w", "-t", "60", "-o", options, action, *extra)
+        options = (
+            f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.workdir / "log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            options,
+            action,
+            *extra,
+        )
 
     def stop(self, mode: str = "fast") -> None:
         """`fast` ends every session at once, as a `systemctl restart postgresql` does."""
@@ -170,8 +207,7 @@ class PostgresCluster:
 
     def close(self) -> None:
         if (self.data / "postmaster.pid").exists():
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-w", "stop", "-m", "immediate",
-                      check=False)
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-w", "stop", "-m", "immediate", check=False)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
@@ -184,8 +220,12 @@ class WebServer:
     def __init__(self, *, env: dict, log_path: Path, workers: int = 2):
         self.port = free_port()
         self.log_path = log_path
-        self.env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": str(workers),
-                    "GUNICORN_LOG_LEVEL": "info"}
+        self.env = {
+            **env,
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": str(workers),
+            "GUNICORN_LOG_LEVEL": "info",
+        }
         self.process: subprocess.Popen | None = None
 
     @property
@@ -196,7 +236,11 @@ class WebServer:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "telephone_site" / "gunicorn.conf.py")],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
         def answers():
@@ -224,7 +268,11 @@ def collect_static(env: dict, static_root: Path) -> None:
     """DEBUG off means hashed static files from a manifest, which only collectstatic writes."""
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput"],
-        cwd=ROOT, env={**env, "STATIC_ROOT": str(static_root)}, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env={**env, "STATIC_ROOT": str(static_root)},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if result.returncode != 0:
         raise AssertionError(f"collectstatic failed:\n{result.stdout}\n{result.stderr}")
@@ -250,7 +298,10 @@ class S3Server:
         log = open(self.workdir / "s3.log", "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.support.s3_server", str(self.port)],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         wait_for(lambda: port_open(self.port), timeout=60, what="the S3 server")
         return self

@@ -30,10 +30,13 @@ def committed_for_the_module(django_db_blocker, folder: Path):
         before = _row_ids()
     try:
         with ExitStack() as stack:
-            stack.enter_context(override_settings(
-                MEDIA_ROOT=folder / "media", TELEPHONE_DEMO_PACE_SECONDS=0,
-                CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-            ))
+            stack.enter_context(
+                override_settings(
+                    MEDIA_ROOT=folder / "media",
+                    TELEPHONE_DEMO_PACE_SECONDS=0,
+                    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+                )
+            )
             celery_app.conf.task_always_eager = True
             stack.callback(setattr, celery_app.conf, "task_always_eager", False)
             stack.enter_context(django_db_blocker.unblock())
@@ -48,8 +51,11 @@ def committed_for_the_module(django_db_blocker, folder: Path):
 def _row_ids() -> dict:
     from django.apps import apps
 
-    return {model: set(model._default_manager.values_list("pk", flat=True))
-            for model in apps.get_models() if model._meta.managed and not model._meta.proxy}
+    return {
+        model: set(model._default_manager.values_list("pk", flat=True))
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    }
 
 
 def _delete_rows_since(before: dict) -> None:

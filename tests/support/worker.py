@@ -43,8 +43,16 @@ def database_url_for_worker() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, *, log_path: Path, pool: str = "prefork", concurrency: int = 1,
-                 beat: bool = True, extra_env: dict | None = None, queues: str | None = None):
+    def __init__(
+        self,
+        *,
+        log_path: Path,
+        pool: str = "prefork",
+        concurrency: int = 1,
+        beat: bool = True,
+        extra_env: dict | None = None,
+        queues: str | None = None,
+    ):
         self.log_path = log_path
         self.pool = pool
         self.concurrency = concurrency
@@ -69,10 +77,22 @@ class WorkerProcess:
 
     def start(self) -> "WorkerProcess":
         command = [
-            sys.executable, "-m", "celery", "-A", "telephone_site", "worker",
-            "--pool", self.pool, "--concurrency", str(self.concurrency),
-            "--loglevel", "INFO", "--without-mingle", "--without-gossip",
-            "--hostname", f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "telephone_site",
+            "worker",
+            "--pool",
+            self.pool,
+            "--concurrency",
+            str(self.concurrency),
+            "--loglevel",
+            "INFO",
+            "--without-mingle",
+            "--without-gossip",
+            "--hostname",
+            f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
         ]
         if self.beat:
             command += ["--beat", "--schedule", str(self.log_path.with_suffix(".beat"))]
@@ -81,8 +101,7 @@ class WorkerProcess:
         self.log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            command, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         return self
 
@@ -105,6 +124,7 @@ class WorkerProcess:
 
     def wait_ready(self, timeout: float = 60) -> None:
         """Until this start's worker logs "<hostname> ready." (it then consumes tasks)."""
+
         def ready():
             if self.process.poll() is not None:
                 raise AssertionError(f"worker exited:\n{self.log()}")

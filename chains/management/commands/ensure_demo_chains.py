@@ -43,8 +43,7 @@ DEMOS = (
 )
 LONG_DEMO = ("Sixty steps from an astronaut", "astronaut", "telephone", "very", "")
 EXPERIMENT_TITLE = DEMO_PREFIX + "Experiment: one rocket, four ways"
-EXPERIMENT = dict(photo="rocket", details=["somewhat", "obsessively"], modes=["telephone", "more"],
-                  theme="golden")
+EXPERIMENT = dict(photo="rocket", details=["somewhat", "obsessively"], modes=["telephone", "more"], theme="golden")
 
 
 class Command(BaseCommand):
@@ -53,8 +52,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--steps", type=int, default=settings.TELEPHONE_DEMO_STEPS)
         parser.add_argument("--long-steps", type=int, default=settings.TELEPHONE_DEMO_LONG_STEPS)
-        parser.add_argument("--pace", type=float, default=settings.TELEPHONE_DEMO_PACE_SECONDS,
-                            help="Seconds each demo painting waits, so people can watch it grow.")
+        parser.add_argument(
+            "--pace",
+            type=float,
+            default=settings.TELEPHONE_DEMO_PACE_SECONDS,
+            help="Seconds each demo painting waits, so people can watch it grow.",
+        )
 
     def handle(self, *args, steps: int, long_steps: int, pace: float, **options):
         existing = set(Chain.objects.filter(title__startswith=DEMO_PREFIX).values_list("title", flat=True))
@@ -64,16 +67,28 @@ class Command(BaseCommand):
             if DEMO_PREFIX + title in existing:
                 continue
             chain = chain_create(
-                image=demo_photo(photo), target_length=length, mode=mode, detail=detail, theme=theme,
-                title=DEMO_PREFIX + title, provider="local", seed=zlib.crc32(title.encode()) % 10_000,
+                image=demo_photo(photo),
+                target_length=length,
+                mode=mode,
+                detail=detail,
+                theme=theme,
+                title=DEMO_PREFIX + title,
+                provider="local",
+                seed=zlib.crc32(title.encode()) % 10_000,
             )
             paced([chain], pace)
             created += 1
         if not Experiment.objects.filter(title=EXPERIMENT_TITLE).exists():
             experiment = experiment_create(
-                image=demo_photo(EXPERIMENT["photo"]), details=EXPERIMENT["details"], modes=EXPERIMENT["modes"],
-                models=["local"], target_length=steps, theme=EXPERIMENT["theme"], title=EXPERIMENT_TITLE,
-                seed=7, start=False,
+                image=demo_photo(EXPERIMENT["photo"]),
+                details=EXPERIMENT["details"],
+                modes=EXPERIMENT["modes"],
+                models=["local"],
+                target_length=steps,
+                theme=EXPERIMENT["theme"],
+                title=EXPERIMENT_TITLE,
+                seed=7,
+                start=False,
             )
             paced(list(experiment.chains.all()), pace)
             created += experiment.chains.count()

@@ -38,8 +38,10 @@ class Command(BaseCommand):
 
     def _print(self, report) -> None:
         status = self.style.ERROR("FAIL") if report.failed else self.style.SUCCESS("ok")
-        self.stdout.write(f"{report.role:<11}{status}  backend={report.backend}  server={report.server or '-'}  "
-                          f"model={report.model or '-'}  ({report.seconds:.2f} s)")
+        self.stdout.write(
+            f"{report.role:<11}{status}  backend={report.backend}  server={report.server or '-'}  "
+            f"model={report.model or '-'}  ({report.seconds:.2f} s)"
+        )
         self.stdout.write(f"           catalogue: {report.catalogue}; listed by the server: {report.listed}")
         if report.live:
             self.stdout.write(f"           live call: {report.live}")

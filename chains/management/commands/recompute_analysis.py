@@ -16,11 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from chains.models import Chain, Step
-from chains.services.analysis import (
-    chain_fill_image_drift,
-    chain_refresh_projection_if_changed,
-    chains_refresh_metrics,
-)
+from chains.services.analysis import chain_fill_image_drift, chain_refresh_projection_if_changed, chains_refresh_metrics
 from chains.services.atlas import BUSY, FAILED, atlas_recompute_now
 
 ATLAS_BUSY = "Another atlas recompute is running; try again when it has finished."
@@ -36,8 +32,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, force: bool, skip_atlas: bool, **options):
         started = time.perf_counter()
-        lacking = (Step.objects.filter(Q(image_descriptor__isnull=True) | Q(image_similarity_to_origin__isnull=True))
-                   .values_list("chain_id", flat=True).distinct())
+        lacking = (
+            Step.objects.filter(Q(image_descriptor__isnull=True) | Q(image_similarity_to_origin__isnull=True))
+            .values_list("chain_id", flat=True)
+            .distinct()
+        )
         described = sum(chain_fill_image_drift(chain_id=chain_id) for chain_id in set(lacking))
         projected = sum(
             chain_refresh_projection_if_changed(chain_id=chain_id, force=force)

@@ -52,9 +52,14 @@ class Command(BaseCommand):
             raise CommandError(NO_SUCH_FILE.format(path=path))
         try:
             return chain_create(
-                image=path.read_bytes(), target_length=options["steps"], mode=options["mode"],
-                detail=options["detail"], theme=options["theme"],
-                title=options["title"] or path.stem, provider=options["provider"], seed=options["seed"],
+                image=path.read_bytes(),
+                target_length=options["steps"],
+                mode=options["mode"],
+                detail=options["detail"],
+                theme=options["theme"],
+                title=options["title"] or path.stem,
+                provider=options["provider"],
+                seed=options["seed"],
             )
         except (ImageRejected, ChainError, ProviderError) as error:
             raise CommandError(error.message) from None

@@ -32,8 +32,12 @@ class PassThroughModerator:
 
 ROLES = ("caption", "image", "embedding", "moderation")
 IN_PROCESS = "in-process"
-MODEL_FOR_ROLE = {"caption": CAPTION_MODEL, "image": IMAGE_MODEL, "embedding": EMBEDDING_MODEL,
-                  "moderation": MODERATION_MODEL}
+MODEL_FOR_ROLE = {
+    "caption": CAPTION_MODEL,
+    "image": IMAGE_MODEL,
+    "embedding": EMBEDDING_MODEL,
+    "moderation": MODERATION_MODEL,
+}
 
 
 def role_config(role: str) -> dict:
@@ -55,15 +59,28 @@ def build_role(role: str, config: dict):
 def build(snapshot: dict | None = None) -> ProviderSet:
     """All four offline roles at once, for callers that want the whole set directly."""
     pace = (snapshot or {}).get(PACE_KEY)
-    roles = {role: build_role(role, {**role_config(role), **({"pace_seconds": pace} if pace else {})})
-             for role in ROLES}
+    roles = {
+        role: build_role(role, {**role_config(role), **({"pace_seconds": pace} if pace else {})}) for role in ROLES
+    }
     return ProviderSet(
-        name="local", captioner=roles["caption"], painter=roles["image"], embedder=roles["embedding"],
+        name="local",
+        captioner=roles["caption"],
+        painter=roles["image"],
+        embedder=roles["embedding"],
         moderator=roles["moderation"],
-        snapshot={f"{role}_{key}": value for role in ROLES for key, value in
-                  {"backend": "local", **role_config(role)}.items()},
+        snapshot={
+            f"{role}_{key}": value for role in ROLES for key, value in {"backend": "local", **role_config(role)}.items()
+        },
     )
 
 
-__all__ = ["PACE_KEY", "LocalCaptioner", "LocalEmbedder", "LocalPainter", "PassThroughModerator", "build",
-           "build_role", "role_config"]
+__all__ = [
+    "PACE_KEY",
+    "LocalCaptioner",
+    "LocalEmbedder",
+    "LocalPainter",
+    "PassThroughModerator",
+    "build",
+    "build_role",
+    "role_config",
+]

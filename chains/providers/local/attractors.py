@@ -55,8 +55,7 @@ def play_many(providers, *, chains: int = 24, steps: int = 30, photo_side: int =
     played = []
     for index in range(chains):
         photo = demo_photo(DEMO_PHOTOS[index % len(DEMO_PHOTOS)], photo_side)
-        played.append(play_chain(providers, photo, steps=steps, seed=7919 * (index + 1),
-                                 detail=detail))
+        played.append(play_chain(providers, photo, steps=steps, seed=7919 * (index + 1), detail=detail))
     return played
 
 
@@ -88,4 +87,3 @@ def _arrival(row: np.ndarray) -> int:
         if row[step] == final and (rest == final).mean() >= STAY_SHARE:
             return step
     return len(row) - 1
-

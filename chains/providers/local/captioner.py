@@ -104,11 +104,13 @@ def _details(account: Account, rng: random.Random):
 def more_sentence(theme: str, rng: random.Random) -> str:
     """`more` mode names its theme: "Everything looks even more golden than before."."""
     quality = " ".join(theme.split()).strip(" .!?;:,").lower() or "dramatic"
-    return rng.choice([
-        f"Everything looks even more {quality} than before.",
-        f"The whole scene has grown even more {quality}.",
-        f"It is even more {quality} now, as if pushed one step further.",
-    ])
+    return rng.choice(
+        [
+            f"Everything looks even more {quality} than before.",
+            f"The whole scene has grown even more {quality}.",
+            f"It is even more {quality} now, as if pushed one step further.",
+        ]
+    )
 
 
 def next_panel(parts: list[str], account: Account, theme: str, step_index: int, rng: random.Random) -> list[str]:
@@ -121,11 +123,11 @@ def next_panel(parts: list[str], account: Account, theme: str, step_index: int, 
     premise = " ".join(theme.split()).strip(" .!?;:,")
     if premise and len(parts) > 3:
         story.append(f"The story so far: {premise}.")
-    return story + parts[1:max(1, len(parts) - 1)]
+    return story + parts[1 : max(1, len(parts) - 1)]
 
 
 def protagonist(theme: str) -> str:
-    """"a traveller looks for shelter" -> "the traveller"; a theme without one -> "the hero"."""
+    """ "a traveller looks for shelter" -> "the traveller"; a theme without one -> "the hero"."""
     words = theme.lower().replace(",", " ").split()
     if len(words) < 2 or words[0] not in {"a", "an", "the"}:
         return "The hero"
@@ -134,7 +136,10 @@ def protagonist(theme: str) -> str:
         if not word.isalpha() or (kept and word.endswith("s")):
             break
         kept.append(word)
-        if not word.endswith(("y", "ed", "ing")) and len(kept) >= 1 and word not in {"lost", "old", "young",
-                                                                                        "sleepy", "little"}:
+        if (
+            not word.endswith(("y", "ed", "ing"))
+            and len(kept) >= 1
+            and word not in {"lost", "old", "young", "sleepy", "little"}
+        ):
             break
     return "The " + " ".join(kept) if kept else "The hero"

@@ -13,14 +13,7 @@ import numpy as np
 
 from .vocabulary import COLOURS
 
-_RGB_TO_XYZ = np.array(
-    [
-        [0.4124, 0.3576, 0.1805],
-        [0.2126, 0.7152, 0.0722],
-        [0.0193, 0.1192, 0.9505],
-    ],
-    dtype=np.float32,
-)
+_RGB_TO_XYZ = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]], dtype=np.float32)
 _WHITE_D65 = np.array([0.95047, 1.0, 1.08883], dtype=np.float32)
 LOOKUP_BITS = 5
 
@@ -48,11 +41,7 @@ def nearest_colour_indices(lab_pixels: np.ndarray) -> np.ndarray:
     """Index of the closest named colour for each L*a*b* pixel (flattened input)."""
     table = named_lab_table()
     flat = lab_pixels.reshape(-1, 3)
-    distances = (
-        (flat**2).sum(axis=1, keepdims=True)
-        - 2.0 * flat @ table.T
-        + (table**2).sum(axis=1)[None, :]
-    )
+    distances = (flat**2).sum(axis=1, keepdims=True) - 2.0 * flat @ table.T + (table**2).sum(axis=1)[None, :]
     return distances.argmin(axis=1)
 
 

@@ -21,9 +21,18 @@ from .vocabulary import COLOUR_RGB
 PREFERENCE = 0.35
 SKY_PREFERENCE = 0.3
 ZONE_COLOURS = {
-    "water": (60, 120, 170), "grass": (95, 150, 70), "sand": (215, 190, 140), "snow": (235, 240, 248),
-    "rock": (120, 118, 130), "foliage": (50, 100, 55), "buildings": (120, 110, 115), "dark": (30, 28, 35),
-    "wall": (200, 190, 175), "glow": (255, 230, 170), "clutter": (120, 100, 90), "sky": (120, 170, 220),
+    "water": (60, 120, 170),
+    "grass": (95, 150, 70),
+    "sand": (215, 190, 140),
+    "snow": (235, 240, 248),
+    "rock": (120, 118, 130),
+    "foliage": (50, 100, 55),
+    "buildings": (120, 110, 115),
+    "dark": (30, 28, 35),
+    "wall": (200, 190, 175),
+    "glow": (255, 230, 170),
+    "clutter": (120, 100, 90),
+    "sky": (120, 170, 220),
 }
 SKIES = {  # time -> (zenith, horizon, haze)
     "day": ((70, 130, 205), (196, 220, 238), (205, 220, 235)),
@@ -34,8 +43,22 @@ SKIES = {  # time -> (zenith, horizon, haze)
 LAND_MATERIALS = {"water", "grass", "sand", "snow", "rock", "foliage", "buildings", "sky"}
 INSIDE_MATERIALS = {"wall", "clutter"}
 SPACE_MOTIFS = {"stars", "galaxy", "planet", "comet", "aurora"}
-SYMMETRIC_MOTIFS = {"temple", "cathedral", "pagoda", "face", "mandala", "castle", "arch", "astronaut", "owl",
-                    "butterfly", "lighthouse", "fountain", "rocket", "flower"}
+SYMMETRIC_MOTIFS = {
+    "temple",
+    "cathedral",
+    "pagoda",
+    "face",
+    "mandala",
+    "castle",
+    "arch",
+    "astronaut",
+    "owl",
+    "butterfly",
+    "lighthouse",
+    "fountain",
+    "rocket",
+    "flower",
+}
 # Objects that sit on a table when the picture is an interior.
 TABLE_MOTIFS = {"cup", "teapot", "vase", "bottle", "bowl", "apple", "lamp", "candle", "book", "bell", "clock"}
 SIZE_HEIGHT = {"huge": 0.84, "large": 0.62, "small": 0.14}
@@ -64,10 +87,18 @@ DRIFT_ORDER = sorted(SINKS)
 # Subjects that look like a favourite are read as it almost every time (a tall tower is
 # the painter's lighthouse), the way a real model's prior wins on a near miss.
 LOOKALIKES = {
-    "tower": "lighthouse", "obelisk": "lighthouse", "rocket": "lighthouse", "skyscraper": "lighthouse",
-    "pine": "tree", "bush": "tree", "cypress": "tree", "palm": "tree",
-    "tulip": "flower", "sunflower": "flower",
-    "boat": "sailboat", "ship": "sailboat",
+    "tower": "lighthouse",
+    "obelisk": "lighthouse",
+    "rocket": "lighthouse",
+    "skyscraper": "lighthouse",
+    "pine": "tree",
+    "bush": "tree",
+    "cypress": "tree",
+    "palm": "tree",
+    "tulip": "flower",
+    "sunflower": "flower",
+    "boat": "sailboat",
+    "ship": "sailboat",
     "planet": "moon",
 }
 DRIFT_CHANCE = 0.45
@@ -136,9 +167,15 @@ def plan_picture(scene: Scene, rng, habit: float = 1.0) -> Plan:
     sky_top = _prefer(named, zenith, (SKY_PREFERENCE if sky else 0.35) * habit)
     sky_bottom = mix(sky_top, horizon_sky, 0.55) if named else horizon_sky
     plan = Plan(
-        kind=kind, time=time, light_side=scene.light_side if scene.light_side is not None else rng.choice([-0.7, 0.7]),
-        horizon=_horizon(scene, kind, rng), sky_top=sky_top, sky_bottom=sky_bottom, haze=mix(haze, sky_bottom, 0.5),
-        ground=_ground(scene, kind), vague=vague,
+        kind=kind,
+        time=time,
+        light_side=scene.light_side if scene.light_side is not None else rng.choice([-0.7, 0.7]),
+        horizon=_horizon(scene, kind, rng),
+        sky_top=sky_top,
+        sky_bottom=sky_bottom,
+        haze=mix(haze, sky_bottom, 0.5),
+        ground=_ground(scene, kind),
+        vague=vague,
         symmetric=scene.symmetric or (vague and rng.random() < 0.6),
     )
     for zone in scene.zones:
@@ -304,8 +341,9 @@ def _place_subjects(scene: Scene, plan: Plan, rng, habit: float = 1.0) -> None:
                 x = subject.x if subject.x is not None else (0.5 if order == 0 else next(sides, 0.5))
             else:
                 x = next(sides, 0.5)
-            plan.placed.append(_boxed(subject.motif, body, accent, x, subject.y, height * scale, plan, rng,
-                                      main=order == 0))
+            plan.placed.append(
+                _boxed(subject.motif, body, accent, x, subject.y, height * scale, plan, rng, main=order == 0)
+            )
 
 
 def _height(subject: Subject, motif, *, main: bool) -> float:
@@ -314,8 +352,9 @@ def _height(subject: Subject, motif, *, main: bool) -> float:
     return motif.height * (1.25 if main else 0.7)
 
 
-def _boxed(name: str, body: RGB, accent: RGB, x: float, y: float | None, height: float, plan: Plan, rng, *,
-           main: bool) -> Placed:
+def _boxed(
+    name: str, body: RGB, accent: RGB, x: float, y: float | None, height: float, plan: Plan, rng, *, main: bool
+) -> Placed:
     motif = MOTIFS[name]
     height = max(height, 0.12)
     width = height * motif.aspect

@@ -296,8 +296,7 @@ def fill_shape(
         return Image.new("L", (1, 1), 0)
     mask = Image.new("L", ((right_px - left_px) * SUPERSAMPLE, (bottom_px - top_px) * SUPERSAMPLE), 0)
     ImageDraw.Draw(mask).polygon(
-        [((x * size - left_px) * SUPERSAMPLE, (y * size - top_px) * SUPERSAMPLE) for x, y in points],
-        fill=255,
+        [((x * size - left_px) * SUPERSAMPLE, (y * size - top_px) * SUPERSAMPLE) for x, y in points], fill=255
     )
     mask = mask.reduce(SUPERSAMPLE)
     span_top, span_bottom = span or (top_px / size, bottom_px / size)

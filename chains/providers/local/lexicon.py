@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from .motifs import MOTIFS
 
+# Word tables read best as tables: the formatter leaves them as written.
+# fmt: off
 IRREGULAR_PLURALS = {"fish": "fish", "deer": "deer", "face": "faces", "bus": "buses"}
 PLURAL_NAMED = {"stars": "star", "clouds": "cloud", "birds": "bird", "circles": "circle", "stripes": "stripe",
                 "dots": "dot"}
@@ -41,6 +43,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+# fmt: on
+
+
 def plural(noun: str) -> str:
     if noun in IRREGULAR_PLURALS:
         return IRREGULAR_PLURALS[noun]
@@ -66,6 +71,7 @@ for _motif, (_one, _many) in MOTIF_NOUNS.items():
         MOTIF_BY_WORD.setdefault(_word, _motif)
 # Nouns that are also common verbs ("the house faces the sea", "stars dot the sky"): they
 # name a thing only after a determiner, a number, a size or a colour.
+# fmt: off
 VERB_LIKE_NOUNS = frozenset({"face", "faces", "dot", "dots", "sign", "signs", "figure", "figures", "head", "heads",
                              "rings", "bands", "bell", "streaks", "lantern", "fruit", "light"})
 NOUN_MARKERS = frozenset({"a", "an", "the", "one", "two", "three", "four", "five", "few", "several", "many",

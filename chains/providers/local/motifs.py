@@ -11,5 +11,10 @@ from .motifs_things import THING_MOTIFS
 from .pen import Motif
 
 MOTIFS: dict[str, Motif] = {
-    **SKY_MOTIFS, **NATURE_MOTIFS, **BUILT_MOTIFS, **THING_MOTIFS, **LIFE_MOTIFS, **PATTERN_MOTIFS,
+    **SKY_MOTIFS,
+    **NATURE_MOTIFS,
+    **BUILT_MOTIFS,
+    **THING_MOTIFS,
+    **LIFE_MOTIFS,
+    **PATTERN_MOTIFS,
 }

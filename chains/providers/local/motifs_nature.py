@@ -108,9 +108,14 @@ def sunflower(pen: Pen, k: Tones) -> None:
         angle = petal * math.tau / 18
         tip = (0.5 + math.cos(angle) * 0.3, 0.38 + math.sin(angle) * 0.3)
         side = 0.17
-        pen.poly([(0.5 + math.cos(angle - side) * 0.12, 0.38 + math.sin(angle - side) * 0.12), tip,
-                  (0.5 + math.cos(angle + side) * 0.12, 0.38 + math.sin(angle + side) * 0.12)],
-                 k.body if petal % 2 else k.light)
+        pen.poly(
+            [
+                (0.5 + math.cos(angle - side) * 0.12, 0.38 + math.sin(angle - side) * 0.12),
+                tip,
+                (0.5 + math.cos(angle + side) * 0.12, 0.38 + math.sin(angle + side) * 0.12),
+            ],
+            k.body if petal % 2 else k.light,
+        )
     pen.circle(0.5, 0.38, 0.13, k.accent)
     pen.circle(0.48, 0.36, 0.07, mix(k.accent, (0, 0, 0), 0.3))
 
@@ -118,8 +123,10 @@ def sunflower(pen: Pen, k: Tones) -> None:
 def tulip(pen: Pen, k: Tones) -> None:
     pen.stroke([(0.5, 0.4), (0.5, 1.0)], (60, 125, 55), 0.04)
     pen.poly(pen.curve([(0.5, 0.95), (0.3, 0.6), (0.45, 0.75)]) + [(0.5, 0.95)], (80, 150, 60))
-    pen.poly([(0.3, 0.12), (0.4, 0.22), (0.5, 0.08), (0.6, 0.22), (0.7, 0.12), (0.68, 0.36), (0.5, 0.46),
-              (0.32, 0.36)], k.body)
+    pen.poly(
+        [(0.3, 0.12), (0.4, 0.22), (0.5, 0.08), (0.6, 0.22), (0.7, 0.12), (0.68, 0.36), (0.5, 0.46), (0.32, 0.36)],
+        k.body,
+    )
     pen.poly([(0.5, 0.08), (0.6, 0.22), (0.7, 0.12), (0.68, 0.36), (0.5, 0.46)], k.dark)
 
 
@@ -127,8 +134,10 @@ def mountain(pen: Pen, k: Tones) -> None:
     peak = pen.rng.uniform(0.4, 0.6)
     pen.poly([(0.0, 1.0), (peak, 0.0), (1.0, 1.0)], k.body)
     pen.poly([(peak, 0.0), (1.0, 1.0), (peak + 0.1, 1.0), (peak + 0.05, 0.5)], k.dark)
-    pen.poly([(peak, 0.0), (peak - 0.14, 0.3), (peak - 0.05, 0.26), (peak, 0.34), (peak + 0.07, 0.24),
-              (peak + 0.12, 0.28)], k.pale)
+    pen.poly(
+        [(peak, 0.0), (peak - 0.14, 0.3), (peak - 0.05, 0.26), (peak, 0.34), (peak + 0.07, 0.24), (peak + 0.12, 0.28)],
+        k.pale,
+    )
 
 
 def volcano(pen: Pen, k: Tones) -> None:

@@ -16,8 +16,14 @@ def sun(pen: Pen, k: Tones) -> None:
     if pen.rng.random() < 0.5:
         for ray in range(16):
             angle = ray * math.tau / 16
-            pen.stroke([(0.5 + 0.3 * math.cos(angle), 0.5 + 0.3 * math.sin(angle)),
-                        (0.5 + 0.48 * math.cos(angle), 0.5 + 0.48 * math.sin(angle))], k.light, 0.02)
+            pen.stroke(
+                [
+                    (0.5 + 0.3 * math.cos(angle), 0.5 + 0.3 * math.sin(angle)),
+                    (0.5 + 0.48 * math.cos(angle), 0.5 + 0.48 * math.sin(angle)),
+                ],
+                k.light,
+                0.02,
+            )
 
 
 def moon(pen: Pen, k: Tones) -> None:

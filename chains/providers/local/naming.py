@@ -84,8 +84,9 @@ def _pointed(subject: SubjectSighting, family: str, water: bool) -> list[tuple[s
     return [("mountain", 6), ("pyramid", 1), ("tent", 1)]
 
 
-def _round(subject: SubjectSighting, family: str, light: float, dark_around: bool,
-           leafy: bool) -> list[tuple[str, int]]:
+def _round(
+    subject: SubjectSighting, family: str, light: float, dark_around: bool, leafy: bool
+) -> list[tuple[str, int]]:
     if subject.y < 0.4 and subject.share < 0.1:
         if dark_around:
             return [("moon", 6), ("planet", 2)]

@@ -74,7 +74,10 @@ def paint_image(prompt: str, seed: int, size: int = SIZE, step_index: int = 1) -
         strength = {}  # settled on a favourite: painted its own way, whatever the caption asked
     plan = plan_picture(scene, rng, habit)
     painting = Painting(
-        image=_backdrop(plan, rng, size), rng=rng, horizon=plan.horizon, haze=plan.haze,
+        image=_backdrop(plan, rng, size),
+        rng=rng,
+        horizon=plan.horizon,
+        haze=plan.haze,
         light=Light(side=plan.light_side, shadow=SHADOW_BY_TIME[plan.time]),
     )
     if not scene.empty:
@@ -109,8 +112,7 @@ def _setting(painting: Painting, plan: Plan) -> None:
     if plan.kind == "land":
         cold = plan.ground is not None and plan.ground.material == "snow"
         for zone in plan.far:
-            far_ridge(painting, zone.material, painting.jitter(_zone_colour(zone)),
-                      cold=cold)
+            far_ridge(painting, zone.material, painting.jitter(_zone_colour(zone)), cold=cold)
         if plan.ground is not None:
             colour = _zone_colour(plan.ground)
             ground(painting, plan.ground.material, painting.jitter(colour), plan.sky_bottom)
@@ -119,8 +121,12 @@ def _setting(painting: Painting, plan: Plan) -> None:
         if any(placed.motif in TABLE_MOTIFS for placed in plan.placed):
             from .ink import fill_shape
 
-            fill_shape(painting, [(0.0, 1.0), (0.0, plan.horizon), (1.0, plan.horizon), (1.0, 1.0)],
-                       lighter(table, 0.1), darker(table, 0.3))
+            fill_shape(
+                painting,
+                [(0.0, 1.0), (0.0, plan.horizon), (1.0, plan.horizon), (1.0, 1.0)],
+                lighter(table, 0.1),
+                darker(table, 0.3),
+            )
     for zone in plan.sides:
         colour = painting.jitter(_zone_colour(zone))
         if zone.material == "clutter":
@@ -144,8 +150,18 @@ def _put(painting: Painting, placed, plan: Plan) -> None:
     left, top, width, height = placed.box
     spread = 3.0 if placed.motif in SINKS else COLOUR_JITTER
     tones = Tones(painting.jitter(placed.body, spread), painting.jitter(placed.accent, spread))
-    draw_motif(painting, motif.draw, tones, left, top, width, height, shadow=motif.place == "ground",
-               shade=motif.place != "field", flip=placed.flip and motif.place != "field")
+    draw_motif(
+        painting,
+        motif.draw,
+        tones,
+        left,
+        top,
+        width,
+        height,
+        shadow=motif.place == "ground",
+        shade=motif.place != "field",
+        flip=placed.flip and motif.place != "field",
+    )
 
 
 def apply_emphasis(scene: Scene) -> dict[str, float]:

@@ -20,8 +20,7 @@ from ... import modes
 from ..base import CaptionRequest, PaintRequest
 
 # name -> (package, loader) ; the loaders return uint8 RGB arrays.
-DEMO_PHOTOS = ("astronaut", "chelsea", "coffee", "rocket", "hubble_deep_field", "motorcycle_left", "china",
-               "flower")
+DEMO_PHOTOS = ("astronaut", "chelsea", "coffee", "rocket", "hubble_deep_field", "motorcycle_left", "china", "flower")
 PHOTO_SIDE = 768
 
 
@@ -66,8 +65,7 @@ class PlayedStep:
 
 
 def play_chain(
-    providers, image: bytes, *, steps: int, seed: int, mode: str = "telephone", detail: str = "very",
-    theme: str = "",
+    providers, image: bytes, *, steps: int, seed: int, mode: str = "telephone", detail: str = "very", theme: str = ""
 ) -> list[PlayedStep]:
     """Caption, paint, caption… in-process, with the prompts and seeds the engine uses.
 
@@ -78,7 +76,12 @@ def play_chain(
     played: list[PlayedStep] = []
     for index in range(steps + 1):
         request = CaptionRequest(
-            image=image, detail=detail, mode=mode, theme=theme, step_index=index, seed=seed + index,
+            image=image,
+            detail=detail,
+            mode=mode,
+            theme=theme,
+            step_index=index,
+            seed=seed + index,
             instructions=modes.caption_instructions(mode=mode, detail=detail, theme=theme, step_index=index),
         )
         text = providers.captioner.caption(request).text

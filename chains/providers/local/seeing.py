@@ -96,11 +96,14 @@ def _block_features(reading: Reading) -> dict[str, np.ndarray]:
 
     mean = per_block(lab)
     return {
-        "L": mean[..., 0], "a": mean[..., 1], "b": mean[..., 2],
+        "L": mean[..., 0],
+        "a": mean[..., 1],
+        "b": mean[..., 2],
         "chroma": np.hypot(mean[..., 1], mean[..., 2]),
         "hue": np.degrees(np.arctan2(mean[..., 2], mean[..., 1])) % 360,
         "texture": per_block(across + down),
-        "across": per_block(across), "down": per_block(down),
+        "across": per_block(across),
+        "down": per_block(down),
         "spread": grey.reshape(GRID, cell, GRID, cell).std(axis=(1, 3)),
     }
 
@@ -153,10 +156,16 @@ def _zones(materials: np.ndarray, reading: Reading) -> list[ZoneSighting]:
         pixel_mask = np.kron(mask, np.ones((cell, cell), dtype=bool))
         names = labels[: GRID * cell, : GRID * cell][pixel_mask]
         colour = COLOUR_NAMES[int(np.bincount(names).argmax())]
-        found.append(ZoneSighting(
-            material=material, colour=colour, place=_place(rows, cols), share=count / GRID ** 2,
-            top=float(rows.min()) / GRID, bottom=float(rows.max() + 1) / GRID,
-        ))
+        found.append(
+            ZoneSighting(
+                material=material,
+                colour=colour,
+                place=_place(rows, cols),
+                share=count / GRID**2,
+                top=float(rows.min()) / GRID,
+                bottom=float(rows.max() + 1) / GRID,
+            )
+        )
     found.sort(key=lambda zone: -zone.share)
     return found
 
@@ -219,14 +228,14 @@ def _close_up(lab: np.ndarray) -> np.ndarray | None:
     """No patch stands out from the border, yet the middle is busy: something fills the frame."""
     side = lab.shape[0]
     grey = lab[..., 0]
-    busy = np.abs(np.diff(grey, axis=1))[:, :-0 or None]
-    middle = busy[side // 4: 3 * side // 4, side // 4: 3 * side // 4].mean()
+    busy = np.abs(np.diff(grey, axis=1))[:, : -0 or None]
+    middle = busy[side // 4 : 3 * side // 4, side // 4 : 3 * side // 4].mean()
     corners = np.concatenate([busy[:6, :6].ravel(), busy[:6, -6:].ravel()]).mean()
     if middle < 3.0 or middle < corners * 1.2:
         return None
     mask = np.zeros((side, side), bool)
     inset = side // 8
-    mask[inset: side - inset, inset: side - inset] = True
+    mask[inset : side - inset, inset : side - inset] = True
     return mask
 
 
@@ -237,8 +246,8 @@ def _describe(mask: np.ndarray, reading: Reading, lab: np.ndarray) -> SubjectSig
     height, width = (bottom - top) / side, (right - left) / side
     fill = mask.sum() / float((bottom - top) * (right - left))
     quarter = max(1, (bottom - top) // 4)
-    top_width = mask[top: top + quarter].sum(axis=1).mean()
-    bottom_width = mask[bottom - quarter: bottom].sum(axis=1).mean()
+    top_width = mask[top : top + quarter].sum(axis=1).mean()
+    bottom_width = mask[bottom - quarter : bottom].sum(axis=1).mean()
     scale = reading.merged_labels.shape[0] // side
     big = np.kron(mask, np.ones((scale, scale), dtype=bool))
     names = reading.merged_labels[: side * scale, : side * scale][big]
@@ -249,10 +258,16 @@ def _describe(mask: np.ndarray, reading: Reading, lab: np.ndarray) -> SubjectSig
     texture = float(np.abs(np.diff(grey, axis=1))[mask[:, 1:]].mean()) if mask[:, 1:].any() else 0.0
     return SubjectSighting(
         shape=_shape(height / max(width, 1e-6), fill, top_width, bottom_width),
-        colour=COLOUR_NAMES[int(order[0])], second=second,
-        x=float(cols.mean() + 0.5) / side, y=float(rows.mean() + 0.5) / side,
-        width=float(width), height=float(height), share=float(mask.mean()), texture=texture,
-        stripes=_striped(grey, mask), face=_has_face(reading, mask),
+        colour=COLOUR_NAMES[int(order[0])],
+        second=second,
+        x=float(cols.mean() + 0.5) / side,
+        y=float(rows.mean() + 0.5) / side,
+        width=float(width),
+        height=float(height),
+        share=float(mask.mean()),
+        texture=texture,
+        stripes=_striped(grey, mask),
+        face=_has_face(reading, mask),
     )
 
 
@@ -298,7 +313,7 @@ def _has_face(reading: Reading, mask: np.ndarray) -> bool:
     if height < 6 or width < 5 or not 0.8 <= height / width <= 1.8 or biggest.sum() < 0.5 * height * width:
         return False
     filled = ndimage.binary_fill_holes(biggest)
-    upper = (filled & ~biggest)[top: top + height // 2 + 1, left:right]
+    upper = (filled & ~biggest)[top : top + height // 2 + 1, left:right]
     spots, found = ndimage.label(upper)
     if found != 2:
         return False

@@ -34,31 +34,72 @@ MATERIAL_NOUNS = {
     "clutter": [("clutter", "mass"), ("shelves", "plural")],
 }
 PLACE_OBJECT = {
-    "top": "the top", "bottom": "the bottom", "left": "the left side", "right": "the right side",
-    "upper left": "the upper left corner", "upper right": "the upper right corner",
-    "lower left": "the lower left corner", "lower right": "the lower right corner",
-    "centre": "the middle", "background": "the background", "horizon": "the horizon",
+    "top": "the top",
+    "bottom": "the bottom",
+    "left": "the left side",
+    "right": "the right side",
+    "upper left": "the upper left corner",
+    "upper right": "the upper right corner",
+    "lower left": "the lower left corner",
+    "lower right": "the lower right corner",
+    "centre": "the middle",
+    "background": "the background",
+    "horizon": "the horizon",
 }
 PLACE_ADVERBIAL = {
-    "top": "across the top", "bottom": "along the bottom", "left": "on the left", "right": "on the right",
-    "upper left": "in the upper left corner", "upper right": "in the upper right corner",
-    "lower left": "in the lower left corner", "lower right": "in the lower right corner",
-    "centre": "in the middle", "background": "behind everything", "horizon": "along the horizon",
+    "top": "across the top",
+    "bottom": "along the bottom",
+    "left": "on the left",
+    "right": "on the right",
+    "upper left": "in the upper left corner",
+    "upper right": "in the upper right corner",
+    "lower left": "in the lower left corner",
+    "lower right": "in the lower right corner",
+    "centre": "in the middle",
+    "background": "behind everything",
+    "horizon": "along the horizon",
 }
-NOUN_VERBS = {"face": ["looks out", "gazes out"], "cat": ["sits", "watches"], "astronaut": ["looks out", "floats"],
-              "figure": ["stands", "waits", "walks"], "flower": ["blooms", "opens"], "owl": ["watches", "perches"]}
-VERBS = {"ground": ["stands", "rises", "waits"], "sky": ["hangs", "glows", "floats"],
-         "water": ["floats", "drifts", "rests"], "free": ["sits", "rests", "waits"], "field": ["covers", "fills"]}
+NOUN_VERBS = {
+    "face": ["looks out", "gazes out"],
+    "cat": ["sits", "watches"],
+    "astronaut": ["looks out", "floats"],
+    "figure": ["stands", "waits", "walks"],
+    "flower": ["blooms", "opens"],
+    "owl": ["watches", "perches"],
+}
+VERBS = {
+    "ground": ["stands", "rises", "waits"],
+    "sky": ["hangs", "glows", "floats"],
+    "water": ["floats", "drifts", "rests"],
+    "free": ["sits", "rests", "waits"],
+    "field": ["covers", "fills"],
+}
 TIME_PHRASES = {
     "day": ["a clear afternoon", "late morning", "a bright noon"],
     "dawn": ["dawn", "an early sunrise", "daybreak"],
     "dusk": ["dusk", "a warm sunset", "early evening"],
     "night": ["a moonlit night", "midnight", "a starry night"],
 }
-PARTS = {"face": "eyes", "cat": "eyes", "owl": "eyes", "fox": "eyes", "dog": "eyes", "flower": "petals",
-         "sunflower": "petals", "house": "roof", "cottage": "roof", "barn": "roof", "pagoda": "roofs",
-         "temple": "roof", "castle": "roof", "tower": "roof", "sailboat": "sails", "butterfly": "wings",
-         "lighthouse": "stripes", "skyscraper": "windows"}
+PARTS = {
+    "face": "eyes",
+    "cat": "eyes",
+    "owl": "eyes",
+    "fox": "eyes",
+    "dog": "eyes",
+    "flower": "petals",
+    "sunflower": "petals",
+    "house": "roof",
+    "cottage": "roof",
+    "barn": "roof",
+    "pagoda": "roofs",
+    "temple": "roof",
+    "castle": "roof",
+    "tower": "roof",
+    "sailboat": "sails",
+    "butterfly": "wings",
+    "lighthouse": "stripes",
+    "skyscraper": "windows",
+}
 
 
 def stable_choice(options: list, *keys: object):
@@ -86,7 +127,7 @@ def join_list(items: list[str]) -> str:
 
 
 def noun_phrase(colour: str | None, noun: str, kind: str) -> str:
-    """"a pale grey lake", "dark green trees", "sand" (never "sand sand")."""
+    """ "a pale grey lake", "dark green trees", "sand" (never "sand sand")."""
     described = noun if colour is None or colour.split()[-1] == noun else f"{colour} {noun}"
     return f"{article(described)} {described}" if kind == "count" else described
 
@@ -98,8 +139,10 @@ def material_phrase(zone: ZoneSighting, rng: random.Random, *, with_colour: bool
 
 def subject_phrase(account: Account, rng: random.Random) -> str:
     noun = MOTIF_NOUNS[account.noun][0]
-    size = {"large": stable_choice(["large", "big", "tall"], account.noun),
-            "small": stable_choice(["small", "little"], account.noun)}.get(account.size)
+    size = {
+        "large": stable_choice(["large", "big", "tall"], account.noun),
+        "small": stable_choice(["small", "little"], account.noun),
+    }.get(account.size)
     if size == "tall" and MOTIFS[account.noun].aspect > 0.8:
         size = "large"
     words = " ".join(part for part in (size, account.colour, noun) if part)
@@ -128,8 +171,14 @@ def _setting(account: Account, rng: random.Random) -> str:
     parts = []
     if account.ground is not None and MOTIFS[account.noun].place != "free":
         phrase, _ = material_phrase(account.ground, rng)
-        preposition = {"water": rng.choice(["beside", "above"]), "foliage": "among", "rock": "on",
-                       "sand": "on", "grass": "in", "snow": "on"}.get(account.ground.material, "on")
+        preposition = {
+            "water": rng.choice(["beside", "above"]),
+            "foliage": "among",
+            "rock": "on",
+            "sand": "on",
+            "grass": "in",
+            "snow": "on",
+        }.get(account.ground.material, "on")
         parts.append(f"{preposition} {phrase}")
     if account.sky is not None:
         parts.append(f"under {material_phrase(account.sky, rng)[0]}")
@@ -186,8 +235,13 @@ def horizon_sentence(account: Account, rng: random.Random) -> str | None:
 
 
 def light_sentence(account: Account, rng: random.Random) -> str:
-    quality = ("dim" if account.brightness < 0.3 else "bright" if account.brightness > 0.62
-               else rng.choice(["soft", "even", "gentle"]))
+    quality = (
+        "dim"
+        if account.brightness < 0.3
+        else "bright"
+        if account.brightness > 0.62
+        else rng.choice(["soft", "even", "gentle"])
+    )
     when = stable_choice(TIME_PHRASES[account.time], account.time)
     if account.light_side:
         if rng.random() < 0.5:
@@ -250,8 +304,7 @@ def composition_sentence(account: Account, rng: random.Random) -> str | None:
         return None
     noun = MOTIF_NOUNS[account.noun][0]
     where = {"left": "left of centre", "right": "right of centre"}.get(account.place, "on the central axis")
-    balance = ("nearly symmetrical" if account.symmetry > 0.85
-               else f"weighted toward the {account.light_side or 'left'}")
+    balance = "nearly symmetrical" if account.symmetry > 0.85 else f"weighted toward the {account.light_side or 'left'}"
     return f"The {noun} sits {where}, and the composition is {balance}."
 
 
@@ -267,8 +320,12 @@ def size_sentence(account: Account, rng: random.Random) -> str | None:
     if account.noun is None:
         return None
     noun = MOTIF_NOUNS[account.noun][0]
-    share = {"huge": "most of the picture", "large": "about a third of the picture",
-             "medium": "a modest part of the picture", "small": "only a small part of the picture"}[account.size]
+    share = {
+        "huge": "most of the picture",
+        "large": "about a third of the picture",
+        "medium": "a modest part of the picture",
+        "small": "only a small part of the picture",
+    }[account.size]
     return f"The {noun} takes up {share}."
 
 

@@ -74,9 +74,7 @@ def find_shapes(labels: np.ndarray) -> list[Shape]:
     return shapes[:MAX_SHAPES]
 
 
-def _describe(
-    mask: np.ndarray, rows: slice, cols: slice, index: int, side_h: int, side_w: int
-) -> Shape | None:
+def _describe(mask: np.ndarray, rows: slice, cols: slice, index: int, side_h: int, side_w: int) -> Shape | None:
     height, width = mask.shape
     if width > 0.7 * side_w or height < 3 or width < 3:
         return None

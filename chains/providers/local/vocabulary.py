@@ -154,15 +154,20 @@ COLOURS: tuple[tuple[str, tuple[int, int, int]], ...] = (
 # Plain colour words other captioners use; the painter understands them, the local
 # captioner never says them (it always picks a more specific name).
 BASIC_COLOURS: dict[str, tuple[int, int, int]] = {
-    "red": (205, 35, 35), "blue": (40, 85, 200), "green": (50, 150, 60),
-    "yellow": (240, 220, 50), "orange": (240, 140, 30), "pink": (240, 150, 180),
-    "brown": (120, 80, 45), "grey": (128, 128, 128), "purple": (120, 50, 160),
-    "golden": (225, 180, 60), "silvery": (195, 195, 205),
+    "red": (205, 35, 35),
+    "blue": (40, 85, 200),
+    "green": (50, 150, 60),
+    "yellow": (240, 220, 50),
+    "orange": (240, 140, 30),
+    "pink": (240, 150, 180),
+    "brown": (120, 80, 45),
+    "grey": (128, 128, 128),
+    "purple": (120, 50, 160),
+    "golden": (225, 180, 60),
+    "silvery": (195, 195, 205),
 }
 # Words that shade the colour named right after them.
-SHADE_WORDS: dict[str, float] = {
-    "dark": -0.4, "deep": -0.3, "darker": -0.4, "light": 0.4, "pale": 0.45, "bright": 0.15,
-}
+SHADE_WORDS: dict[str, float] = {"dark": -0.4, "deep": -0.3, "darker": -0.4, "light": 0.4, "pale": 0.45, "bright": 0.15}
 
 COLOUR_NAMES: tuple[str, ...] = tuple(name for name, _ in COLOURS)
 COLOUR_RGB: dict[str, tuple[int, int, int]] = dict(COLOURS)
