@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Max, Value
+from django.db.models import Max, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .. import images
-from ..budget import BudgetExceeded, budget_reserve, estimate_chain_cost
 from ..cache import content_changed_on_commit
 from ..models import Chain, ChainAnimation, Status, Step, new_seed
 from . import ledger
 from .atlas import atlas_mark_dirty
 from .drift import chain_refresh_drift
-from .lifecycle import ChainError, chain_create, chain_resume, chain_start
+from .lifecycle import ChainError, chain_create, chain_reserve_steps, chain_resume, chain_start
 from .screening import chains_hide_with_branches
 
 FEATURED_ORDER_MAX = 32767  # PositiveSmallIntegerField
@@ -139,7 +138,7 @@ def chain_rerun_from(*, chain: Chain, index: int, reseed: bool = True) -> Chain:
     """
     with transaction.atomic():
         _check_rerun(chain=chain, index=index)
-        _reserve_rerun(chain=chain, index=index)
+        chain_reserve_steps(chain=chain, steps=chain.target_length - index)
         _hold_for_rerun(chain=chain)
         stale = list(Step.objects.filter(chain_id=chain.pk, index__gt=index).values_list("image", flat=True))
         ledger.calls_abandon_after(chain_id=chain.pk, step_index=index)
@@ -155,17 +154,6 @@ def chain_rerun_from(*, chain: Chain, index: int, reseed: bool = True) -> Chain:
         )
     chain.refresh_from_db()
     return chain
-
-
-def _reserve_rerun(*, chain: Chain, index: int) -> None:
-    """The steps to make again are new spending: reserve them like a new chain's."""
-    estimated = estimate_chain_cost(snapshot=chain.provider_settings, target_length=chain.target_length - index)
-    if estimated > 0:
-        try:
-            budget_reserve(estimated=estimated)
-        except BudgetExceeded as refused:
-            raise ChainError(refused.message) from None
-    Chain.objects.filter(pk=chain.pk).update(reserved_cost=F("estimated_cost") + estimated)
 
 
 def _check_rerun(*, chain: Chain, index: int) -> int:

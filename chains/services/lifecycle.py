@@ -6,6 +6,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .. import images
@@ -90,6 +91,21 @@ def chain_create(
         _store_origin(chain=chain, clean=clean, screened=origin_screened)
     content_changed_on_commit(chain_id=chain.pk)
     return chain
+
+
+def chain_reserve_steps(*, chain: Chain, steps: int) -> None:
+    """Steps still to make are new spending when the chain holds no reservation for
+    them: it ended (an ended chain's reservation stops counting, `outstanding_reservations`)
+    or they were deleted to be made again. Reserve them as a new chain's, or refuse.
+    Call inside the transaction that reopens the chain."""
+    estimated = estimate_chain_cost(snapshot=chain.provider_settings, target_length=max(steps, 0))
+    _reserve(estimated)
+    Chain.objects.filter(pk=chain.pk).update(reserved_cost=F("estimated_cost") + estimated)
+
+
+def _steps_painted(chain: Chain) -> int:
+    """Pictures made so far (step 0 is the starting image, not painted)."""
+    return Step.objects.filter(chain_id=chain.pk, index__gt=0).count()
 
 
 def _reserve(estimated) -> None:
@@ -272,6 +288,8 @@ def chain_resume(*, chain: Chain) -> Chain:
 
     now = timezone.now()
     with transaction.atomic():
+        if chain.status in (Status.FAILED, Status.CANCELLED):
+            chain_reserve_steps(chain=chain, steps=chain.target_length - _steps_painted(chain))
         updated = Chain.objects.filter(
             pk=chain.pk, status__in=(Status.PAUSED, Status.FAILED, Status.CANCELLED, Status.HELD)
         ).update(

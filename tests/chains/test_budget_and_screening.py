@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chains.budget import BUDGET_PAUSED, spent_today
+from chains.budget import BUDGET_PAUSED, estimate_chain_cost, spent_today
 from chains.models import Chain, Status
-from chains.services import chain_run_inline, chains_reconcile
+from chains.services import ChainError, chain_cancel, chain_resume, chain_run_inline, chains_reconcile
 from gallery.models import Report
 from tests.factories import make_chain
 from tests.support import providers as scripted
@@ -47,3 +47,22 @@ def test_flagged_generated_content_hides_the_chain_and_queues_it_for_staff(what)
     assert report is not None and report.reporter is None and "violence" in report.reason
     assert report.events.get().action == "flagged automatically"
     assert not Chain.objects.listed().filter(pk=chain.pk).exists()
+
+
+def test_resuming_an_ended_chain_reserves_its_remaining_steps_or_is_refused(settings):
+    """An ended chain's reservation stops counting; resuming it is new spending."""
+    settings.TELEPHONE_DAILY_BUDGET_USD = 10
+    chain = chain_cancel(chain=make_chain(target_length=4, provider=PRICED))
+    remaining = estimate_chain_cost(snapshot=chain.provider_settings, target_length=4)
+    settings.TELEPHONE_DAILY_BUDGET_USD = float(remaining) / 2  # the rest no longer fits
+    with pytest.raises(ChainError):
+        chain_resume(chain=chain)
+    chain.refresh_from_db()
+    assert chain.status == Status.CANCELLED
+
+    settings.TELEPHONE_DAILY_BUDGET_USD = 10
+    spent_before = chain.estimated_cost
+    chain_resume(chain=chain)  # the workers run eagerly here: it goes on to the end
+    chain.refresh_from_db()
+    assert chain.status == Status.COMPLETED
+    assert chain.reserved_cost == spent_before + remaining
