@@ -18,18 +18,18 @@ from .base import ProviderError
 
 logger = logging.getLogger(__name__)
 
-RATE_LIMITED = "The OpenAI API is rate limiting us (HTTP 429): {detail}"
-SERVER_ERROR = "The OpenAI API had a server error (HTTP {status}): {detail}"
-TRY_AGAIN_STATUS = "The OpenAI API asked us to try again (HTTP {status}): {detail}"
-TIMED_OUT = "The OpenAI API did not answer in time."
-CONNECTION_FAILED = "Could not reach the OpenAI API: {detail}"
-REQUEST_REJECTED = "The OpenAI API rejected the request (HTTP {status}): {detail}"
-AUTHENTICATION_FAILED = "The OpenAI API did not accept the API key (HTTP {status}): {detail}"
+RATE_LIMITED = "{service} is rate limiting us (HTTP 429): {detail}"
+SERVER_ERROR = "{service} had a server error (HTTP {status}): {detail}"
+TRY_AGAIN_STATUS = "{service} asked us to try again (HTTP {status}): {detail}"
+TIMED_OUT = "{service} did not answer in time."
+CONNECTION_FAILED = "Could not reach {service}: {detail}"
+REQUEST_REJECTED = "{service} rejected the request (HTTP {status}): {detail}"
+AUTHENTICATION_FAILED = "{service} did not accept the API key (HTTP {status}): {detail}"
 PERMISSION_DENIED = "The API key may not use this model or endpoint (HTTP {status}): {detail}"
-NOT_FOUND = "The OpenAI API does not know this model or endpoint (HTTP {status}): {detail}"
-UNPROCESSABLE = "The OpenAI API could not process the request (HTTP {status}): {detail}"
+NOT_FOUND = "{service} does not know this model or endpoint (HTTP {status}): {detail}"
+UNPROCESSABLE = "{service} could not process the request (HTTP {status}): {detail}"
 CONTENT_POLICY = "The image model refused the prompt under its content policy: {detail}"
-UNEXPECTED_RESPONSE = "The OpenAI API sent a response we could not read: {detail}"
+UNEXPECTED_RESPONSE = "{service} sent a response we could not read: {detail}"
 CLIENT_FAILURE = "The OpenAI client failed: {detail}"
 
 # Servers that speak the OpenAI protocol do not agree on one code for a refusal.
@@ -45,44 +45,71 @@ PERMANENT_TEMPLATES = {
     422: UNPROCESSABLE,
 }
 LONGEST_DETAIL = 500
+# Who answered, as staff read it: the same client talks to OpenAI and to self-hosted
+# servers (Ollama, vLLM, LocalAI...), and blaming "the OpenAI API" for a local server's
+# error sends an operator to the wrong place. The name, never the address.
+OPENAI_HOST = "api.openai.com"
+OPENAI_SERVICE = "The OpenAI API"
+COMPATIBLE_SERVICE = "The OpenAI-compatible server"
 
 
 def to_provider_error(exc: openai_sdk.OpenAIError) -> ProviderError:
     """The single mapping from the client's exception tree to permanent/transient."""
+    service = service_name(exc)
     if isinstance(exc, openai_sdk.APITimeoutError):
-        return ProviderError(TIMED_OUT, permanent=False, kind="timed_out")
+        return ProviderError(TIMED_OUT.format(service=service), permanent=False, kind="timed_out")
     if isinstance(exc, openai_sdk.APIConnectionError):
-        return ProviderError(CONNECTION_FAILED.format(detail=_cause_text(exc)), permanent=False, kind="unreachable")
+        return ProviderError(
+            CONNECTION_FAILED.format(service=_lowered(service), detail=_cause_text(exc)),
+            permanent=False,
+            kind="unreachable",
+        )
     if isinstance(exc, openai_sdk.APIStatusError):
-        return _status_error(exc)
+        return _status_error(exc, service)
     if isinstance(exc, openai_sdk.APIResponseValidationError):
-        return ProviderError(UNEXPECTED_RESPONSE.format(detail=exc.message), permanent=True, kind="bad_answer")
+        return ProviderError(
+            UNEXPECTED_RESPONSE.format(service=service, detail=exc.message), permanent=True, kind="bad_answer"
+        )
     return ProviderError(CLIENT_FAILURE.format(detail=str(exc) or type(exc).__name__), permanent=True)
 
 
-def _status_error(exc: openai_sdk.APIStatusError) -> ProviderError:
+def service_name(exc: openai_sdk.OpenAIError) -> str:
+    """OpenAI's own API, or another server speaking its protocol, from the request's host."""
+    request = getattr(exc, "request", None)
+    host = request.url.host if request is not None else OPENAI_HOST
+    return OPENAI_SERVICE if host == OPENAI_HOST else COMPATIBLE_SERVICE
+
+
+def _lowered(service: str) -> str:
+    return service[0].lower() + service[1:]
+
+
+def _status_error(exc: openai_sdk.APIStatusError, service: str) -> ProviderError:
     status = exc.status_code
     detail = server_message(exc)
-    logger.warning("OpenAI API answered HTTP %s (request %s): %s", status, exc.request_id, detail)
+    logger.warning("%s answered HTTP %s (request %s): %s", service, status, exc.request_id, detail)
     if status == 429:
         retry_after = parse_retry_after(exc.response.headers)
         return ProviderError(
-            RATE_LIMITED.format(detail=detail), permanent=False, retry_after=retry_after, kind="rate_limited"
+            RATE_LIMITED.format(service=service, detail=detail),
+            permanent=False,
+            retry_after=retry_after,
+            kind="rate_limited",
         )
     if status >= 500 and status != 501:
         retry_after = parse_retry_after(exc.response.headers)
         return ProviderError(
-            SERVER_ERROR.format(status=status, detail=detail),
+            SERVER_ERROR.format(service=service, status=status, detail=detail),
             permanent=False,
             retry_after=retry_after,
             kind="unreachable",
         )
     if status in TRANSIENT_CLIENT_STATUSES:
-        return ProviderError(TRY_AGAIN_STATUS.format(status=status, detail=detail), permanent=False)
+        return ProviderError(TRY_AGAIN_STATUS.format(service=service, status=status, detail=detail), permanent=False)
     if status == 400 and exc.code in CONTENT_POLICY_CODES:
         return ProviderError(CONTENT_POLICY.format(detail=detail), permanent=True, kind="content_policy")
     template = PERMANENT_TEMPLATES.get(status, REQUEST_REJECTED)
-    return ProviderError(template.format(status=status, detail=detail), permanent=True)
+    return ProviderError(template.format(service=service, status=status, detail=detail), permanent=True)
 
 
 def server_message(exc: openai_sdk.APIStatusError) -> str:

@@ -23,12 +23,15 @@ from chains.providers.base import CaptionRequest, PaintRequest, ProviderError, P
 from chains.providers.openai_captioner import EMPTY_CAPTION
 from chains.providers.openai_errors import (
     AUTHENTICATION_FAILED,
+    COMPATIBLE_SERVICE,
     CONTENT_POLICY,
+    OPENAI_SERVICE,
     RATE_LIMITED,
     REQUEST_REJECTED,
     SERVER_ERROR,
     TIMED_OUT,
     parse_retry_after,
+    to_provider_error,
 )
 from chains.providers.openai_images import image_mime_type
 from chains.providers.retrying import backoff_delay
@@ -227,7 +230,7 @@ def test_caption_gives_up_after_the_configured_attempts(fake_openai, settings, b
         providers.captioner.caption(caption_request())
 
     assert not caught.value.permanent
-    assert caught.value.message == SERVER_ERROR.format(status=503, detail=OUTAGE_MESSAGE)
+    assert caught.value.message == SERVER_ERROR.format(service=COMPATIBLE_SERVICE, status=503, detail=OUTAGE_MESSAGE)
     assert len(fake_openai.requests_to(CHAT)) == 3
 
 
@@ -242,7 +245,7 @@ def test_caption_timeout_is_transient(fake_openai, settings, build):
         providers.captioner.caption(caption_request())
 
     assert not caught.value.permanent
-    assert caught.value.message == TIMED_OUT
+    assert caught.value.message == TIMED_OUT.format(service=COMPATIBLE_SERVICE)
     assert len(fake_openai.requests_to(CHAT)) == 2
     assert len(sleeps) == 1
 
@@ -255,7 +258,9 @@ def test_bad_request_is_permanent_with_server_message_and_sent_once(fake_openai,
         providers.captioner.caption(caption_request())
 
     assert caught.value.permanent
-    assert caught.value.message == REQUEST_REJECTED.format(status=400, detail="Invalid image data.")
+    assert caught.value.message == REQUEST_REJECTED.format(
+        service=COMPATIBLE_SERVICE, status=400, detail="Invalid image data."
+    )
     assert "400" in caught.value.message
     assert len(fake_openai.requests_to(CHAT)) == 1
 
@@ -268,7 +273,9 @@ def test_unauthorized_is_permanent(fake_openai, providers):
         providers.captioner.caption(caption_request())
 
     assert caught.value.permanent
-    expected = AUTHENTICATION_FAILED.format(status=401, detail="Incorrect API key provided.")
+    expected = AUTHENTICATION_FAILED.format(
+        service=COMPATIBLE_SERVICE, status=401, detail="Incorrect API key provided."
+    )
     assert caught.value.message == expected
     assert len(fake_openai.requests_to(CHAT)) == 1
 
@@ -346,7 +353,7 @@ def test_paint_rate_limit_carries_retry_after(fake_openai, providers):
 
     assert not caught.value.permanent
     assert caught.value.retry_after == 1.0
-    assert caught.value.message == RATE_LIMITED.format(detail="Slow down.")
+    assert caught.value.message == RATE_LIMITED.format(service=COMPATIBLE_SERVICE, detail="Slow down.")
     assert len(fake_openai.requests_to(IMAGES)) == 1
 
 
@@ -361,7 +368,7 @@ def test_paint_timeout_is_transient(fake_openai, settings, build):
 
     assert time.monotonic() - started < 1.4
     assert not caught.value.permanent
-    assert caught.value.message == TIMED_OUT
+    assert caught.value.message == TIMED_OUT.format(service=COMPATIBLE_SERVICE)
     assert len(fake_openai.requests_to(IMAGES)) == 1
 
 
@@ -454,3 +461,24 @@ def test_backoff_is_jittered_capped_and_floored_by_retry_after():
     assert backoff_delay(10, 0.5, 8.0, rand=lambda: 1.0) == 8.0
     assert backoff_delay(10, 0.5, 8.0, rand=lambda: 0.0) == 0.0
     assert backoff_delay(0, 0.5, 8.0, retry_after=3.0, rand=lambda: 1.0) == 3.0
+
+
+@pytest.mark.parametrize(
+    ("url", "service"),
+    [
+        ("https://api.openai.com/v1/images/generations", OPENAI_SERVICE),
+        ("http://127.0.0.1:11434/v1/chat/completions", COMPATIBLE_SERVICE),
+    ],
+)
+def test_errors_name_the_service_that_answered_never_its_address(url, service):
+    """Staff reading a self-hosted server's error are not sent to OpenAI's status page."""
+    import httpx2
+    import openai as openai_sdk
+
+    request = httpx2.Request("POST", url)
+    response = httpx2.Response(401, request=request, json={"error": {"message": "Bad key."}})
+    error = to_provider_error(
+        openai_sdk.AuthenticationError("Bad key.", response=response, body={"message": "Bad key."})
+    )
+    assert error.message == AUTHENTICATION_FAILED.format(service=service, status=401, detail="Bad key.")
+    assert "127.0.0.1" not in error.message and "11434" not in error.message
