@@ -74,17 +74,39 @@ def fit_atlas(vectors: np.ndarray, *, seed: int = ATLAS_SEED) -> AtlasFit:
     was actually fitted; every other caption takes the majority label of its nearest
     landmarks. (Clustering the interpolated positions instead lets the captions placed
     between two islands build bridges that merge them.)
+
+    Identical captions are one point on the map: t-SNE fits each distinct vector once
+    and every copy sits where it was placed (HDBSCAN still counts every copy). Fitted
+    as separate rows, a hundred copies of a converged chain's caption were torn over
+    up to five islands, because t-SNE's nearest-neighbour ties attach each copy to a
+    different neighbour.
     """
     unit = normalised(vectors)
-    projection = project_atlas(unit, seed=seed)
-    landmark_labels, cluster_method = cluster_points(projection.points[projection.landmarks])
-    labels = np.full(len(unit), NOISE, dtype=np.int64)
-    labels[projection.landmarks] = landmark_labels
+    distinct, copies_of = _distinct_rows(unit)
+    projection = project_atlas(distinct, seed=seed)
+    points = projection.points[copies_of]
+    fitted = np.isin(copies_of, projection.landmarks)
+    fitted_labels, cluster_method = cluster_points(points[fitted])
+    distinct_labels = np.full(len(distinct), NOISE, dtype=np.int64)
+    distinct_labels[copies_of[fitted]] = fitted_labels  # copies share a position, so a label
     if projection.nearest is not None:
-        labels[projection.others] = _majority(landmark_labels[projection.nearest])
+        distinct_labels[projection.others] = _majority(distinct_labels[projection.landmarks][projection.nearest])
     return AtlasFit(
-        points=projection.points, labels=numbered_by_size(labels), method={**projection.method, **cluster_method}
+        points=points,
+        labels=numbered_by_size(distinct_labels[copies_of]),
+        method={**projection.method, **cluster_method},
     )
+
+
+def _distinct_rows(unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct rows in order of first appearance, index of each row's distinct row)."""
+    if len(unit) == 0:
+        return unit, np.zeros(0, dtype=np.int64)
+    _, first, inverse = np.unique(unit, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return unit[first[order]], rank[inverse.ravel()]
 
 
 def _majority(neighbour_labels: np.ndarray) -> np.ndarray:
