@@ -113,19 +113,20 @@ def test_first_copies_resemble_their_photos_more_than_unrelated_pairs(providers)
 
 
 def test_chains_converge_into_clusters_the_atlas_finds(small_providers):
-    """24 chains x 30 steps from varied starts end mostly inside clusters of the atlas, and
-    no last picture is a plain gradient.
+    """24 chains x 30 steps from varied starts fall into 4-12 clusters of the atlas, most
+    chains end inside one, and no last picture is a plain gradient: the issue's bar.
 
-    The issue's bar is 4-12 clusters; the offline pair currently gives 13-17 (it is
-    measured at full size by bench/bench_local_attractors.py and recorded in
-    BENCHMARKS.md), so this asserts the weaker property it does have: a bounded number
-    of clusters that most chains end in.
+    Painted at 256 px instead of 1024: the captioner reads a 96 px thumbnail either way
+    and knows the favourites from a 12 x 12 grid of colours, so the chains are the same
+    game (bench/bench_local_attractors.py measures the full size, in BENCHMARKS.md).
     """
     played = play_many(small_providers, chains=24, steps=30, photo_side=256)
     found = formation(small_providers, played)
-    assert 4 <= found.clusters <= 20, found.clusters
-    assert found.ending_in_cluster >= 0.5, found.ending_in_cluster
+    assert 4 <= found.clusters <= 12, found.clusters
+    assert found.ending_in_cluster >= 0.75, found.ending_in_cluster
     assert found.plain_last_pictures == 0
+    finals = {int(label) for label in found.labels[:, -1]} - {-1}
+    assert len(finals) >= 3, f"every chain fell into the same {len(finals)} attractor(s)"
 
 
 def test_every_painting_holds_a_subject_unless_the_caption_is_empty():

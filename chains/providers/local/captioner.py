@@ -18,6 +18,7 @@ from ..base import CaptionRequest, CaptionResult
 from . import sentences
 from .account import Account, account_of
 from .analysis import read_image
+from .favourites import canonical_account, recognise
 from .image_reading import read_thumbnail
 from .lexicon import MOTIF_NOUNS
 from .seeing import look
@@ -44,9 +45,7 @@ class LocalCaptioner:
 
     def caption(self, request: CaptionRequest) -> CaptionResult:
         rgb = read_thumbnail(request.image)
-        rng = random.Random(caption_seed(request.image, request.seed))
-        reading = read_image(rgb)
-        account = account_of(reading, look(reading), rng)
+        account, rng = _account(rgb, request)
         parts = describe(account, detail=request.detail, rng=rng)
         if request.mode == "more":
             parts.insert(1, more_sentence(request.theme, rng))
@@ -59,6 +58,21 @@ class LocalCaptioner:
             input_tokens=len(request.instructions.split()) + 85,
             output_tokens=len(text.split()),
         )
+
+
+def _account(rgb, request: CaptionRequest) -> tuple[Account, random.Random]:
+    """What to say, and the RNG that words it.
+
+    A copy of one of the painter's favourites is described from the favourite's own
+    view and in the same words every time (the RNG depends on the favourite alone): the
+    next painting is then the favourite again, which makes it an attractor.
+    """
+    favourite = recognise(rgb)
+    if favourite is not None:
+        return canonical_account(favourite), random.Random(caption_seed(favourite.encode(), 0))
+    rng = random.Random(caption_seed(request.image, request.seed))
+    reading = read_image(rgb)
+    return account_of(reading, look(reading), rng), rng
 
 
 def caption_seed(image: bytes, seed: int) -> int:

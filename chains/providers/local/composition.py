@@ -106,6 +106,10 @@ DRIFT_CHANCE = 0.45
 # painted as the caption says, and the painter's taste takes over over the next few
 # steps, as a real model's priors win once the original's specifics have been lost.
 HABIT_RAMP_STEPS = 10
+# The canonical favourite (which the captioner knows by sight, see `favourites`, so a
+# chain that reaches it stays) is painted only once the taste is this strong: a chain
+# first wanders for a few steps, then settles.
+CANONICAL_FROM = 0.7
 # A caption this short (in words) counts as vague: the painter's taste fills the gap.
 VAGUE_WORDS = 45
 
@@ -225,7 +229,7 @@ def settle(scene: Scene, rng, habit: float) -> str | None:
     chance = 1.0 if main.motif in LOOKALIKES else 0.0 if MOTIFS[main.motif].place in {"field", "sky"} else DRIFT_CHANCE
     if main.motif not in SINKS and rng.random() < chance * habit:
         main.motif = favourite_for(main.motif)
-    if main.motif not in SINKS or rng.random() >= habit:
+    if main.motif not in SINKS or habit < CANONICAL_FROM or rng.random() >= habit**2:
         return None
     # A favourite is painted the way the painter likes it best: its own canonical
     # colours, setting and hour, large, centred and mirrored, with nothing else the

@@ -133,7 +133,9 @@ def noun_phrase(colour: str | None, noun: str, kind: str) -> str:
 
 
 def material_phrase(zone: ZoneSighting, rng: random.Random, *, with_colour: bool = True) -> tuple[str, str]:
-    noun, kind = stable_choice(MATERIAL_NOUNS[zone.material], zone.material, zone.colour)
+    # "grass green grass" reads as a stutter: a noun the colour name already holds is skipped.
+    nouns = [pair for pair in MATERIAL_NOUNS[zone.material] if pair[0] not in zone.colour.split()]
+    noun, kind = stable_choice(nouns or MATERIAL_NOUNS[zone.material], zone.material, zone.colour)
     return noun_phrase(zone.colour if with_colour else None, noun, kind), kind
 
 
