@@ -22,16 +22,17 @@ def subject_noun(sight: Sight, rng: random.Random) -> str | None:
     subject = sight.subject
     if subject is None or (sight.stars >= 12 and subject.share > 0.4):
         return "galaxy" if sight.stars >= 30 and rng.random() < 0.4 else None
-    if subject.face:
-        return _weighted([("face", 6), ("cat", 2), ("owl", 1)], rng)
     family = colour_family(COLOUR_NAMES.index(subject.colour))
+    if subject.face:
+        furry = family in {"brown", "grey", "orange"} and subject.texture > 6
+        return _weighted([("cat", 8), ("face", 1), ("owl", 1)] if furry else [("face", 6), ("cat", 2), ("owl", 1)], rng)
     light = colour_lightness(COLOUR_NAMES.index(subject.colour))
     materials = {zone.material for zone in sight.zones}
     dark_around = _sky_is_dark(sight) or sight.stars >= 5
     options = {
         "tall": lambda: _tall(subject, family, light, dark_around),
-        "wide": lambda: _wide(family, "water" in materials),
-        "pointed": lambda: _pointed(subject, family, "water" in materials),
+        "wide": lambda: _wide(family, _blue_water(sight)),
+        "pointed": lambda: _pointed(subject, family, "water" in materials, "foliage" in materials),
         "round": lambda: _round(subject, family, light, dark_around, "foliage" in materials),
         "block": lambda: _block(subject, light),
         "blob": lambda: _blob(subject, family, light),
@@ -50,6 +51,14 @@ def _sky_is_dark(sight: Sight) -> bool:
     return sky is not None and colour_lightness(COLOUR_NAMES.index(sky.colour)) < 30
 
 
+def _blue_water(sight: Sight) -> bool:
+    """Water a boat could float on: blue, not the grey of a floor read as a lake."""
+    return any(
+        zone.material == "water" and colour_family(COLOUR_NAMES.index(zone.colour)) in {"blue", "green"}
+        for zone in sight.zones
+    )
+
+
 def _tall(subject: SubjectSighting, family: str, light: float, dark_around: bool) -> list[tuple[str, int]]:
     if subject.stripes:
         return [("lighthouse", 8), ("tower", 1)]
@@ -58,23 +67,29 @@ def _tall(subject: SubjectSighting, family: str, light: float, dark_around: bool
     if subject.share < 0.03 and light < 40:
         return [("figure", 5), ("statue", 1)]
     if dark_around or light > 75:
-        return [("rocket", 5), ("tower", 2), ("lighthouse", 1)]
+        return [("rocket", 8), ("tower", 2)]
     return [("tower", 5), ("skyscraper", 2), ("obelisk", 1), ("rocket", 1)]
 
 
 def _wide(family: str, water: bool) -> list[tuple[str, int]]:
+    if family in {"red", "orange", "pink", "purple"} and not water:
+        return [("motorcycle", 6), ("car", 3), ("train", 1)]
     if water:
         return [("boat", 4), ("ship", 3), ("sailboat", 2), ("bridge", 1)]
-    if family in {"red", "orange", "pink", "purple"}:
-        return [("motorcycle", 4), ("car", 4), ("train", 1)]
     return [("car", 3), ("bridge", 2), ("train", 2), ("boat", 1)]
 
 
-def _pointed(subject: SubjectSighting, family: str, water: bool) -> list[tuple[str, int]]:
+def _pointed(subject: SubjectSighting, family: str, water: bool, leafy: bool) -> list[tuple[str, int]]:
     if family == "green":
         return [("pine", 6), ("tree", 2), ("mountain", 1)]
+    if subject.share > 0.25 and subject.y > 0.5:
+        # Broad at the bottom edge, narrow on top, filling the frame: head and shoulders.
+        return [("figure", 6), ("astronaut", 1) if subject.colour in WHITE_OR_SUIT else ("statue", 1)]
     if subject.share > 0.25:
         return [("figure", 4), ("mountain", 2), ("tent", 1)]
+    if leafy and family in {"red", "orange", "yellow", "brown"}:
+        # A roofed thing among trees: the temples on wooded hills of a thousand postcards.
+        return [("pagoda", 5), ("temple", 3), ("pyramid", 1)]
     if water and subject.share < 0.15 and family in {"white", "grey", "blue"}:
         return [("sailboat", 4), ("mountain", 2), ("pagoda", 1)]
     if family in {"red", "orange"}:
@@ -93,10 +108,13 @@ def _round(
         return [("sun", 6), ("balloon", 2)] if family in {"yellow", "orange", "red"} else [("moon", 3), ("balloon", 2)]
     if dark_around and light > 40:
         return [("planet", 4), ("moon", 3)]
+    pale_second = subject.second is not None and colour_lightness(COLOUR_NAMES.index(subject.second)) > 80
+    if pale_second and not leafy:
+        # A warm round thing with a white rim and no leaves about it: a cup on its saucer.
+        return [("cup", 6), ("bowl", 2), ("clock", 1)]
     if family in {"pink", "purple", "red", "orange", "yellow"} and (leafy or subject.texture > 6):
         return [("flower", 8), ("sunflower", 1), ("mandala", 1)]
-    pale_second = subject.second is not None and colour_lightness(COLOUR_NAMES.index(subject.second)) > 80
-    if light > 65 or pale_second:
+    if light > 65:
         return [("cup", 5), ("clock", 2), ("bowl", 2)]
     if family == "green":
         return [("tree", 5), ("bush", 2)]
@@ -126,7 +144,8 @@ def _blob(subject: SubjectSighting, family: str, light: float) -> list[tuple[str
 # The captioner's own habit, matching the painter's: when a shape could be one of the
 # favourite subjects, that is what it tends to see.
 FAVOURITE_NOUNS = frozenset({"lighthouse", "tree", "moon", "flower", "sailboat"})
-FAVOURITE_BOOST = 6
+FAVOURITE_BOOST = 3
+WHITE_OR_SUIT = frozenset({"white", "snow white", "ivory", "pearl grey", "orange", "coral", "tangerine"})
 
 
 def _weighted(options: list[tuple[str, int]], rng: random.Random) -> str:

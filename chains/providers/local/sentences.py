@@ -74,6 +74,8 @@ VERBS = {
     "free": ["sits", "rests", "waits"],
     "field": ["covers", "fills"],
 }
+# How a subject that fills the picture is said to, one way per subject and colour.
+FILLS = ["fills the frame", "fills most of the picture", "fills the whole picture", "fills the view"]
 TIME_PHRASES = {
     "day": ["a clear afternoon", "late morning", "a bright noon"],
     "dawn": ["dawn", "an early sunrise", "daybreak"],
@@ -164,7 +166,8 @@ def lead(account: Account, rng: random.Random) -> str:
     if account.size == "huge":
         behind = account.backdrop or account.sky or (account.zones[0] if account.zones else None)
         against = f" against {material_phrase(behind, rng)[0]}" if behind is not None else ""
-        return capitalise(f"{subject} fills the frame{against}.")
+        fills = stable_choice(FILLS, account.noun, account.colour)
+        return capitalise(f"{subject} {fills}{against}.")
     verb = stable_choice(NOUN_VERBS.get(account.noun) or VERBS[MOTIFS[account.noun].place], account.noun)
     return capitalise(f"{subject} {verb} {_setting(account, rng)}.")
 
@@ -209,7 +212,15 @@ def zone_sentence(zone: ZoneSighting, rng: random.Random) -> str:
     if zone.place == "background" or zone.material == "wall":
         behind = rng.choice(["background", "backdrop"])
         where = "" if zone.place == "background" else f" {PLACE_ADVERBIAL[zone.place]}"
-        return f"The {behind} is a plain {zone.colour}{where}."
+        return stable_choice(
+            [
+                f"The {behind} is a plain {zone.colour}{where}.",
+                f"Behind it all is a plain {zone.colour} {behind}{where}.",
+                f"The {behind} stays a quiet {zone.colour}{where}.",
+            ],
+            zone.colour,
+            zone.place,
+        )
     phrase, kind = material_phrase(zone, rng)
     singular = kind in {"count", "mass"}
     construction = rng.randrange(3)
@@ -246,9 +257,17 @@ def light_sentence(account: Account, rng: random.Random) -> str:
     )
     when = stable_choice(TIME_PHRASES[account.time], account.time)
     if account.light_side:
-        if rng.random() < 0.5:
-            return f"The light comes from the {account.light_side}, {quality} like {when}."
-        return f"Lit from the {account.light_side}, the scene has the {quality} light of {when}."
+        side = account.light_side
+        return stable_choice(
+            [
+                f"The light comes from the {side}, {quality} like {when}.",
+                f"Lit from the {side}, the scene has the {quality} light of {when}.",
+                f"{capitalise(article(quality))} {quality} light falls from the {side}, like the light of {when}.",
+                f"{capitalise(quality)} light comes in from the {side}, and the hour feels like {when}.",
+            ],
+            side,
+            account.palette[:1],
+        )
     steady = "steady" if quality == "even" else "even"
     return f"The light is {quality} and {steady}, like {when}."
 
