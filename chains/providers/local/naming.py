@@ -25,7 +25,7 @@ def subject_noun(sight: Sight, rng: random.Random) -> str | None:
     family = colour_family(COLOUR_NAMES.index(subject.colour))
     if subject.face:
         furry = family in {"brown", "grey", "orange"} and subject.texture > 6
-        return _weighted([("cat", 8), ("face", 1), ("owl", 1)] if furry else [("face", 6), ("cat", 2), ("owl", 1)], rng)
+        return _weighted([("cat", 12), ("owl", 1)] if furry else [("face", 6), ("cat", 2), ("owl", 1)], rng)
     light = colour_lightness(COLOUR_NAMES.index(subject.colour))
     materials = {zone.material for zone in sight.zones}
     dark_around = _sky_is_dark(sight) or sight.stars >= 5
@@ -111,7 +111,7 @@ def _round(
     pale_second = subject.second is not None and colour_lightness(COLOUR_NAMES.index(subject.second)) > 80
     if pale_second and not leafy:
         # A warm round thing with a white rim and no leaves about it: a cup on its saucer.
-        return [("cup", 6), ("bowl", 2), ("clock", 1)]
+        return [("cup", 10), ("bowl", 2), ("clock", 1)]
     if family in {"pink", "purple", "red", "orange", "yellow"} and (leafy or subject.texture > 6):
         return [("flower", 8), ("sunflower", 1), ("mandala", 1)]
     if light > 65:
