@@ -254,7 +254,7 @@ def chain_row(*, number: int, steps: list[PoolStep], drift: Drift, created_at, s
 def step_rows(chain, steps: list[PoolStep], drift: Drift, snapshot: dict) -> list:
     """Unsaved Steps at the chain's own storage keys (linked to the pool in `link_media`)."""
     from chains import images
-    from chains.models import Step
+    from chains.models import Screening, Step
 
     rows = []
     for index, step in enumerate(steps):
@@ -268,6 +268,7 @@ def step_rows(chain, steps: list[PoolStep], drift: Drift, snapshot: dict) -> lis
                 **images.thumbnail_fields(keys),
                 width=step.image.width,
                 height=step.image.height,
+                image_screen=Screening.PASSED,  # as the loop leaves a published step; pending ones are hidden
                 caption=step.caption,
                 caption_model=snapshot["caption_model"],
                 paint_prompt=step.prompt,
