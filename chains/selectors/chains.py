@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -90,15 +91,23 @@ def chains_with_cards(queryset: QuerySet[Chain]) -> QuerySet[Chain]:
     Correlated subqueries on (chain, index) use the unique index and touch a handful
     of rows per card; a Count() join would group every step of every chain first.
     """
-    return queryset.defer("projection", "provider_settings").annotate(
-        first_thumbnail=_first_step_field("thumbnail_small", "index"),
-        first_thumbnail_tiny=_first_step_field("thumbnail_tiny", "index"),
-        first_caption=_first_step_field("caption", "index"),
-        latest_thumbnail=_first_step_field("thumbnail_small", "-index"),
-        latest_thumbnail_tiny=_first_step_field("thumbnail_tiny", "-index"),
-        latest_caption=_first_step_field("caption", "-index"),
-        step_count=Coalesce(_first_step_field("index", "-index") + 1, 0),
-    )
+    return queryset.defer("projection", "provider_settings").annotate(**_card_annotations())
+
+
+@cache
+def _card_annotations() -> dict:
+    """The card's subqueries, built once per process: building seven querysets cost a
+    list page about a fifth of its ORM time. Safe to share, as `annotate()` resolves a
+    copy of each expression (and of its query) and never changes the one it is given."""
+    return {
+        "first_thumbnail": _first_step_field("thumbnail_small", "index"),
+        "first_thumbnail_tiny": _first_step_field("thumbnail_tiny", "index"),
+        "first_caption": _first_step_field("caption", "index"),
+        "latest_thumbnail": _first_step_field("thumbnail_small", "-index"),
+        "latest_thumbnail_tiny": _first_step_field("thumbnail_tiny", "-index"),
+        "latest_caption": _first_step_field("caption", "-index"),
+        "step_count": Coalesce(_first_step_field("index", "-index") + 1, 0),
+    }
 
 
 def chains_featured(*, limit: int = 8) -> QuerySet[Chain]:

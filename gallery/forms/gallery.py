@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 
 from chains.models import Detail, Mode, Status
 from chains.selectors.chains import EXPERIMENTS_EACH, LENGTH_RANGES, SORT_ORDERS
+
+from ..fragments import bound_widgets_html
 
 
 def _choices(values, blank_label: str):
@@ -44,6 +48,11 @@ class GalleryFilterForm(forms.Form):
             "sort": cleaned.get("sort") if cleaned.get("sort") in SORT_ORDERS else "newest",
             "experiments": cleaned.get("experiments", ""),
         }
+
+    @cached_property
+    def widgets_html(self) -> dict:
+        """Each field's widget as `{{ form.q }}` renders it, kept per distinct query (gallery.fragments)."""
+        return {name: mark_safe(html) for name, html in bound_widgets_html(self).items()}
 
     def is_unfiltered(self) -> bool:
         """Nothing narrowed down: the page may lead with the experiments, one card each."""
