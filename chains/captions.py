@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
+
 LEAD_MAX_CHARS = 220
 # A sentence ends at . ! or ? followed by space and a capital, digit or opening quote;
 # "e.g. a" or "3.5 m" do not end one.
@@ -29,3 +31,20 @@ def split_caption(text: str) -> tuple[str, str]:
         cut = cut if cut > LEAD_MAX_CHARS // 2 else LEAD_MAX_CHARS
         lead, rest = lead[:cut].rstrip() + "…", ("…" + lead[cut:].lstrip() + (" " + rest if rest else ""))
     return lead, rest
+
+
+def clip_chars(text, length: int) -> str:
+    """Exactly what Django's `truncatechars` gives (Truncator.chars), without its walk
+    through the characters in Python when the text is ASCII.
+
+    Truncator counts characters one by one, skipping combining ones, until it has seen
+    `length` + 1; an album clips a caption twice per step, and that walk was a fifth
+    of its time. ASCII has no combining characters, so the counts are plain slices.
+    Anything else goes through Truncator itself."""
+    text, length = str(text), int(length)
+    head = text[: length + 1]
+    if length <= 0 or not head.isascii():
+        return Truncator(text).chars(length)
+    if len(head) <= length:
+        return head
+    return add_truncation_text(head[: calculate_truncate_chars_length(length, None)], None)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.text import Truncator
-
+from chains.captions import clip_chars
 from chains.models import Chain, Step
 
 MIN_POINTS_FOR_PLOTS = 2
@@ -22,7 +21,7 @@ def plots_context(*, chain: Chain, steps: list[Step]) -> dict:
     drift = drift_line_svg(
         to_origin=[step.similarity_to_origin for step in embedded],
         to_previous=[step.similarity_to_previous for step in embedded],
-        step_urls=[step.get_absolute_url() for step in embedded],
+        step_urls=[step.url for step in embedded],
         image_to_origin=image,
         legend=False,
         **DRIFT_SIZE,
@@ -42,9 +41,9 @@ def _path(chain: Chain, steps: list[Step]):
         steps=[
             {
                 "index": step.index,
-                "url": step.get_absolute_url(),
-                "thumbnail_url": step.thumbnail_small.url,
-                "caption": Truncator(step.caption).chars(120),
+                "url": step.url,
+                "thumbnail_url": step.small_url,
+                "caption": clip_chars(step.caption, 120),
             }
             for step in steps
         ],

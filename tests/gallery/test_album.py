@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.utils.text import Truncator
 
-from chains.captions import LEAD_MAX_CHARS, split_caption
+from chains.captions import LEAD_MAX_CHARS, clip_chars, split_caption
 from gallery.context.album import SummaryFacts, caption_subject, chain_summary
 
 PALACE = "A summer palace by a lake, with red pillars and green tiles. Boats drift on the water. The sky is pale."
@@ -96,3 +97,12 @@ def test_the_subject_stops_at_its_verb():
         == "A big coffee mountain"
     )
     assert caption_subject("A graphite owl fills the frame against a graphite background.") == "A graphite owl"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "short", "x" * 159, "x" * 160, "x" * 161, "A red barn. " * 60, "Café — naïve “quotes” " * 20, "e\u0301" * 200],
+)
+@pytest.mark.parametrize("length", [-1, 0, 1, 2, 120, 160, 161])
+def test_clipping_a_caption_gives_exactly_what_truncatechars_gives(text, length):
+    assert clip_chars(text, length) == Truncator(text).chars(length)
