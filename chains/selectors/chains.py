@@ -110,9 +110,20 @@ def _card_annotations() -> dict:
     }
 
 
+# What a card (gallery/_chain_card.html) and the home page's hero read of a chain's own
+# row; the lists that show nothing else load only these, as a chain row is wide.
+CARD_FIELDS = ("slug", "title", "status", "mode", "detail", "target_length", "drift", "drift_curve", "is_featured")
+
+
+def chains_as_cards(queryset: QuerySet[Chain]) -> QuerySet[Chain]:
+    """`chains_with_cards` for lists of cards alone: half the time of making 24 chains
+    went into fields no card shows."""
+    return chains_with_cards(queryset).only(*CARD_FIELDS)
+
+
 def chains_featured(*, limit: int = 8) -> QuerySet[Chain]:
     public = Chain.objects.listed().filter(is_featured=True)
-    return chains_with_cards(public).order_by("featured_order", "-created_at")[:limit]
+    return chains_as_cards(public).order_by("featured_order", "-created_at")[:limit]
 
 
 def chains_in_progress(*, limit: int = 8) -> QuerySet[Chain]:
@@ -125,13 +136,13 @@ def chains_in_progress(*, limit: int = 8) -> QuerySet[Chain]:
         )
     )
     running = Chain.objects.listed().filter(status=Status.RUNNING).exclude(Exists(first_of_experiment))
-    return chains_with_cards(running).order_by("-started_at")[:limit]
+    return chains_as_cards(running).order_by("-started_at")[:limit]
 
 
 def chains_recently_finished(*, limit: int = 8) -> QuerySet[Chain]:
     """Finished public chains, newest first; experiments show as one card elsewhere."""
     finished = Chain.objects.listed().filter(status=Status.COMPLETED).exclude(_in_an_experiment())
-    return chains_with_cards(finished).order_by("-finished_at")[:limit]
+    return chains_as_cards(finished).order_by("-finished_at")[:limit]
 
 
 EXPERIMENTS_EACH = "each"
@@ -181,7 +192,7 @@ def chains_for_gallery(
         chains = chains.filter(Q(title__icontains=query) | Q(Exists(matching)))
     if sort == "starred":
         chains = chains.annotate(star_count=Count("stars", distinct=True))
-    return chains_with_cards(chains).order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["newest"]))
+    return chains_as_cards(chains).order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["newest"]))
 
 
 def chain_for_viewer(*, slug: str, user) -> Chain | None:

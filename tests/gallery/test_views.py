@@ -227,3 +227,14 @@ def test_cached_pages_are_served_compressed_to_clients_that_accept_it(client, dj
     assert "Accept-Encoding" in hit["Vary"]
     assert gzip.decompress(hit.content) == plain
     assert client.get("/gallery/").content == plain
+
+
+def test_a_miss_is_sent_compressed_once_with_the_copy_made_for_the_cache(client, django_capture_on_commit_callbacks):
+    import gzip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        finished(title="Compressed on a miss")
+    miss = client.get("/gallery/", headers={"Accept-Encoding": "gzip"})
+    assert miss.get("X-Page-Cache") is None and miss["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in miss["Vary"] and int(miss["Content-Length"]) == len(miss.content)
+    assert gzip.decompress(miss.content) == client.get("/gallery/").content
