@@ -30,20 +30,31 @@ class NextWork:
     step_id: int | None
 
 
-def chain_last_step(*, chain_id: int) -> Step | None:
-    return Step.objects.filter(chain_id=chain_id).order_by("-index").first()
+# What the state machine reads of a step: loading only these keeps the bulky columns
+# (an embedding is kilobytes) out of the engine's every task.
+NEXT_WORK_FIELDS = ("id", "chain_id", "index", "image_screen", "caption", "caption_draft", "embedding")
 
 
-def chain_next_work(*, chain: Chain) -> NextWork | None:
+def chain_next_work(*, chain_id: int) -> NextWork | None:
     """The loop's whole state machine: look at the newest step and say what is missing.
 
     Screening comes before anything is built on what a model made: a picture is
     screened before it is captioned, a caption before it is embedded or painted.
-    A flagged step has no next work; its chain is held for staff.
+    A flagged step has no next work; its chain is held for staff. None too when the
+    chain is not running: one query reads the step and the chain's state together.
     """
-    last = chain_last_step(chain_id=chain.pk)
-    if last is None:
-        return None
+    last = (
+        Step.objects.filter(chain_id=chain_id, chain__status=Status.RUNNING)
+        .annotate(chain_target_length=F("chain__target_length"))
+        .only(*NEXT_WORK_FIELDS)
+        .order_by("-index")
+        .first()
+    )
+    return None if last is None else next_work_after(last=last, target_length=last.chain_target_length)
+
+
+def next_work_after(*, last: Step, target_length: int) -> NextWork | None:
+    """The state machine itself, given the chain's newest step."""
     if last.image_screen == Screening.FLAGGED:
         return None
     if last.image_screen == Screening.PENDING or (last.caption_draft and not last.caption):
@@ -52,7 +63,7 @@ def chain_next_work(*, chain: Chain) -> NextWork | None:
         return NextWork(CAPTION, last.pk)
     if last.embedding is None:
         return NextWork(EMBED, last.pk)
-    if last.index < chain.target_length:
+    if last.index < target_length:
         return NextWork(PAINT, last.pk)
     return NextWork(COMPLETE, None)
 

@@ -48,8 +48,8 @@ def step_describe_image(*, chain_id: int, index: int, clean) -> dict:
     fields = {"image_descriptor": vector.tobytes()}
     try:
         with transaction.atomic():  # a savepoint: a database error here cannot abort the caller's transaction
-            origin = _stored_descriptor(chain_id=chain_id, index=0)
-            previous = origin if index == 1 else _stored_descriptor(chain_id=chain_id, index=index - 1)
+            references = _stored_descriptors(chain_id=chain_id, indexes=(0, index - 1))
+            origin, previous = references.get(0), references.get(index - 1)
     except Exception:  # noqa: BLE001 - a missing reference costs the similarity, not the step
         logger.exception("chain=%s: reference descriptors unavailable", chain_id)
         return fields
@@ -60,16 +60,18 @@ def step_describe_image(*, chain_id: int, index: int, clean) -> dict:
     return fields
 
 
-def _stored_descriptor(*, chain_id: int, index: int) -> np.ndarray | None:
-    step = (
-        Step.objects.filter(chain_id=chain_id, index=index)
-        .only("id", "index", "thumbnail_small", "image", "image_descriptor")
-        .first()
+def _stored_descriptors(*, chain_id: int, indexes: tuple[int, ...]) -> dict[int, np.ndarray]:
+    """The descriptors of these steps (described now if they have none yet), in one read."""
+    steps = Step.objects.filter(chain_id=chain_id, index__in=indexes).only(
+        "id", "index", "thumbnail_small", "image", "image_descriptor"
     )
-    if step is None:
-        return None
-    vector = descriptors.descriptor_from_bytes(step.image_descriptor)
-    return vector if vector is not None else step_store_descriptor(step=step)
+    found = {}
+    for step in steps:
+        vector = descriptors.descriptor_from_bytes(step.image_descriptor)
+        vector = vector if vector is not None else step_store_descriptor(step=step)
+        if vector is not None:
+            found[step.index] = vector
+    return found
 
 
 def step_store_descriptor(*, step: Step) -> np.ndarray | None:

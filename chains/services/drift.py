@@ -3,29 +3,47 @@
 from __future__ import annotations
 
 import numpy as np
+from django.db.models import BinaryField, Case, F, Q, Value, When
 
 from ..metrics import drift as analysis
 from ..models import Chain, Step
 
 
-def step_record_similarities(*, step: Step, vector: np.ndarray) -> None:
-    """Store the step's similarity to the origin and to the previous step.
+def step_similarities(*, step: Step, vector: np.ndarray) -> tuple[dict, dict]:
+    """The step's similarity to the origin and to the previous step, and the chain's
+    drift figures with it: (the step's fields, the chain's fields), from one read.
 
-    Called in the embed phase's transaction, so the chain's curve is never behind
-    its steps. The origin is embedded before any later step (the loop is ordered).
+    The embed phase writes both in its transaction, with the embedding, so the
+    chain's curve is never behind its steps. The origin is embedded before any later
+    step (the loop is ordered). The read brings the other steps' similarities for the
+    curve and only the two reference steps' embeddings.
     """
-    references = dict(
-        Step.objects.filter(chain_id=step.chain_id, index__in=(0, step.index - 1))
-        .exclude(embedding=None)
-        .values_list("index", "embedding")
+    references = (0, step.index - 1)
+    rows = (
+        Step.objects.filter(chain_id=step.chain_id)
+        .exclude(pk=step.pk)
+        .filter(Q(index__in=references, embedding__isnull=False) | Q(similarity_to_origin__isnull=False))
+        .annotate(
+            reference=Case(
+                When(index__in=references, then=F("embedding")), default=Value(None), output_field=BinaryField()
+            )
+        )
+        .order_by("index")
+        .values_list("index", "similarity_to_origin", "reference")
     )
-    origin = _vector(references.get(0), fallback=vector)
-    previous = _vector(references.get(step.index - 1), fallback=vector)
-    Step.objects.filter(pk=step.pk).update(
-        similarity_to_origin=analysis.cosine_similarity(vector, origin),
-        similarity_to_previous=analysis.cosine_similarity(vector, previous),
+    embeddings, curve = {}, {}
+    for index, similarity, reference in rows:
+        if reference is not None:
+            embeddings[index] = reference
+        if similarity is not None:
+            curve[index] = similarity
+    to_origin = analysis.cosine_similarity(vector, _vector(embeddings.get(0), fallback=vector))
+    to_previous = analysis.cosine_similarity(vector, _vector(embeddings.get(step.index - 1), fallback=vector))
+    curve[step.index] = to_origin
+    return (
+        {"similarity_to_origin": to_origin, "similarity_to_previous": to_previous},
+        _drift_fields([curve[index] for index in sorted(curve)]),
     )
-    chain_refresh_drift(chain_id=step.chain_id)
 
 
 def _vector(raw, *, fallback: np.ndarray) -> np.ndarray:
@@ -38,9 +56,14 @@ def chain_refresh_drift(*, chain_id: int) -> None:
         .order_by("index")
         .values_list("similarity_to_origin", flat=True)
     )
-    Chain.objects.filter(pk=chain_id).update(
-        drift_curve=[round(value, 4) for value in curve], drift=analysis.mean_cumulative_drift(np.array(curve))
-    )
+    Chain.objects.filter(pk=chain_id).update(**_drift_fields(curve))
+
+
+def _drift_fields(curve: list[float]) -> dict:
+    return {
+        "drift_curve": [round(value, 4) for value in curve],
+        "drift": analysis.mean_cumulative_drift(np.array(curve)),
+    }
 
 
 def chain_refresh_projection(*, chain_id: int) -> None:

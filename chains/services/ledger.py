@@ -123,11 +123,14 @@ def estimated_charge(*, chain: Chain, role: str) -> costs.Charge | None:
 # --- intent and outcome -----------------------------------------------------------------------
 
 
-def call_open(*, chain: Chain, role: str, step_index: int | None) -> ProviderCall:
-    """The intent: written (and committed) before anything is sent."""
+def call_open(*, chain: Chain, role: str, step_index: int | None, attempt: int | None = None) -> ProviderCall:
+    """The intent: written (and committed) before anything is sent.
+
+    `attempt` when the caller has just read the step's earlier calls (`phases.open_call`)."""
     identity = role_identity(chain=chain, role=role)
-    previous = ProviderCall.objects.filter(chain=chain, role=role, step_index=step_index)
-    attempt = (previous.aggregate(last=Max("attempt"))["last"] or 0) + 1
+    if attempt is None:
+        previous = ProviderCall.objects.filter(chain=chain, role=role, step_index=step_index)
+        attempt = (previous.aggregate(last=Max("attempt"))["last"] or 0) + 1
     charge = estimated_charge(chain=chain, role=role)
     return ProviderCall.objects.create(
         chain=chain,
@@ -164,6 +167,30 @@ def metered_call(call: ProviderCall) -> Iterator[CallMeter]:
 
 def call_answered(call: ProviderCall, answer: Answer, *, answer_url: str = "", stored_key: str = "") -> None:
     """The provider answered (and so billed): record usage and cost before using the answer."""
+    ProviderCall.objects.filter(pk=call.pk, outcome__in=OPEN_OUTCOMES).update(
+        outcome=CallOutcome.ANSWERED, **_take_answer(call, answer, answer_url=answer_url, stored_key=stored_key)
+    )
+    call.outcome = CallOutcome.ANSWERED
+
+
+def call_complete(call: ProviderCall, answer: Answer, *, outcome: str) -> dict | None:
+    """Answered and settled in one write, for an answer used in the same transaction.
+
+    For the caption, embedding and moderation calls, whose answer is written with the
+    step: recording it first would only add a write inside that same transaction.
+    Returns the chain-total increments (`chain_totals`) when this write settled the
+    row, None when the row was settled already (it is then counted already).
+    """
+    fields = _take_answer(call, answer)
+    settled = ProviderCall.objects.filter(pk=call.pk, outcome__in=OPEN_OUTCOMES).update(
+        outcome=outcome, finished_at=call.answered_at, **fields
+    )
+    call.outcome = outcome
+    return chain_totals(call) if settled and call.chain_id else None
+
+
+def _take_answer(call: ProviderCall, answer: Answer, *, answer_url: str = "", stored_key: str = "") -> dict:
+    """Put the answer on the call in memory; returns the fields to write."""
     call.request_id = (answer.request_id or "")[:120]
     call.usage = answer.usage or {}
     call.cost = answer.cost
@@ -173,8 +200,7 @@ def call_answered(call: ProviderCall, answer: Answer, *, answer_url: str = "", s
     call.answer_url = answer_url
     call.stored_key = stored_key
     call.answered_at = timezone.now()
-    ProviderCall.objects.filter(pk=call.pk, outcome__in=OPEN_OUTCOMES).update(
-        outcome=CallOutcome.ANSWERED,
+    return dict(
         request_id=call.request_id,
         usage=call.usage,
         cost=call.cost,
@@ -187,7 +213,6 @@ def call_answered(call: ProviderCall, answer: Answer, *, answer_url: str = "", s
         requests=call.requests,
         duration_ms=call.duration_ms,
     )
-    call.outcome = CallOutcome.ANSWERED
 
 
 def call_stored(call: ProviderCall, *, key: str) -> None:
@@ -212,6 +237,21 @@ def call_settle(call: ProviderCall, *, outcome: str, error: ProviderError | None
     return bool(settled)
 
 
+def call_settle_answered(call: ProviderCall, *, outcome: str) -> dict | None:
+    """Settle an answered call whose row this process holds whole, without reading it back.
+
+    The paint phase's: its call was answered (`call_answered`) or loaded whole by this
+    task, so the row's usage and cost are the ones in memory. Returns the chain-total
+    increments to write with the chain's other changes, None if it was settled already.
+    """
+    fields = {"outcome": outcome, "finished_at": timezone.now()}
+    if call.outcome == CallOutcome.PENDING:
+        fields.update(requests=call.requests, duration_ms=call.duration_ms)
+    settled = ProviderCall.objects.filter(pk=call.pk, outcome__in=OPEN_OUTCOMES).update(**fields)
+    call.outcome = outcome
+    return chain_totals(call) if settled and call.chain_id else None
+
+
 def call_fail(call: ProviderCall, *, error: ProviderError, meter: CallMeter, started: float) -> None:
     """A call that raised: timed out (maybe billed: its estimate stays) or failed (costs 0)."""
     call.requests = meter.requests
@@ -233,6 +273,11 @@ def call_download_failed(call: ProviderCall, *, error: ProviderError) -> int:
 
 
 def _add_to_chain_totals(row: ProviderCall) -> None:
+    Chain.objects.filter(pk=row.chain_id).update(**chain_totals(row))
+
+
+def chain_totals(row: ProviderCall) -> dict:
+    """What a settled call adds to its chain's totals, as F() increments for one update."""
     usage = row.usage or {}
     increments = {
         "estimated_cost": F("estimated_cost") + row.cost,
@@ -242,7 +287,7 @@ def _add_to_chain_totals(row: ProviderCall) -> None:
     }
     if row.role == CallRole.IMAGE and row.outcome in (CallOutcome.OK, CallOutcome.LOST) and row.answered_at:
         increments["images_generated"] = F("images_generated") + int(usage.get("images", 1) or 1)
-    Chain.objects.filter(pk=row.chain_id).update(**increments)
+    return increments
 
 
 # --- calls left open ------------------------------------------------------------------------
@@ -273,16 +318,6 @@ def calls_abandon_after(*, chain_id: int, step_index: int) -> int:
     later = ProviderCall.objects.filter(chain_id=chain_id, step_index__gt=step_index, outcome__in=OPEN_OUTCOMES)
     error = ProviderError(CALL_SUPERSEDED, permanent=False, kind="lost")
     return sum(call_settle(call, outcome=CallOutcome.LOST, error=error) for call in later)
-
-
-def image_call_to_resume(*, chain_id: int, step_index: int) -> ProviderCall | None:
-    """An image answer already paid for this step but not yet stored in a step, if any."""
-    return (
-        ProviderCall.objects.for_step(chain_id=chain_id, role=CallRole.IMAGE, step_index=step_index)
-        .filter(outcome=CallOutcome.ANSWERED)
-        .order_by("-attempt")
-        .first()
-    )
 
 
 # --- sums ----------------------------------------------------------------------------------------

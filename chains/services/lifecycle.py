@@ -168,10 +168,7 @@ def chain_start(*, chain: Chain) -> Chain:
 
 def chain_enqueue_next(*, chain_id: int) -> str | None:
     """Send the task for whatever the chain lacks; complete it when nothing is left."""
-    chain = Chain.objects.filter(pk=chain_id, status=Status.RUNNING).first()
-    if chain is None:
-        return None
-    work = chain_next_work(chain=chain)
+    work = chain_next_work(chain_id=chain_id)
     if work is None:
         return None
     if work.phase == COMPLETE:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 
 from .. import images, modes
 from ..models import CallOutcome, CallRole, Chain, ProviderCall, Step
@@ -50,15 +51,9 @@ class Painted:
 
 def step_paint_next(*, step_id: int) -> Outcome:
     """Paint step i+1 from step i's caption; never pays twice for the same picture."""
-    source = _load_step(step_id)
-
-    def next_exists(step: Step) -> bool:
-        return (
-            step.index >= step.chain.target_length
-            or Step.objects.filter(chain_id=step.chain_id, index=step.index + 1).exists()
-        )
-
-    if skip := _guard(source, done=next_exists):
+    following = Step.objects.filter(chain_id=OuterRef("chain_id"), index=OuterRef("index") + 1)
+    source = _load_step(step_id, next_exists=Exists(following))
+    if skip := _guard(source, done=lambda step: step.index >= step.chain.target_length or step.next_exists):
         return skip
     if not source.caption:
         return Outcome.INACTIVE  # a stale message from before a re-run: nothing to paint from
@@ -66,20 +61,23 @@ def step_paint_next(*, step_id: int) -> Outcome:
     token = chain_claim(chain_id=chain.pk)
     if token is None:
         return Outcome.BUSY
-    paid = ledger.image_call_to_resume(chain_id=chain.pk, step_index=source.index + 1) or _stored_before_a_crash(
-        chain=chain, index=source.index + 1
-    )
+    earlier = _image_calls(chain_id=chain.pk, index=source.index + 1)
+    paid = _answered(earlier) or _stored_before_a_crash(chain=chain, index=source.index + 1, earlier=earlier)
     if paid is None and _out_of_budget(chain=chain, token=token):
         return Outcome.PAUSED
     try:
-        painted = _resume(chain=chain, call=paid, source=source) if paid else _paint(chain=chain, source=source)
+        if paid:
+            painted = _resume(chain=chain, call=paid, source=source)
+        else:
+            painted = _paint(chain=chain, source=source, earlier=earlier)
     except BaseException:
         chain_release(chain_id=chain.pk, token=token)
         raise
+    described = step_describe_image(chain_id=chain.pk, index=source.index + 1, clean=painted.clean)
     with transaction.atomic():
-        wrote = _create_painted_step(chain=chain, index=source.index + 1, painted=painted)
-        ledger.call_settle(painted.call, outcome=CallOutcome.OK if wrote else CallOutcome.LOST)
-        _finish_phase(chain=chain, token=token, wrote=wrote)
+        wrote = _create_painted_step(chain=chain, index=source.index + 1, painted=painted, described=described)
+        totals = ledger.call_settle_answered(painted.call, outcome=CallOutcome.OK if wrote else CallOutcome.LOST)
+        _finish_phase(chain=chain, token=token, wrote=wrote, totals=totals)
         if not wrote:
             # Another attempt's picture is the step's: this one is never shown.
             transaction.on_commit(lambda: images.delete_images(painted.keys.original))
@@ -97,12 +95,24 @@ def step_paint_next(*, step_id: int) -> Outcome:
     return Outcome.DONE
 
 
-def _paint(*, chain: Chain, source: Step) -> Painted:
+def _image_calls(*, chain_id: int, index: int) -> list[ProviderCall]:
+    """This step's image calls, latest first: one read for resuming, adopting and numbering."""
+    return list(
+        ProviderCall.objects.for_step(chain_id=chain_id, role=CallRole.IMAGE, step_index=index).order_by("-attempt")
+    )
+
+
+def _answered(earlier: list[ProviderCall]) -> ProviderCall | None:
+    """An image answer already paid for this step but not yet stored in a step, if any."""
+    return next((call for call in earlier if call.outcome == CallOutcome.ANSWERED), None)
+
+
+def _paint(*, chain: Chain, source: Step, earlier: list[ProviderCall]) -> Painted:
     index = source.index + 1
     prompt = modes.paint_prompt(mode=chain.mode, caption=source.caption, theme=chain.theme, step_index=source.index)
     painter = build_providers(chain.provider, chain.provider_settings).painter
     prompt, truncated = modes.fit_prompt(prompt, getattr(painter, "prompt_limit", None))
-    call = open_call(chain=chain, role=CallRole.IMAGE, step_index=index)
+    call = open_call(chain=chain, role=CallRole.IMAGE, step_index=index, earlier=earlier)
     with ledger.metered_call(call):
         result = painter.paint(PaintRequest(prompt=prompt, seed=chain.seed + index, step_index=index))
     record = call_record(
@@ -135,18 +145,13 @@ def _paint(*, chain: Chain, source: Step) -> Painted:
     return Painted(call=call, clean=clean, keys=keys)
 
 
-def _stored_before_a_crash(*, chain: Chain, index: int) -> ProviderCall | None:
+def _stored_before_a_crash(*, chain: Chain, index: int, earlier: list[ProviderCall]) -> ProviderCall | None:
     """The latest attempt's picture when its worker died after storing it, before recording it.
 
     Found through the ledger row (its token names the keys), never by a path alone. Its
     usage died with the worker: it counts at the estimate its intent recorded.
     """
-    call = (
-        ProviderCall.objects.for_step(chain_id=chain.pk, role=CallRole.IMAGE, step_index=index)
-        .filter(outcome=CallOutcome.PENDING)
-        .order_by("-attempt")
-        .first()
-    )
+    call = next((call for call in earlier if call.outcome == CallOutcome.PENDING), None)
     if call is None:
         return None
     key = images.step_image_keys(chain_id=chain.pk, index=index, token=call.token).original
@@ -222,7 +227,7 @@ def _unreadable(call: ProviderCall, rejected: images.ImageRejected) -> ProviderE
     return error
 
 
-def _create_painted_step(*, chain: Chain, index: int, painted: Painted) -> bool:
+def _create_painted_step(*, chain: Chain, index: int, painted: Painted, described: dict) -> bool:
     """The guarded insert: the only place a step comes to point at a picture."""
     call, details = painted.call, painted.call.details or {}
     try:
@@ -245,7 +250,7 @@ def _create_painted_step(*, chain: Chain, index: int, painted: Painted) -> bool:
                 images_generated=int((call.usage or {}).get("images", 1)),
                 estimated_cost=call.cost,
                 image_call=call,
-                **step_describe_image(chain_id=chain.pk, index=index, clean=painted.clean),
+                **described,
             )
     except IntegrityError:
         return False

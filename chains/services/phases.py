@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.utils import timezone
 
 from telephone_site.log import bind_log_context
@@ -28,11 +28,12 @@ from telephone_site.log import bind_log_context
 from .. import costs, modes
 from ..budget import budget_exhausted
 from ..cache import content_changed_on_commit
-from ..models import CallOutcome, CallRole, Chain, Status, Step
+from ..models import CallOutcome, CallRole, Chain, ProviderCall, Status, Step
+from ..models.ledger import OPEN_OUTCOMES
 from ..providers import build_providers
 from ..providers.base import CaptionRequest, ProviderError
 from . import ledger
-from .drift import step_record_similarities
+from .drift import step_similarities
 from .lifecycle import chain_enqueue_next, chain_pause_for_budget
 from .usage import call_record, with_call
 
@@ -65,15 +66,15 @@ def chain_release(*, chain_id: int, token: str) -> bool:
     return bool(Chain.objects.filter(pk=chain_id, claim_token=token).update(claimed_until=None, claim_token=""))
 
 
-def _record_progress(*, chain: Chain) -> None:
-    """Mark the chain as alive; its cost and usage totals grow with the ledger (`ledger`).
+def _released(token: str) -> dict:
+    """`chain_release` as fields of a wider update: the claim goes only if it is still ours.
 
-    Only a listed chain's progress touches the lists' cache version, and only
-    debounced (`chains.cache`): private and hidden chains can run all day without
-    emptying the gallery's cache, and public ones refresh it at most every few seconds.
-    """
-    Chain.objects.filter(pk=chain.pk).update(progressed_at=timezone.now())
-    content_changed_on_commit(chain_id=chain.pk, listed=chain.is_listed, progress=True)
+    SET expressions all read the row as it was, so both compare the old token."""
+    ours = Q(claim_token=token)
+    return {
+        "claimed_until": Case(When(ours, then=Value(None, output_field=DateTimeField())), default=F("claimed_until")),
+        "claim_token": Case(When(ours, then=Value("")), default=F("claim_token")),
+    }
 
 
 def _out_of_budget(*, chain: Chain, token: str) -> bool:
@@ -88,8 +89,18 @@ def _out_of_budget(*, chain: Chain, token: str) -> bool:
     return True
 
 
-def _load_step(step_id: int) -> Step | None:
-    step = Step.objects.select_related("chain").filter(pk=step_id).first()
+# What the phases read of a step and its chain: a whole row of each is ~80 columns to
+# compile, fetch and convert (JSON, decimals, dates) on every task, for a dozen used.
+# Reading one left out costs a query of its own: `tests/chains/test_phase_queries.py`.
+LOADED_FIELDS = (
+    *("id", "chain_id", "index", "image", "image_screen", "caption", "caption_draft", "embedding", "calls"),
+    *(f"chain__{name}" for name in ("id", "status", "target_length", "seed", "mode", "detail", "theme")),
+    *(f"chain__{name}" for name in ("provider", "provider_settings", "visibility", "is_hidden")),
+)
+
+
+def _load_step(step_id: int, **annotations) -> Step | None:
+    step = Step.objects.select_related("chain").only(*LOADED_FIELDS).filter(pk=step_id).annotate(**annotations).first()
     if step is not None:
         bind_log_context(chain_id=step.chain_id, step_index=step.index)
     return step
@@ -99,12 +110,24 @@ def _elapsed_ms(started: float) -> int:
     return int((time.perf_counter() - started) * 1000)
 
 
-def _finish_phase(*, chain: Chain, token: str, wrote: bool) -> None:
-    """Inside the phase's transaction: progress, release, then the next task on commit."""
+def _finish_phase(
+    *, chain: Chain, token: str, wrote: bool, totals: dict | None = None, fields: dict | None = None
+) -> None:
+    """Inside the phase's transaction, one write to the chain, then the next task on commit.
+
+    That write adds the settled call's `totals` (`ledger.chain_totals`), releases the
+    claim and, when the phase wrote its output, marks the chain alive and stores its
+    other `fields` (the drift curve). Only a listed chain's progress touches the lists'
+    cache version, and only debounced (`chains.cache`): private and hidden chains can
+    run all day without emptying the gallery's cache, and public ones refresh it at
+    most every few seconds.
+    """
+    changes = {**(totals or {}), **_released(token)}
     if wrote:
-        _record_progress(chain=chain)
-    chain_release(chain_id=chain.pk, token=token)
+        changes.update(fields or {}, progressed_at=timezone.now())
+    Chain.objects.filter(pk=chain.pk).update(**changes)
     if wrote:
+        content_changed_on_commit(chain_id=chain.pk, listed=chain.is_listed, progress=True)
         transaction.on_commit(lambda: chain_enqueue_next(chain_id=chain.pk))
 
 
@@ -116,10 +139,22 @@ def _guard(step: Step | None, *, done) -> Outcome | None:
     return None
 
 
-def open_call(*, chain: Chain, role: str, step_index: int):
-    """A new ledger row for this step's call; rows a dead attempt left open are closed first."""
-    ledger.calls_abandon(chain_id=chain.pk, role=role, step_index=step_index)
-    return ledger.call_open(chain=chain, role=role, step_index=step_index)
+def open_call(*, chain: Chain, role: str, step_index: int, earlier: list[ProviderCall] | None = None):
+    """A new ledger row for this step's call; rows a dead attempt left open are closed first.
+
+    One read says both whether any are open (rarely: after a crash) and the attempt
+    number; `earlier` when the caller has read this step's calls of the role already.
+    """
+    if earlier is None:
+        earlier = list(
+            ProviderCall.objects.for_step(chain_id=chain.pk, role=role, step_index=step_index).only(
+                "id", "attempt", "outcome"
+            )
+        )
+    if any(call.outcome in OPEN_OUTCOMES for call in earlier):
+        ledger.calls_abandon(chain_id=chain.pk, role=role, step_index=step_index)
+    attempt = max((call.attempt for call in earlier), default=0) + 1
+    return ledger.call_open(chain=chain, role=role, step_index=step_index, attempt=attempt)
 
 
 def step_caption(*, step_id: int) -> Outcome:
@@ -165,9 +200,8 @@ def step_caption(*, step_id: int) -> Outcome:
             estimated_cost=F("estimated_cost") + cost,
             calls=with_call(step.calls, "caption", record),
         )
-        ledger.call_answered(call, answer)
-        ledger.call_settle(call, outcome=CallOutcome.OK if wrote else CallOutcome.LOST)
-        _finish_phase(chain=chain, token=token, wrote=bool(wrote))
+        totals = ledger.call_complete(call, answer, outcome=CallOutcome.OK if wrote else CallOutcome.LOST)
+        _finish_phase(chain=chain, token=token, wrote=bool(wrote), totals=totals)
     logger.info(
         "captioned step %s in %d ms",
         step.index,
@@ -226,8 +260,10 @@ def step_embed(*, step_id: int) -> Outcome:
         request_id=result.request_id,
     )
     answer = ledger.answer_of(result, usage={"tokens": result.tokens})
+    similarities, drift = step_similarities(step=step, vector=vector)
     with transaction.atomic():
         wrote = Step.objects.filter(pk=step.pk, embedding__isnull=True).update(
+            **similarities,
             embedding=vector.tobytes(),
             embedding_model=result.model,
             embedding_dimension=int(vector.shape[0]),
@@ -238,11 +274,8 @@ def step_embed(*, step_id: int) -> Outcome:
             estimated_cost=F("estimated_cost") + cost,
             calls=with_call(step.calls, "embedding", record),
         )
-        if wrote:
-            step_record_similarities(step=step, vector=vector)
-        ledger.call_answered(call, answer)
-        ledger.call_settle(call, outcome=CallOutcome.OK if wrote else CallOutcome.LOST)
-        _finish_phase(chain=chain, token=token, wrote=bool(wrote))
+        totals = ledger.call_complete(call, answer, outcome=CallOutcome.OK if wrote else CallOutcome.LOST)
+        _finish_phase(chain=chain, token=token, wrote=bool(wrote), totals=totals, fields=drift)
     logger.info(
         "embedded step %s in %d ms",
         step.index,

@@ -54,17 +54,18 @@ def step_screen(*, step_id: int) -> Outcome:
         return Outcome.BUSY
     what = "picture" if step.image_screen == Screening.PENDING else "caption"
     try:
-        verdict = _moderate(chain=chain, step=step, what=what) if screening_enabled(chain) else None
+        verdict, call = _moderate(chain=chain, step=step, what=what) if screening_enabled(chain) else (None, None)
     except BaseException:
         chain_release(chain_id=chain.pk, token=token)
         raise
     with transaction.atomic():
+        totals = _settle(call, verdict=verdict, what=what)
         if verdict is not None and verdict.flagged:
-            wrote = _hold(chain=chain, step=step, what=what, categories=verdict.categories)
-            chain_release(chain_id=chain.pk, token=token)
+            _hold(chain=chain, step=step, what=what, categories=verdict.categories)
+            _finish_phase(chain=chain, token=token, wrote=False, totals=totals)
         else:
             wrote = _publish(step=step, what=what, screened=verdict is not None)
-            _finish_phase(chain=chain, token=token, wrote=wrote)
+            _finish_phase(chain=chain, token=token, wrote=wrote, totals=totals)
     logger.info(
         "screened the %s of step %s: %s",
         what,
@@ -75,6 +76,7 @@ def step_screen(*, step_id: int) -> Outcome:
 
 
 def _moderate(*, chain: Chain, step: Step, what: str):
+    """The verdict and its ledger row, still open: `_settle` closes it with the outcome."""
     call = open_call(chain=chain, role=CallRole.MODERATION, step_index=step.index)
     moderator = build_providers(chain.provider, chain.provider_settings).moderator
     with ledger.metered_call(call):
@@ -83,14 +85,15 @@ def _moderate(*, chain: Chain, step: Step, what: str):
                 verdict = moderator.moderate(image=handle.read())
         else:
             verdict = moderator.moderate(text=step.caption_draft)
-    ledger.call_answered(
-        call,
-        ledger.answer_of(
-            verdict, details={"what": what, "flagged": verdict.flagged, "categories": list(verdict.categories)}
-        ),
-    )
-    ledger.call_settle(call, outcome=CallOutcome.OK)
-    return verdict
+    return verdict, call
+
+
+def _settle(call, *, verdict, what: str) -> dict | None:
+    """In the publishing transaction: the verdict is counted in the ledger with what it decided."""
+    if call is None:
+        return None
+    details = {"what": what, "flagged": verdict.flagged, "categories": list(verdict.categories)}
+    return ledger.call_complete(call, ledger.answer_of(verdict, details=details), outcome=CallOutcome.OK)
 
 
 def _publish(*, step: Step, what: str, screened: bool) -> bool:
