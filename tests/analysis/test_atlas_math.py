@@ -34,6 +34,17 @@ def test_synthetic_clusters_are_recovered_through_the_landmark_path(monkeypatch)
     assert adjusted_rand_score(truth, fit.labels) >= 0.9
 
 
+def test_identical_captions_are_one_point_in_one_cluster():
+    """A converged chain repeats its caption: the copies must not be torn over islands
+    (fitted as separate rows, 120 copies here landed on 39 positions in 5 clusters)."""
+    vectors, _ = blobs(clusters=4, per_cluster=60, seed=3)
+    copies = np.repeat(vectors[:1], 120, axis=0)
+    fit = atlas.fit_atlas(np.concatenate([vectors, copies]))
+    assert np.allclose(fit.points[len(vectors) :], fit.points[0])
+    assert set(fit.labels[len(vectors) :].tolist()) == {fit.labels[0]} != {atlas.NOISE}
+    assert fit.labels.max() + 1 == 4
+
+
 def test_the_fit_is_deterministic():
     vectors, _ = blobs(clusters=4, per_cluster=40, seed=2)
     first, again = atlas.fit_atlas(vectors), atlas.fit_atlas(vectors.copy())
