@@ -1,5 +1,5 @@
-"""Rendered chain cards (and filter widgets), kept by what they show, so a page miss
-renders only what changed.
+"""Rendered chain cards, album beats, plots and filter widgets, kept by what they show,
+so a page miss renders only what changed.
 
 A gallery page misses its cache whenever any public chain moves (and always for a
 signed-in visitor), yet 23 of its 24 cards are usually what they were. A card is a
@@ -9,6 +9,9 @@ under a digest of exactly that: every loaded field and annotation, and the
 template's own source. A changed chain gets a new key, and an old copy is never
 served: there is nothing to invalidate, and a copy kept in this process can never
 go stale, only unused.
+
+An album's beats (one per step) and its plots are kept the same way: a signed-in
+visitor, or anyone after the chain's version moved, gets the unchanged ones as they were.
 
 A filter form's widgets are likewise a pure function of the form's class and of the
 values it was given (errors included, as they come from those values); they are kept
@@ -24,7 +27,8 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,7 +36,9 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 CARD_TEMPLATE = "gallery/_chain_card.html"
+STEP_TEMPLATE = "gallery/_step_card.html"
 LOCAL_CARDS = 2048  # ~2 KB each: a few MB per process, enough for several pages' worth
+LOCAL_STEPS = 4096  # an album's beats (~2.3 KB each) and plots: ~10 MB per process
 LOCAL_WIDGETS = 256  # one entry per distinct filter query; ~3 KB each
 
 
@@ -69,40 +75,76 @@ class _LocalFragments:
 
 local_cards = _LocalFragments(LOCAL_CARDS)
 local_widgets = _LocalFragments(LOCAL_WIDGETS)
+local_steps = _LocalFragments(LOCAL_STEPS)
 _template_digest: dict[str, str] = {}
+
+
+def kept_html(pieces: list[tuple[str, Callable[[], str]]], *, local: _LocalFragments) -> list[str]:
+    """The HTML of each (key, render) in order: this process's copy, else the shared
+    cache's (one round trip for all), else render() (then kept in both)."""
+    keys = [key for key, _ in pieces]
+    found = local.get_many(keys)
+    wanted = [key for key in keys if key not in found]
+    if wanted:
+        shared = cache.get_many(wanted)
+        local.put_many(shared)
+        found.update(shared)
+    rendered = {key: render() for key, render in pieces if key not in found}
+    if rendered:
+        local.put_many(rendered)
+        # As long as pages: the bound on a copy made by code a deploy has since changed.
+        cache.set_many(rendered, timeout=settings.TELEPHONE_PAGE_CACHE_SECONDS)
+        found.update(rendered)
+    return [found[key] for key in keys]
 
 
 def chain_cards_html(chains: Iterable) -> SafeString:
     """The cards of `chains`, in order, as one piece of HTML: kept copies where the
     chain is unchanged, the card template rendered for the rest."""
-    chains = list(chains)
-    keys = [_card_key(chain) for chain in chains]
-    found = local_cards.get_many(keys)
-    wanted = [key for key in keys if key not in found]
-    if wanted:
-        shared = cache.get_many(wanted)
-        local_cards.put_many(shared)
-        found.update(shared)
-    rendered = {key: _render_card(chain) for key, chain in zip(keys, chains, strict=True) if key not in found}
-    if rendered:
-        local_cards.put_many(rendered)
-        # As long as pages: the bound on a copy made by code a deploy has since changed.
-        cache.set_many(rendered, timeout=settings.TELEPHONE_PAGE_CACHE_SECONDS)
-        found.update(rendered)
-    return mark_safe("".join(found[key] for key in keys))
+    pieces = [(_key("card", CARD_TEMPLATE, chain), partial(_render, CARD_TEMPLATE, chain=chain)) for chain in chains]
+    return mark_safe("".join(kept_html(pieces, local=local_cards)))
 
 
-def _render_card(chain) -> str:
-    """The card alone: it reads only its chain and MEDIA_URL, never the visitor or request."""
-    return str(get_template(CARD_TEMPLATE).render({"chain": chain, "MEDIA_URL": settings.MEDIA_URL}))
+def step_cards_html(steps: Iterable, *, selected=None) -> SafeString:
+    """An album's beats (gallery/_step_card.html), kept like chain cards: each reads only
+    its step (with what gallery.context.timeline put on it) and whether it is selected."""
+    pieces = [
+        (
+            _key("step", STEP_TEMPLATE, step, step == selected),
+            partial(_render, STEP_TEMPLATE, step=step, selected=selected),
+        )
+        for step in steps
+    ]
+    return mark_safe("".join(kept_html(pieces, local=local_steps)))
 
 
-def _card_key(chain) -> str:
-    """A digest of everything the card could show: the row as loaded, and the template."""
-    fields = sorted((name, value) for name, value in vars(chain).items() if not name.startswith("_"))
-    digest = hashlib.blake2b(repr(fields).encode(), digest_size=16)
-    digest.update(_template_revision(CARD_TEMPLATE).encode())
-    return f"card:{digest.hexdigest()}"
+def kept_svg(name: str, inputs, render: Callable[[], str]) -> SafeString:
+    """A plot kept by a digest of its inputs: a pure function of numbers and strings
+    (gallery.plots), the same on every view of an unchanged chain."""
+    key = f"plot:{name}:{_digest(repr(inputs))}"
+    return mark_safe(kept_html([(key, lambda: str(render()))], local=local_steps)[0])
+
+
+def clear_kept() -> None:
+    """Forget this process's copies (tests; the shared cache is cleared on its own)."""
+    for local in (local_cards, local_steps, local_widgets):
+        local.clear()
+
+
+def _render(template: str, **context) -> str:
+    """A fragment alone: it reads only what it is given and MEDIA_URL, never the visitor."""
+    return str(get_template(template).render({**context, "MEDIA_URL": settings.MEDIA_URL}))
+
+
+def _key(kind: str, template: str, instance, *extra) -> str:
+    """A digest of everything the fragment could show: the row as loaded (with what was
+    put on the instance), anything else it depends on, and the template."""
+    fields = sorted((name, value) for name, value in vars(instance).items() if not name.startswith("_"))
+    return f"{kind}:{_digest(repr((fields, extra)) + _template_revision(template))}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _template_revision(name: str) -> str:

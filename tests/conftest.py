@@ -93,12 +93,12 @@ def isolated_media(request, tmp_path):
         from django.core.cache import cache
 
         from chains.cache import public_version_memo
-        from gallery.fragments import local_cards
+        from gallery.fragments import clear_kept
         from gallery.views._caching import local_pages
 
         cache.clear()
         local_pages.clear()
-        local_cards.clear()
+        clear_kept()
         public_version_memo.forget()
         celery_app.conf.task_always_eager = True
         yield

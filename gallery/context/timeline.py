@@ -21,14 +21,13 @@ from .plots import plots_context
 
 
 def timeline_context(*, chain: Chain, selected: str | None, steps=None, with_plots: bool = True) -> dict:
-    steps = list(steps if steps is not None else chain_timeline_steps(chain=chain))
+    steps = list(steps if steps is not None else chain_timeline_steps(chain=chain).defer(*UNSHOWN_STEP_FIELDS))
     step_url, branch_url = _url_maker(chain, "gallery:step_detail"), _url_maker(chain, "gallery:branch")
     for step in steps:
         step.chain = chain  # the beats link to steps; spare a query per beat
         step.lead, step.more = split_caption(step.caption)
         # Each is shown several times per step (the beat, its links, both plots).
         step.url, step.branch_url = step_url(step.index), branch_url(step.index)
-        step.small_url, step.large_url = _file_url(step.thumbnail_small), _file_url(step.thumbnail_large)
     captioned = [step for step in steps if step.caption]
     in_progress = next((step for step in steps if not step.caption), None)
     shown = captioned or steps
@@ -54,10 +53,20 @@ def timeline_context(*, chain: Chain, selected: str | None, steps=None, with_plo
 
 
 INDEX_MARK = 987654321
-
-
-def _file_url(field_file) -> str:
-    return field_file.url if field_file else ""
+# What no album, reveal or live fragment shows of a step (its permalink does): loading
+# them cost 150-step albums a third of their time, mostly in making the rows.
+UNSHOWN_STEP_FIELDS = (
+    "image_descriptor",
+    "calls",
+    "image_params",
+    "paint_prompt",
+    "revised_prompt",
+    "caption_draft",
+    "estimated_cost",
+    "caption_request_id",
+    "image_request_id",
+    "embedding_request_id",
+)
 
 
 def _url_maker(chain: Chain, name: str):

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
-from chains.models import Chain
+from chains.models import Chain, Step
 from chains.services import chain_run_inline
-from gallery.fragments import CARD_TEMPLATE, local_cards
+from gallery.fragments import CARD_TEMPLATE, STEP_TEMPLATE, clear_kept
 from gallery.views._caching import local_pages
 from tests.factories import make_chain
 
@@ -39,7 +39,7 @@ def forget_pages() -> None:
     """Every cached page and card gone: the next request renders from the rows."""
     cache.clear()
     local_pages.clear()
-    local_cards.clear()
+    clear_kept()
 
 
 def gallery_cost(client) -> tuple[int, int, str]:
@@ -77,3 +77,21 @@ def test_a_page_miss_renders_again_only_the_cards_that_changed(client):
     # Kept cards put together are the very page rendered from scratch.
     forget_pages()
     assert client.get("/gallery/?page=1", headers=cards).content.decode() == again
+
+
+def test_an_album_miss_renders_again_only_the_beats_that_changed(client):
+    chain = chain_run_inline(chain=make_chain(target_length=3))
+    with card_renders() as renders:
+        first = client.get(f"{chain.get_absolute_url()}?step=1").content.decode()
+    assert renders.count(STEP_TEMPLATE) == 4
+    Step.objects.filter(chain=chain, index=2).update(caption="A wholly new caption.")
+    with card_renders() as renders:  # another URL: the page misses, its beats need not
+        again = client.get(f"{chain.get_absolute_url()}?step=1&again=1").content.decode()
+    assert renders.count(STEP_TEMPLATE) == 1
+    assert "A wholly new caption." in again and "A wholly new caption." not in first
+    # The selected beat is part of what a beat shows: another selection renders both.
+    with card_renders() as renders:
+        client.get(f"{chain.get_absolute_url()}?step=2")
+    assert renders.count(STEP_TEMPLATE) == 2
+    forget_pages()
+    assert client.get(f"{chain.get_absolute_url()}?step=1&again=1").content.decode() == again
