@@ -8,6 +8,8 @@ whatever the number of collections or chains.
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 
 from chains.models import Chain, Step, listed_q
@@ -30,8 +32,14 @@ def collections_published() -> QuerySet[Collection]:
 
     The cover is the origin of the collection's first public chain (`cover_thumbnail`)
     and a mosaic of where its first four public chains ended (`cover_0` … `cover_3`,
-    small thumbnails), all in the one query.
+    small thumbnails), all in the one query. A copy of the one built per process: it
+    takes no arguments, and building it cost the home page 6 ms with no collection.
     """
+    return _collections_published_kept().all()
+
+
+@cache
+def _collections_published_kept() -> QuerySet[Collection]:
     origin = Step.objects.published().filter(chain=OuterRef("chain_id"), index=0).values("thumbnail_small")[:1]
     latest = Step.objects.published().filter(chain=OuterRef("chain_id")).order_by("-index").values("thumbnail_tiny")[:1]
     entries = _public_entries().filter(collection=OuterRef("pk")).order_by("position", "pk")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import cache
 
 import numpy as np
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -123,7 +124,16 @@ def _public_chains() -> QuerySet[Chain]:
 
 
 def experiments_listed() -> QuerySet[Experiment]:
-    """Experiments with at least one public chain, each with its public chains' cards."""
+    """Experiments with at least one public chain, each with its public chains' cards.
+
+    A copy of the one built per process (it takes no arguments): building it cost the
+    gallery and home pages 2 ms each, with or without experiments. Prefetching works
+    on copies of the Prefetch's queryset, never on it."""
+    return _experiments_listed_kept().all()
+
+
+@cache
+def _experiments_listed_kept() -> QuerySet[Experiment]:
     public = listed_q("chains")
     return (
         Experiment.objects.annotate(public_chains=Count("chains", filter=public))
