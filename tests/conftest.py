@@ -145,19 +145,26 @@ def _on_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     _group_real_worker_tests(items)
     _deselect_production_stack_off_postgres(config, items)
+    _name_xdist_groups(config, items)
+
+
+REAL_WORKERS = "real-workers"
 
 
 def _group_real_worker_tests(items) -> None:
     """Under pytest-xdist (`--dist loadgroup`, as bin/test runs), tests that run real
-    worker processes share one test process, so they run one at a time: each starts,
-    kills and waits on workers against the clock, and two at once on a small machine
-    would starve each other's workers past their claims and deadlines."""
+    worker processes run one at a time in each of two test processes, never more: each
+    starts, kills and waits on workers against the clock, and several at once on a small
+    machine would starve each other's workers past their claims and deadlines. A test
+    in no group yet joins REAL_WORKERS; the fault tests that take a process or a server
+    away from the worker are the other group (tests/faults/support.py, LOST_SERVICE)."""
     for item in items:
-        if "integration" in item.keywords:
-            item.add_marker(pytest.mark.xdist_group("real-workers"))
+        if "integration" in item.keywords and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(REAL_WORKERS))
 
 
 def _deselect_production_stack_off_postgres(config, items) -> None:
@@ -181,3 +188,25 @@ def _deselect_production_stack_off_postgres(config, items) -> None:
             f"{len(ours)} production-stack test(s) deselected: they run in "
             "the PostgreSQL + Redis pass (DATABASE_URL=postgres://...)."
         )
+
+
+def _name_xdist_groups(config, items) -> None:
+    """Append "@<group>" to the id of each test marked `xdist_group`, as pytest-xdist does
+    for `--dist loadgroup`: its scheduler keeps a group's tests in one process by that
+    suffix. pytest-xdist 3.8 writes it to `item._nodeid`, which pytest 9 no longer reads
+    (the id is `item._id`), so without this every group is silently split across
+    processes. Runs last, so it also sees the markers added above."""
+    if not config.getoption("loadgroup", default=False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):  # a later pytest-xdist may do it itself
+            item._id = coerce_node_id(item.nodeid + suffix)

@@ -23,9 +23,14 @@ from tests.factories import make_chain
 from tests.support.services import PostgresCluster
 from tests.support.worker import WorkerProcess, wait_until
 
-from .support import Figures, all_ended, check_exact
+from .support import LOST_SERVICE, Figures, all_ended, check_exact
 
-pytestmark = [pytest.mark.integration, pytest.mark.production_stack, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    LOST_SERVICE,
+    pytest.mark.production_stack,
+    pytest.mark.django_db(transaction=True),
+]
 
 CHAINS = 6
 LENGTH = 6

@@ -33,9 +33,14 @@ from tests.support import images as sample
 from tests.support.services import RedisServer, WebServer, collect_static
 from tests.support.worker import WorkerProcess, database_url_for_worker, wait_until
 
-from .support import Figures, Supervisor, all_ended, check_exact
+from .support import LOST_SERVICE, Figures, Supervisor, all_ended, check_exact
 
-pytestmark = [pytest.mark.integration, pytest.mark.production_stack, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    LOST_SERVICE,
+    pytest.mark.production_stack,
+    pytest.mark.django_db(transaction=True),
+]
 
 LENGTH = 3
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

@@ -16,7 +16,7 @@ from chains.models import Chain, Status
 from chains.services import chain_start
 from telephone_site.celery import app as celery_app
 from tests.factories import make_chain
-from tests.support.worker import WorkerProcess, wait_until
+from tests.support.worker import WorkerProcess, stop_all, wait_until
 
 TASK_RAN = re.compile(r"Task (chains\.tasks\.\w+)\[[\w-]+\] succeeded")
 
@@ -54,8 +54,7 @@ def test_caption_and_paint_workers_share_the_work_by_queue(tmp_path):
     except AssertionError:
         raise AssertionError(captions.log() + "\n----\n" + paints.log()) from None
     finally:
-        captions.stop()
-        paints.stop()
+        stop_all(captions, paints)
 
     ran_by_captions = set(TASK_RAN.findall(captions.log_path.read_text()))
     ran_by_paints = set(TASK_RAN.findall(paints.log_path.read_text()))
