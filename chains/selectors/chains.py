@@ -30,9 +30,9 @@ class NextWork:
     step_id: int | None
 
 
-# What the state machine reads of a step: loading only these keeps the bulky columns
-# (an embedding is kilobytes) out of the engine's every task.
-NEXT_WORK_FIELDS = ("id", "chain_id", "index", "image_screen", "caption", "caption_draft", "embedding")
+# What the state machine reads of the newest step, as plain values: no model instance
+# to build, and the chain's length from the same row.
+NEXT_WORK_FIELDS = ("id", "index", "image_screen", "caption", "caption_draft", "embedding")
 
 
 def chain_next_work(*, chain_id: int) -> NextWork | None:
@@ -45,26 +45,25 @@ def chain_next_work(*, chain_id: int) -> NextWork | None:
     """
     last = (
         Step.objects.filter(chain_id=chain_id, chain__status=Status.RUNNING)
-        .annotate(chain_target_length=F("chain__target_length"))
-        .only(*NEXT_WORK_FIELDS)
         .order_by("-index")
+        .values_list(*NEXT_WORK_FIELDS, "chain__target_length", named=True)
         .first()
     )
-    return None if last is None else next_work_after(last=last, target_length=last.chain_target_length)
+    return None if last is None else next_work_after(last=last, target_length=last.chain__target_length)
 
 
-def next_work_after(*, last: Step, target_length: int) -> NextWork | None:
-    """The state machine itself, given the chain's newest step."""
+def next_work_after(*, last, target_length: int) -> NextWork | None:
+    """The state machine itself, given the chain's newest step (a Step or its `NEXT_WORK_FIELDS`)."""
     if last.image_screen == Screening.FLAGGED:
         return None
     if last.image_screen == Screening.PENDING or (last.caption_draft and not last.caption):
-        return NextWork(SCREEN, last.pk)
+        return NextWork(SCREEN, last.id)
     if not last.caption:
-        return NextWork(CAPTION, last.pk)
+        return NextWork(CAPTION, last.id)
     if last.embedding is None:
-        return NextWork(EMBED, last.pk)
+        return NextWork(EMBED, last.id)
     if last.index < target_length:
-        return NextWork(PAINT, last.pk)
+        return NextWork(PAINT, last.id)
     return NextWork(COMPLETE, None)
 
 

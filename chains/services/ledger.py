@@ -273,21 +273,28 @@ def call_download_failed(call: ProviderCall, *, error: ProviderError) -> int:
 
 
 def _add_to_chain_totals(row: ProviderCall) -> None:
-    Chain.objects.filter(pk=row.chain_id).update(**chain_totals(row))
+    if totals := chain_totals(row):
+        Chain.objects.filter(pk=row.chain_id).update(**totals)
 
 
 def chain_totals(row: ProviderCall) -> dict:
     """What a settled call adds to its chain's totals, as F() increments for one update."""
     usage = row.usage or {}
-    increments = {
-        "estimated_cost": F("estimated_cost") + row.cost,
-        "input_tokens": F("input_tokens") + int(usage.get("input_tokens", 0) or 0),
-        "output_tokens": F("output_tokens") + int(usage.get("output_tokens", 0) or 0),
-        "embedding_tokens": F("embedding_tokens") + int(usage.get("tokens", 0) or 0),
+    amounts = {
+        "estimated_cost": row.cost,
+        "input_tokens": int(usage.get("input_tokens", 0) or 0),
+        "output_tokens": int(usage.get("output_tokens", 0) or 0),
+        "embedding_tokens": int(usage.get("tokens", 0) or 0),
     }
     if row.role == CallRole.IMAGE and row.outcome in (CallOutcome.OK, CallOutcome.LOST) and row.answered_at:
-        increments["images_generated"] = F("images_generated") + int(usage.get("images", 1) or 1)
-    return increments
+        amounts["images_generated"] = int(usage.get("images", 1) or 1)
+    return increments(**amounts)
+
+
+def increments(**amounts) -> dict:
+    """`field = field + amount` for each amount that is not zero: adding nothing costs
+    an expression to build and compile on every update, and changes nothing."""
+    return {field: F(field) + amount for field, amount in amounts.items() if amount}
 
 
 # --- calls left open ------------------------------------------------------------------------

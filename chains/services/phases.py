@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models import Q
 from django.utils import timezone
 
 from telephone_site.log import bind_log_context
@@ -64,17 +64,6 @@ def chain_claim(*, chain_id: int) -> str | None:
 
 def chain_release(*, chain_id: int, token: str) -> bool:
     return bool(Chain.objects.filter(pk=chain_id, claim_token=token).update(claimed_until=None, claim_token=""))
-
-
-def _released(token: str) -> dict:
-    """`chain_release` as fields of a wider update: the claim goes only if it is still ours.
-
-    SET expressions all read the row as it was, so both compare the old token."""
-    ours = Q(claim_token=token)
-    return {
-        "claimed_until": Case(When(ours, then=Value(None, output_field=DateTimeField())), default=F("claimed_until")),
-        "claim_token": Case(When(ours, then=Value("")), default=F("claim_token")),
-    }
 
 
 def _out_of_budget(*, chain: Chain, token: str) -> bool:
@@ -122,10 +111,14 @@ def _finish_phase(
     run all day without emptying the gallery's cache, and public ones refresh it at
     most every few seconds.
     """
-    changes = {**(totals or {}), **_released(token)}
+    changes = dict(totals or {})
     if wrote:
         changes.update(fields or {}, progressed_at=timezone.now())
-    Chain.objects.filter(pk=chain.pk).update(**changes)
+    released = Chain.objects.filter(pk=chain.pk, claim_token=token).update(
+        **changes, claimed_until=None, claim_token=""
+    )
+    if not released and changes:  # the claim had expired and was taken: the rest still holds
+        Chain.objects.filter(pk=chain.pk).update(**changes)
     if wrote:
         content_changed_on_commit(chain_id=chain.pk, listed=chain.is_listed, progress=True)
         transaction.on_commit(lambda: chain_enqueue_next(chain_id=chain.pk))
@@ -195,10 +188,10 @@ def step_caption(*, step_id: int) -> Outcome:
             caption_request_id=result.request_id,
             caption_ms=elapsed,
             captioned_at=timezone.now(),
-            input_tokens=F("input_tokens") + result.input_tokens,
-            output_tokens=F("output_tokens") + result.output_tokens,
-            estimated_cost=F("estimated_cost") + cost,
             calls=with_call(step.calls, "caption", record),
+            **ledger.increments(
+                input_tokens=result.input_tokens, output_tokens=result.output_tokens, estimated_cost=cost
+            ),
         )
         totals = ledger.call_complete(call, answer, outcome=CallOutcome.OK if wrote else CallOutcome.LOST)
         _finish_phase(chain=chain, token=token, wrote=bool(wrote), totals=totals)
@@ -270,9 +263,8 @@ def step_embed(*, step_id: int) -> Outcome:
             embedding_request_id=result.request_id,
             embed_ms=elapsed,
             embedded_at=timezone.now(),
-            embedding_tokens=F("embedding_tokens") + result.tokens,
-            estimated_cost=F("estimated_cost") + cost,
             calls=with_call(step.calls, "embedding", record),
+            **ledger.increments(embedding_tokens=result.tokens, estimated_cost=cost),
         )
         totals = ledger.call_complete(call, answer, outcome=CallOutcome.OK if wrote else CallOutcome.LOST)
         _finish_phase(chain=chain, token=token, wrote=bool(wrote), totals=totals, fields=drift)
