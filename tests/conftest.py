@@ -124,6 +124,17 @@ def member_client(client, member):
 
 
 @pytest.fixture
+def on_commit_runs(db):
+    """On-commit callbacks run as after a real commit, inside the test's transaction
+    (tests/support/commits.py): what `transaction=True` gave, without emptying every
+    table after the test."""
+    from tests.support.commits import commits_as_in_autocommit
+
+    with commits_as_in_autocommit():
+        yield
+
+
+@pytest.fixture
 def real_broker():
     """Tasks go to the broker this pass uses instead of running in the test process."""
     from telephone_site.celery import app as celery_app

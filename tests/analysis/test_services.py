@@ -38,7 +38,7 @@ from chains.services.analysis import chain_refresh_projection_if_changed
 from chains.services.atlas import BUSY, CLEAN, RECOMPUTED, UNCHANGED, atlas_claim
 from tests.analysis.conftest import local_chain, painted_start
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
 
 
 def snapshot() -> tuple:

@@ -15,7 +15,7 @@ from tests.analysis.conftest import build_world, local_chain, painted_start
 from tests.analysis.pages import check_every_page, page
 from tests.factories import make_staff
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
 
 
 @pytest.mark.parametrize("count", [0, 1, 2])

@@ -231,7 +231,8 @@ def grow(chain) -> Step:
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_a_request_renders_once_to_the_fixed_key(finished_chain, render_calls):
     row = request_gif(finished_chain)
     assert row.status == AnimationStatus.READY and row.step_count == 3
@@ -246,7 +247,8 @@ def test_a_request_renders_once_to_the_fixed_key(finished_chain, render_calls):
     assert default_storage.get_modified_time(row.file.name) == modified
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_each_set_of_options_is_its_own_animation(finished_chain, render_calls):
     gif = request_gif(finished_chain)
     webp = request_gif(finished_chain, format="webp", width=512)
@@ -254,7 +256,8 @@ def test_each_set_of_options_is_its_own_animation(finished_chain, render_calls):
     assert webp.file.name == f"animations/{finished_chain.pk}/webp-512-400.webp"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_a_grown_chain_makes_the_animation_stale_and_it_renders_again(finished_chain, render_calls):
     first = request_gif(finished_chain)
     grow(finished_chain)
@@ -267,7 +270,8 @@ def test_a_grown_chain_makes_the_animation_stale_and_it_renders_again(finished_c
     assert files == ["gif-256-400.gif"]  # overwritten in place, no renamed copy
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_a_failed_render_is_recorded_and_a_new_request_retries(finished_chain, monkeypatch):
     def broken(**kwargs):
         raise OSError("disk full")
@@ -280,7 +284,8 @@ def test_a_failed_render_is_recorded_and_a_new_request_retries(finished_chain, m
     assert request_gif(finished_chain).status == AnimationStatus.READY
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_an_unreadable_picture_fails_with_its_message(finished_chain):
     step = finished_chain.steps.get(index=1)
     default_storage.delete(step.thumbnail_large.name)

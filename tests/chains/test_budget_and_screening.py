@@ -11,7 +11,7 @@ from gallery.models import Report
 from tests.factories import make_chain
 from tests.support import providers as scripted
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
 
 PRICED = "tests.support.priced_providers"
 

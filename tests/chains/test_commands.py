@@ -14,7 +14,7 @@ from chains.providers.local import PACE_KEY
 from tests.factories import SCRIPTED
 from tests.support.providers import solid_png
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
 
 
 @pytest.fixture

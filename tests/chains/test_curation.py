@@ -89,7 +89,8 @@ def test_unfeature_hide_and_unhide_change_what_visitors_see(django_capture_on_co
 # --- re-run from step k -------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_rerun_keeps_steps_up_to_k_and_the_loop_completes_the_chain_again():
     chain = completed(target_length=4)
     kept = dict(chain.steps.filter(index__lt=2).values_list("index", "pk"))
@@ -220,7 +221,8 @@ def mean_colour(name: str) -> tuple[float, ...]:
     return ImageStat.Stat(picture).mean
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_branch_copies_the_step_image_links_lineage_both_ways_and_runs():
     parent = completed(target_length=3, image=solid_png((20, 160, 60)))
     fork = parent.steps.get(index=2)

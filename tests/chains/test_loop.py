@@ -45,7 +45,8 @@ def assert_complete_without_gaps(chain: Chain) -> None:
         assert step.caption and step.embedding is not None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_started_chain_runs_to_completion_with_every_step_stored():
     chain = chain_start(chain=make_chain(target_length=3))
     assert_complete_without_gaps(chain)
@@ -187,7 +188,8 @@ def eager_retries():
     app.conf.task_eager_propagates = True
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 @pytest.mark.usefixtures("eager_retries")
 def test_transient_errors_are_retried_and_the_chain_completes(settings):
     settings.TELEPHONE_RETRY_BASE_SECONDS = 0
@@ -197,7 +199,8 @@ def test_transient_errors_are_retried_and_the_chain_completes(settings):
     assert scripted.calls["paint"] == 4
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 @pytest.mark.usefixtures("eager_retries")
 def test_retries_give_up_after_the_limit(settings):
     settings.TELEPHONE_RETRY_BASE_SECONDS = 0
@@ -210,7 +213,8 @@ def test_retries_give_up_after_the_limit(settings):
     assert scripted.calls["caption"] == 3
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_a_cancelled_chain_resumes_where_it_stopped():
     scripted.fail_next("paint", ProviderError("content policy", permanent=True))
     chain = chain_start(chain=make_chain(target_length=3))
@@ -232,7 +236,8 @@ def test_only_stopped_chains_resume_and_only_live_ones_cancel():
         chain_cancel(chain=chain)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_the_reconciler_rescues_a_chain_whose_task_vanished(settings):
     settings.TELEPHONE_STALL_SECONDS = 60
     chain = running(make_chain(target_length=2))
@@ -253,7 +258,8 @@ def test_the_reconciler_leaves_live_and_recent_chains_alone(settings):
     assert chains_reconcile() == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_a_broker_outage_at_start_loses_nothing(monkeypatch, settings):
     """The chain is saved and running; the reconciler sends its work once the broker is back."""
     from kombu.exceptions import OperationalError

@@ -9,7 +9,7 @@ from chains.services import chain_run_inline
 from tests.factories import make_chain
 from tests.fakes.openai_server import error_body
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
 
 IMAGES = "/v1/images/generations"
 

@@ -22,7 +22,7 @@ from chains.services import chain_run_inline
 from tests.factories import make_chain
 from tests.fakes.openai_server import CHAT, EMBEDDINGS, FILES_PREFIX, IMAGES, MODERATIONS, read_tag, request_number
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
 
 ROLE_PATHS = {
     CallRole.CAPTION: CHAT,

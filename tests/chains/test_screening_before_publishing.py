@@ -28,7 +28,7 @@ from tests.factories import make_chain
 from tests.fakes.openai_server import IMAGES, MODERATIONS, error_body
 from tests.support.providers import solid_png
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
 
 LEAKED_KEY = "sk-proj-Ab12cdEF34ghIJ56klMN78wxYZ"
 

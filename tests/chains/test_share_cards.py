@@ -17,7 +17,7 @@ from chains.sharecard import CardText, render_share_card, wrap
 from tests.factories import make_chain
 from tests.support.providers import solid_png
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
 
 
 def stored_cards(chain: Chain) -> set[str]:

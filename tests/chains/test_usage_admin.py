@@ -9,7 +9,7 @@ from chains.services import chain_run_inline
 from telephone_site.health import SCREENING_OFF_STATE
 from tests.factories import make_chain
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
 
 
 def no_sleep(seconds: float) -> None:

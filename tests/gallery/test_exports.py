@@ -43,7 +43,8 @@ def export_urls(chain) -> list[str]:
 # --- JSON ---------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_json_describes_the_chain_and_every_step_with_absolute_image_links(client, finished_chain):
     response = client.get(f"/c/{finished_chain.slug}.json")
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
@@ -108,7 +109,8 @@ def test_json_and_zip_queries_do_not_grow_with_steps(client, django_assert_num_q
 # --- ZIP ----------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_zip_holds_the_experiment_folder_and_chain_json(client, finished_chain):
     response = client.get(f"/c/{finished_chain.slug}.zip")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
@@ -145,7 +147,8 @@ def archives(chain) -> list[str]:
     return sorted(folder + name for name in default_storage.listdir(folder)[1])
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_the_zip_is_built_once_per_version_of_the_chain_and_kept(client, finished_chain, monkeypatch):
     """Issue 12: a 200-step chain's ~42 MB archive was rebuilt on every request."""
     from chains.services import exports as archive_service
@@ -238,7 +241,8 @@ def test_a_pending_animation_polls_its_panel(member_client, django_capture_on_co
     assert "Making the GIF" in panel
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_asking_for_an_animation_shows_it_ready_to_download(member_client, finished_chain):
     response = member_client.post(f"/c/{finished_chain.slug}/animation/", GIF_512, headers=HTMX)
     assert response.status_code == 200
@@ -256,7 +260,8 @@ def test_asking_for_an_animation_shows_it_ready_to_download(member_client, finis
     assert f'<img src="{file_url}?v=' in polled
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_a_stale_animation_says_the_chain_has_grown(member_client, finished_chain):
     member_client.post(f"/c/{finished_chain.slug}/animation/", GIF_512, headers=HTMX)
     ChainAnimation.objects.update(step_count=2)

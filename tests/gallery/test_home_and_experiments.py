@@ -14,7 +14,7 @@ from gallery.models import Collection, CollectionEntry
 from tests.factories import make_chain
 from tests.support.providers import solid_png
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
 
 
 def experiment(title: str = "Palace four ways", **fields):

@@ -10,7 +10,7 @@ from chains.services import chain_run_inline
 from gallery.forms.people import THEME_NEEDED
 from tests.factories import make_chain
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
 
 
 def shown_fields(page: str) -> dict[str, bool]:

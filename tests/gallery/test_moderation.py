@@ -13,7 +13,7 @@ from tests.factories import make_chain, make_member, make_moderator, make_staff
 from tests.support import images as sample
 from tests.support import providers as scripted
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("scripted_provider")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs", "scripted_provider")]
 User = get_user_model()
 
 

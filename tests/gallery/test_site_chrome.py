@@ -19,7 +19,7 @@ from gallery.views.people import DECIDED, STARRED
 from tests.factories import make_chain, make_staff
 from tests.support.providers import solid_png
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
 
 PASSWORD = "a-long-test-passphrase"
 

@@ -148,7 +148,8 @@ def test_htmx_and_full_gallery_responses_are_cached_apart(client):
 # --- timeline -------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("on_commit_runs")
 def test_timeline_query_count_does_not_grow_with_steps(client, django_assert_max_num_queries):
     chain = chain_run_inline(chain=make_chain(target_length=12))
     with django_assert_max_num_queries(8):

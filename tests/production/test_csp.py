@@ -15,7 +15,7 @@ from django.test import Client
 
 from .pages import build_site
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
 
 CSP = "Content-Security-Policy"
 

@@ -30,7 +30,7 @@ from tests.support import images as sample
 
 from .conftest import PRIVATE_URL_SECONDS, bucket_keys
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
 User = get_user_model()
 
 
