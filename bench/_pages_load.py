@@ -25,11 +25,15 @@ ROOT = Path(__file__).resolve().parents[1]
 GUNICORN_CONFIG = ROOT / "telephone_site" / "gunicorn.conf.py"
 
 # A Lua hook that makes every request's URL unique, so the page cache never hits.
+# wrk's LuaJIT starts math.random from the same seed in every run: unseeded, each run
+# asked again for the URLs of the run before (cached by then), so "misses" were hits.
 MISS_SCRIPT = """
+math.randomseed(os.time())
+local run = math.random(1, 1000000000)
 counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format(nil, wrk.path .. "?bench_miss=" .. counter .. "-" .. math.random(1, 1000000000))
+  return wrk.format(nil, wrk.path .. "?bench_miss=" .. run .. "-" .. counter)
 end
 """
 

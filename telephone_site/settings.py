@@ -115,6 +115,10 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
 SESSION_COOKIE_HTTPONLY = True
+# Sessions read from the cache (Redis in production), written through to the database:
+# a signed-in visitor's every page read its session row first (issue 11). A cache
+# outage falls back to the database (telephone_site.cache turns it into misses).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # No script reads the CSRF cookie: forms (and htmx, which submits them) carry the token.
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

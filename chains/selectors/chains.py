@@ -146,6 +146,12 @@ def chains_featured(*, limit: int = 8) -> QuerySet[Chain]:
 
 def chains_in_progress(*, limit: int = 8) -> QuerySet[Chain]:
     """What is being painted now; an experiment running shows as its first chain only."""
+    return _chains_in_progress_kept().all()[:limit]
+
+
+@cache
+def _chains_in_progress_kept() -> QuerySet[Chain]:
+    """Built once per process (the home page and its poll ask every few seconds)."""
     first_of_experiment = Chain.experiments.through.objects.filter(chain_id=OuterRef("pk")).exclude(
         chain_id=Subquery(
             Chain.experiments.through.objects.filter(experiment_id=OuterRef("experiment_id"))
@@ -154,7 +160,7 @@ def chains_in_progress(*, limit: int = 8) -> QuerySet[Chain]:
         )
     )
     running = card_chains().listed().filter(status=Status.RUNNING).exclude(Exists(first_of_experiment))
-    return running.order_by("-started_at")[:limit]
+    return running.order_by("-started_at")
 
 
 def chains_recently_finished(*, limit: int = 8) -> QuerySet[Chain]:
