@@ -199,6 +199,7 @@ class Worker:
     profile_skip: int = 0  # phase tasks not profiled first (warm-up)
     root: Path = ROOT  # another checkout, to run its engine against this bench (A/B)
     cpus: set[int] | None = None  # CPU affinity: one core stands in for one machine
+    nice: int = 0  # lower CPU priority, as deploy/ gives the renders worker
     extra_env: dict = field(default_factory=dict)
     name: str = "bench"
     process: subprocess.Popen | None = field(default=None, init=False)
@@ -242,7 +243,7 @@ class Worker:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
+                preexec_fn=_placement(cpus, self.nice) if cpus or self.nice else None,
             )
         return self
 
@@ -300,6 +301,18 @@ class Worker:
             return text if len(TASK_ENDED.findall(text)) >= len(TASK_RECEIVED.findall(text)) else ""
 
         return wait_until(idle, timeout=timeout, interval=0.02, what="the worker to go idle")
+
+
+def _placement(cpus: set[int] | None, nice: int):
+    """What a worker's process does before it starts: its cores, its priority."""
+
+    def place():
+        if cpus:
+            os.sched_setaffinity(0, cpus)
+        if nice:
+            os.nice(nice)
+
+    return place
 
 
 def db_errors(log_text: str) -> list[str]:

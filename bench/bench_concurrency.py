@@ -4,8 +4,10 @@ Sleepy chains (`bench.sleepy_provider`: every caption, paint and embed waits
 `delay` seconds, paints answer photo-like PNGs of `side` px) run through real
 `celery worker` processes on PostgreSQL and Redis, with the production pool: one
 process per core (`--processes`, each pinned to its own core), each
-`--pool threads --concurrency <threads>`, with a database pool of `pool` connections
-per process (DATABASE_POOL_SIZE). Scenarios (issue 11):
+`--pool threads --concurrency <threads>` on the captions and paints queues, with a
+database pool of `pool` connections per process (DATABASE_POOL_SIZE), beside one
+worker of concurrency 1 for the celery and renders queues (share cards, atlas), as
+deploy/ runs a box. Scenarios (issue 11):
 
 * `inflight`: 100 chains x 3 steps, 2 s per call, 1024 px answers. Bar: all at once
   take <= 1.5x the wall of one chain alone; worker RSS <= 1.5 GiB; no database error;
@@ -50,6 +52,7 @@ class Scenario:
     pool: int = 8
     ratio_bar: float = 1.5  # all at once vs one alone (inflight, smoke, classic)
     rss_bar_gib: float = 1.5
+    worker_pool: str = "threads"  # bin/worker's; `--worker-pool gevent` to compare
 
 
 SCENARIOS = {
@@ -60,6 +63,12 @@ SCENARIOS = {
     "classic": Scenario(chains=8, steps=5, delay=0.3, side=0, processes=1, threads=8, ratio_bar=1.5),
 }
 SCALEOUT_BAR = 1.8
+# As deploy/ runs a box: processes for the loop's queues, and one worker of concurrency 1
+# for the rest (reconciler, atlas, share cards, animations), as `@celery` and `@renders`.
+BOX_QUEUES = "captions,paints"
+AUX_QUEUES = "celery,renders"
+AUX_POOL = 2
+AUX_NICE = 10  # deploy/systemd: the renders instance runs with Nice=10
 # What deploy/ sets for workers: glibc's per-thread malloc arenas otherwise hold on to
 # freed picture buffers in each of dozens of threads (MALLOC_ARENA_MAX=2 -> RSS).
 WORKER_ENV = {"MALLOC_ARENA_MAX": os.environ.get("BENCH_MALLOC_ARENA_MAX", "2")}
@@ -87,13 +96,25 @@ def start_workers(
         worker = h.Worker(
             log_path=work_dir / f"{tag}-worker{number + 1}.log",
             env=env,
-            pool="threads",
+            pool=scenario.worker_pool,
             concurrency=scenario.threads,
             name=f"{tag}{number + 1}",
             cpus={cores[number % len(cores)]} if pin else None,
+            queues=BOX_QUEUES,
             extra_env={"DATABASE_POOL_SIZE": str(scenario.pool), **WORKER_ENV},
         )
         workers.append(worker.start())
+    aux = h.Worker(
+        log_path=work_dir / f"{tag}-aux.log",
+        env=env,
+        pool="threads",
+        concurrency=1,
+        name=f"{tag}-aux",
+        queues=AUX_QUEUES,
+        nice=AUX_NICE,
+        extra_env={"DATABASE_POOL_SIZE": str(AUX_POOL), **WORKER_ENV},
+    )
+    workers.append(aux.start())
     for worker in workers:
         worker.wait_ready()
     return workers
@@ -163,7 +184,7 @@ def report_inflight(scenario: Scenario, alone: list[RunResult], together: list[R
     wall = h.median([run.wall for run in together])
     worst = max(together, key=lambda run: run.wall)
     cpu = [value for run in together for value in run.task_cpu_ms]
-    connections_bound = scenario.processes * scenario.pool + 1  # + the bench's own
+    connections_bound = scenario.processes * scenario.pool + AUX_POOL + 1  # + the bench's own
     errors = h.db_errors(worst.log)
     problems = h.log_problems(worst.log)
     rows = [
@@ -173,8 +194,8 @@ def report_inflight(scenario: Scenario, alone: list[RunResult], together: list[R
         ),
         (
             "workers",
-            f"{scenario.processes} process(es) x --pool threads --concurrency {scenario.threads}, "
-            f"DB pool {scenario.pool} each",
+            f"{scenario.processes} process(es) x --pool {scenario.worker_pool} --concurrency {scenario.threads}, "
+            f"DB pool {scenario.pool} each; + 1 worker of concurrency 1 for {AUX_QUEUES}",
         ),
         ("one chain alone (median)", f"{one:.2f} s"),
         ("all at once (median)", f"{wall:.2f} s"),
@@ -224,7 +245,7 @@ def run_wide(scenario: Scenario, work_dir: Path, env: dict) -> bool:
     errors, problems = h.db_errors(run.log), h.log_problems(run.log)
     rows = [
         ("chains x steps", f"{scenario.chains} x {scenario.steps} ({tasks} loop tasks; {run.tasks} phase tasks ran)"),
-        ("workers", f"{scenario.processes} x threads {scenario.threads}, DB pool {scenario.pool} each"),
+        ("workers", f"{scenario.processes} x {scenario.worker_pool} {scenario.threads}, DB pool {scenario.pool} each"),
         ("wall", f"{run.wall:.2f} s"),
         ("CPU per task (median, worker's own figure)", f"{median_cpu * 1000:.1f} ms"),
         ("CPU bound: tasks x median / cores", f"{cpu_bound:.2f} s on {cores} cores"),
@@ -236,7 +257,7 @@ def run_wide(scenario: Scenario, work_dir: Path, env: dict) -> bool:
             f"{run.worker_cpu:.1f} s = {run.worker_cpu / cores:.1f} s on {cores} cores",
         ),
         ("peak worker RSS", f"{run.peak_rss / 2**30:.2f} GiB"),
-        ("peak DB connections", f"{run.peak_connections} (<= {scenario.processes * scenario.pool + 1})"),
+        ("peak DB connections", f"{run.peak_connections} (<= {scenario.processes * scenario.pool + AUX_POOL + 1})"),
         ("worker log: DB errors / other errors", f"{len(errors)} / {len(problems)}"),
         ("machine", h.machine_note()),
     ]
@@ -297,8 +318,14 @@ def main() -> int:
     parser.add_argument("--processes", type=int)
     parser.add_argument("--threads", type=int)
     parser.add_argument("--pool", type=int, help="database connections per worker process")
+    parser.add_argument(
+        "--worker-pool",
+        choices=("threads", "gevent"),
+        help="Celery pool (default: bin/worker's threads); under gevent a task's CPU figure counts every greenlet",
+    )
     args = parser.parse_args()
-    overrides = {key: getattr(args, key) for key in ("chains", "processes", "threads", "pool") if getattr(args, key)}
+    keys = ("chains", "processes", "threads", "pool", "worker_pool")
+    overrides = {key: getattr(args, key) for key in keys if getattr(args, key)}
     scenario = replace(SCENARIOS[args.scenario], **overrides)
 
     work_dir, env = h.setup(f"bench-concurrency-{args.scenario}")

@@ -663,6 +663,10 @@ CELERY_TASK_ROUTES = {
     "chains.tasks.screen_step": {"queue": TELEPHONE_CAPTION_QUEUE, "routing_key": TELEPHONE_CAPTION_QUEUE},
     "chains.tasks.paint_next_step": {"queue": TELEPHONE_PAINT_QUEUE, "routing_key": TELEPHONE_PAINT_QUEUE},
     "chains.tasks.render_chain_animation": {"queue": TELEPHONE_RENDER_QUEUE, "routing_key": TELEPHONE_RENDER_QUEUE},
+    # Share cards are pictures made ahead of time, off the loop's path: on the render
+    # worker (concurrency 1), never in the threads that keep chains' calls in flight
+    # (issue 11: they were a third of a 100-chain batch's worker CPU).
+    "chains.tasks.render_share_cards": {"queue": TELEPHONE_RENDER_QUEUE, "routing_key": TELEPHONE_RENDER_QUEUE},
 }
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True

@@ -30,6 +30,7 @@ def test_captions_and_embeddings_go_one_way_paintings_another():
     assert queue_of("chains.tasks.embed_step") == "captions"
     assert queue_of("chains.tasks.paint_next_step") == settings.TELEPHONE_PAINT_QUEUE == "paints"
     assert queue_of("chains.tasks.reconcile_chains") == "celery"
+    assert queue_of("chains.tasks.render_share_cards") == settings.TELEPHONE_RENDER_QUEUE == "renders"
 
 
 def test_a_worker_without_queues_consumes_them_all():
