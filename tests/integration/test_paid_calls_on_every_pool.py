@@ -16,8 +16,6 @@ ledger's requests per role equal the server's.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from contextlib import ExitStack
 
@@ -41,7 +39,7 @@ from tests.fakes.openai_server import (
     read_tag,
     request_number,
 )
-from tests.support.worker import ROOT, WorkerProcess
+from tests.support.worker import WorkerProcess, stop_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -200,7 +198,7 @@ def test_paid_once_right_picture_nothing_unscreened_public(pool, settings, tmp_p
             extra_env={**worker_env(fakes), **(GEVENT_ENV if pool == "gevent" else {})},
         ).start()
         if pool == "gevent":
-            stack.callback(stop_process, beat_beside(worker, tmp_path))
+            stack.callback(stop_process, worker.start_beat_beside())
         try:
             worker.wait_ready()
             for chain in chains.values():
@@ -219,35 +217,6 @@ def test_paid_once_right_picture_nothing_unscreened_public(pool, settings, tmp_p
             assert_paid_once(name, chain, fakes[name])
         assert_flagged_picture_hides_its_branch(chains["flagged picture"], branch)
         assert_outcomes(chains, fakes)
-
-
-def beat_beside(worker: WorkerProcess, tmp_path) -> subprocess.Popen:
-    """`celery beat` on its own, as deploy/ runs it beside workers that cannot embed it:
-    the reconciler it schedules is what picks up a chain whose next message was lost."""
-    log = open(tmp_path / "beat.log", "ab")  # the process writes it until it stops
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "telephone_site",
-        "beat",
-        "--loglevel",
-        "INFO",
-        "--schedule",
-        str(tmp_path / "beat-schedule"),
-    ]
-    return subprocess.Popen(
-        command, cwd=ROOT, env=worker.environment(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
-def stop_process(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def watch_the_run(chains, fakes, settings, admin_user) -> Chain | None:

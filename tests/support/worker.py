@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+CELERY = [sys.executable, "-m", "celery", "-A", "telephone_site"]
 
 FAST_RECOVERY_ENV = {
     "TELEPHONE_TASK_SOFT_TIME_LIMIT": "8",
@@ -77,11 +78,7 @@ class WorkerProcess:
 
     def start(self) -> "WorkerProcess":
         command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "telephone_site",
+            *CELERY,
             "worker",
             "--pool",
             self.pool,
@@ -99,11 +96,22 @@ class WorkerProcess:
         if self.queues:
             command += ["--queues", self.queues]
         self.log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
+        self.process = self._spawn(command, self.log_path)
+        return self
+
+    def start_beat_beside(self) -> subprocess.Popen:
+        """`celery beat` on its own, as deploy/ runs it beside workers that cannot embed
+        it (gevent): the reconciler it schedules picks up a chain whose message was lost.
+        The caller stops it (`stop_process`)."""
+        schedule = self.log_path.with_suffix(".beat")
+        command = [*CELERY, "beat", "--loglevel", "INFO", "--schedule", str(schedule)]
+        return self._spawn(command, self.log_path.with_name("beat.log"))
+
+    def _spawn(self, command: list[str], log_path: Path) -> subprocess.Popen:
+        log = open(log_path, "ab")  # the child writes it until it exits
+        return subprocess.Popen(
             command, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
-        return self
 
     def kill(self) -> None:
         """SIGKILL the whole process group: no warm shutdown, no acks, no cleanup."""
@@ -173,3 +181,12 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.2, what: str = 
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a process started beside a worker (`start_beat_beside`), politely first."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
