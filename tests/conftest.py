@@ -12,6 +12,7 @@ import os
 import socket
 
 import pytest
+from django.conf import settings as django_settings
 
 from chains.providers import clear_provider_cache
 
@@ -22,6 +23,11 @@ pytest_plugins = ["tests.fakes.fixtures"]  # the `fake_openai` fixture
 # explicitly; seeing the variable too, they would move to a folder and database of
 # their own, away from this process's.
 os.environ.pop("PYTEST_XDIST_WORKER", None)
+# Celery takes the broker from the CELERY_BROKER_URL variable before Django's settings, so
+# without this a second test process would publish to the first one's Redis database
+# (the configured one) while its own workers listen on its own: their chains never moved,
+# and the first process's workers took the messages for rows they could not see.
+os.environ["CELERY_BROKER_URL"] = django_settings.CELERY_BROKER_URL
 
 NETWORK_BLOCKED = "Tests may only talk to loopback; blocked connection to {address!r}."
 
