@@ -100,6 +100,9 @@
   if (wanted !== undefined && wanted !== "") {
     var target = document.getElementById("step-" + wanted);
     if (target) {
+      // A reload would otherwise put back the old scroll position after this runs (it may
+      // have been taken mid-way through a smooth scroll), hiding the step asked for.
+      if ("scrollRestoration" in window.history) window.history.scrollRestoration = "manual";
       steeredUntil = Date.now() + 1000; // the observer's first report predates this scroll
       mark(target);
       target.scrollIntoView({ block: "center" });
