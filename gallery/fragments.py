@@ -25,8 +25,6 @@ trip. A shared cache outage only costs rendering (telephone_site.cache).
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import partial
 
@@ -35,6 +33,8 @@ from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
+from .lru import BoundedLRU
+
 CARD_TEMPLATE = "gallery/_chain_card.html"
 STEP_TEMPLATE = "gallery/_step_card.html"
 LOCAL_CARDS = 2048  # ~2 KB each: a few MB per process, enough for several pages' worth
@@ -42,44 +42,13 @@ LOCAL_STEPS = 4096  # an album's beats (~2.3 KB each) and plots: ~10 MB per proc
 LOCAL_WIDGETS = 256  # one entry per distinct filter query; ~3 KB each
 
 
-class _LocalFragments:
-    """A thread-safe LRU of rendered fragments; no expiry is needed, as keys carry content."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.items: OrderedDict[str, str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get_many(self, keys: Iterable[str]) -> dict[str, str]:
-        found = {}
-        with self.lock:
-            for key in keys:
-                value = self.items.get(key)
-                if value is not None:
-                    self.items.move_to_end(key)
-                    found[key] = value
-        return found
-
-    def put_many(self, values: dict[str, str]) -> None:
-        with self.lock:
-            for key, value in values.items():
-                self.items[key] = value
-                self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-
-
-local_cards = _LocalFragments(LOCAL_CARDS)
-local_widgets = _LocalFragments(LOCAL_WIDGETS)
-local_steps = _LocalFragments(LOCAL_STEPS)
+local_cards = BoundedLRU(LOCAL_CARDS)
+local_widgets = BoundedLRU(LOCAL_WIDGETS)
+local_steps = BoundedLRU(LOCAL_STEPS)
 _template_digest: dict[str, str] = {}
 
 
-def kept_html(pieces: list[tuple[str, Callable[[], str]]], *, local: _LocalFragments) -> list[str]:
+def kept_html(pieces: list[tuple[str, Callable[[], str]]], *, local: BoundedLRU) -> list[str]:
     """The HTML of each (key, render) in order: this process's copy, else the shared
     cache's (one round trip for all), else render() (then kept in both)."""
     keys = [key for key, _ in pieces]

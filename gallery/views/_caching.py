@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 import time
-from collections import OrderedDict
 from typing import Callable
 
 from django.conf import settings
@@ -29,12 +27,14 @@ from django.utils.text import compress_string
 
 from chains.cache import VERSION_UNAVAILABLE
 
+from ..lru import BoundedLRU
+
 LOCAL_PAGES = 256
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 class _LocalPages:
-    """A tiny thread-safe LRU of rendered pages for this process, each kept a short while.
+    """Rendered pages for this process, each kept a short while.
 
     The key carries the content version, so a bump makes copies unreachable; the expiry
     (TELEPHONE_LOCAL_PAGE_CACHE_SECONDS) bounds how long a page can outlive a change
@@ -42,32 +42,23 @@ class _LocalPages:
     """
 
     def __init__(self, size: int):
-        self.size = size
-        self.pages: OrderedDict[str, tuple[float, tuple[bytes, str, bytes]]] = OrderedDict()
-        self.lock = threading.Lock()
+        self.entries = BoundedLRU(size)
 
     def get(self, key: str) -> tuple[bytes, str, bytes] | None:
-        with self.lock:
-            entry = self.pages.get(key)
-            if entry is None:
-                return None
-            expires_at, page = entry
-            if time.monotonic() >= expires_at:
-                del self.pages[key]
-                return None
-            self.pages.move_to_end(key)
-            return page
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        expires_at, page = entry
+        if time.monotonic() >= expires_at:
+            self.entries.discard(key)
+            return None
+        return page
 
     def put(self, key: str, page: tuple[bytes, str, bytes]) -> None:
-        with self.lock:
-            self.pages[key] = (time.monotonic() + settings.TELEPHONE_LOCAL_PAGE_CACHE_SECONDS, page)
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
+        self.entries.put(key, (time.monotonic() + settings.TELEPHONE_LOCAL_PAGE_CACHE_SECONDS, page))
 
     def clear(self) -> None:
-        with self.lock:
-            self.pages.clear()
+        self.entries.clear()
 
 
 local_pages = _LocalPages(LOCAL_PAGES)
