@@ -181,9 +181,15 @@ def store_step_images(
     storage = storage or default_storage
     keys = step_image_keys(chain_id=chain_id, index=index, token=token)
     overwrite_file(storage, keys.original, image.original)
+    store_thumbnails(keys, image, storage=storage)
+    return keys
+
+
+def store_thumbnails(keys: StepImageKeys, image: CleanImage, storage: Storage | None = None) -> None:
+    """(Re)write an original's thumbnails: a worker killed after the original may have left them half-written."""
+    storage = storage or default_storage
     for width, key in keys.thumbnails.items():
         overwrite_file(storage, key, image.thumbnails[width])
-    return keys
 
 
 def keys_for_original(original: str) -> StepImageKeys:

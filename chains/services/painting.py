@@ -156,6 +156,9 @@ def _stored_before_a_crash(*, chain: Chain, index: int, earlier: list[ProviderCa
         return None
     key = images.step_image_keys(chain_id=chain.pk, index=index, token=call.token).original
     if images.load_stored(key) is None:
+        # Killed while writing: a half-written file is removed, so the picture painted
+        # in its place is the only one this step has in storage.
+        images.delete_images(key)
         return None
     ledger.call_answered(
         call,
@@ -178,7 +181,9 @@ def _resume(*, chain: Chain, call: ProviderCall, source: Step) -> Painted:
         call.details = {**(call.details or {}), "prompt": prompt}
     data = images.load_stored(call.stored_key)
     if data is not None:
-        return Painted(call=call, clean=images.clean_image(data), keys=images.keys_for_original(call.stored_key))
+        clean, keys = images.clean_image(data), images.keys_for_original(call.stored_key)
+        images.store_thumbnails(keys, clean)  # the crash may have come while writing them
+        return Painted(call=call, clean=clean, keys=keys)
     if call.answer_url:
         return _store(chain=chain, call=call, data=_download(chain=chain, call=call))
     ledger.call_settle(call, outcome=CallOutcome.LOST, error=ProviderError(ANSWER_GONE, permanent=False, kind="lost"))

@@ -6,8 +6,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from PIL import Image
 
 from chains import tasks
 from chains.images import clean_image, step_image_keys, store_step_images
@@ -143,6 +145,48 @@ def test_a_picture_stored_just_before_a_crash_is_adopted_through_its_pending_row
     assert chain.steps.get(index=1).image.name == keys.original
     call.refresh_from_db()
     assert call.outcome == CallOutcome.OK and call.cost == Decimal("0.04") and call.cost_is_estimate
+
+
+@pytest.mark.django_db
+def test_a_picture_half_written_when_its_worker_died_is_removed_and_painted_again():
+    """Killed while writing the original: the torn file is not adopted and does not stay behind."""
+    chain = running(make_chain())
+    origin = chain.steps.get(index=0)
+    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    call = ProviderCall.objects.create(chain=chain, role=CallRole.IMAGE, step_index=1, cost=Decimal("0.04"))
+    torn = step_image_keys(chain_id=chain.pk, index=1, token=call.token).original
+    whole = clean_image(solid_png((4, 5, 6))).original
+    default_storage.save(torn, ContentFile(whole[: len(whole) // 3]))
+
+    assert step_paint_next(step_id=origin.pk) == Outcome.DONE
+
+    assert scripted.calls["paint"] == 1
+    assert not default_storage.exists(torn)
+    _, files = default_storage.listdir(f"chains/{chain.pk}")
+    step = chain.steps.get(index=1)
+    assert sorted(name for name in files if name.startswith("001")) == sorted(
+        name.rsplit("/", 1)[1]
+        for name in (step.image.name, step.thumbnail_tiny.name, step.thumbnail_small.name, step.thumbnail_large.name)
+    )
+
+
+@pytest.mark.django_db
+def test_an_adopted_picture_gets_its_thumbnails_written_again():
+    """Killed while writing the thumbnails: the adopted original's thumbnails are whole again."""
+    chain = running(make_chain())
+    origin = chain.steps.get(index=0)
+    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    call = ProviderCall.objects.create(chain=chain, role=CallRole.IMAGE, step_index=1, cost=Decimal("0.04"))
+    keys = store_step_images(chain_id=chain.pk, index=1, token=call.token, image=clean_image(solid_png((4, 5, 6))))
+    torn_thumbnail = next(iter(keys.thumbnails.values()))
+    default_storage.delete(torn_thumbnail)
+    default_storage.save(torn_thumbnail, ContentFile(b"RIFF"))
+
+    assert step_paint_next(step_id=origin.pk) == Outcome.DONE
+
+    assert scripted.calls["paint"] == 0
+    with default_storage.open(torn_thumbnail, "rb") as handle:
+        assert Image.open(handle).size[0] > 0
 
 
 @pytest.mark.django_db
