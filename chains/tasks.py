@@ -20,6 +20,7 @@ from .providers.base import ProviderError
 from .services import animation_render, chains_reconcile, step_caption, step_embed, step_paint_next, step_screen
 from .services.atlas import BUSY, atlas_recompute_if_dirty, debounce_seconds
 from .services.retry import phase_error_handle
+from .services.share_cards import share_cards_render
 from .task_clock import clocked_task, format_figures
 
 logger = logging.getLogger(__name__)
@@ -109,9 +110,6 @@ def recompute_atlas(self) -> str:
     if outcome == BUSY and not self.request.is_eager:
         raise self.retry(countdown=debounce_seconds())
     return outcome
-
-
-from .services.share_cards import share_cards_render  # noqa: E402  (share cards)
 
 
 @shared_task(name="chains.tasks.render_share_cards", acks_late=True, ignore_result=True)

@@ -7,4 +7,3 @@ version that cached pages key on.
 """
 
 from . import collections, reports, submissions  # noqa: F401  (registers the models with the admin site)
-from .notes import APPROVED, CHAINS_HIDDEN, REFUSED, REJECTED, REPORT_NOTE_REQUIRED, RESOLVED  # noqa: F401

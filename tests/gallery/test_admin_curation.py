@@ -20,8 +20,8 @@ from chains.admin.chain import (
 )
 from chains.models import Chain, Status, Step
 from chains.services import CHAIN_NOT_RESUMABLE, CHAIN_RERUN_RUNNING, chain_feature, chain_run_inline
-from gallery.admin import APPROVED, CHAINS_HIDDEN, REJECTED, REPORT_NOTE_REQUIRED, RESOLVED
-from gallery.admin import REFUSED as REVIEW_REFUSED
+from gallery.admin.notes import APPROVED, CHAINS_HIDDEN, REJECTED, REPORT_NOTE_REQUIRED, RESOLVED
+from gallery.admin.notes import REFUSED as REVIEW_REFUSED
 from gallery.models import Report, ReportEvent, ReportStatus, Star, Submission, SubmissionStatus
 from gallery.services import MODERATION_NOTE_REQUIRED, SUBMISSION_ALREADY_REVIEWED, report_create, submission_create
 from tests.factories import make_chain
