@@ -219,10 +219,10 @@ def chains_for_gallery(
     return chains.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["newest"]))
 
 
-def chain_for_viewer(*, slug: str, user) -> Chain | None:
-    """A chain by its link: public or unlisted to anyone; private or hidden to its owner and staff."""
-    chain = Chain.objects.filter(slug=slug).select_related("parent", "fork_step").first()
-    return chain if chain is not None and chain.is_visible_to(user) else None
+def chain_by_slug(*, slug: str) -> QuerySet[Chain]:
+    """The chain at a link, with its parent and the step it may have branched from (its
+    page shows both). Who may open it is `Chain.is_visible_to`'s to say."""
+    return Chain.objects.filter(slug=slug).select_related("parent", "fork_step")
 
 
 def chain_parent_for_viewer(*, chain: Chain, user) -> Chain | None:

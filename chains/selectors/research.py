@@ -156,25 +156,33 @@ def experiment_chains(*, experiment: Experiment) -> list[Chain]:
 
 def experiment_filmstrips(*, chains: list[Chain], frames: int = 6) -> dict[int, list[Step]]:
     """A few evenly spaced steps of each chain (first and last included), one query."""
-    wanted: dict[int, set[int]] = {}
-    for chain in chains:
-        last = max(int(getattr(chain, "step_count", 0) or 0) - 1, 0)
-        count = min(frames, last + 1)
-        wanted[chain.pk] = {round(k * last / max(count - 1, 1)) for k in range(count)}
     condition = Q(pk__in=[])
-    for chain_id, indices in wanted.items():
-        condition |= Q(chain_id=chain_id, index__in=indices)
+    for chain in chains:
+        indices = filmstrip_indices(step_count=int(getattr(chain, "step_count", 0) or 0), frames=frames)
+        condition |= Q(chain_id=chain.pk, index__in=indices)
     strips: dict[int, list[Step]] = {chain.pk: [] for chain in chains}
-    for step in (
+    for step in filmstrip_steps(condition):
+        strips[step.chain_id].append(step)
+    return strips
+
+
+def filmstrip_indices(*, step_count: int, frames: int) -> tuple[int, ...]:
+    """At most `frames` evenly spaced indexes from the first step to the last."""
+    last = max(step_count - 1, 0)
+    count = min(frames, last + 1)
+    return tuple(sorted({round(k * last / max(count - 1, 1)) for k in range(count)}))
+
+
+def filmstrip_steps(condition: Q) -> QuerySet[Step]:
+    """The steps `condition` picks, as a filmstrip shows them (pictures, caption, chain's slug)."""
+    return (
         Step.objects.filter(condition)
         .select_related("chain")
         .order_by("chain_id", "index")
         .only(
             "id", "chain_id", "index", "caption", "thumbnail_tiny", "thumbnail_small", "thumbnail_large", "chain__slug"
         )
-    ):
-        strips[step.chain_id].append(step)
-    return strips
+    )
 
 
 # --- research export -----------------------------------------------------------------

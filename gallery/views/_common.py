@@ -9,17 +9,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from chains.selectors.chains import chain_for_viewer
+from chains.selectors.chains import chain_by_slug
+
+from ..compiled import compiled_once
 
 ROLE_REQUIRED = "This page needs a role your account does not have; ask an admin."
 
 
 def chain_or_404(request, slug: str):
-    """The chain this visitor may see, or a 404 that does not say whether it exists."""
-    chain = chain_for_viewer(slug=slug, user=request.user)
-    if chain is None:
+    """The chain at this link if this visitor may see it (public or unlisted to anyone,
+    private or hidden to its owner and staff), or a 404 that does not say whether it exists."""
+    found = compiled_once("chain_by_slug", lambda slug: chain_by_slug(slug=slug)[:1], slug)
+    if not found or not found[0].is_visible_to(request.user):
         raise Http404("No such chain.")
-    return chain
+    return found[0]
 
 
 def role_required(may: Callable[[object], bool]):

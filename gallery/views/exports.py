@@ -1,6 +1,6 @@
 """Taking a chain away: its JSON document, a ZIP of the experiments' folder, animations.
 
-Every view finds the chain through `chain_for_viewer` (by way of `chain_or_404`), so
+Every view finds the chain through `chain_or_404` (and so `Chain.is_visible_to`), so
 nothing a visitor may not open on the chain page can be fetched here either.
 
 The chain page only includes the panel's shell (download links and a link to the

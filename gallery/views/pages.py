@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from chains.cache import chain_version, public_version, stars_version
 from chains.captions import split_caption
+from chains.models import Chain
 from chains.selectors.chains import (
     chain_branches,
     chain_parent_for_viewer,
@@ -19,6 +20,7 @@ from chains.selectors.chains import (
 )
 from chains.selectors.research import experiments_listed
 
+from ..compiled import compiled_once
 from ..context.atlas import step_figures
 from ..context.home import home_context
 from ..context.timeline import timeline_context
@@ -40,7 +42,10 @@ def home(request):
             return render(
                 request,
                 "gallery/home.html#painting_now",
-                {"in_progress": chains_in_progress(), "poll_seconds": HOME_POLL_SECONDS},
+                {
+                    "in_progress": compiled_once("home:in_progress", chains_in_progress),
+                    "poll_seconds": HOME_POLL_SECONDS,
+                },
             )
         return render(request, "gallery/home.html", {**home_context(), "poll_seconds": HOME_POLL_SECONDS})
 
@@ -55,21 +60,30 @@ def gallery(request):
         filters = form.filters()
         page = parse_index(request.GET.get("page"), default=1, maximum=10_000) or 1
         offset = (page - 1) * GALLERY_PAGE_SIZE
-        window = list(chains_for_gallery(**filters)[offset : offset + GALLERY_PAGE_SIZE + 1])
+        window = compiled_once(
+            ("gallery", tuple(sorted(filters.items())), offset),
+            lambda: chains_for_gallery(**filters)[offset : offset + GALLERY_PAGE_SIZE + 1],
+        )
+        template = "gallery/gallery.html"
+        if request.htmx and request.htmx.target != "gallery-results":
+            template += "#cards"
+        elif request.htmx:
+            template += "#results"
+        # Each experiment as one card, ahead of the chains, on the first page of the plain
+        # view; the next page's cards (`#cards`) never show them.
+        shows_experiments = page == 1 and form.is_unfiltered() and not template.endswith("#cards")
         context = {
             "form": form,
             "chains": window[:GALLERY_PAGE_SIZE],
             "page": page,
             "next_url": _page_url(request, page + 1) if len(window) > GALLERY_PAGE_SIZE else "",
             "previous_url": _page_url(request, page - 1) if page > 1 else "",
-            # Each experiment as one card, ahead of the chains, on the first page of the plain view.
-            "experiments": experiments_listed()[:GALLERY_EXPERIMENTS] if page == 1 and form.is_unfiltered() else (),
+            "experiments": (
+                compiled_once("gallery:experiments", lambda: experiments_listed()[:GALLERY_EXPERIMENTS])
+                if shows_experiments
+                else ()
+            ),
         }
-        template = "gallery/gallery.html"
-        if request.htmx and request.htmx.target != "gallery-results":
-            template += "#cards"
-        elif request.htmx:
-            template += "#results"
         return render(request, template, context)
 
     return anonymous_cached(request, version_key=_gallery_version_key(request), build=build)
@@ -129,7 +143,7 @@ def chain_live(request, slug: str):
 @require_safe
 def step_detail(request, slug: str, index: int):
     chain = chain_or_404(request, slug)
-    neighbours = chain_timeline_steps(chain=chain).filter(index__range=(index - 1, index + 1))
+    neighbours = compiled_once("step_neighbours", _steps_between, chain.pk, index - 1, index + 1)
     around = {step.index: step for step in neighbours}  # the step and its neighbours, one query
     for neighbour in around.values():
         neighbour.chain = chain  # their links need its slug: spare a query each
@@ -150,6 +164,10 @@ def step_detail(request, slug: str, index: int):
             **step_figures(step=step),
         },
     )
+
+
+def _steps_between(chain_id: int, low: int, high: int):
+    return chain_timeline_steps(chain=Chain(pk=chain_id)).filter(index__range=(low, high))
 
 
 @require_safe

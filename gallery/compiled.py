@@ -1,0 +1,119 @@
+"""The queries public pages run on a miss, with their SQL compiled once per thread.
+
+Django compiles a queryset's SQL each time it is evaluated. A card list carries seven
+correlated subqueries (`chains.selectors.chains.chains_with_cards`), and compiling
+them cost a gallery miss about as much as running the query; the home page's lists
+and an album's chain and steps spent more compiling than PostgreSQL spent answering.
+Yet the SQL of such a query is a function of how it is built, never of the rows: so
+the first evaluation under a key keeps its compiler, and the next ones send the same
+SQL through it and build the rows exactly as Django does (converters, annotations,
+select_related, prefetches).
+
+Values that change from one call to the next (a slug, a chain's id) are `arguments`:
+build() is called with stand-ins the first time, and each stand-in's place among the
+SQL's parameters is found and filled with the real value on every run, as a prepared
+statement would. A stand-in that does not come out as exactly one parameter (a value
+the ORM transforms, such as `icontains`' `%text%`) makes that key uncacheable: it is
+then built and compiled every time, as before. Everything else build() reads must be
+named by the key (the filters, the page); never the time or the database's contents.
+
+Kept per thread, as a compiler is bound to its thread's connection.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Hashable
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
+
+from .lru import BoundedLRU
+
+KEPT_PER_THREAD = 128
+_STAND_IN_NUMBERS = itertools.count(1)
+
+
+class _Uncacheable(Exception):
+    """The query's parameters do not hold each stand-in exactly once."""
+
+
+class _Compiled:
+    """One queryset (never evaluated itself), its compiler, its SQL, and where its arguments go."""
+
+    def __init__(self, build: Callable[..., QuerySet], arguments: tuple):
+        stand_ins = tuple(_stand_in(value) for value in arguments)
+        self.queryset = build(*stand_ins)
+        self.compiler = self.queryset.query.get_compiler(using=self.queryset.db)
+        self.sql, params = self.compiler.as_sql()
+        self.params = list(params)
+        self.slots = [_only_place(self.params, stand_in) for stand_in in stand_ins]
+
+    def is_bound_to_current_connection(self) -> bool:
+        return self.compiler.connection is connections[self.queryset.db]
+
+    def rows(self, arguments: tuple) -> list:
+        params = list(self.params)
+        for slot, value in zip(self.slots, arguments, strict=True):
+            params[slot] = value
+        statement = (self.sql, tuple(params))
+        # execute_sql() asks its compiler for the SQL: this one answers with the kept SQL.
+        self.compiler.as_sql = lambda *args, **kwargs: statement
+        run = self.queryset.all()
+        run.query.get_compiler = self._compiler
+        return list(run)
+
+    def _compiler(self, using=None, connection=None, elide_empty=True):
+        return self.compiler
+
+
+def _stand_in(value):
+    """A value of the argument's type that no real call passes (bool stays itself: use the key)."""
+    if isinstance(value, bool):
+        raise TypeError("a bool argument belongs in the key")
+    if isinstance(value, int):
+        return -(2**31) + next(_STAND_IN_NUMBERS)
+    if isinstance(value, str):
+        return f"\x1fkept-sql-{next(_STAND_IN_NUMBERS)}\x1f"
+    raise TypeError(f"arguments are ints or strs, not {type(value).__name__}")
+
+
+def _only_place(params: list, stand_in) -> int:
+    places = [n for n, param in enumerate(params) if type(param) is type(stand_in) and param == stand_in]
+    if len(places) != 1:
+        raise _Uncacheable
+    return places[0]
+
+
+class _PerThread(threading.local):
+    def __init__(self):
+        self.compiled = BoundedLRU(KEPT_PER_THREAD)
+        self.uncacheable: set = set()
+
+
+_kept = _PerThread()
+
+
+def compiled_once(key: Hashable, build: Callable[..., QuerySet], *arguments: int | str) -> list:
+    """`list(build(*arguments))`, with its SQL compiled only the first time `key` is seen here."""
+    if key in _kept.uncacheable:
+        return list(build(*arguments))
+    compiled = _kept.compiled.get(key)
+    if compiled is None or not compiled.is_bound_to_current_connection():
+        try:
+            compiled = _Compiled(build, arguments)
+        except EmptyResultSet:  # nothing to ask the database (e.g. `pk__in=[]`): nothing to keep
+            return list(build(*arguments))
+        except _Uncacheable:
+            _kept.uncacheable.add(key)
+            return list(build(*arguments))
+        _kept.compiled.put(key, compiled)
+    return compiled.rows(arguments)
+
+
+def forget_compiled() -> None:
+    """Drop this thread's compilers (tests that change how a query is built)."""
+    _kept.compiled.clear()
+    _kept.uncacheable.clear()
