@@ -23,6 +23,7 @@ from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from .. import costs
+from ..compiled import Add, insert, update
 from ..failures import mask_secrets
 from ..models import CallOutcome, CallRole, Chain, ProviderCall
 from ..models.ledger import OPEN_OUTCOMES
@@ -132,7 +133,7 @@ def call_open(*, chain: Chain, role: str, step_index: int | None, attempt: int |
         previous = ProviderCall.objects.filter(chain=chain, role=role, step_index=step_index)
         attempt = (previous.aggregate(last=Max("attempt"))["last"] or 0) + 1
     charge = estimated_charge(chain=chain, role=role)
-    return ProviderCall.objects.create(
+    call = ProviderCall(
         chain=chain,
         role=role,
         step_index=step_index,
@@ -141,6 +142,7 @@ def call_open(*, chain: Chain, role: str, step_index: int | None, attempt: int |
         price_source=charge.source[:200] if charge else "",
         **identity,
     )
+    return insert(call)
 
 
 @contextmanager
@@ -182,8 +184,10 @@ def call_complete(call: ProviderCall, answer: Answer, *, outcome: str) -> dict |
     row, None when the row was settled already (it is then counted already).
     """
     fields = _take_answer(call, answer)
-    settled = ProviderCall.objects.filter(pk=call.pk, outcome__in=OPEN_OUTCOMES).update(
-        outcome=outcome, finished_at=call.answered_at, **fields
+    settled = update(
+        ProviderCall,
+        {"id": call.pk, "outcome": OPEN_OUTCOMES},
+        {"outcome": outcome, "finished_at": call.answered_at, **fields},
     )
     call.outcome = outcome
     return chain_totals(call) if settled and call.chain_id else None
@@ -274,11 +278,11 @@ def call_download_failed(call: ProviderCall, *, error: ProviderError) -> int:
 
 def _add_to_chain_totals(row: ProviderCall) -> None:
     if totals := chain_totals(row):
-        Chain.objects.filter(pk=row.chain_id).update(**totals)
+        update(Chain, {"id": row.chain_id}, totals)
 
 
 def chain_totals(row: ProviderCall) -> dict:
-    """What a settled call adds to its chain's totals, as F() increments for one update."""
+    """What a settled call adds to its chain's totals, as increments for one `update`."""
     usage = row.usage or {}
     amounts = {
         "estimated_cost": row.cost,
@@ -292,9 +296,9 @@ def chain_totals(row: ProviderCall) -> dict:
 
 
 def increments(**amounts) -> dict:
-    """`field = field + amount` for each amount that is not zero: adding nothing costs
-    an expression to build and compile on every update, and changes nothing."""
-    return {field: F(field) + amount for field, amount in amounts.items() if amount}
+    """`field = field + amount` (`chains.compiled.update`) for each amount that is not
+    zero: adding nothing would only make one more shape of statement."""
+    return {field: Add(amount) for field, amount in amounts.items() if amount}
 
 
 # --- calls left open ------------------------------------------------------------------------

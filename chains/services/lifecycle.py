@@ -18,7 +18,7 @@ from ..models import ACTIVE_STATUSES, Chain, Detail, Mode, Screening, Status, St
 from ..models.ledger import new_call_token
 from ..providers import current_snapshot
 from ..providers.problems import first_error, snapshot_problems
-from ..selectors.chains import COMPLETE, chain_next_work
+from ..selectors.chains import COMPLETE, NextWork, chain_next_work
 from .analysis import chain_analyse
 from .dispatch import BROKER_ERRORS, enqueue_work
 
@@ -167,8 +167,15 @@ def chain_start(*, chain: Chain) -> Chain:
 
 
 def chain_enqueue_next(*, chain_id: int) -> str | None:
-    """Send the task for whatever the chain lacks; complete it when nothing is left."""
-    work = chain_next_work(chain_id=chain_id)
+    """Send the task for whatever the chain lacks, as its rows say; complete it when nothing is left."""
+    return chain_enqueue(chain_id=chain_id, work=chain_next_work(chain_id=chain_id))
+
+
+def chain_enqueue(*, chain_id: int, work: NextWork | None) -> str | None:
+    """Send the task for `work`, what the chain lacks next; complete the chain when it is COMPLETE.
+
+    A phase that has just written its step knows that step's state and derives `work`
+    in memory (`phases._finish_phase`); everyone else reads it (`chain_enqueue_next`)."""
     if work is None:
         return None
     if work.phase == COMPLETE:

@@ -29,7 +29,17 @@ from ..providers import build_providers
 from ..providers.base import PaintRequest, ProviderError
 from . import ledger
 from .analysis import step_describe_image
-from .phases import Outcome, _finish_phase, _guard, _load_step, _out_of_budget, chain_claim, chain_release, open_call
+from .phases import (
+    Outcome,
+    _finish_phase,
+    _guard,
+    _load_step,
+    _out_of_budget,
+    chain_claim,
+    chain_release,
+    open_call,
+    step_read,
+)
 from .usage import call_record
 
 logger = logging.getLogger(__name__)
@@ -51,8 +61,7 @@ class Painted:
 
 def step_paint_next(*, step_id: int) -> Outcome:
     """Paint step i+1 from step i's caption; never pays twice for the same picture."""
-    following = Step.objects.filter(chain_id=OuterRef("chain_id"), index=OuterRef("index") + 1)
-    source = _load_step(step_id, next_exists=Exists(following))
+    source = _load_step(step_id, PAINT_READ)
     if skip := _guard(source, done=lambda step: step.index >= step.chain.target_length or step.next_exists):
         return skip
     if not source.caption:
@@ -61,7 +70,7 @@ def step_paint_next(*, step_id: int) -> Outcome:
     token = chain_claim(chain_id=chain.pk)
     if token is None:
         return Outcome.BUSY
-    earlier = _image_calls(chain_id=chain.pk, index=source.index + 1)
+    earlier = _image_calls(chain_id=chain.pk, index=source.index + 1) if source.earlier_calls.last_attempt else []
     paid = _answered(earlier) or _stored_before_a_crash(chain=chain, index=source.index + 1, earlier=earlier)
     if paid is None and _out_of_budget(chain=chain, token=token):
         return Outcome.PAUSED
@@ -69,15 +78,16 @@ def step_paint_next(*, step_id: int) -> Outcome:
         if paid:
             painted = _resume(chain=chain, call=paid, source=source)
         else:
-            painted = _paint(chain=chain, source=source, earlier=earlier)
+            painted = _paint(chain=chain, source=source)
     except BaseException:
         chain_release(chain_id=chain.pk, token=token)
         raise
     described = step_describe_image(chain_id=chain.pk, index=source.index + 1, clean=painted.clean)
     with transaction.atomic():
-        wrote = _create_painted_step(chain=chain, index=source.index + 1, painted=painted, described=described)
+        painted_step = _create_painted_step(chain=chain, index=source.index + 1, painted=painted, described=described)
+        wrote = painted_step is not None
         totals = ledger.call_settle_answered(painted.call, outcome=CallOutcome.OK if wrote else CallOutcome.LOST)
-        _finish_phase(chain=chain, token=token, wrote=wrote, totals=totals)
+        _finish_phase(chain=chain, token=token, wrote=wrote, totals=totals, newest=painted_step)
         if not wrote:
             # Another attempt's picture is the step's: this one is never shown.
             transaction.on_commit(lambda: images.delete_images(painted.keys.original))
@@ -95,8 +105,17 @@ def step_paint_next(*, step_id: int) -> Outcome:
     return Outcome.DONE
 
 
+# The source step, with whether the next one exists and the next step's image calls so far.
+PAINT_READ = step_read(
+    role=CallRole.IMAGE,
+    calls_ahead=1,
+    next_exists=Exists(Step.objects.filter(chain_id=OuterRef("chain_id"), index=OuterRef("index") + 1)),
+)
+
+
 def _image_calls(*, chain_id: int, index: int) -> list[ProviderCall]:
-    """This step's image calls, latest first: one read for resuming, adopting and numbering."""
+    """This step's image calls, latest first, read whole only when there are any (after a
+    failed or interrupted attempt): for resuming an answer paid for, or adopting its file."""
     return list(
         ProviderCall.objects.for_step(chain_id=chain_id, role=CallRole.IMAGE, step_index=index).order_by("-attempt")
     )
@@ -107,12 +126,12 @@ def _answered(earlier: list[ProviderCall]) -> ProviderCall | None:
     return next((call for call in earlier if call.outcome == CallOutcome.ANSWERED), None)
 
 
-def _paint(*, chain: Chain, source: Step, earlier: list[ProviderCall]) -> Painted:
+def _paint(*, chain: Chain, source: Step) -> Painted:
     index = source.index + 1
     prompt = modes.paint_prompt(mode=chain.mode, caption=source.caption, theme=chain.theme, step_index=source.index)
     painter = build_providers(chain.provider, chain.provider_settings).painter
     prompt, truncated = modes.fit_prompt(prompt, getattr(painter, "prompt_limit", None))
-    call = open_call(chain=chain, role=CallRole.IMAGE, step_index=index, earlier=earlier)
+    call = open_call(chain=chain, role=CallRole.IMAGE, step_index=index, earlier=source.earlier_calls)
     with ledger.metered_call(call):
         result = painter.paint(PaintRequest(prompt=prompt, seed=chain.seed + index, step_index=index))
     record = call_record(
@@ -232,12 +251,12 @@ def _unreadable(call: ProviderCall, rejected: images.ImageRejected) -> ProviderE
     return error
 
 
-def _create_painted_step(*, chain: Chain, index: int, painted: Painted, described: dict) -> bool:
-    """The guarded insert: the only place a step comes to point at a picture."""
+def _create_painted_step(*, chain: Chain, index: int, painted: Painted, described: dict) -> Step | None:
+    """The guarded insert: the only place a step comes to point at a picture (None: another attempt's did)."""
     call, details = painted.call, painted.call.details or {}
     try:
         with transaction.atomic():
-            Step.objects.create(
+            return Step.objects.create(
                 chain=chain,
                 index=index,
                 image=painted.keys.original,
@@ -258,5 +277,4 @@ def _create_painted_step(*, chain: Chain, index: int, painted: Painted, describe
                 **described,
             )
     except IntegrityError:
-        return False
-    return True
+        return None

@@ -16,11 +16,12 @@ import enum
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from telephone_site.log import bind_log_context
@@ -28,13 +29,15 @@ from telephone_site.log import bind_log_context
 from .. import costs, modes
 from ..budget import budget_exhausted
 from ..cache import content_changed_on_commit
+from ..compiled import CompiledRead, NullOrBefore, instance, update
 from ..models import CallOutcome, CallRole, Chain, ProviderCall, Status, Step
 from ..models.ledger import OPEN_OUTCOMES
 from ..providers import build_providers
 from ..providers.base import CaptionRequest, ProviderError
+from ..selectors.chains import next_work_after
 from . import ledger
 from .drift import step_similarities
-from .lifecycle import chain_enqueue_next, chain_pause_for_budget
+from .lifecycle import chain_enqueue, chain_enqueue_next, chain_pause_for_budget
 from .usage import call_record, with_call
 
 logger = logging.getLogger(__name__)
@@ -54,16 +57,16 @@ def chain_claim(*, chain_id: int) -> str | None:
     """Take the chain's work claim if it is free or expired; returns the claim token."""
     now = timezone.now()
     token = uuid.uuid4().hex
-    taken = (
-        Chain.objects.filter(pk=chain_id, status=Status.RUNNING)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + timedelta(seconds=settings.TELEPHONE_CLAIM_SECONDS), claim_token=token)
+    taken = update(
+        Chain,
+        {"id": chain_id, "status": Status.RUNNING, "claimed_until": NullOrBefore(now)},
+        {"claimed_until": now + timedelta(seconds=settings.TELEPHONE_CLAIM_SECONDS), "claim_token": token},
     )
     return token if taken else None
 
 
 def chain_release(*, chain_id: int, token: str) -> bool:
-    return bool(Chain.objects.filter(pk=chain_id, claim_token=token).update(claimed_until=None, claim_token=""))
+    return bool(update(Chain, {"id": chain_id, "claim_token": token}, {"claimed_until": None, "claim_token": ""}))
 
 
 def _out_of_budget(*, chain: Chain, token: str) -> bool:
@@ -88,10 +91,55 @@ LOADED_FIELDS = (
 )
 
 
-def _load_step(step_id: int, **annotations) -> Step | None:
-    step = Step.objects.select_related("chain").only(*LOADED_FIELDS).filter(pk=step_id).annotate(**annotations).first()
-    if step is not None:
-        bind_log_context(chain_id=step.chain_id, step_index=step.index)
+@dataclass(frozen=True)
+class EarlierCalls:
+    """What a new call needs of the step's earlier calls of its role: the attempt number
+    to follow, and whether a dead attempt left any open (rarely: after a crash)."""
+
+    last_attempt: int = 0
+    any_open: bool = False
+
+    @classmethod
+    def of(cls, calls: list[ProviderCall]) -> EarlierCalls:
+        return cls(
+            last_attempt=max((call.attempt for call in calls), default=0),
+            any_open=any(call.outcome in OPEN_OUTCOMES for call in calls),
+        )
+
+
+def step_read(*, role: str, calls_ahead: int = 0, **annotations) -> CompiledRead:
+    """A phase's one read: the step, its chain, and its earlier calls of `role` (those of
+    step index + `calls_ahead`), compiled once per process (`chains.compiled`).
+
+    The calls are read before the claim is taken: one that was live then belongs to
+    whoever held the claim, so this task's claim fails (BUSY) unless it ended meanwhile.
+    """
+
+    def build(step_id: int):
+        calls = ProviderCall.objects.filter(
+            chain_id=OuterRef("chain_id"), role=role, step_index=OuterRef("index") + calls_ahead
+        )
+        annotated = Step.objects.filter(pk=step_id).order_by().annotate(
+            last_attempt=Subquery(calls.order_by("-attempt").values("attempt")[:1]),
+            calls_open=Exists(calls.filter(outcome__in=OPEN_OUTCOMES)),
+            **annotations,
+        )
+        return annotated.values_list(*LOADED_FIELDS, "last_attempt", "calls_open", *annotations)
+
+    return CompiledRead(build)
+
+
+def _load_step(step_id: int, read: CompiledRead) -> Step | None:
+    """The step with its chain (`step.chain`), `step.earlier_calls`, and `read`'s other annotations."""
+    row = read.first(step_id)
+    if row is None:
+        return None
+    step = instance(Step, row)
+    step.chain = instance(Chain, row, prefix="chain__")
+    step.earlier_calls = EarlierCalls(last_attempt=row.pop("last_attempt") or 0, any_open=bool(row.pop("calls_open")))
+    for name in row.keys() - LOADED_FIELDS:  # the read's own annotations (`next_exists`)
+        setattr(step, name, row[name])
+    bind_log_context(chain_id=step.chain_id, step_index=step.index)
     return step
 
 
@@ -100,7 +148,13 @@ def _elapsed_ms(started: float) -> int:
 
 
 def _finish_phase(
-    *, chain: Chain, token: str, wrote: bool, totals: dict | None = None, fields: dict | None = None
+    *,
+    chain: Chain,
+    token: str,
+    wrote: bool,
+    totals: dict | None = None,
+    fields: dict | None = None,
+    newest: Step | None = None,
 ) -> None:
     """Inside the phase's transaction, one write to the chain, then the next task on commit.
 
@@ -110,18 +164,40 @@ def _finish_phase(
     cache version, and only debounced (`chains.cache`): private and hidden chains can
     run all day without emptying the gallery's cache, and public ones refresh it at
     most every few seconds.
+
+    What comes next is derived from `newest`, the chain's newest step as this phase
+    left it, when the write found the chain still running under this phase's claim
+    (the row is then locked until commit: nothing else moved the chain meanwhile);
+    otherwise (a claim that expired, a chain stopped or held meanwhile) it is read
+    again after commit, as anyone else would (`chain_enqueue_next`).
     """
     changes = dict(totals or {})
     if wrote:
         changes.update(fields or {}, progressed_at=timezone.now())
-    released = Chain.objects.filter(pk=chain.pk, claim_token=token).update(
-        **changes, claimed_until=None, claim_token=""
+    ours = update(
+        Chain,
+        {"id": chain.pk, "claim_token": token, "status": Status.RUNNING},
+        {**changes, "claimed_until": None, "claim_token": ""},
     )
-    if not released and changes:  # the claim had expired and was taken: the rest still holds
-        Chain.objects.filter(pk=chain.pk).update(**changes)
+    if not ours:
+        _release_late(chain_id=chain.pk, token=token, changes=changes)
     if wrote:
         content_changed_on_commit(chain_id=chain.pk, listed=chain.is_listed, progress=True)
-        transaction.on_commit(lambda: chain_enqueue_next(chain_id=chain.pk))
+        if ours and newest is not None:
+            work = next_work_after(last=newest, target_length=chain.target_length)
+            transaction.on_commit(lambda: chain_enqueue(chain_id=chain.pk, work=work))
+        else:
+            transaction.on_commit(lambda: chain_enqueue_next(chain_id=chain.pk))
+
+
+def _release_late(*, chain_id: int, token: str, changes: dict) -> None:
+    """The chain is no longer running, or the claim expired and was taken: release it if
+    it is still ours, and write the phase's changes either way (they still hold)."""
+    released = update(
+        Chain, {"id": chain_id, "claim_token": token}, {**changes, "claimed_until": None, "claim_token": ""}
+    )
+    if not released and changes:
+        update(Chain, {"id": chain_id}, changes)
 
 
 def _guard(step: Step | None, *, done) -> Outcome | None:
@@ -132,27 +208,20 @@ def _guard(step: Step | None, *, done) -> Outcome | None:
     return None
 
 
-def open_call(*, chain: Chain, role: str, step_index: int, earlier: list[ProviderCall] | None = None):
-    """A new ledger row for this step's call; rows a dead attempt left open are closed first.
-
-    One read says both whether any are open (rarely: after a crash) and the attempt
-    number; `earlier` when the caller has read this step's calls of the role already.
-    """
-    if earlier is None:
-        earlier = list(
-            ProviderCall.objects.for_step(chain_id=chain.pk, role=role, step_index=step_index).only(
-                "id", "attempt", "outcome"
-            )
-        )
-    if any(call.outcome in OPEN_OUTCOMES for call in earlier):
+def open_call(*, chain: Chain, role: str, step_index: int, earlier: EarlierCalls):
+    """A new ledger row for this step's call; rows a dead attempt left open are closed first."""
+    if earlier.any_open:
         ledger.calls_abandon(chain_id=chain.pk, role=role, step_index=step_index)
-    attempt = max((call.attempt for call in earlier), default=0) + 1
-    return ledger.call_open(chain=chain, role=role, step_index=step_index, attempt=attempt)
+    return ledger.call_open(chain=chain, role=role, step_index=step_index, attempt=earlier.last_attempt + 1)
+
+
+CAPTION_READ = step_read(role=CallRole.CAPTION)
+EMBED_READ = step_read(role=CallRole.EMBEDDING)
 
 
 def step_caption(*, step_id: int) -> Outcome:
     """Caption a step into `caption_draft`; it becomes `caption` once screening passes."""
-    step = _load_step(step_id)
+    step = _load_step(step_id, CAPTION_READ)
     if skip := _guard(step, done=lambda s: bool(s.caption or s.caption_draft)):
         return skip
     chain = step.chain
@@ -162,7 +231,7 @@ def step_caption(*, step_id: int) -> Outcome:
     if _out_of_budget(chain=chain, token=token):
         return Outcome.PAUSED
     try:
-        call = open_call(chain=chain, role=CallRole.CAPTION, step_index=step.index)
+        call = open_call(chain=chain, role=CallRole.CAPTION, step_index=step.index, earlier=step.earlier_calls)
         started = time.perf_counter()
         with ledger.metered_call(call):
             result = _caption(chain=chain, step=step)
@@ -182,19 +251,24 @@ def step_caption(*, step_id: int) -> Outcome:
         result, usage={"input_tokens": result.input_tokens, "output_tokens": result.output_tokens}
     )
     with transaction.atomic():
-        wrote = Step.objects.filter(pk=step.pk, caption="", caption_draft="").update(
-            caption_draft=result.text,
-            caption_model=result.model,
-            caption_request_id=result.request_id,
-            caption_ms=elapsed,
-            captioned_at=timezone.now(),
-            calls=with_call(step.calls, "caption", record),
-            **ledger.increments(
-                input_tokens=result.input_tokens, output_tokens=result.output_tokens, estimated_cost=cost
-            ),
+        wrote = update(
+            Step,
+            {"id": step.pk, "caption": "", "caption_draft": ""},
+            {
+                "caption_draft": result.text,
+                "caption_model": result.model,
+                "caption_request_id": result.request_id,
+                "caption_ms": elapsed,
+                "captioned_at": timezone.now(),
+                "calls": with_call(step.calls, "caption", record),
+                **ledger.increments(
+                    input_tokens=result.input_tokens, output_tokens=result.output_tokens, estimated_cost=cost
+                ),
+            },
         )
         totals = ledger.call_complete(call, answer, outcome=CallOutcome.OK if wrote else CallOutcome.LOST)
-        _finish_phase(chain=chain, token=token, wrote=bool(wrote), totals=totals)
+        step.caption_draft = result.text
+        _finish_phase(chain=chain, token=token, wrote=bool(wrote), totals=totals, newest=step)
     logger.info(
         "captioned step %s in %d ms",
         step.index,
@@ -226,7 +300,7 @@ def _caption(*, chain: Chain, step: Step):
 
 
 def step_embed(*, step_id: int) -> Outcome:
-    step = _load_step(step_id)
+    step = _load_step(step_id, EMBED_READ)
     if skip := _guard(step, done=lambda s: s.embedding is not None or not s.caption):
         return skip
     chain = step.chain
@@ -234,7 +308,7 @@ def step_embed(*, step_id: int) -> Outcome:
     if token is None:
         return Outcome.BUSY
     try:
-        call = open_call(chain=chain, role=CallRole.EMBEDDING, step_index=step.index)
+        call = open_call(chain=chain, role=CallRole.EMBEDDING, step_index=step.index, earlier=step.earlier_calls)
         started = time.perf_counter()
         with ledger.metered_call(call):
             providers = build_providers(chain.provider, chain.provider_settings)
@@ -255,19 +329,24 @@ def step_embed(*, step_id: int) -> Outcome:
     answer = ledger.answer_of(result, usage={"tokens": result.tokens})
     similarities, drift = step_similarities(step=step, vector=vector)
     with transaction.atomic():
-        wrote = Step.objects.filter(pk=step.pk, embedding__isnull=True).update(
-            **similarities,
-            embedding=vector.tobytes(),
-            embedding_model=result.model,
-            embedding_dimension=int(vector.shape[0]),
-            embedding_request_id=result.request_id,
-            embed_ms=elapsed,
-            embedded_at=timezone.now(),
-            calls=with_call(step.calls, "embedding", record),
-            **ledger.increments(embedding_tokens=result.tokens, estimated_cost=cost),
+        wrote = update(
+            Step,
+            {"id": step.pk, "embedding": None},
+            {
+                **similarities,
+                "embedding": vector.tobytes(),
+                "embedding_model": result.model,
+                "embedding_dimension": int(vector.shape[0]),
+                "embedding_request_id": result.request_id,
+                "embed_ms": elapsed,
+                "embedded_at": timezone.now(),
+                "calls": with_call(step.calls, "embedding", record),
+                **ledger.increments(embedding_tokens=result.tokens, estimated_cost=cost),
+            },
         )
         totals = ledger.call_complete(call, answer, outcome=CallOutcome.OK if wrote else CallOutcome.LOST)
-        _finish_phase(chain=chain, token=token, wrote=bool(wrote), totals=totals, fields=drift)
+        step.embedding = vector.tobytes()
+        _finish_phase(chain=chain, token=token, wrote=bool(wrote), totals=totals, fields=drift, newest=step)
     logger.info(
         "embedded step %s in %d ms",
         step.index,

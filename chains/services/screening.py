@@ -22,12 +22,13 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from ..cache import content_changed_on_commit
+from ..compiled import update
 from ..models import CallOutcome, CallRole, Chain, Screening, Status, Step
 from ..providers import build_providers
 from ..providers import screening_enabled as providers_screening_enabled
 from . import ledger
 from .atlas import atlas_mark_dirty
-from .phases import Outcome, _finish_phase, _guard, _load_step, chain_claim, chain_release, open_call
+from .phases import Outcome, _finish_phase, _guard, _load_step, chain_claim, chain_release, open_call, step_read
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +44,12 @@ def _waiting(step: Step) -> bool:
     return step.image_screen == Screening.PENDING or bool(step.caption_draft and not step.caption)
 
 
+SCREEN_READ = step_read(role=CallRole.MODERATION)
+
+
 def step_screen(*, step_id: int) -> Outcome:
     """Screen what a step has waiting (its picture first, then its caption)."""
-    step = _load_step(step_id)
+    step = _load_step(step_id, SCREEN_READ)
     if skip := _guard(step, done=lambda s: not _waiting(s)):
         return skip
     chain = step.chain
@@ -65,7 +69,7 @@ def step_screen(*, step_id: int) -> Outcome:
             _finish_phase(chain=chain, token=token, wrote=False, totals=totals)
         else:
             wrote = _publish(step=step, what=what, screened=verdict is not None)
-            _finish_phase(chain=chain, token=token, wrote=wrote, totals=totals)
+            _finish_phase(chain=chain, token=token, wrote=wrote, totals=totals, newest=step)
     logger.info(
         "screened the %s of step %s: %s",
         what,
@@ -77,7 +81,7 @@ def step_screen(*, step_id: int) -> Outcome:
 
 def _moderate(*, chain: Chain, step: Step, what: str):
     """The verdict and its ledger row, still open: `_settle` closes it with the outcome."""
-    call = open_call(chain=chain, role=CallRole.MODERATION, step_index=step.index)
+    call = open_call(chain=chain, role=CallRole.MODERATION, step_index=step.index, earlier=step.earlier_calls)
     moderator = build_providers(chain.provider, chain.provider_settings).moderator
     with ledger.metered_call(call):
         if what == "picture":
@@ -97,15 +101,17 @@ def _settle(call, *, verdict, what: str) -> dict | None:
 
 
 def _publish(*, step: Step, what: str, screened: bool) -> bool:
-    """Guarded on "still waiting", so a repeated message publishes nothing twice."""
+    """Guarded on "still waiting", so a repeated message publishes nothing twice.
+
+    `step` is left as the row now is, for `_finish_phase` to say what comes next."""
     state = Screening.PASSED if screened else Screening.OFF
-    steps = Step.objects.filter(pk=step.pk)
     if what == "picture":
-        published = steps.filter(image_screen=Screening.PENDING).update(image_screen=state)
-    else:
-        published = (
-            steps.filter(caption="").exclude(caption_draft="").update(caption=step.caption_draft, caption_draft="")
-        )
+        published = update(Step, {"id": step.pk, "image_screen": Screening.PENDING}, {"image_screen": state})
+        step.image_screen = state
+    else:  # the draft this task screened, still waiting: not one written since
+        waiting = {"id": step.pk, "caption": "", "caption_draft": step.caption_draft}
+        published = update(Step, waiting, {"caption": step.caption_draft, "caption_draft": ""})
+        step.caption, step.caption_draft = step.caption_draft, ""
     return bool(published)  # `_finish_phase` tells the page caches, as progress
 
 
