@@ -5,8 +5,8 @@ number is its cost: each phase reads its step and chain once, claims, reads the
 step's earlier calls with them, writes the ledger's intent, then writes its output,
 the call's outcome and the chain (totals, progress, release) in one transaction; what
 comes next follows from what it wrote, without reading it back. Counts exclude
-transaction control (BEGIN, COMMIT, savepoints), which the backends issue differently. The task that completes the chain is not
-counted here: its analysis runs once per chain.
+transaction control (BEGIN, COMMIT, savepoints), which the backends issue differently.
+The task that completes the chain is not counted here: its analysis runs once per chain.
 """
 
 from __future__ import annotations
