@@ -119,10 +119,14 @@ def step_read(*, role: str, calls_ahead: int = 0, **annotations) -> CompiledRead
         calls = ProviderCall.objects.filter(
             chain_id=OuterRef("chain_id"), role=role, step_index=OuterRef("index") + calls_ahead
         )
-        annotated = Step.objects.filter(pk=step_id).order_by().annotate(
-            last_attempt=Subquery(calls.order_by("-attempt").values("attempt")[:1]),
-            calls_open=Exists(calls.filter(outcome__in=OPEN_OUTCOMES)),
-            **annotations,
+        annotated = (
+            Step.objects.filter(pk=step_id)
+            .order_by()
+            .annotate(
+                last_attempt=Subquery(calls.order_by("-attempt").values("attempt")[:1]),
+                calls_open=Exists(calls.filter(outcome__in=OPEN_OUTCOMES)),
+                **annotations,
+            )
         )
         return annotated.values_list(*LOADED_FIELDS, "last_attempt", "calls_open", *annotations)
 
