@@ -169,9 +169,8 @@ def metered_call(call: ProviderCall) -> Iterator[CallMeter]:
 
 def call_answered(call: ProviderCall, answer: Answer, *, answer_url: str = "", stored_key: str = "") -> None:
     """The provider answered (and so billed): record usage and cost before using the answer."""
-    ProviderCall.objects.filter(pk=call.pk, outcome__in=OPEN_OUTCOMES).update(
-        outcome=CallOutcome.ANSWERED, **_take_answer(call, answer, answer_url=answer_url, stored_key=stored_key)
-    )
+    fields = _take_answer(call, answer, answer_url=answer_url, stored_key=stored_key)
+    update(ProviderCall, {"id": call.pk, "outcome": OPEN_OUTCOMES}, {"outcome": CallOutcome.ANSWERED, **fields})
     call.outcome = CallOutcome.ANSWERED
 
 
@@ -251,7 +250,7 @@ def call_settle_answered(call: ProviderCall, *, outcome: str) -> dict | None:
     fields = {"outcome": outcome, "finished_at": timezone.now()}
     if call.outcome == CallOutcome.PENDING:
         fields.update(requests=call.requests, duration_ms=call.duration_ms)
-    settled = ProviderCall.objects.filter(pk=call.pk, outcome__in=OPEN_OUTCOMES).update(**fields)
+    settled = update(ProviderCall, {"id": call.pk, "outcome": OPEN_OUTCOMES}, fields)
     call.outcome = outcome
     return chain_totals(call) if settled and call.chain_id else None
 

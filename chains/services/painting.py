@@ -24,8 +24,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
 from .. import images, modes
+from ..compiled import insert
 from ..models import CallOutcome, CallRole, Chain, ProviderCall, Step
-from ..providers import build_providers
+from ..providers import build_role
 from ..providers.base import PaintRequest, ProviderError
 from . import ledger
 from .analysis import step_describe_image
@@ -129,7 +130,7 @@ def _answered(earlier: list[ProviderCall]) -> ProviderCall | None:
 def _paint(*, chain: Chain, source: Step) -> Painted:
     index = source.index + 1
     prompt = modes.paint_prompt(mode=chain.mode, caption=source.caption, theme=chain.theme, step_index=source.index)
-    painter = build_providers(chain.provider, chain.provider_settings).painter
+    painter = build_role(CallRole.IMAGE, chain.provider, chain.provider_settings)
     prompt, truncated = modes.fit_prompt(prompt, getattr(painter, "prompt_limit", None))
     call = open_call(chain=chain, role=CallRole.IMAGE, step_index=index, earlier=source.earlier_calls)
     with ledger.metered_call(call):
@@ -211,7 +212,7 @@ def _resume(*, chain: Chain, call: ProviderCall, source: Step) -> Painted:
 
 def _download(*, chain: Chain, call: ProviderCall) -> bytes:
     """Fetch the answer's URL; transient failures come back later for the same URL."""
-    painter = build_providers(chain.provider, chain.provider_settings).painter
+    painter = build_role(CallRole.IMAGE, chain.provider, chain.provider_settings)
     fetch = getattr(painter, "fetch", None)
     try:
         if fetch is None:
@@ -256,25 +257,27 @@ def _create_painted_step(*, chain: Chain, index: int, painted: Painted, describe
     call, details = painted.call, painted.call.details or {}
     try:
         with transaction.atomic():
-            return Step.objects.create(
-                chain=chain,
-                index=index,
-                image=painted.keys.original,
-                **images.thumbnail_fields(painted.keys),
-                width=painted.clean.width,
-                height=painted.clean.height,
-                paint_prompt=details.get("prompt", ""),
-                prompt_truncated=bool(details.get("prompt_truncated")),
-                revised_prompt=details.get("revised_prompt", ""),
-                calls={"paint": details.get("record", {})},
-                image_model=details.get("model", call.model),
-                image_request_id=call.request_id,
-                image_params=details.get("params", {}),
-                paint_ms=call.duration_ms,
-                images_generated=int((call.usage or {}).get("images", 1)),
-                estimated_cost=call.cost,
-                image_call=call,
-                **described,
+            return insert(
+                Step(
+                    chain=chain,
+                    index=index,
+                    image=painted.keys.original,
+                    **images.thumbnail_fields(painted.keys),
+                    width=painted.clean.width,
+                    height=painted.clean.height,
+                    paint_prompt=details.get("prompt", ""),
+                    prompt_truncated=bool(details.get("prompt_truncated")),
+                    revised_prompt=details.get("revised_prompt", ""),
+                    calls={"paint": details.get("record", {})},
+                    image_model=details.get("model", call.model),
+                    image_request_id=call.request_id,
+                    image_params=details.get("params", {}),
+                    paint_ms=call.duration_ms,
+                    images_generated=int((call.usage or {}).get("images", 1)),
+                    estimated_cost=call.cost,
+                    image_call=call,
+                    **described,
+                )
             )
     except IntegrityError:
         return None

@@ -32,7 +32,7 @@ from ..cache import content_changed_on_commit
 from ..compiled import CompiledRead, NullOrBefore, instance, update
 from ..models import CallOutcome, CallRole, Chain, ProviderCall, Status, Step
 from ..models.ledger import OPEN_OUTCOMES
-from ..providers import build_providers
+from ..providers import build_role
 from ..providers.base import CaptionRequest, ProviderError
 from ..selectors.chains import next_work_after
 from . import ledger
@@ -283,7 +283,7 @@ def step_caption(*, step_id: int) -> Outcome:
 
 
 def _caption(*, chain: Chain, step: Step):
-    providers = build_providers(chain.provider, chain.provider_settings)
+    captioner = build_role(CallRole.CAPTION, chain.provider, chain.provider_settings)
     with step.image.open("rb") as handle:
         image_bytes = handle.read()
     request = CaptionRequest(
@@ -297,7 +297,7 @@ def _caption(*, chain: Chain, step: Step):
         step_index=step.index,
         seed=chain.seed + step.index,
     )
-    result = providers.captioner.caption(request)
+    result = captioner.caption(request)
     if not result.text.strip():
         raise ProviderError(CAPTION_EMPTY, permanent=True, kind="bad_answer")
     return result
@@ -315,8 +315,8 @@ def step_embed(*, step_id: int) -> Outcome:
         call = open_call(chain=chain, role=CallRole.EMBEDDING, step_index=step.index, earlier=step.earlier_calls)
         started = time.perf_counter()
         with ledger.metered_call(call):
-            providers = build_providers(chain.provider, chain.provider_settings)
-            result = providers.embedder.embed([step.caption])
+            embedder = build_role(CallRole.EMBEDDING, chain.provider, chain.provider_settings)
+            result = embedder.embed([step.caption])
         elapsed = _elapsed_ms(started)
     except BaseException:
         chain_release(chain_id=chain.pk, token=token)

@@ -24,7 +24,7 @@ from django.utils.module_loading import import_string
 from ..cache import content_changed_on_commit
 from ..compiled import update
 from ..models import CallOutcome, CallRole, Chain, Screening, Status, Step
-from ..providers import build_providers
+from ..providers import build_role
 from ..providers import screening_enabled as providers_screening_enabled
 from . import ledger
 from .atlas import atlas_mark_dirty
@@ -82,7 +82,7 @@ def step_screen(*, step_id: int) -> Outcome:
 def _moderate(*, chain: Chain, step: Step, what: str):
     """The verdict and its ledger row, still open: `_settle` closes it with the outcome."""
     call = open_call(chain=chain, role=CallRole.MODERATION, step_index=step.index, earlier=step.earlier_calls)
-    moderator = build_providers(chain.provider, chain.provider_settings).moderator
+    moderator = build_role(CallRole.MODERATION, chain.provider, chain.provider_settings)
     with ledger.metered_call(call):
         if what == "picture":
             with step.image.open("rb") as handle:
