@@ -162,9 +162,12 @@ def _on_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     _group_real_worker_tests(items)
     _deselect_production_stack_off_postgres(config, items)
+    _longest_first_under_xdist(config, items)
+    _name_xdist_groups(config, items)
 
 
 REAL_WORKERS = "real-workers"
@@ -176,13 +179,7 @@ def _group_real_worker_tests(items) -> None:
     starts, kills and waits on workers against the clock, and several at once on a small
     machine would starve each other's workers past their claims and deadlines. A test
     in no group yet joins REAL_WORKERS; the fault tests that take a process or a server
-    away from the worker are the other group (tests/faults/support.py, LOST_SERVICE).
-
-    Not applied today: pytest-xdist 3.8 writes the group into `item._nodeid`, which
-    pytest 9.2 no longer reads, so every group is split across processes. Naming the
-    groups ourselves (item._id) worked, but then the grouped transactional tests ran
-    before pytest-django's order (plain `db` tests first) and their flush removed the
-    roles the data migration made, before tests/gallery/test_roles.py (BENCHMARKS.md)."""
+    away from the worker are the other group (tests/faults/support.py, LOST_SERVICE)."""
     for item in items:
         if "integration" in item.keywords and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(REAL_WORKERS))
@@ -209,3 +206,57 @@ def _deselect_production_stack_off_postgres(config, items) -> None:
             f"{len(ours)} production-stack test(s) deselected: they run in "
             "the PostgreSQL + Redis pass (DATABASE_URL=postgres://...)."
         )
+
+
+def _name_xdist_groups(config, items) -> None:
+    """Append "@<group>" to the id of each test marked `xdist_group`, as pytest-xdist does
+    for `--dist loadgroup`: its scheduler keeps a group's tests in one process by that
+    suffix. pytest-xdist 3.8 writes it to `item._nodeid`, which pytest 9 no longer reads
+    (the id is `item._id`), so without this every group is silently split across
+    processes. Runs last, so it also sees the markers added above.
+
+    A group runs when the scheduler gets to it, not in pytest-django's order (plain `db`
+    tests before transactional ones): a transactional test's flush may come first in a
+    process, so no test relies on rows a data migration made (tests/gallery/test_roles.py
+    makes its own again)."""
+    if not config.getoption("loadgroup", default=False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):  # a later pytest-xdist may do it itself
+            item._id = coerce_node_id(item.nodeid + suffix)
+
+
+# Under pytest-xdist, what starts first: the real-worker groups (minutes each, mostly
+# waiting on workers, servers and claims to expire), then the other groups and the
+# browser tests, then everything else in pytest-django's order.
+START_FIRST = ("real-workers-lost-service", REAL_WORKERS)
+
+
+def _start_rank(item) -> int:
+    groups = [str(mark.args[0]) if mark.args else "default" for mark in item.iter_markers("xdist_group")]
+    for rank, group in enumerate(START_FIRST):
+        if group in groups:
+            return rank
+    if groups or "browser" in item.keywords:
+        return len(START_FIRST)
+    return len(START_FIRST) + 1
+
+
+def _longest_first_under_xdist(config, items) -> None:
+    """Put the long tests at the head of the collection, so the scheduler hands them out
+    first (bin/test runs it with `--no-loadscope-reorder`, which keeps this order): a
+    real-worker group taken last would run alone after every other test had finished.
+    The other processes meanwhile share out the short tests. Serial runs keep pytest-django's
+    order. Only under `--dist loadgroup`, like the naming of the groups."""
+    if not config.getoption("loadgroup", default=False):
+        return
+    items.sort(key=_start_rank)  # stable: within a rank, the order pytest-django gave

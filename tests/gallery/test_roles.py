@@ -1,13 +1,35 @@
-"""The roles' groups as the data migration leaves them (not flushed: no transaction=True)."""
+"""The roles' groups as the data migration leaves them."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from gallery.roles import MODERATE, ROLE_PERMISSIONS, START_EXPERIMENT
 
 pytestmark = pytest.mark.django_db
+
+ROLES_MIGRATION = ("gallery", "0002_roles")
+
+
+@pytest.fixture(autouse=True)
+def roles_as_the_migration_makes_them():
+    """The groups the data migration made, made again by its own function if they are gone.
+
+    Under pytest-xdist a test process may run a transactional test (a real worker's, say)
+    before this module; its flush empties every table, the migration's rows included, and
+    only permissions and content types come back by themselves (post_migrate). Running the
+    migration's `add_roles` on the models as they stood at that migration tests what a
+    fresh database gets, whatever ran before. Inside the test's transaction: rolled back."""
+    if Group.objects.filter(name__in=ROLE_PERMISSIONS).count() == len(ROLE_PERMISSIONS):
+        return
+    state = MigrationExecutor(connection).loader.project_state(ROLES_MIGRATION, at_end=True)
+    migration = importlib.import_module(f"{ROLES_MIGRATION[0]}.migrations.{ROLES_MIGRATION[1]}")
+    migration.add_roles(state.apps, None)  # it uses only the models
 
 
 def held(group: Group) -> set[str]:
