@@ -76,8 +76,9 @@ PRODUCTION = DJANGO_ENV == "production"
 # (`redis_db_for_test_worker`), so none takes another's messages; pytest-django gives
 # each its own test database. tests/conftest.py hides the variable from the processes
 # a test starts (workers, web servers): they are handed these values explicitly.
+# bin/test runs its two passes at once, each under its own TELEPHONE_VAR_DIR.
 TEST_WORKER = env("PYTEST_XDIST_WORKER")
-VAR_DIR = Path(env("TELEPHONE_VAR_DIR", str(BASE_DIR / "var" / (f"xdist-{TEST_WORKER}" if TEST_WORKER else ""))))
+VAR_DIR = Path(env("TELEPHONE_VAR_DIR", str(BASE_DIR / "var"))) / (f"xdist-{TEST_WORKER}" if TEST_WORKER else "")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
