@@ -32,6 +32,10 @@ FAST_RECOVERY_ENV = {
 }
 
 
+# Ends a worker's process as soon as its warm shutdown is over (the module says why).
+QUICK_EXIT = "tests.support.worker_exit"
+
+
 def database_url_for_worker() -> str:
     """The URL of the database the tests are using right now (the test_ one)."""
     db = connection.settings_dict
@@ -90,6 +94,8 @@ class WorkerProcess:
             "--without-gossip",
             "--hostname",
             f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+            "--include",
+            QUICK_EXIT,
         ]
         if self.beat:
             command += ["--beat", "--schedule", str(self.log_path.with_suffix(".beat"))]
