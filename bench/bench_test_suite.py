@@ -112,7 +112,7 @@ def run(label: str, env_overrides: dict, args: list[str]) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-directory", action="store_true", help="SQLite pass, one tests/ folder at a time")
-    parser.add_argument("--processes", type=int, default=int(os.environ.get("TEST_PROCESSES", "2")))
+    parser.add_argument("--processes", type=int, default=int(os.environ.get("TEST_PROCESSES", "3")))
     parser.add_argument(
         "--one-after-the-other", action="store_true", help="the two passes in turn (TEST_PASSES_AT_ONCE=0)"
     )
