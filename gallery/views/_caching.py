@@ -82,9 +82,12 @@ def _has_messages(request: HttpRequest) -> bool:
 
 def _cached_or_built(request, version_key: str, build) -> HttpResponse:
     key = _page_key(request, version_key)
-    page = local_pages.get(key) or cache.get(key)
+    page = local_pages.get(key)
+    if page is None:
+        page = cache.get(key)
+        if page is not None:  # kept here from now; a copy served from here keeps its expiry
+            local_pages.put(key, page)
     if page is not None:
-        local_pages.put(key, page)
         response = _from_page(request, page)
         response["X-Page-Cache"] = "hit"
         return response

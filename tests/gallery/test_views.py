@@ -212,6 +212,30 @@ def test_unknown_chain_and_step_are_404(client):
     assert client.get(f"{chain.get_absolute_url()}99/").status_code == 404
 
 
+def test_a_page_served_from_the_process_copy_keeps_that_copy_s_expiry(
+    client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Issue 12's bound: a change that bumped no version shows within
+    TELEPHONE_LOCAL_PAGE_CACHE_SECONDS, even on a page hit all the time (each hit renewed it)."""
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+
+    from gallery.views import _caching
+
+    settings.TELEPHONE_LOCAL_PAGE_CACHE_SECONDS = 30
+    now = [1000.0]
+    monkeypatch.setattr(_caching, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    with django_capture_on_commit_callbacks(execute=True):
+        finished(title="Kept a while")
+    assert client.get("/gallery/").get("X-Page-Cache") is None  # stored here and in the shared cache
+    now[0] = 1020
+    assert client.get("/gallery/")["X-Page-Cache"] == "hit"
+    cache.delete_many(list(_caching.local_pages.entries.items))  # only this process's copy is left
+    now[0] = 1031
+    assert client.get("/gallery/").get("X-Page-Cache") is None
+
+
 def test_pages_refuse_post(client):
     assert client.post("/").status_code == 405
     assert client.post("/gallery/").status_code == 405
