@@ -33,6 +33,7 @@ from django.db.models import QuerySet
 from .lru import BoundedLRU
 
 KEPT_PER_THREAD = 128
+STAND_IN_BASE, STAND_IN_SPAN = 30_011, 2_000  # 30011..32010: within a PositiveSmallIntegerField
 _STAND_IN_NUMBERS = itertools.count(1)
 
 
@@ -49,15 +50,23 @@ class _Compiled:
         self.compiler = self.queryset.query.get_compiler(using=self.queryset.db)
         self.sql, params = self.compiler.as_sql()
         self.params = list(params)
+        # Where each argument goes, and as what: the backend may wrap a value for its
+        # field (psycopg's Int2 for a small integer), and the real value is wrapped alike.
         self.slots = [_only_place(self.params, stand_in) for stand_in in stand_ins]
+        self.kinds = [type(self.params[slot]) for slot in self.slots]
 
     def is_bound_to_current_connection(self) -> bool:
         return self.compiler.connection is connections[self.queryset.db]
 
+    def takes(self, arguments: tuple) -> bool:
+        """Whether every argument fits its place: a value its field's integer type cannot
+        hold is left to Django, which drops the lookup (the database would refuse it)."""
+        return all(_fits(kind, value) for kind, value in zip(self.kinds, arguments, strict=True))
+
     def rows(self, arguments: tuple) -> list:
         params = list(self.params)
-        for slot, value in zip(self.slots, arguments, strict=True):
-            params[slot] = value
+        for slot, kind, value in zip(self.slots, self.kinds, arguments, strict=True):
+            params[slot] = kind(value)
         statement = (self.sql, tuple(params))
         # execute_sql() asks its compiler for the SQL: this one answers with the kept SQL.
         self.compiler.as_sql = lambda *args, **kwargs: statement
@@ -70,18 +79,31 @@ class _Compiled:
 
 
 def _stand_in(value):
-    """A value of the argument's type that no real call passes (bool stays itself: use the key)."""
+    """A value of the argument's type, unlikely to be a constant of the query (bool: use the key).
+
+    Numbers stay within every integer field's range, a positive small one's included:
+    Django elides a lookup whose value overflows its field (then the stand-in is not
+    among the parameters, and the key would be compiled every time)."""
     if isinstance(value, bool):
         raise TypeError("a bool argument belongs in the key")
     if isinstance(value, int):
-        return -(2**31) + next(_STAND_IN_NUMBERS)
+        return STAND_IN_BASE + next(_STAND_IN_NUMBERS) % STAND_IN_SPAN
     if isinstance(value, str):
         return f"\x1fkept-sql-{next(_STAND_IN_NUMBERS)}\x1f"
     raise TypeError(f"arguments are ints or strs, not {type(value).__name__}")
 
 
+# psycopg's wrappers for integer fields' values (django.db.backends.postgresql.operations).
+_WRAPPED_INTEGER_BITS = {"Int2": 16, "Int4": 32, "Int8": 64}
+
+
+def _fits(kind: type, value) -> bool:
+    bits = _WRAPPED_INTEGER_BITS.get(kind.__name__)
+    return bits is None or -(2 ** (bits - 1)) <= value < 2 ** (bits - 1)
+
+
 def _only_place(params: list, stand_in) -> int:
-    places = [n for n, param in enumerate(params) if type(param) is type(stand_in) and param == stand_in]
+    places = [n for n, param in enumerate(params) if isinstance(param, type(stand_in)) and param == stand_in]
     if len(places) != 1:
         raise _Uncacheable
     return places[0]
@@ -110,6 +132,8 @@ def compiled_once(key: Hashable, build: Callable[..., QuerySet], *arguments: int
             _kept.uncacheable.add(key)
             return list(build(*arguments))
         _kept.compiled.put(key, compiled)
+    if not compiled.takes(arguments):
+        return list(build(*arguments))
     return compiled.rows(arguments)
 
 

@@ -80,6 +80,16 @@ def test_a_value_the_orm_transforms_is_compiled_every_time_and_still_right():
     assert compiled.call_count == 1
 
 
+def test_an_argument_its_field_cannot_hold_is_left_to_django(client):
+    """A permalink's neighbours are asked for by index: a step number no small integer
+    holds must be a 404, as before, not a value the database refuses."""
+    chain = make_chain(target_length=2)
+    first = client.get(f"/c/{chain.slug}/0/")
+    assert first.status_code == 200
+    assert client.get(f"/c/{chain.slug}/99999/").status_code == 404
+    assert client.get(f"/c/{chain.slug}/0/").content == first.content
+
+
 def test_a_query_with_nothing_to_ask_runs_none():
     with CaptureQueriesContext(connection) as queries:
         assert compiled_once("test:empty", lambda: Chain.objects.filter(pk__in=[])) == []
