@@ -12,6 +12,7 @@ go stale, only unused.
 
 An album's beats (one per step) and its plots are kept the same way: a signed-in
 visitor, or anyone after the chain's version moved, gets the unchanged ones as they were.
+So is the home page's filmstrip of its hero chain, by the chain's row and its frames'.
 
 A filter form's widgets are likewise a pure function of the form's class and of the
 values it was given (errors included, as they come from those values); they are kept
@@ -37,6 +38,7 @@ from .lru import BoundedLRU
 
 CARD_TEMPLATE = "gallery/_chain_card.html"
 STEP_TEMPLATE = "gallery/_step_card.html"
+HERO_TEMPLATE = "gallery/_hero_film.html"
 LOCAL_CARDS = 2048  # ~2 KB each: a few MB per process, enough for several pages' worth
 LOCAL_STEPS = 4096  # an album's beats (~2.3 KB each) and plots: ~10 MB per process
 LOCAL_WIDGETS = 256  # one entry per distinct filter query; ~3 KB each
@@ -87,6 +89,15 @@ def step_cards_html(steps: Iterable, *, selected=None) -> SafeString:
     return mark_safe("".join(kept_html(pieces, local=local_steps)))
 
 
+def hero_film_html(hero, frames: list) -> SafeString:
+    """The home page's filmstrip (gallery/_hero_film.html): a pure function of the hero
+    chain's card row and of its frames (with the lead sentence put on each), kept under
+    a digest of all of them. Every home page miss showed the same film, rendered anew."""
+    key = _key("hero", HERO_TEMPLATE, hero, [_loaded(frame) for frame in frames])
+    render = partial(_render, HERO_TEMPLATE, hero=hero, frames=frames)
+    return mark_safe(kept_html([(key, render)], local=local_cards)[0])
+
+
 def kept_svg(name: str, inputs, render: Callable[[], str]) -> SafeString:
     """A plot kept by a digest of its inputs: a pure function of numbers and strings
     (gallery.plots), the same on every view of an unchanged chain."""
@@ -108,8 +119,12 @@ def _render(template: str, **context) -> str:
 def _key(kind: str, template: str, instance, *extra) -> str:
     """A digest of everything the fragment could show: the row as loaded (with what was
     put on the instance), anything else it depends on, and the template."""
-    fields = sorted((name, value) for name, value in vars(instance).items() if not name.startswith("_"))
-    return f"{kind}:{_digest(repr((fields, extra)) + _template_revision(template))}"
+    return f"{kind}:{_digest(repr((_loaded(instance), extra)) + _template_revision(template))}"
+
+
+def _loaded(instance) -> list:
+    """A row's fields as loaded, with what was put on the instance, in a stable order."""
+    return sorted((name, value) for name, value in vars(instance).items() if not name.startswith("_"))
 
 
 def _digest(text: str) -> str:

@@ -1,6 +1,7 @@
 """`{% load cards %}` then `{% chain_cards chains %}` (a list's chain cards) or
-`{% step_cards steps selected %}` (an album's beats): each rendered once per change of
-what it shows rather than once per page view (gallery.fragments). `{% step_rail steps
+`{% step_cards steps selected %}` (an album's beats) or `{% hero_film hero frames %}` (the
+home page's filmstrip): each rendered once per change of what it shows rather than once
+per page view (gallery.fragments). `{% step_rail steps
 selected %}`: the album's jump links."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import mark_safe
 
-from gallery.fragments import chain_cards_html, step_cards_html
+from gallery.fragments import chain_cards_html, hero_film_html, step_cards_html
 
 register = template.Library()
 
@@ -21,6 +22,11 @@ def chain_cards(chains):
 @register.simple_tag
 def step_cards(steps, selected=None):
     return step_cards_html(steps, selected=selected)
+
+
+@register.simple_tag
+def hero_film(hero, frames):
+    return hero_film_html(hero, frames)
 
 
 @register.simple_tag

@@ -73,6 +73,38 @@ def test_the_hero_plays_a_featured_chain_as_a_filmstrip_of_eight_frames(client):
     assert f'href="{chain.get_absolute_url()}"' in hero
 
 
+def test_the_filmstrip_is_rendered_again_only_when_its_chain_or_frames_change(client):
+    """Kept like cards (gallery.fragments): a home page miss with the same hero reuses it."""
+    from django.test.signals import template_rendered
+
+    from gallery.fragments import HERO_TEMPLATE
+
+    chain = chain_run_inline(chain=make_chain(target_length=4, title="The harbour"))
+    chain_feature(chain=chain)
+    rendered: list[str] = []
+
+    def seen(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    misses = iter(range(3))
+
+    def home_miss() -> str:  # another URL each time: the page misses, its film need not
+        return client.get(f"/?miss={next(misses)}").content.decode()
+
+    template_rendered.connect(seen)
+    try:
+        first = home_miss()
+        again = home_miss()
+        assert rendered.count(HERO_TEMPLATE) == 1, "the same hero and frames: the kept film"
+        Chain.objects.filter(pk=chain.pk).update(title="The old harbour")
+        renamed = home_miss()
+    finally:
+        template_rendered.disconnect(seen)
+    film = first.split('<figure class="hero-film">', 1)[1].split("</figure>", 1)[0]
+    assert film == again.split('<figure class="hero-film">', 1)[1].split("</figure>", 1)[0]
+    assert rendered.count(HERO_TEMPLATE) == 2 and "The old harbour" in renamed.split("</figure>", 1)[0]
+
+
 def test_painting_now_refreshes_itself_and_says_so_when_quiet(client):
     quiet = client.get("/").content.decode()
     assert 'id="painting-now"' in quiet and 'hx-trigger="every' in quiet
