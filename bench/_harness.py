@@ -89,6 +89,13 @@ def ensure_database(name: str = DB_NAME) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def flush_redis(url: str) -> None:
+    """Empty one Redis database (a bench's own): no page cached by an earlier run answers."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
 def site_environment(*, db_name: str, redis_url: str, work_dir: Path, media_root: Path | None = None) -> dict:
     """The production-style environment the page benches' seeder, server and client share.
 

@@ -2,8 +2,9 @@
 
 Kept apart from the page measurements so each piece stays small: `Gunicorn`, the one
 gunicorn wrapper every bench uses, owns its process group and always comes down in
-`stop()`; `run_wrk` runs one fixed-length load against one URL from a separate
-process, so the client never shares the server's GIL.
+`stop()`; `collectstatic` gives it the files whitenoise serves; `wrk_output` runs one
+fixed-length load against one URL from a separate process, so the client never
+shares the server's GIL, and `run_wrk` reads wrk's own summary of it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,21 @@ request = function()
   return wrk.format(nil, wrk.path .. "?bench_miss=" .. run .. "-" .. counter)
 end
 """
+
+
+def collectstatic(env: dict) -> float:
+    """Collect the static files into env's STATIC_ROOT, as a deploy does; the seconds it took."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--clear"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"collectstatic failed:\n{result.stdout}\n{result.stderr}")
+    return time.perf_counter() - started
 
 
 def free_port() -> int:
@@ -198,28 +214,35 @@ def run_wrk(
 ) -> LoadResult:
     """Load `url` for `seconds` with `connections` open at once; parse wrk's summary."""
     # Every browser asks for compression; a visitor's request without it is unrealistic.
-    command = [
-        "wrk",
-        "-t",
-        str(threads),
-        "-c",
-        str(connections),
-        "-d",
-        f"{seconds}s",
-        "--latency",
-        "--timeout",
-        "10s",
-        "-H",
-        "Accept-Encoding: gzip, deflate, br",
-    ]
+    headers = ["Accept-Encoding: gzip, deflate, br", *headers]
+    output = wrk_output(
+        url, seconds=seconds, connections=connections, threads=threads, script=script, headers=headers, latency=True
+    )
+    return parse_wrk(output, label=label)
+
+
+def wrk_output(
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    threads: int,
+    script: Path | None = None,
+    headers: list[str] = (),
+    latency: bool = False,
+) -> str:
+    """What wrk printed after loading `url` for `seconds` (a script's `done()` may print its own figures)."""
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s"]
+    if latency:
+        command.append("--latency")
     for header in headers:
         command += ["-H", header]
     if script is not None:
         command += ["-s", str(script)]
-    result = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60)
+    result = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 120)
     if result.returncode != 0:
-        raise RuntimeError(f"wrk failed: {result.stderr or result.stdout}")
-    return parse_wrk(result.stdout, label=label)
+        raise RuntimeError(f"wrk failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
 
 
 def parse_wrk(text: str, *, label: str) -> LoadResult:

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_atlas_page.py [--reseed]
 
-Seeds 1,000 chains of 20 captions (bench/_atlas_seed.py), recomputes the atlas if its
+Seeds 1,000 chains of 20 captions (`bench/seed.py atlas`), recomputes the atlas if its
 inputs changed, then serves the site the production way (gunicorn, DEBUG off,
 whitenoise serving collected static files, PostgreSQL `telephone_atlas_bench`, Redis
 DB 10 as the cache) and loads, in headless Chromium with an empty cache, until the
@@ -18,37 +18,23 @@ Exits 1 when a bar is missed, 2 when the run itself failed.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _atlas_seed
+import seed
+from _pages_load import Gunicorn, collectstatic
 
 BAR_BYTES = 500_000
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def collectstatic(env: dict) -> None:
-    result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--clear"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"collectstatic failed:\n{result.stdout}\n{result.stderr}")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reseed", action="store_true")
     args = parser.parse_args(argv)
-    env = _atlas_seed.bench_environment()
-    _atlas_seed.setup_django()
-    _atlas_seed.seed(reseed=args.reseed)
+    env = seed.ATLAS.prepare()
+    seed.seed_atlas(force=args.reseed)
 
     from django.core.cache import cache
 
@@ -57,14 +43,13 @@ def main(argv=None) -> int:
 
     print(f"atlas: {atlas_recompute()}")
     cache.clear()
-    chain = Chain.objects.filter(title__startswith=_atlas_seed.TITLE_PREFIX).order_by("pk").first()
+    chain = Chain.objects.filter(title__startswith=seed.ATLAS_TITLE_PREFIX).order_by("pk").first()
     largest = Attractor.objects.order_by("-size").first()
     collectstatic(env)
 
     from _pages_browser import first_view
-    from _pages_load import Gunicorn
 
-    server = Gunicorn(env=env, log_path=_atlas_seed.WORK_DIR / "gunicorn.log", workers=2)
+    server = Gunicorn(env=env, log_path=seed.ATLAS.work_dir / "gunicorn.log", workers=2)
     pages = [("/atlas/", True), (f"/atlas/?chain={chain.slug}", True)]
     if largest is not None:
         pages.append((largest.get_absolute_url(), False))

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_atlas_recompute.py [--rounds 2] [--reseed]
 
-Seeds 1,000 finished public chains of 20 captions (bench/_atlas_seed.py, PostgreSQL
+Seeds 1,000 finished public chains of 20 captions (`bench/seed.py atlas`, PostgreSQL
 `telephone_atlas_bench`), then times `chains.services.atlas.atlas_recompute(force=True)`,
 the whole job the Celery task runs: load every embedding, baselines, projection,
 clustering, TF-IDF labels, exemplars, the similar-steps index, saving 20,000 points
@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _atlas_seed
+import seed
 
 BAR_SECONDS = 120.0
 
@@ -62,9 +62,8 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--reseed", action="store_true")
     args = parser.parse_args(argv)
-    _atlas_seed.bench_environment()
-    _atlas_seed.setup_django()
-    steps = _atlas_seed.seed(reseed=args.reseed)
+    seed.ATLAS.prepare()
+    steps = seed.seed_atlas(force=args.reseed)
 
     from chains.models import Atlas, Attractor
     from chains.services.atlas import RECOMPUTED, atlas_recompute

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_atlas_similar.py [--lookups 300] [--reseed]
 
-Seeds 1,000 chains of 20 captions (bench/_atlas_seed.py, PostgreSQL
+Seeds 1,000 chains of 20 captions (`bench/seed.py atlas`, PostgreSQL
 `telephone_atlas_bench`), recomputes the atlas if its inputs changed, then times
 `chains.selectors.atlas.step_similar` (what each step's page calls) for random
 public steps: the step's embedding, a first pass over all 20,000 PCA-reduced vectors
@@ -24,7 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _atlas_seed
+import seed
+from _pages_load import collectstatic
 
 BAR_MS = 50.0
 
@@ -34,9 +35,9 @@ def main(argv=None) -> int:
     parser.add_argument("--lookups", type=int, default=300)
     parser.add_argument("--reseed", action="store_true")
     args = parser.parse_args(argv)
-    _atlas_seed.bench_environment()
-    _atlas_seed.setup_django()
-    _atlas_seed.seed(reseed=args.reseed)
+    env = seed.ATLAS.prepare()
+    seed.seed_atlas(force=args.reseed)
+    collectstatic(env)  # the permalinks below are rendered with the manifest's static files
 
     from django.core.cache import cache
     from django.test import Client

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_load.py                        # seeds once, then loads
     .venv/bin/python bench/bench_load.py --seconds 60 --connections 32
 
-The data set is bench_pages' (seed_pages.py: 1,000 finished chains of 10 steps plus
+The data set is bench_pages' (`bench/seed.py pages`: 1,000 finished chains of 10 steps plus
 one of 150, in PostgreSQL `telephone_pages_bench`), served the way production serves
 it: gunicorn with telephone_site/gunicorn.conf.py, DJANGO_ENV=production behind a
 pretend TLS proxy (every request carries the X-Forwarded-Proto header nginx sets),
@@ -28,20 +28,19 @@ import json
 import os
 import re
 import secrets
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import seed_pages
-from _harness import machine_note, print_table, sample_image
+import seed
+from _harness import flush_redis, machine_note, print_table, sample_image
 from _load_mix import MIX, SUBMIT, draw_requests, multipart_body, write_script
-from _pages_load import GUNICORN_CONFIG, Gunicorn, free_port, wrk_available
+from _pages_load import GUNICORN_CONFIG, Gunicorn, collectstatic, free_port, wrk_available, wrk_output
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_URL = os.environ.get("BENCH_LOAD_REDIS_URL", "redis://127.0.0.1:6379/12")
-STATIC_ROOT = seed_pages.WORK_DIR / "static-load"
+STATIC_ROOT = seed.PAGES.work_dir / "static-load"
 BENCH_USERS = 20
 USER_PREFIX = "loadbench-"
 LOADJSON = re.compile(r"^LOADJSON (\{.*\})$", re.MULTILINE)
@@ -72,24 +71,6 @@ def server_env(base: dict, *, port: int, access_log: Path) -> dict:
         # Its own folder: bench_pages collects into WORK_DIR/static and may be running.
         "STATIC_ROOT": str(STATIC_ROOT),
     }
-
-
-def collectstatic(env: dict) -> None:
-    result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--clear"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"collectstatic failed:\n{result.stdout}\n{result.stderr}")
-
-
-def flush_cache() -> None:
-    import redis
-
-    redis.Redis.from_url(CACHE_URL).flushdb()
 
 
 # --- people and the mix ------------------------------------------------------------------------
@@ -148,7 +129,7 @@ def extra_pages() -> list[str]:
 def public_slugs() -> list[str]:
     from chains.models import Chain
 
-    return list(Chain.objects.listed().filter(target_length=seed_pages.CHAIN_STEPS).values_list("slug", flat=True))
+    return list(Chain.objects.listed().filter(target_length=seed.CHAIN_STEPS).values_list("slug", flat=True))
 
 
 def delete_bench_uploads() -> int:
@@ -163,25 +144,12 @@ def delete_bench_uploads() -> int:
 # --- running and reading ---------------------------------------------------------------------
 
 
-def run_wrk(url: str, script: Path, *, seconds: int, connections: int, threads: int) -> dict:
-    command = [
-        "wrk",
-        "-t",
-        str(threads),
-        "-c",
-        str(connections),
-        "-d",
-        f"{seconds}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(script),
-        url,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
-    match = LOADJSON.search(result.stdout)
-    if result.returncode != 0 or match is None:
-        raise RuntimeError(f"wrk failed:\n{result.stdout}\n{result.stderr}")
+def run_mix(url: str, script: Path, *, seconds: int, connections: int, threads: int) -> dict:
+    """One wrk run of the mix; the summary its script's `done()` prints as LOADJSON."""
+    output = wrk_output(url, seconds=seconds, connections=connections, threads=threads, script=script)
+    match = LOADJSON.search(output)
+    if match is None:
+        raise RuntimeError(f"wrk printed no LOADJSON summary:\n{output}")
     summary = json.loads(match.group(1))
     summary["statuses"] = {int(code): n for code, n in summary["statuses"].items()}
     return summary
@@ -289,18 +257,18 @@ def main(argv: list[str] | None = None) -> int:
     if not wrk_available():
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     started = time.perf_counter()
-    base = seed_pages.prepare()
-    seed_pages.seed(force=args.reseed)
-    work = seed_pages.WORK_DIR
+    base = seed.PAGES.prepare()
+    seed.seed_pages(force=args.reseed)
+    work = seed.PAGES.work_dir
     port = free_port()
     env = server_env(base, port=port, access_log=work / "load-access.log")
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
     collectstatic(env)
-    flush_cache()
+    flush_redis(CACHE_URL)
     delete_bench_uploads()
     requests = draw_requests(
-        slugs=public_slugs(), steps=seed_pages.CHAIN_STEPS, static_paths=static_paths(), extra_pages=extra_pages()
+        slugs=public_slugs(), steps=seed.CHAIN_STEPS, static_paths=static_paths(), extra_pages=extra_pages()
     )
     script = write_script(
         work,
@@ -316,9 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{machine_note()}; setup {time.perf_counter() - started:.1f} s")
     try:
         server.start()
-        run_wrk(server.base_url + "/", script, seconds=args.warmup, connections=args.connections, threads=args.threads)
+        run_mix(server.base_url + "/", script, seconds=args.warmup, connections=args.connections, threads=args.threads)
         offset = len((work / "load-access.log").read_text().splitlines())
-        summary = run_wrk(
+        summary = run_mix(
             server.base_url + "/", script, seconds=args.seconds, connections=args.connections, threads=args.threads
         )
         time.sleep(1)  # the access log lines of the last answers

@@ -1,7 +1,7 @@
 """Page cost on a cache miss: server CPU per request, page by page (issue 11).
 
 Production settings (DEBUG off, PostgreSQL, Redis cache, whitenoise), gunicorn sync
-workers, the data of `seed_pages.py` (1,000 chains of 10 steps and one of 150). For
+workers, the data of `bench/seed.py pages` (1,000 chains of 10 steps and one of 150). For
 each page, wrk sends requests for `--seconds` whose URLs all differ (a `bench_miss`
 query parameter), so every anonymous request misses the page cache; the server's CPU
 (all gunicorn processes, from /proc) divided by the requests answered is the figure.
@@ -29,10 +29,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import seed_pages
+import seed
 from _harness import machine_note, print_table
-from _pages_load import Gunicorn, run_wrk, write_miss_script, wrk_available
-from bench_pages import collectstatic, flush_page_cache
+from _pages_load import Gunicorn, collectstatic, run_wrk, write_miss_script, wrk_available
 
 BARS_MS = {"gallery": 8.0, "timeline (150 steps)": 40.0, "step permalink": 10.0, "home": 10.0}
 LOGGED_IN_RATIO = 1.3
@@ -76,7 +75,7 @@ def cpu_per_request(
 
 def measure(server: Gunicorn, slug: str, cookie: str, args) -> dict:
     """Rounds of every page on a miss, then cached gallery against trivial; medians."""
-    miss = write_miss_script(seed_pages.WORK_DIR)
+    miss = write_miss_script(seed.PAGES.work_dir)
     base = server.base_url
     runs: dict[str, list[tuple]] = {}
     cases = [(name, path, miss, []) for name, path in pages(slug).items()]
@@ -192,17 +191,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not wrk_available():
         raise SystemExit("wrk is missing: apt-get install -y wrk")
-    env = seed_pages.prepare()
-    seed_pages.seed(force=args.reseed)
+    env = seed.PAGES.prepare()
+    seed.seed_pages(force=args.reseed)
     collectstatic(env)
-    flush_page_cache()
+    seed.PAGES.flush_cache()
     from chains.models import Chain
 
-    slug = Chain.objects.get(target_length=seed_pages.LONG_STEPS).slug
+    slug = Chain.objects.get(target_length=seed.LONG_STEPS).slug
     cookie = session_cookie()
     if args.profile:
         profile_pages(slug, cookie)
-    server = Gunicorn(env=env, log_path=seed_pages.WORK_DIR / "gunicorn-cost.log", workers=args.workers)
+    server = Gunicorn(env=env, log_path=seed.PAGES.work_dir / "gunicorn-cost.log", workers=args.workers)
     try:
         server.start()
         with urllib.request.urlopen(server.base_url + "/gallery/", timeout=30):

@@ -23,17 +23,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import statistics
-import subprocess
-import sys
 import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-import seed_pages
+import seed
 from _harness import machine_note, print_table
 from _pages_browser import FirstView, first_view
-from _pages_load import Gunicorn, LoadResult, run_wrk, write_miss_script, wrk_available
+from _pages_load import Gunicorn, LoadResult, collectstatic, run_wrk, write_miss_script, wrk_available
 
 ROOT = Path(__file__).resolve().parents[1]
 RATIO_BAR = 0.7
@@ -60,32 +58,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 # --- setup ---------------------------------------------------------------------------------
 
 
-def collectstatic(env: dict) -> float:
-    """Whitenoise's manifest storage refuses to render a page whose static file is not collected."""
-    started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--clear"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"collectstatic failed:\n{result.stdout}\n{result.stderr}")
-    return time.perf_counter() - started
-
-
-def flush_page_cache() -> None:
-    """Start every run from an empty cache (DB 13 is the bench's alone), so runs compare."""
-    import redis
-
-    redis.Redis.from_url(seed_pages.REDIS_URL).flushdb()
-
-
 def long_chain_slug() -> str:
     from chains.models import Chain
 
-    return Chain.objects.get(target_length=seed_pages.LONG_STEPS).slug
+    return Chain.objects.get(target_length=seed.LONG_STEPS).slug
 
 
 # --- bar 1: throughput ------------------------------------------------------------------------
@@ -341,12 +317,12 @@ def main(argv: list[str] | None = None) -> int:
     if not wrk_available():
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     started = time.perf_counter()
-    env = seed_pages.prepare()
-    seeding = seed_pages.seed(force=args.reseed)
+    env = seed.PAGES.prepare()
+    seeding = seed.seed_pages(force=args.reseed)
     seeded_s = time.perf_counter() - started
     static_s = collectstatic(env)
-    flush_page_cache()
-    work_dir = seed_pages.WORK_DIR
+    seed.PAGES.flush_cache()
+    work_dir = seed.PAGES.work_dir
     server = Gunicorn(env=env, log_path=work_dir / "gunicorn.log", workers=args.workers)
     seeding_note = f"{seeding['total']:.1f} s" if seeding else "skipped, already there"
     print(f"{machine_note()}; setup {seeded_s:.1f} s (seeding {seeding_note}), collectstatic {static_s:.1f} s")
@@ -359,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
             "timeline (150 steps)": first_view(server.base_url + f"/c/{slug}/"),
         }
         report_throughput(throughput, server, args)
-        pool_sizes = seed_pages.pool_image_sizes()
+        pool_sizes = seed.pool_image_sizes()
         report_first_views(views, pool_sizes)
         report_diagnostics(server, slug)
         problems = run_problems(throughput, views)
