@@ -27,51 +27,63 @@ from typing import Any, Callable
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model, QuerySet
 
-# Stands in for the id while a read is compiled; found again among the SQL's parameters.
-ID_MARKER = -7_340_011
+# Stand in for the ids a read is built around while it is compiled; found again among
+# the SQL's parameters (no real id, index or count is negative).
+MARKERS = tuple(-7_340_011 - number for number in range(8))
 
 
 class CompiledRead:
-    """A read built by `build(id)` once per connection, then run for any id.
+    """A read built by `build(*ids)` once per connection, then run for any ids.
 
-    `build` returns a `values_list` queryset whose only varying value is the id it is
-    given (everything else in it must be constant: it is compiled once).
+    `build` returns a `values_list` queryset whose only varying values are the ints it
+    is given (ids, step indexes), each used as a plain parameter; everything else in it
+    must be constant: it is compiled once.
     """
 
-    def __init__(self, build: Callable[[int], QuerySet]):
+    def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
-    def first(self, id_: int, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any] | None:
-        """The first row for `id_`, as {name: value}, or None."""
+    def first(self, *ids: int, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any] | None:
+        """The first row, as {name: value}, or None."""
+        rows = self.rows(*ids, using=using, limit=1)
+        return rows[0] if rows else None
+
+    def rows(self, *ids: int, using: str = DEFAULT_DB_ALIAS, limit: int | None = None) -> list[dict[str, Any]]:
+        """Every row (at most `limit`), each as {name: value}, converted as the ORM converts."""
         connection = connections[using]
-        compiled = self._compiled.get(connection) or self._compile(connection)
-        params = [id_ if index in compiled.id_positions else value for index, value in enumerate(compiled.params)]
+        compiled = self._compiled.get(connection) or self._compile(connection, len(ids))
+        params = [
+            ids[compiled.slots[index]] if index in compiled.slots else value
+            for index, value in enumerate(compiled.params)
+        ]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
+            fetched = cursor.fetchall() if limit is None else cursor.fetchmany(limit)
+        return [self._convert(row, compiled, connection) for row in fetched]
+
+    @staticmethod
+    def _convert(row, compiled: _Compiled, connection) -> dict[str, Any]:
         values = list(row)
         for index, converters, expression in compiled.converters:
             for converter in converters:
                 values[index] = converter(values[index], expression, connection)
         return dict(zip(compiled.names, values, strict=True))
 
-    def _compile(self, connection) -> _Compiled:
-        queryset = self.build(ID_MARKER)
-        query = queryset.query
+    def _compile(self, connection, arity: int) -> _Compiled:
+        markers = MARKERS[:arity]
+        query = self.build(*markers).query
         compiler = query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        id_positions = frozenset(index for index, value in enumerate(params) if value == ID_MARKER)
-        if not id_positions:
-            raise ValueError("the compiled read does not use the id it was built around")
+        slots = {index: markers.index(value) for index, value in enumerate(params) if value in markers}
+        if set(slots.values()) != set(range(arity)):
+            raise ValueError("the compiled read does not use every id it was built around")
         converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
         compiled = _Compiled(
             sql=sql,
             params=tuple(params),
-            id_positions=id_positions,
+            slots=slots,
             names=(*query.extra_select, *query.values_select, *query.annotation_select),
             converters=tuple((index, tuple(pair[0]), pair[1]) for index, pair in converters.items()),
         )
@@ -84,7 +96,7 @@ class CompiledRead:
 class _Compiled:
     sql: str
     params: tuple
-    id_positions: frozenset[int]
+    slots: dict[int, int]  # the parameter's position -> which id goes there
     names: tuple[str, ...]
     converters: tuple
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from django.db.models import BinaryField, Case, F, Q, Value, When
 
+from ..compiled import CompiledRead
 from ..metrics import drift as analysis
 from ..models import Chain, Step
 
@@ -18,21 +19,9 @@ def step_similarities(*, step: Step, vector: np.ndarray) -> tuple[dict, dict]:
     step (the loop is ordered). The read brings the other steps' similarities for the
     curve and only the two reference steps' embeddings.
     """
-    references = (0, step.index - 1)
-    rows = (
-        Step.objects.filter(chain_id=step.chain_id)
-        .exclude(pk=step.pk)
-        .filter(Q(index__in=references, embedding__isnull=False) | Q(similarity_to_origin__isnull=False))
-        .annotate(
-            reference=Case(
-                When(index__in=references, then=F("embedding")), default=Value(None), output_field=BinaryField()
-            )
-        )
-        .order_by("index")
-        .values_list("index", "similarity_to_origin", "reference")
-    )
     embeddings, curve = {}, {}
-    for index, similarity, reference in rows:
+    for row in SIMILARITIES_READ.rows(step.chain_id, step.pk, step.index - 1):
+        index, similarity, reference = row["index"], row["similarity_to_origin"], row["reference"]
         if reference is not None:
             embeddings[index] = reference
         if similarity is not None:
@@ -44,6 +33,27 @@ def step_similarities(*, step: Step, vector: np.ndarray) -> tuple[dict, dict]:
         {"similarity_to_origin": to_origin, "similarity_to_previous": to_previous},
         _drift_fields([curve[index] for index in sorted(curve)]),
     )
+
+
+def _similarities_read(chain_id: int, step_id: int, previous_index: int):
+    """The chain's other steps' similarities to the origin, and the embeddings of the two
+    it compares with (the origin, the previous step); compiled once (`chains.compiled`)."""
+    references = (0, previous_index)
+    return (
+        Step.objects.filter(chain_id=chain_id)
+        .exclude(pk=step_id)
+        .filter(Q(index__in=references, embedding__isnull=False) | Q(similarity_to_origin__isnull=False))
+        .annotate(
+            reference=Case(
+                When(index__in=references, then=F("embedding")), default=Value(None), output_field=BinaryField()
+            )
+        )
+        .order_by("index")
+        .values_list("index", "similarity_to_origin", "reference")
+    )
+
+
+SIMILARITIES_READ = CompiledRead(_similarities_read)
 
 
 def _vector(raw, *, fallback: np.ndarray) -> np.ndarray:
