@@ -14,8 +14,9 @@ build() is called with stand-ins the first time, and each stand-in's place among
 SQL's parameters is found and filled with the real value on every run, as a prepared
 statement would. A stand-in that does not come out as exactly one parameter (a value
 the ORM transforms, such as `icontains`' `%text%`) makes that key uncacheable: it is
-then built and compiled every time, as before. Everything else build() reads must be
-named by the key (the filters, the page); never the time or the database's contents.
+then built and compiled every time, as before. build() must not branch on its
+arguments (it sees stand-ins once), and everything else it reads must be named by the
+key (the filters, the page); never the time or the database's contents.
 
 Kept per thread, as a compiler is bound to its thread's connection.
 """
