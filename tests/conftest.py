@@ -70,6 +70,31 @@ def block_non_loopback_network():
     socket.socket.connect_ex = _real_connect_ex
 
 
+@pytest.fixture(autouse=True, scope="session")
+def one_tls_context_per_process():
+    """The providers' HTTP transport (chains/providers/http.py) builds its TLS context once,
+    and the process keeps its providers; the tests clear them before every test
+    (`isolated_media`), so each test loaded the CA bundle again (tens of ms of CPU each
+    time, about 9% of the test processes' samples in a py-spy profile of both passes).
+    Built here once per test process, with the same arguments, and shared as the process's
+    providers would share it."""
+    import httpx2
+
+    build = httpx2.create_ssl_context
+    built: dict = {}
+
+    def create_ssl_context(verify=True, cert=None, trust_env=True):
+        if verify is not True or cert is not None:
+            return build(verify, cert, trust_env)
+        if trust_env not in built:
+            built[trust_env] = build(verify, cert, trust_env)
+        return built[trust_env]
+
+    httpx2.create_ssl_context = create_ssl_context
+    yield
+    httpx2.create_ssl_context = build
+
+
 @pytest.fixture(autouse=True)
 def isolated_media(request, tmp_path):
     """Every test writes images into its own folder, never the developer's media.
@@ -112,6 +137,22 @@ def isolated_media(request, tmp_path):
     else:
         yield
     clear_provider_cache()
+
+
+@pytest.fixture(autouse=True)
+def recompute_requests(request, monkeypatch):
+    """Record the delayed atlas recomputes that finishing chains ask for instead of running
+    them; a test that wants the atlas calls `atlas_recompute` itself.
+
+    In production a finishing chain asks for one recompute TELEPHONE_ATLAS_DEBOUNCE_SECONDS
+    later, and that one covers every chain finishing meanwhile. With eager tasks the
+    countdown is ignored: every chain any test ran to its end refitted the whole atlas at
+    once (a third of the CPU of a test that runs the demo chains). Pure tests run without
+    Django (`-p no:django`) and need none of this."""
+    requests: list[dict] = []
+    if request.config.pluginmanager.hasplugin("django"):
+        monkeypatch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: requests.append(kwargs))
+    return requests
 
 
 @pytest.fixture
@@ -175,11 +216,11 @@ REAL_WORKERS = "real-workers"
 
 def _group_real_worker_tests(items) -> None:
     """Under pytest-xdist (`--dist loadgroup`, as bin/test runs), tests that run real
-    worker processes run one at a time in each of two test processes, never more: each
-    starts, kills and waits on workers against the clock, and several at once on a small
+    worker processes run one at a time in each of a few test processes, never more: each
+    starts, kills and waits on workers against the clock, and many at once on a small
     machine would starve each other's workers past their claims and deadlines. A test
-    in no group yet joins REAL_WORKERS; the fault tests that take a process or a server
-    away from the worker are the other group (tests/faults/support.py, LOST_SERVICE)."""
+    in no group yet joins REAL_WORKERS; the SIGKILL fault and the faults that take a
+    server away are groups of their own (tests/faults/support.py)."""
     for item in items:
         if "integration" in item.keywords and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(REAL_WORKERS))
@@ -235,10 +276,10 @@ def _name_xdist_groups(config, items) -> None:
             item._id = coerce_node_id(item.nodeid + suffix)
 
 
-# Under pytest-xdist, what starts first: the real-worker groups (minutes each, mostly
-# waiting on workers, servers and claims to expire), then the other groups and the
-# browser tests, then everything else in pytest-django's order.
-START_FIRST = ("real-workers-lost-service", REAL_WORKERS)
+# Under pytest-xdist, what starts first: the real-worker groups, longest first (minutes
+# each, mostly waiting on workers, servers and claims to expire), then the other groups
+# and the browser tests, then everything else in pytest-django's order.
+START_FIRST = ("real-workers-sigkill", REAL_WORKERS, "real-workers-lost-service")
 
 
 def _start_rank(item) -> int:

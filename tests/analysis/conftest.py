@@ -41,13 +41,14 @@ def local_chain(seed: int, *, length: int = 4, run: bool = True, **fields):
 
 
 @pytest.fixture(autouse=True)
-def recompute_requests(request, monkeypatch):
-    """Record the delayed recomputes that finishing chains ask for instead of running them
-    (eagerly, every finishing chain would recompute at once); tests call them explicitly.
-    Pure tests run without Django (`-p no:django`) and need none of this."""
-    requests: list[dict] = []
+def share_card_requests(request, monkeypatch):
+    """The share cards finishing chains ask for, recorded instead of drawn: these tests
+    look at the analysis, never at a card, and drawing them eagerly took a fifth of the
+    CPU of the tests that run many chains (py-spy). Without the cards, a page makes
+    them on request, as it does when the broker is down (chains/services/lifecycle.py)."""
+    requests: list[int] = []
     if request.config.pluginmanager.hasplugin("django"):
-        monkeypatch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: requests.append(kwargs))
+        monkeypatch.setattr("chains.tasks.render_share_cards.delay", lambda chain_id: requests.append(chain_id))
     return requests
 
 

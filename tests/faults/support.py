@@ -21,11 +21,13 @@ from chains.images import THUMBNAIL_WIDTHS
 from chains.models import ENDED_STATUSES, Chain, Status
 from tests.support.worker import WorkerProcess
 
-# Under pytest-xdist, the real-worker tests run one at a time in each of two test
-# processes (tests/conftest.py). The fault tests that take a process or a server away
-# from the worker (SIGKILL, a Redis outage, a PostgreSQL restart) make one group: they
-# take about as long as all the other real-worker tests together, in either pass
+# Under pytest-xdist, the real-worker tests run one at a time in each of their groups
+# (tests/conftest.py), each group in one test process. The SIGKILL fault is a group of its
+# own: it takes about as long as all the other real-worker tests together. The faults
+# that take a server away from the worker (a Redis outage, a PostgreSQL restart: servers
+# of their own, tests/support/services.py) are another, in the PostgreSQL pass only
 # (BENCHMARKS.md, "CI time").
+LOST_WORKER = pytest.mark.xdist_group("real-workers-sigkill")
 LOST_SERVICE = pytest.mark.xdist_group("real-workers-lost-service")
 THUMBNAIL_SUFFIX = re.compile(r"-w(?:%s)\.webp$" % "|".join(str(width) for width in THUMBNAIL_WIDTHS.values()))
 FIGURES_DIR = Path(__file__).resolve().parents[2] / "artifacts" / "faults"

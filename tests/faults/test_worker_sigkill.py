@@ -24,9 +24,9 @@ from chains.services import chain_start
 from tests.factories import make_chain
 from tests.support.worker import WorkerProcess, wait_until
 
-from .support import LOST_SERVICE, Figures, all_ended, check_exact, count_completed, ledger_problems
+from .support import LOST_WORKER, Figures, all_ended, check_exact, count_completed, ledger_problems
 
-pytestmark = [pytest.mark.integration, LOST_SERVICE, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, LOST_WORKER, pytest.mark.django_db(transaction=True)]
 
 CHAINS = 20
 LENGTH = 5
