@@ -27,9 +27,11 @@ from typing import Any, Callable
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model, QuerySet
 
-# Stand in for the ids a read is built around while it is compiled; found again among
-# the SQL's parameters (no real id, index or count is negative).
-MARKERS = tuple(-7_340_011 - number for number in range(8))
+# Stand in for the ids a read is built around while it is compiled, then found again
+# among the SQL's parameters: within every integer field's range (Django drops or empties
+# a lookup on a value out of its field's range, e.g. a step index, a small integer), and
+# none of them a constant the engine's reads use.
+MARKERS = tuple(32_767 - number for number in range(8))
 
 
 class CompiledRead:
