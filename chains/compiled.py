@@ -19,6 +19,7 @@ the transaction machinery see them as they see the ORM's.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from dataclasses import dataclass
@@ -27,11 +28,43 @@ from typing import Any, Callable
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model, QuerySet
 
-# Stand in for the ids a read is built around while it is compiled, then found again
-# among the SQL's parameters: within every integer field's range (Django drops or empties
-# a lookup on a value out of its field's range, e.g. a step index, a small integer), and
-# none of them a constant the engine's reads use.
-MARKERS = tuple(32_767 - number for number in range(8))
+# Stand-ins: the values a query is built around while it is compiled, found again among
+# the SQL's parameters and replaced by the real ones on every run, as a prepared statement
+# binds them. Numbers stay within every integer field's range, a positive small one's
+# included: Django drops or empties a lookup whose value overflows its field (a step
+# index), and the stand-in would then not be among the parameters.
+STAND_IN_BASE, STAND_IN_SPAN = 30_011, 2_000  # 30011..32010
+_stand_in_numbers = itertools.count(1)
+
+
+def stand_ins(arguments: tuple) -> tuple:
+    """A stand-in of each argument's type, unlikely to be a constant of any query."""
+    return tuple(_stand_in(value) for value in arguments)
+
+
+def _stand_in(value):
+    if isinstance(value, bool):
+        raise TypeError("a bool changes the query's shape: it belongs in how the query is built")
+    if isinstance(value, int):
+        return STAND_IN_BASE + next(_stand_in_numbers) % STAND_IN_SPAN
+    if isinstance(value, str):
+        return f"\x1fkept-sql-{next(_stand_in_numbers)}\x1f"
+    raise TypeError(f"arguments are ints or strs, not {type(value).__name__}")
+
+
+def stand_in_slots(params, placeholders: tuple) -> dict[int, int] | None:
+    """Where each argument goes: {position among `params`: index of the argument}.
+
+    None when a stand-in is not among the parameters (the ORM transformed it, e.g.
+    `icontains` makes `%text%`): such a query cannot be kept and is compiled every time.
+    """
+    slots = {
+        position: index
+        for position, param in enumerate(params)
+        for index, placeholder in enumerate(placeholders)
+        if isinstance(param, type(placeholder)) and param == placeholder
+    }
+    return slots if set(slots.values()) == set(range(len(placeholders))) else None
 
 
 class CompiledRead:
@@ -74,12 +107,12 @@ class CompiledRead:
         return dict(zip(compiled.names, values, strict=True))
 
     def _compile(self, connection, arity: int) -> _Compiled:
-        markers = MARKERS[:arity]
-        query = self.build(*markers).query
+        placeholders = stand_ins((0,) * arity)
+        query = self.build(*placeholders).query
         compiler = query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        slots = {index: markers.index(value) for index, value in enumerate(params) if value in markers}
-        if set(slots.values()) != set(range(arity)):
+        slots = stand_in_slots(params, placeholders)
+        if slots is None:
             raise ValueError("the compiled read does not use every id it was built around")
         converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
         compiled = _Compiled(

@@ -12,9 +12,9 @@ select_related, prefetches).
 Values that change from one call to the next (a slug, a chain's id) are `arguments`:
 build() is called with stand-ins the first time, and each stand-in's place among the
 SQL's parameters is found and filled with the real value on every run, as a prepared
-statement would. A stand-in that does not come out as exactly one parameter (a value
-the ORM transforms, such as `icontains`' `%text%`) makes that key uncacheable: it is
-then built and compiled every time, as before. build() must not branch on its
+statement would (the stand-ins are the engine's, `chains.compiled`). A stand-in that is
+not among the parameters (a value the ORM transforms, such as `icontains`' `%text%`)
+makes that key uncacheable: it is then built and compiled every time, as before. build() must not branch on its
 arguments (it sees stand-ins once), and everything else it reads must be named by the
 key (the filters, the page); never the time or the database's contents.
 
@@ -23,7 +23,6 @@ Kept per thread, as a compiler is bound to its thread's connection.
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Callable, Hashable
 
@@ -31,30 +30,32 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
+from chains.compiled import stand_in_slots, stand_ins
+
 from .lru import BoundedLRU
 
 KEPT_PER_THREAD = 128
-STAND_IN_BASE, STAND_IN_SPAN = 30_011, 2_000  # 30011..32010: within a PositiveSmallIntegerField
-_STAND_IN_NUMBERS = itertools.count(1)
 
 
 class _Uncacheable(Exception):
-    """The query's parameters do not hold each stand-in exactly once."""
+    """A stand-in is not among the query's parameters (the ORM transformed its value)."""
 
 
 class _Compiled:
     """One queryset (never evaluated itself), its compiler, its SQL, and where its arguments go."""
 
     def __init__(self, build: Callable[..., QuerySet], arguments: tuple):
-        stand_ins = tuple(_stand_in(value) for value in arguments)
-        self.queryset = build(*stand_ins)
+        placeholders = stand_ins(arguments)
+        self.queryset = build(*placeholders)
         self.compiler = self.queryset.query.get_compiler(using=self.queryset.db)
         self.sql, params = self.compiler.as_sql()
         self.params = list(params)
+        slots = stand_in_slots(self.params, placeholders)
+        if slots is None:
+            raise _Uncacheable
         # Where each argument goes, and as what: the backend may wrap a value for its
         # field (psycopg's Int2 for a small integer), and the real value is wrapped alike.
-        self.slots = [_only_place(self.params, stand_in) for stand_in in stand_ins]
-        self.kinds = [type(self.params[slot]) for slot in self.slots]
+        self.slots = {position: (index, type(self.params[position])) for position, index in slots.items()}
 
     def is_bound_to_current_connection(self) -> bool:
         return self.compiler.connection is connections[self.queryset.db]
@@ -62,12 +63,12 @@ class _Compiled:
     def takes(self, arguments: tuple) -> bool:
         """Whether every argument fits its place: a value its field's integer type cannot
         hold is left to Django, which drops the lookup (the database would refuse it)."""
-        return all(_fits(kind, value) for kind, value in zip(self.kinds, arguments, strict=True))
+        return all(_fits(kind, arguments[index]) for index, kind in self.slots.values())
 
     def rows(self, arguments: tuple) -> list:
         params = list(self.params)
-        for slot, kind, value in zip(self.slots, self.kinds, arguments, strict=True):
-            params[slot] = kind(value)
+        for position, (index, kind) in self.slots.items():
+            params[position] = kind(arguments[index])
         statement = (self.sql, tuple(params))
         # execute_sql() asks its compiler for the SQL: this one answers with the kept SQL.
         self.compiler.as_sql = lambda *args, **kwargs: statement
@@ -79,21 +80,6 @@ class _Compiled:
         return self.compiler
 
 
-def _stand_in(value):
-    """A value of the argument's type, unlikely to be a constant of the query (bool: use the key).
-
-    Numbers stay within every integer field's range, a positive small one's included:
-    Django elides a lookup whose value overflows its field (then the stand-in is not
-    among the parameters, and the key would be compiled every time)."""
-    if isinstance(value, bool):
-        raise TypeError("a bool argument belongs in the key")
-    if isinstance(value, int):
-        return STAND_IN_BASE + next(_STAND_IN_NUMBERS) % STAND_IN_SPAN
-    if isinstance(value, str):
-        return f"\x1fkept-sql-{next(_STAND_IN_NUMBERS)}\x1f"
-    raise TypeError(f"arguments are ints or strs, not {type(value).__name__}")
-
-
 # psycopg's wrappers for integer fields' values (django.db.backends.postgresql.operations).
 _WRAPPED_INTEGER_BITS = {"Int2": 16, "Int4": 32, "Int8": 64}
 
@@ -101,13 +87,6 @@ _WRAPPED_INTEGER_BITS = {"Int2": 16, "Int4": 32, "Int8": 64}
 def _fits(kind: type, value) -> bool:
     bits = _WRAPPED_INTEGER_BITS.get(kind.__name__)
     return bits is None or -(2 ** (bits - 1)) <= value < 2 ** (bits - 1)
-
-
-def _only_place(params: list, stand_in) -> int:
-    places = [n for n, param in enumerate(params) if isinstance(param, type(stand_in)) and param == stand_in]
-    if len(places) != 1:
-        raise _Uncacheable
-    return places[0]
 
 
 class _PerThread(threading.local):
