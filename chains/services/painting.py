@@ -68,7 +68,7 @@ def step_paint_next(*, step_id: int) -> Outcome:
     if not source.caption:
         return Outcome.INACTIVE  # a stale message from before a re-run: nothing to paint from
     chain = source.chain
-    token = chain_claim(chain_id=chain.pk)
+    token = chain_claim(chain_id=chain.pk, progressed_at=chain.progressed_at)
     if token is None:
         return Outcome.BUSY
     earlier = _image_calls(chain_id=chain.pk, index=source.index + 1) if source.earlier_calls.last_attempt else []

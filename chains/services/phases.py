@@ -53,14 +53,24 @@ class Outcome(enum.Enum):
     PAUSED = "paused for budget"
 
 
-def chain_claim(*, chain_id: int) -> str | None:
-    """Take the chain's work claim if it is free or expired; returns the claim token."""
+UNREAD = object()
+
+
+def chain_claim(*, chain_id: int, progressed_at=UNREAD) -> str | None:
+    """Take the chain's work claim if it is free or expired; returns the claim token.
+
+    A phase passes the chain's `progressed_at` as it read it with its step. If another
+    task moved the chain on since (a duplicate message finishing this very work in the
+    moment between that read and this claim), the claim fails: a decision taken on the
+    stale read, such as paying for a picture the step already has, is never acted on.
+    """
     now = timezone.now()
     token = uuid.uuid4().hex
+    where = {"id": chain_id, "status": Status.RUNNING, "claimed_until": NullOrBefore(now)}
+    if progressed_at is not UNREAD:
+        where["progressed_at"] = progressed_at
     taken = update(
-        Chain,
-        {"id": chain_id, "status": Status.RUNNING, "claimed_until": NullOrBefore(now)},
-        {"claimed_until": now + timedelta(seconds=settings.TELEPHONE_CLAIM_SECONDS), "claim_token": token},
+        Chain, where, {"claimed_until": now + timedelta(seconds=settings.TELEPHONE_CLAIM_SECONDS), "claim_token": token}
     )
     return token if taken else None
 
@@ -87,7 +97,7 @@ def _out_of_budget(*, chain: Chain, token: str) -> bool:
 LOADED_FIELDS = (
     *("id", "chain_id", "index", "image", "image_screen", "caption", "caption_draft", "embedding", "calls"),
     *(f"chain__{name}" for name in ("id", "status", "target_length", "seed", "mode", "detail", "theme")),
-    *(f"chain__{name}" for name in ("provider", "provider_settings", "visibility", "is_hidden")),
+    *(f"chain__{name}" for name in ("provider", "provider_settings", "visibility", "is_hidden", "progressed_at")),
 )
 
 
@@ -229,7 +239,7 @@ def step_caption(*, step_id: int) -> Outcome:
     if skip := _guard(step, done=lambda s: bool(s.caption or s.caption_draft)):
         return skip
     chain = step.chain
-    token = chain_claim(chain_id=chain.pk)
+    token = chain_claim(chain_id=chain.pk, progressed_at=chain.progressed_at)
     if token is None:
         return Outcome.BUSY
     if _out_of_budget(chain=chain, token=token):
@@ -308,7 +318,7 @@ def step_embed(*, step_id: int) -> Outcome:
     if skip := _guard(step, done=lambda s: s.embedding is not None or not s.caption):
         return skip
     chain = step.chain
-    token = chain_claim(chain_id=chain.pk)
+    token = chain_claim(chain_id=chain.pk, progressed_at=chain.progressed_at)
     if token is None:
         return Outcome.BUSY
     try:

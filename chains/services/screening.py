@@ -53,7 +53,7 @@ def step_screen(*, step_id: int) -> Outcome:
     if skip := _guard(step, done=lambda s: not _waiting(s)):
         return skip
     chain = step.chain
-    token = chain_claim(chain_id=chain.pk)
+    token = chain_claim(chain_id=chain.pk, progressed_at=chain.progressed_at)
     if token is None:
         return Outcome.BUSY
     what = "picture" if step.image_screen == Screening.PENDING else "caption"

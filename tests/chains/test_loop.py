@@ -24,6 +24,7 @@ from chains.services import (
     chain_resume,
     chain_start,
     chains_reconcile,
+    painting,
     step_caption,
     step_paint_next,
 )
@@ -187,6 +188,37 @@ def test_an_adopted_picture_gets_its_thumbnails_written_again():
     assert scripted.calls["paint"] == 0
     with default_storage.open(torn_thumbnail, "rb") as handle:
         assert Image.open(handle).size[0] > 0
+
+
+@pytest.mark.django_db
+def test_a_duplicate_paint_that_read_before_the_first_finished_pays_nothing(monkeypatch):
+    """Two deliveries of one paint task: the second reads the step, then the first runs
+    start to end (paints, writes the step, releases the claim) before the second claims."""
+    chain = running(make_chain())
+    origin = chain.steps.get(index=0)
+    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    claim = painting.chain_claim
+
+    def first_delivery_finishes_meanwhile(**kwargs):
+        monkeypatch.setattr(painting, "chain_claim", claim)
+        assert step_paint_next(step_id=origin.pk) == Outcome.DONE
+        return claim(**kwargs)
+
+    monkeypatch.setattr(painting, "chain_claim", first_delivery_finishes_meanwhile)
+
+    assert step_paint_next(step_id=origin.pk) == Outcome.BUSY
+    assert scripted.calls["paint"] == 1
+    assert ProviderCall.objects.filter(chain=chain, role=CallRole.IMAGE).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_claim_on_a_stale_read_of_the_chain_is_refused():
+    chain = running(make_chain())
+    read = chain.progressed_at
+    Chain.objects.filter(pk=chain.pk).update(progressed_at=timezone.now() + timedelta(seconds=1))
+
+    assert chain_claim(chain_id=chain.pk, progressed_at=read) is None
+    assert chain_claim(chain_id=chain.pk, progressed_at=Chain.objects.get(pk=chain.pk).progressed_at)
 
 
 @pytest.mark.django_db
