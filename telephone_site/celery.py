@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telephone_site.settings")
 
@@ -24,3 +24,16 @@ def _recycle_stale_connections(task=None, **kwargs):
     if task is not None and getattr(task.request, "is_eager", False):
         return
     close_old_connections()
+
+
+@worker_init.connect
+def _import_analysis_libraries(**kwargs):
+    """Import scikit-learn (and SciPy under it) as the worker starts, not in a task.
+
+    Imported on first use, by the first chain to complete, it took seconds under load
+    and could be cut off half-way by that task's time limit: SciPy then stayed half
+    initialised in the process, and no chain could complete there again. Pool
+    processes forked later inherit the import.
+    """
+    import sklearn.decomposition  # noqa: F401 - imported for its side effect: loaded once, whole
+    import sklearn.manifold  # noqa: F401 - as above
