@@ -39,6 +39,14 @@ def running(chain: Chain) -> Chain:
     return chain
 
 
+def running_with_a_captioned_origin(**chain_fields) -> tuple[Chain, Step]:
+    """A running chain whose step 0 is captioned: the next thing to do is to paint step 1."""
+    chain = running(make_chain(**chain_fields))
+    origin = chain.steps.get(index=0)
+    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    return chain, origin
+
+
 def assert_complete_without_gaps(chain: Chain) -> None:
     chain.refresh_from_db()
     indexes = list(chain.steps.order_by("index").values_list("index", flat=True))
@@ -67,9 +75,7 @@ def test_started_chain_runs_to_completion_with_every_step_stored():
 
 @pytest.mark.django_db
 def test_a_paint_task_delivered_twice_makes_one_step_and_one_call():
-    chain = running(make_chain(target_length=3))
-    origin = chain.steps.get(index=0)
-    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    chain, origin = running_with_a_captioned_origin(target_length=3)
     tasks.paint_next_step.apply(args=[origin.pk])
     tasks.paint_next_step.apply(args=[origin.pk])
     assert scripted.calls["paint"] == 1
@@ -103,9 +109,7 @@ def test_an_expired_claim_can_be_taken_over():
 
 @pytest.mark.django_db
 def test_an_answer_stored_before_a_crash_is_adopted_through_its_ledger_row():
-    chain = running(make_chain())
-    origin = chain.steps.get(index=0)
-    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    chain, origin = running_with_a_captioned_origin()
     call = ProviderCall.objects.create(
         chain=chain,
         role=CallRole.IMAGE,
@@ -134,9 +138,7 @@ def test_an_answer_stored_before_a_crash_is_adopted_through_its_ledger_row():
 @pytest.mark.django_db
 def test_a_picture_stored_just_before_a_crash_is_adopted_through_its_pending_row():
     """Killed after storing the answer under its call's keys, before recording it."""
-    chain = running(make_chain())
-    origin = chain.steps.get(index=0)
-    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    chain, origin = running_with_a_captioned_origin()
     call = ProviderCall.objects.create(chain=chain, role=CallRole.IMAGE, step_index=1, cost=Decimal("0.04"))
     keys = store_step_images(chain_id=chain.pk, index=1, token=call.token, image=clean_image(solid_png((4, 5, 6))))
 
@@ -151,9 +153,7 @@ def test_a_picture_stored_just_before_a_crash_is_adopted_through_its_pending_row
 @pytest.mark.django_db
 def test_a_picture_half_written_when_its_worker_died_is_removed_and_painted_again():
     """Killed while writing the original: the torn file is not adopted and does not stay behind."""
-    chain = running(make_chain())
-    origin = chain.steps.get(index=0)
-    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    chain, origin = running_with_a_captioned_origin()
     call = ProviderCall.objects.create(chain=chain, role=CallRole.IMAGE, step_index=1, cost=Decimal("0.04"))
     torn = step_image_keys(chain_id=chain.pk, index=1, token=call.token).original
     whole = clean_image(solid_png((4, 5, 6))).original
@@ -174,9 +174,7 @@ def test_a_picture_half_written_when_its_worker_died_is_removed_and_painted_agai
 @pytest.mark.django_db
 def test_an_adopted_picture_gets_its_thumbnails_written_again():
     """Killed while writing the thumbnails: the adopted original's thumbnails are whole again."""
-    chain = running(make_chain())
-    origin = chain.steps.get(index=0)
-    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    chain, origin = running_with_a_captioned_origin()
     call = ProviderCall.objects.create(chain=chain, role=CallRole.IMAGE, step_index=1, cost=Decimal("0.04"))
     keys = store_step_images(chain_id=chain.pk, index=1, token=call.token, image=clean_image(solid_png((4, 5, 6))))
     torn_thumbnail = next(iter(keys.thumbnails.values()))
@@ -194,9 +192,7 @@ def test_an_adopted_picture_gets_its_thumbnails_written_again():
 def test_a_duplicate_paint_that_read_before_the_first_finished_pays_nothing(monkeypatch):
     """Two deliveries of one paint task: the second reads the step, then the first runs
     start to end (paints, writes the step, releases the claim) before the second claims."""
-    chain = running(make_chain())
-    origin = chain.steps.get(index=0)
-    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    chain, origin = running_with_a_captioned_origin()
     claim = painting.chain_claim
 
     def first_delivery_finishes_meanwhile(**kwargs):
@@ -224,9 +220,7 @@ def test_a_claim_on_a_stale_read_of_the_chain_is_refused():
 @pytest.mark.django_db
 def test_a_file_found_by_path_alone_is_never_adopted():
     """Another database's chain with the same id left its pictures in the media folder."""
-    chain = running(make_chain())
-    origin = chain.steps.get(index=0)
-    Step.objects.filter(pk=origin.pk).update(caption="a red square")
+    chain, origin = running_with_a_captioned_origin()
     old = store_step_images(chain_id=chain.pk, index=1, token="", image=clean_image(solid_png((1, 2, 3))))
 
     assert step_paint_next(step_id=origin.pk) == Outcome.DONE
