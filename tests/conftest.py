@@ -95,6 +95,10 @@ def one_tls_context_per_process():
     httpx2.create_ssl_context = build
 
 
+# Test folders whose users log in to servers started with production settings.
+SERVERS_ON_PRODUCTION_SETTINGS = ("faults", "production")
+
+
 @pytest.fixture(autouse=True)
 def isolated_media(request, tmp_path):
     """Every test writes images into its own folder, never the developer's media.
@@ -119,8 +123,10 @@ def isolated_media(request, tmp_path):
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
         settings.TELEPHONE_DEMO_PACE_SECONDS = 0  # demo chains are paced for people, not for tests
         # PBKDF2 is slow on purpose (a second per user under load); tests check the
-        # flows, not the hashing cost.
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        # flows, not the hashing cost. Except where users log in to real servers running
+        # production settings, which verify passwords with Django's own hashers.
+        if request.path.parent.name not in SERVERS_ON_PRODUCTION_SETTINGS:
+            settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         from django.core.cache import cache
 
         from chains.cache import public_version_memo

@@ -9,14 +9,3 @@ in both passes.
 """
 
 from __future__ import annotations
-
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def production_password_hashing(settings):
-    """Users made here log in to real servers running production settings, which verify
-    passwords with Django's own hashers: hash them that way, not with the tests' fast one."""
-    from django.conf import global_settings
-
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS

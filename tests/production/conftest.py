@@ -16,15 +16,6 @@ S3_REGION = "us-east-1"
 PRIVATE_URL_SECONDS = 3
 
 
-@pytest.fixture(autouse=True)
-def production_password_hashing(settings):
-    """Users made here log in to real servers running production settings, which verify
-    passwords with Django's own hashers: hash them that way, not with the tests' fast one."""
-    from django.conf import global_settings
-
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
-
-
 @pytest.fixture
 def redis_server(tmp_path):
     """A private Redis the test may stop and start (tests/support/services.py says why)."""
