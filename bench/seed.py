@@ -440,15 +440,17 @@ ATLAS_TITLE_PREFIX = "Atlas bench · "
 
 
 def play_atlas_pool() -> list[dict]:
-    """ATLAS_POOL_CHAINS real offline chains (captions + painted pictures), cached on disk."""
+    """ATLAS_POOL_CHAINS real offline chains (captions + painted pictures), cached on disk,
+    played as the engine plays them (`play_chain`: its prompts and seeds)."""
     cached = ATLAS.work_dir / "pool.json"
     if cached.exists():
         return json.loads(cached.read_text())
-    from chains import images, modes
+    from chains import images
     from chains.metrics import descriptors
-    from chains.providers.base import CaptionRequest, PaintRequest
+    from chains.providers.base import PaintRequest
     from chains.providers.local import build
     from chains.providers.local.lexicon import MOTIF_NOUNS as MOTIF_WORDS
+    from chains.providers.local.samples import play_chain
     from chains.providers.local.vocabulary import COLOURS
 
     providers, motifs, colours = build({}), sorted(MOTIF_WORDS), [name for name, _ in COLOURS]
@@ -464,26 +466,12 @@ def play_atlas_pool() -> list[dict]:
         theme = "golden" if mode != "telephone" else ""
         image = providers.painter.paint(PaintRequest(prompt=prompt, seed=number, step_index=0)).image
         steps = []
-        for index in range(ATLAS_STEPS):
-            caption = providers.captioner.caption(
-                CaptionRequest(
-                    image=image,
-                    detail=detail,
-                    mode=mode,
-                    theme=theme,
-                    step_index=index,
-                    seed=number + index,
-                    instructions=modes.caption_instructions(mode=mode, detail=detail, theme=theme, step_index=index),
-                )
-            ).text
-            clean = images.clean_image(image)
+        played = play_chain(providers, image, steps=ATLAS_STEPS - 1, seed=number, mode=mode, detail=detail, theme=theme)
+        for index, step in enumerate(played):
+            clean = images.clean_image(step.image)
             picture = store_pool_picture(ATLAS, clean, stem=f"{number:02d}-{index:02d}")
             picture["descriptor"] = descriptors.image_descriptor(clean.thumbnails[320]).tobytes().hex()
-            steps.append({"caption": caption, "image": picture})
-            prompt = modes.paint_prompt(mode=mode, caption=caption, theme=theme, step_index=index)
-            image = providers.painter.paint(
-                PaintRequest(prompt=prompt, seed=number + index + 1, step_index=index + 1)
-            ).image
+            steps.append({"caption": step.caption, "image": picture})
         pool.append({"detail": detail, "mode": mode, "theme": theme, "steps": steps})
         print(f"  pool chain {number + 1}/{ATLAS_POOL_CHAINS}", end="\r", flush=True)
     cached.write_text(json.dumps(pool))
