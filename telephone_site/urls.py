@@ -9,13 +9,15 @@ from gallery.views.media import media_file
 from telephone_site.health import healthz
 
 urlpatterns = [
+    # First: the public pages are most of the traffic, and no gallery route can shadow the
+    # ones below (none starts with admin/, accounts/ or healthz), so they resolve soonest.
+    path("", include("gallery.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # allauth's log-in, answering 429 + Retry-After when failures are throttled.
     path("accounts/login/", LoginView.as_view(), name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
-    path("", include("gallery.urls")),
 ]
 if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
     media_prefix = settings.MEDIA_URL.lstrip("/")

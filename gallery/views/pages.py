@@ -90,9 +90,11 @@ def gallery(request):
 
 
 def _gallery_version_key(request) -> str:
-    """Sorted by stars, the list also follows the stars' own version (chains.cache)."""
+    """Sorted by stars, the list also follows the stars' own version (chains.cache).
+
+    The query is parsed only when there is one: most hits are the bare gallery."""
     key = f"gallery:{public_version()}"
-    if request.GET.get("sort") == "starred":
+    if request.META.get("QUERY_STRING") and request.GET.get("sort") == "starred":
         key += f":stars:{stars_version()}"
     return key
 

@@ -236,6 +236,47 @@ def test_a_page_served_from_the_process_copy_keeps_that_copy_s_expiry(
     assert client.get("/gallery/").get("X-Page-Cache") is None
 
 
+def test_a_shared_page_says_it_varies_on_cookies_and_is_never_served_to_a_member(
+    client, django_capture_on_commit_callbacks
+):
+    """A visitor without cookies is known to be anonymous without loading a user, so the
+    session is never touched; the Vary header must still name Cookie for caches downstream."""
+    with django_capture_on_commit_callbacks(execute=True):
+        finished(title="Shared chain")
+    client.get("/gallery/")
+    hit = client.get("/gallery/")
+    assert hit["X-Page-Cache"] == "hit"
+    assert {"Cookie", "HX-Request", "Accept-Encoding"} <= {part.strip() for part in hit["Vary"].split(",")}
+    member = get_user_model().objects.create_user("reader", password="x")
+    client.force_login(member)
+    page = client.get("/gallery/")
+    assert page.get("X-Page-Cache") is None and "Log out" in page.content.decode()
+
+
+def test_an_anonymous_visitor_with_a_message_waiting_gets_a_page_of_their_own(
+    client, rf, django_capture_on_commit_callbacks
+):
+    """A message travels in a cookie for a visitor without a session: the shared copy would
+    drop it, and the page showing it must not become everyone's."""
+    from django.contrib import messages
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+
+    with django_capture_on_commit_callbacks(execute=True):
+        finished(title="Shared chain")
+    client.get("/gallery/")
+    assert client.get("/gallery/")["X-Page-Cache"] == "hit"
+    storage = CookieStorage(rf.get("/"))
+    storage.add(messages.INFO, "Signed out: see you soon")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies[CookieStorage.cookie_name] = carrier.cookies[CookieStorage.cookie_name].value
+    own = client.get("/gallery/")
+    assert own.get("X-Page-Cache") is None and "Signed out: see you soon" in own.content.decode()
+    after = client.get("/gallery/")  # shown once, so the shared copy again, without it
+    assert after["X-Page-Cache"] == "hit" and "Signed out" not in after.content.decode()
+
+
 def test_pages_refuse_post(client):
     assert client.post("/").status_code == 405
     assert client.post("/gallery/").status_code == 405
