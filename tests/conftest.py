@@ -95,8 +95,10 @@ def one_tls_context_per_process():
     httpx2.create_ssl_context = build
 
 
-# Test folders whose users log in to servers started with production settings.
-SERVERS_ON_PRODUCTION_SETTINGS = ("faults", "production")
+# Marks a test whose users log in, with a password, to a server started with production
+# settings: that server verifies passwords with Django's own (slow) hashers, so the
+# test hashes them the same way instead of with the fast one every other test uses.
+PRODUCTION_PASSWORD_HASHING = "production_password_hashing"
 
 
 @pytest.fixture(autouse=True)
@@ -122,10 +124,12 @@ def isolated_media(request, tmp_path):
         }
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
         settings.TELEPHONE_DEMO_PACE_SECONDS = 0  # demo chains are paced for people, not for tests
-        # PBKDF2 is slow on purpose (a second per user under load); tests check the
-        # flows, not the hashing cost. Except where users log in to real servers running
-        # production settings, which verify passwords with Django's own hashers.
-        if request.path.parent.name not in SERVERS_ON_PRODUCTION_SETTINGS:
+        # PBKDF2 is slow on purpose (a second per user under load, and as long for each
+        # failed log-in with an unknown name); tests check the flows, not the hashing cost.
+        # Except tests marked PRODUCTION_PASSWORD_HASHING: their users log in to real
+        # servers running production settings. Marked by test, not by folder: most tests
+        # in tests/production and tests/faults log in in-process or with force_login.
+        if request.node.get_closest_marker(PRODUCTION_PASSWORD_HASHING) is None:
             settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         from django.core.cache import cache
 

@@ -152,11 +152,10 @@ def test_plain_http_is_sent_to_https(stack):
     connection.close()
 
 
-def test_one_clients_failed_log_ins_never_lock_out_another(stack, settings):
+@pytest.mark.production_password_hashing  # the admin logs in to production gunicorn
+def test_one_clients_failed_log_ins_never_lock_out_another(stack):
     """The High finding: behind nginx everyone shared nginx's address, so 20 failures
     with made-up usernames locked every other person out, admins included."""
-    # Hashed as production hashes: gunicorn runs the production settings, not the tests' MD5.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     make_member("admin", password=ADMIN_PASSWORD, is_staff=True, is_superuser=True)
     attacker = visitor(stack, 2)
     for number in range(20):
