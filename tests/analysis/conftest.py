@@ -2,13 +2,16 @@
 each chain's starting picture from its own prompt, so captions genuinely differ.
 
 Running chains and fitting the atlas is the slow part of these tests, so tests that
-only read share one world per module (`shared_world`), built once and committed for
-real, while each test runs in a transaction that is rolled back: what a test changes
-(hiding a chain, say) is gone before the next one starts."""
+only read share one world per module (`shared_world`; `finished_chains`, with no atlas
+yet, for the atlas services), built once and committed for real, while each test runs
+in a transaction that is rolled back: what a test changes (hiding a chain, say) is gone
+before the next one starts."""
 
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
+from functools import lru_cache
 
 import pytest
 
@@ -22,7 +25,10 @@ MOTIFS = sorted(MOTIF_WORDS)
 COLOUR_NAMES = [name for name, _ in COLOURS]
 
 
+@lru_cache(maxsize=32)
 def painted_start(seed: int) -> bytes:
+    """The starting picture of chain `seed`: painted once per test process, as the same
+    few seeds start chains in many tests (the bytes are immutable, the painter deterministic)."""
     rng = random.Random(seed)
     prompt = (
         f"a {rng.choice(COLOUR_NAMES)} {rng.choice(MOTIFS)} beside a {rng.choice(COLOUR_NAMES)} "
@@ -41,15 +47,10 @@ def local_chain(seed: int, *, length: int = 4, run: bool = True, **fields):
 
 
 @pytest.fixture(autouse=True)
-def share_card_requests(request, monkeypatch):
-    """The share cards finishing chains ask for, recorded instead of drawn: these tests
-    look at the analysis, never at a card, and drawing them eagerly took a fifth of the
-    CPU of the tests that run many chains (py-spy). Without the cards, a page makes
-    them on request, as it does when the broker is down (chains/services/lifecycle.py)."""
-    requests: list[int] = []
-    if request.config.pluginmanager.hasplugin("django"):
-        monkeypatch.setattr("chains.tasks.render_share_cards.delay", lambda chain_id: requests.append(chain_id))
-    return requests
+def analysis_without_share_cards(share_card_requests):
+    """These tests look at the analysis, never at a card (tests/conftest.py's
+    `share_card_requests`)."""
+    return share_card_requests
 
 
 def build_world(count: int, *, length: int = 3) -> list:
@@ -61,13 +62,33 @@ def build_world(count: int, *, length: int = 3) -> list:
     return chains
 
 
+@contextmanager
+def built_for_the_module(django_db_blocker, folder):
+    """`committed_for_the_module` (tests.support.shared_data), with what the tests' own
+    fixtures hold back held back here too, as a module fixture is built before them:
+    the delayed atlas recomputes (`recompute_requests`) and the share cards
+    (`share_card_requests`, a quarter of the CPU of building a world when drawn)."""
+    with committed_for_the_module(django_db_blocker, folder), pytest.MonkeyPatch.context() as patch:
+        patch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: None)
+        patch.setattr("chains.tasks.render_share_cards.delay", lambda chain_id: None)
+        yield
+
+
 @pytest.fixture(scope="module")
 def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Twelve chains and their atlas, for every test of the module that only reads
-    (`tests.support.shared_data`), with the recompute held back."""
-    with (
-        committed_for_the_module(django_db_blocker, tmp_path_factory.mktemp("shared-world")),
-        pytest.MonkeyPatch.context() as patch,
-    ):
-        patch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: None)
+    """Twelve chains and their atlas, for every test of the module that only reads."""
+    with built_for_the_module(django_db_blocker, tmp_path_factory.mktemp("shared-world")):
         yield build_world(12)
+
+
+FINISHED_CHAINS = 10
+FINISHED_LENGTH = 4
+
+
+@pytest.fixture(scope="module")
+def finished_chains(django_db_setup, django_db_blocker, tmp_path_factory):
+    """FINISHED_CHAINS chains of FINISHED_LENGTH steps run to their end and no atlas yet,
+    for the module's tests of the atlas services: each fits, changes and refits it
+    inside its own transaction, rolled back after it."""
+    with built_for_the_module(django_db_blocker, tmp_path_factory.mktemp("finished-chains")):
+        yield [local_chain(seed, length=FINISHED_LENGTH) for seed in range(FINISHED_CHAINS)]

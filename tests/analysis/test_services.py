@@ -1,5 +1,6 @@
-"""Storing the analysis: figures at completion, debounced and idempotent atlas
-recomputes, baselines, projections recomputed only on change, experiments."""
+"""Storing the analysis: figures at completion, debounced atlas recomputes, lineages,
+projections recomputed only on change, experiments. (The atlas a recompute fits, over
+ten chains the module shares: test_atlas_recompute.py.)"""
 
 from __future__ import annotations
 
@@ -9,42 +10,22 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from chains.metrics import descriptors
-from chains.models import (
-    Atlas,
-    AtlasJob,
-    AtlasPoint,
-    Attractor,
-    Baseline,
-    Chain,
-    ChainAnalysis,
-    Experiment,
-    Status,
-    Step,
-)
-from chains.selectors.atlas import atlas_map_points, step_similar
-from chains.selectors.research import IMAGE_KIND, caption_kind
+from chains.models import Atlas, AtlasJob, Chain, ChainAnalysis, Experiment, Status, Step
 from chains.services import (
     EXPERIMENT_EMPTY_GRID,
     EXPERIMENT_TOO_LARGE,
     EXPERIMENT_UNKNOWN_MODEL,
     ChainError,
     atlas_mark_dirty,
-    atlas_recompute,
     atlas_recompute_if_dirty,
     chain_run_inline,
     experiment_create,
 )
 from chains.services.analysis import chain_refresh_projection_if_changed
-from chains.services.atlas import BUSY, CLEAN, RECOMPUTED, UNCHANGED, atlas_claim
+from chains.services.atlas import BUSY, CLEAN, RECOMPUTED, atlas_claim
 from tests.analysis.conftest import local_chain, painted_start
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_runs")]
-
-
-def snapshot() -> tuple:
-    points = sorted(AtlasPoint.objects.values_list("step_id", "x", "y", "attractor_id"))
-    attractors = sorted(Attractor.objects.values_list("pk", "label", "size", "chain_count", "median_arrival"))
-    return points, attractors
 
 
 def test_a_finished_chain_has_its_figures_and_pictures_measured():
@@ -90,45 +71,6 @@ def test_a_lost_marker_is_rearmed_by_the_next_chain(recompute_requests):
     assert atlas_mark_dirty()
 
 
-def test_recompute_is_idempotent():
-    for seed in range(8):
-        local_chain(seed, length=4)
-    assert atlas_recompute() == RECOMPUTED
-    first = snapshot()
-    version = Atlas.objects.get().version
-    assert atlas_recompute() == UNCHANGED, "same inputs: the fit is skipped"
-    assert snapshot() == first
-    assert atlas_recompute(force=True) == RECOMPUTED
-    assert snapshot() == first, "refitting the same data gives the same map and the same attractors"
-    assert Atlas.objects.get().version == version + 1
-    assert AtlasPoint.objects.count() == 8 * 5
-
-
-def test_the_atlas_holds_every_public_caption_and_names_attractors():
-    chains = [local_chain(seed, length=5) for seed in range(10)]
-    Chain.objects.filter(pk=chains[0].pk).update(visibility="private")
-    atlas_recompute()
-    atlas = Atlas.objects.get()
-    assert atlas.point_count == 9 * 6 and atlas.chain_count == 9
-    assert not AtlasPoint.objects.filter(chain=chains[0]).exists()
-    for attractor in Attractor.objects.all():
-        assert attractor.label and attractor.size >= 1 and attractor.exemplar_id
-    ends = ChainAnalysis.objects.exclude(attractor=None)
-    assert sum(Attractor.objects.values_list("chain_count", flat=True)) == ends.count()
-    baseline = Baseline.objects.get(kind=caption_kind(atlas.space))
-    assert -1 < baseline.mean < 1 and baseline.groups == 9
-    assert Baseline.objects.filter(kind=IMAGE_KIND).exists()
-
-
-def test_a_hidden_chain_leaves_the_map_before_the_next_recompute():
-    chains = [local_chain(seed, length=3) for seed in range(3)]
-    atlas_recompute()
-    atlas = Atlas.objects.get()
-    assert len(atlas_map_points(atlas=atlas)) == 12
-    Chain.objects.filter(pk=chains[1].pk).update(is_hidden=True)
-    assert len(atlas_map_points(atlas=atlas)) == 8
-
-
 def test_branches_and_experiments_are_one_lineage_for_the_baseline():
     parent = local_chain(1, length=2)
     branch = local_chain(2, length=2, parent=parent)
@@ -148,19 +90,6 @@ def test_a_chain_projection_is_recomputed_only_when_the_chain_changes():
     assert chain_refresh_projection_if_changed(chain_id=chain.pk)
     assert Chain.objects.get(pk=chain.pk).projection != before
     assert not chain_refresh_projection_if_changed(chain_id=chain.pk)
-
-
-def test_similar_steps_come_from_other_public_chains_best_first():
-    chains = [local_chain(seed, length=4) for seed in range(6)]
-    atlas_recompute()
-    step = chains[0].steps.get(index=2)
-    similar = step_similar(step=step, limit=5)
-    assert 0 < len(similar) <= 5
-    assert all(item.step.chain_id != chains[0].pk for item in similar)
-    values = [item.similarity for item in similar]
-    assert values == sorted(values, reverse=True)
-    Chain.objects.filter(pk=similar[0].step.chain_id).update(is_hidden=True)
-    assert all(item.step.chain_id != similar[0].step.chain_id for item in step_similar(step=step, limit=5))
 
 
 def test_recompute_analysis_command_fills_what_is_missing():

@@ -11,6 +11,7 @@ from chains.management.commands.ensure_demo_chains import DEMO_PREFIX, DEMOS, EX
 from chains.management.commands.export_chain import NO_SUCH_CHAIN
 from chains.models import Chain, Experiment, Status
 from chains.providers.local import PACE_KEY
+from chains.services.dispatch import inline_dispatch
 from tests.factories import SCRIPTED
 from tests.support.providers import solid_png
 
@@ -103,7 +104,7 @@ def test_export_of_an_unknown_chain_is_a_clear_error(tmp_path):
     assert str(refused.value) == NO_SUCH_CHAIN.format(chain="404")
 
 
-def test_demo_chains_are_created_once_and_started(capsys):
+def test_demo_chains_are_created_once_and_started(capsys, share_card_requests):
     call_command("ensure_demo_chains", "--steps", "1", "--long-steps", "2")
     call_command("ensure_demo_chains", "--steps", "1", "--long-steps", "2")
     demos = Chain.objects.filter(title__startswith="Demo")
@@ -111,6 +112,7 @@ def test_demo_chains_are_created_once_and_started(capsys):
     assert demos.count() == len(DEMOS) + 1 + experiment.chains.count()
     assert len(DEMOS) >= 12 and experiment.chains.count() == 4
     assert all(chain.status == Status.COMPLETED for chain in demos)
+    assert sorted(share_card_requests) == sorted(demos.values_list("pk", flat=True)), "each asked once for its cards"
     assert {(chain.mode, chain.detail) for chain in demos} >= {
         (mode, detail)
         for mode in ("telephone", "more", "story")
@@ -122,6 +124,11 @@ def test_demo_chains_are_created_once_and_started(capsys):
 
 
 def test_demo_chains_record_their_pace_for_the_painter():
-    call_command("ensure_demo_chains", "--steps", "1", "--long-steps", "1", "--pace", "0.01")
-    paces = {chain.provider_settings.get(PACE_KEY) for chain in Chain.objects.filter(title__startswith="Demo")}
+    """The pace is read from the chain by the painter, so the chains are only started
+    here (their first phases kept in a local queue), not painted at that pace."""
+    with inline_dispatch() as started:
+        call_command("ensure_demo_chains", "--steps", "1", "--long-steps", "1", "--pace", "0.01")
+    demos = Chain.objects.filter(title__startswith="Demo")
+    paces = {chain.provider_settings.get(PACE_KEY) for chain in demos}
     assert paces == {0.01}
+    assert len(started) == demos.count() == len(DEMOS) + 1 + 4
