@@ -22,7 +22,7 @@ import pytest
 
 from chains.services import chain_start
 from tests.factories import make_chain
-from tests.support.worker import WorkerProcess, wait_until
+from tests.support.worker import WorkerProcess, chain_loop_queues, wait_until
 
 from .support import LOST_WORKER, Figures, all_ended, check_exact, count_completed, ledger_problems
 
@@ -31,8 +31,22 @@ pytestmark = [pytest.mark.integration, LOST_WORKER, pytest.mark.django_db(transa
 CHAINS = 20
 LENGTH = 5
 KILLS = 10
-# Shorter limits than FAST_RECOVERY_ENV: a killed phase's claim frees up sooner.
-QUICK_CLAIMS = {"TELEPHONE_TASK_SOFT_TIME_LIMIT": "5", "TELEPHONE_TASK_TIME_LIMIT": "6", "TELEPHONE_CLAIM_SECONDS": "8"}
+# Shorter limits than FAST_RECOVERY_ENV: a killed phase's claim frees up sooner. A chain
+# counts as stalled after 6 s without progress, not 2: twenty chains queue for two
+# processes, so a healthy chain often waits over 2 s for its turn, and the reconciler sent
+# each one again (about 450 no-op tasks a run, half of all, queued ahead of real work).
+QUICK_CLAIMS = {
+    "TELEPHONE_TASK_SOFT_TIME_LIMIT": "5",
+    "TELEPHONE_TASK_TIME_LIMIT": "6",
+    "TELEPHONE_CLAIM_SECONDS": "8",
+    "TELEPHONE_STALL_SECONDS": "6",
+}
+
+
+def start_worker(log) -> WorkerProcess:
+    """A chain worker as production runs one: the share cards of the chains it completes
+    wait for a render worker (none here); nothing in this test looks at them."""
+    return WorkerProcess(log_path=log, concurrency=2, extra_env=QUICK_CLAIMS, queues=chain_loop_queues()).start()
 
 
 def steps_made(ids) -> int:
@@ -57,9 +71,11 @@ def test_twenty_chains_survive_ten_sigkills_with_no_duplicate_or_missing_step(tm
     kills = []
     log = tmp_path / "worker.log"
     for number, moment in enumerate(moments, start=1):
-        worker = WorkerProcess(log_path=log, concurrency=2, extra_env=QUICK_CLAIMS).start()
+        spawned = time.monotonic() - started
+        worker = start_worker(log)
         try:
             worker.wait_ready()
+            ready = time.monotonic() - started
             wait_until(
                 lambda moment=moment: steps_made(ids) >= moment,
                 timeout=90,
@@ -71,18 +87,37 @@ def test_twenty_chains_survive_ten_sigkills_with_no_duplicate_or_missing_step(tm
             raise AssertionError(f"{kills}\n{worker.log()}") from None
         finally:
             worker.kill()
-        kills.append({"kill": number, "at_steps": moment, "steps": steps_made(ids), "completed": count_completed(ids)})
+        # When each worker started, was ready and was killed (seconds into the test): booting
+        # ten workers is a large share of this test's time.
+        kills.append(
+            {
+                "kill": number,
+                "at_steps": moment,
+                "steps": steps_made(ids),
+                "completed": count_completed(ids),
+                "started_s": round(spawned, 1),
+                "ready_s": round(ready, 1),
+                "killed_s": round(time.monotonic() - started, 1),
+            }
+        )
     assert kills[-1]["completed"] < CHAINS, f"the kills must land while chains run: {kills}"
 
-    last = WorkerProcess(log_path=log, concurrency=2, extra_env=QUICK_CLAIMS).start()
+    last_started = time.monotonic() - started
+    last = start_worker(log)
     try:
         wait_until(lambda: all_ended(ids), timeout=240, interval=0.5, what="every chain to end")
+        ended = time.monotonic() - started
     except AssertionError:
         raise AssertionError(f"{kills}\n{last.log()}") from None
     finally:
         last.stop()
+    finish = {"started_s": round(last_started, 1), "ended_s": round(ended, 1), "steps_at_start": kills[-1]["steps"]}
 
-    figures = Figures(test="worker_sigkill", seconds=time.monotonic() - started, notes={"seed": seed, "kills": kills})
+    figures = Figures(
+        test="worker_sigkill",
+        seconds=time.monotonic() - started,
+        notes={"seed": seed, "kills": kills, "finish": finish},
+    )
     problems = check_exact(ids, figures)
     figures.save()
     assert problems == []

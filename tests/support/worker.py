@@ -36,6 +36,15 @@ FAST_RECOVERY_ENV = {
 QUICK_EXIT = "tests.support.worker_exit"
 
 
+def chain_loop_queues() -> str:
+    """The queues a chain worker consumes in production (deploy/Procfile): captions, paints
+    and the default one (the reconciler). Share cards and animations go to a render worker
+    of their own; a test that only follows chains leaves them queued (seconds of drawing
+    each, after every chain that completes)."""
+    names = (settings.TELEPHONE_CAPTION_QUEUE, settings.TELEPHONE_PAINT_QUEUE, settings.CELERY_TASK_DEFAULT_QUEUE)
+    return ",".join(names)
+
+
 def database_url_for_worker() -> str:
     """The URL of the database the tests are using right now (the test_ one)."""
     db = connection.settings_dict
