@@ -22,7 +22,7 @@ import pytest
 
 from chains.services import chain_start
 from tests.factories import make_chain
-from tests.support.worker import WorkerProcess, chain_loop_queues, wait_until
+from tests.support.worker import QUICK_CLAIMS_ENV, WorkerProcess, chain_loop_queues, wait_until
 
 from .support import LOST_WORKER, Figures, all_ended, check_exact, count_completed, ledger_problems
 
@@ -31,16 +31,11 @@ pytestmark = [pytest.mark.integration, LOST_WORKER, pytest.mark.django_db(transa
 CHAINS = 20
 LENGTH = 5
 KILLS = 10
-# Shorter limits than FAST_RECOVERY_ENV: a killed phase's claim frees up sooner. A chain
-# counts as stalled after 6 s without progress, not 2: twenty chains queue for two
-# processes, so a healthy chain often waits over 2 s for its turn, and the reconciler sent
-# each one again (about 450 no-op tasks a run, half of all, queued ahead of real work).
-QUICK_CLAIMS = {
-    "TELEPHONE_TASK_SOFT_TIME_LIMIT": "5",
-    "TELEPHONE_TASK_TIME_LIMIT": "6",
-    "TELEPHONE_CLAIM_SECONDS": "8",
-    "TELEPHONE_STALL_SECONDS": "6",
-}
+# The offline provider's quick claims (QUICK_CLAIMS_ENV), and a chain counts as stalled
+# after 6 s without progress, not 2: twenty chains queue for two processes, so a healthy
+# chain often waits over 2 s for its turn, and the reconciler sent each one again (about
+# 450 no-op tasks a run, half of all, queued ahead of real work).
+QUICK_CLAIMS = {**QUICK_CLAIMS_ENV, "TELEPHONE_STALL_SECONDS": "6"}
 
 
 def start_worker(log) -> WorkerProcess:

@@ -12,12 +12,18 @@ import pytest
 from chains.models import Chain, Status, Step
 from chains.services import chain_start
 from tests.factories import make_chain
-from tests.support.worker import WorkerProcess, wait_until
+from tests.support.worker import QUICK_CLAIMS_ENV, WorkerProcess, chain_loop_queues, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 CHAINS = 3
 LENGTH = 8
+
+
+def start_worker(log_path) -> WorkerProcess:
+    """A chain worker as production runs one (share cards wait for a render worker), with
+    the offline provider's quick claims: the killed phase's chain is free again in 8 s."""
+    return WorkerProcess(log_path=log_path, extra_env=QUICK_CLAIMS_ENV, queues=chain_loop_queues()).start()
 
 
 def steps_made() -> int:
@@ -31,7 +37,7 @@ def test_chains_complete_exactly_after_the_worker_is_killed_mid_chain(tmp_path):
         chain_start(chain=chain)
     expected_steps = CHAINS * (LENGTH + 1)
 
-    first = WorkerProcess(log_path=tmp_path / "worker-1.log").start()
+    first = start_worker(tmp_path / "worker-1.log")
     try:
         wait_until(lambda: steps_made() >= CHAINS + 4, timeout=90, what="the first steps")
     except AssertionError:
@@ -40,7 +46,7 @@ def test_chains_complete_exactly_after_the_worker_is_killed_mid_chain(tmp_path):
         first.kill()
     assert steps_made() < expected_steps, "the kill should land mid-chain"
 
-    second = WorkerProcess(log_path=tmp_path / "worker-2.log").start()
+    second = start_worker(tmp_path / "worker-2.log")
     try:
         wait_until(
             lambda: Chain.objects.filter(status=Status.COMPLETED).count() == CHAINS,
