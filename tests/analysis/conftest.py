@@ -2,10 +2,9 @@
 each chain's starting picture from its own prompt, so captions genuinely differ.
 
 Running chains and fitting the atlas is the slow part of these tests, so tests that
-only read share one world per module (`shared_world`; `finished_chains`, with no atlas
-yet, for the atlas services), built once and committed for real, while each test runs
-in a transaction that is rolled back: what a test changes (hiding a chain, say) is gone
-before the next one starts."""
+only read share one world per module (`shared_world`), built once and committed for
+real, while each test runs in a transaction that is rolled back: what a test changes
+(hiding a chain, or refitting the atlas) is gone before the next one starts."""
 
 from __future__ import annotations
 
@@ -74,21 +73,13 @@ def built_for_the_module(django_db_blocker, folder):
         yield
 
 
+SHARED_WORLD_CHAINS = 12
+SHARED_WORLD_LENGTH = 3
+
+
 @pytest.fixture(scope="module")
 def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Twelve chains and their atlas, for every test of the module that only reads."""
+    """Twelve chains of three steps and their atlas, for every test of the module that
+    only reads (or changes them inside its own transaction)."""
     with built_for_the_module(django_db_blocker, tmp_path_factory.mktemp("shared-world")):
-        yield build_world(12)
-
-
-FINISHED_CHAINS = 10
-FINISHED_LENGTH = 4
-
-
-@pytest.fixture(scope="module")
-def finished_chains(django_db_setup, django_db_blocker, tmp_path_factory):
-    """FINISHED_CHAINS chains of FINISHED_LENGTH steps run to their end and no atlas yet,
-    for the module's tests of the atlas services: each fits, changes and refits it
-    inside its own transaction, rolled back after it."""
-    with built_for_the_module(django_db_blocker, tmp_path_factory.mktemp("finished-chains")):
-        yield [local_chain(seed, length=FINISHED_LENGTH) for seed in range(FINISHED_CHAINS)]
+        yield build_world(SHARED_WORLD_CHAINS, length=SHARED_WORLD_LENGTH)

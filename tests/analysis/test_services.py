@@ -1,6 +1,6 @@
 """Storing the analysis: figures at completion, debounced atlas recomputes, lineages,
 projections recomputed only on change, experiments. (The atlas a recompute fits, over
-ten chains the module shares: test_atlas_recompute.py.)"""
+the world the module shares: test_atlas_pages.py.)"""
 
 from __future__ import annotations
 

@@ -1,11 +1,8 @@
 """Analysis pages over worlds each test builds: every page with 0, 1 and 2 chains,
-experiments, comparisons and the research export. (Twelve chains, bad parameters and
+experiments and comparisons. (Twelve chains, the research export, bad parameters and
 what never shows: test_atlas_pages.py, on a world the module shares.)"""
 
 from __future__ import annotations
-
-import csv
-import io
 
 import pytest
 
@@ -106,21 +103,3 @@ def test_compare_aligns_branches_at_their_fork_against_the_lineage_origin(client
     assert series[1]["values"][3] == pytest.approx(expected)
     chart = page(client, f"/compare/?chain={parent.slug}&chain={branch.slug}&align=lineage&metric=image")
     assert "plot-compare" in chart and "fork" in chart
-
-
-def test_research_export_has_every_public_step_with_its_figures(client):
-    from chains.models import Baseline
-    from chains.selectors.research import caption_kind
-
-    chains = build_world(3, length=4)
-    rows = list(csv.DictReader(io.StringIO(page(client, "/research/steps.csv"))))
-    assert len(rows) == 15 and {row["chain_slug"] for row in rows} == {c.slug for c in chains}
-    row = next(r for r in rows if r["chain_slug"] == chains[1].slug and r["step_index"] == "3")
-    step = chains[1].steps.get(index=3)
-    baseline = Baseline.objects.get(kind=caption_kind(step.embedding_model)).mean
-    assert float(row["similarity_to_origin"]) == pytest.approx(step.similarity_to_origin, abs=1e-5)
-    assert float(row["calibrated_similarity_to_origin"]) == pytest.approx(
-        (step.similarity_to_origin - baseline) / (1 - baseline), abs=1e-4
-    )
-    assert row["caption"] == step.caption and row["atlas_x"] and row["chain_half_life"]
-    assert float(row["image_similarity_to_origin"]) == pytest.approx(step.image_similarity_to_origin, abs=1e-5)
