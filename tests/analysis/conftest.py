@@ -15,13 +15,21 @@ from functools import lru_cache
 import pytest
 
 from chains.providers.base import PaintRequest
-from chains.providers.local import build
+from chains.providers.local.attractors import SizedPainter
 from chains.providers.local.lexicon import MOTIF_NOUNS as MOTIF_WORDS
 from chains.providers.local.vocabulary import COLOURS
 from tests.support.shared_data import committed_for_the_module
 
 MOTIFS = sorted(MOTIF_WORDS)
 COLOUR_NAMES = [name for name, _ in COLOURS]
+
+
+# The side of every picture these chains hold, starts included: the offline painter's
+# own pictures at a quarter of their size (SizedPainter, as tests/providers/test_local_game.py
+# plays its chains). The captioner reads a 96 px thumbnail either way, so the captions,
+# and the drift and atlas made of them, are the same game; painting and storing a
+# 1024 px picture and its thumbnails was half the CPU of running a chain (py-spy).
+PICTURE_SIDE = 256
 
 
 @lru_cache(maxsize=32)
@@ -33,7 +41,31 @@ def painted_start(seed: int) -> bytes:
         f"a {rng.choice(COLOUR_NAMES)} {rng.choice(MOTIFS)} beside a {rng.choice(COLOUR_NAMES)} "
         f"{rng.choice(MOTIFS)} under a {rng.choice(COLOUR_NAMES)} sky"
     )
-    return build({}).painter.paint(PaintRequest(prompt=prompt, seed=seed, step_index=0)).image
+    return SizedPainter(PICTURE_SIDE).paint(PaintRequest(prompt=prompt, seed=seed, step_index=0)).image
+
+
+@contextmanager
+def small_pictures():
+    """The offline provider paints PICTURE_SIDE pictures: its painter role is built as a
+    SizedPainter (built afresh: `isolated_media` and `committed_for_the_module` clear the
+    providers the process keeps)."""
+    from chains.providers import local
+
+    build_role = local.build_role
+
+    def small_painter(role: str, config: dict):
+        return SizedPainter(PICTURE_SIDE) if role == "image" else build_role(role, config)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(local, "build_role", small_painter)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def analysis_paints_small_pictures():
+    """PICTURE_SIDE pictures in every test here (pure tests run without Django: nothing to paint)."""
+    with small_pictures():
+        yield
 
 
 def local_chain(seed: int, *, length: int = 4, run: bool = True, **fields):
@@ -66,8 +98,9 @@ def built_for_the_module(django_db_blocker, folder):
     """`committed_for_the_module` (tests.support.shared_data), with what the tests' own
     fixtures hold back held back here too, as a module fixture is built before them:
     the delayed atlas recomputes (`recompute_requests`) and the share cards
-    (`share_card_requests`, a quarter of the CPU of building a world when drawn)."""
-    with committed_for_the_module(django_db_blocker, folder), pytest.MonkeyPatch.context() as patch:
+    (`share_card_requests`, a quarter of the CPU of building a world when drawn);
+    and small pictures, as in every test here."""
+    with committed_for_the_module(django_db_blocker, folder), small_pictures(), pytest.MonkeyPatch.context() as patch:
         patch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: None)
         patch.setattr("chains.tasks.render_share_cards.delay", lambda chain_id: None)
         yield
