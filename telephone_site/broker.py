@@ -1,5 +1,4 @@
-"""kombu's brokers as the project uses them: the filesystem one (the no-services default)
-with messages written atomically, and Redis publishing through one client per pool.
+"""kombu's filesystem broker (the no-services default) with messages written atomically.
 
 kombu creates a message file and then writes into it, while a consumer takes any
 file whose name matches, by moving it away and reading it. A consumer that comes
@@ -11,11 +10,8 @@ Here a message is written under a name no consumer matches and renamed into plac
 when complete; a rename within one folder is atomic, so a consumer sees either no
 file or a whole one. Selected by settings for `filesystem://` broker URLs.
 
-Redis (`RedisTransport`, selected for `redis://` URLs): kombu makes a new `redis.Redis`
-client for every message it publishes, and redis-py builds its table of response
-callbacks (a few hundred entries) for each one: about a quarter of the CPU of a
-publish, which every phase task pays once for its next task (issue 11). A client is
-a thin, thread-safe handle on the channel's connection pool, so one per pool is kept.
+The Redis broker is in `redis_broker.py`: a module of its own, so that a process on this
+one never imports redis-py (a seventh of a second of CPU at every worker's start).
 """
 
 from __future__ import annotations
@@ -25,7 +21,7 @@ import uuid
 from time import monotonic
 
 from kombu.exceptions import ChannelError
-from kombu.transport import filesystem, redis
+from kombu.transport import filesystem
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 
@@ -47,21 +43,3 @@ class Channel(filesystem.Channel):
 
 class Transport(filesystem.Transport):
     Channel = Channel
-
-
-class RedisChannel(redis.Channel):
-    _shared_client = None
-
-    def _create_client(self, asynchronous=False):
-        """The same synchronous client for every call, while the channel's pool stays the
-        same (kombu makes a new pool after a disconnection); consumers' clients as before."""
-        if asynchronous:
-            return super()._create_client(asynchronous=True)
-        client = self._shared_client
-        if client is None or client.connection_pool is not self.pool:
-            client = self._shared_client = super()._create_client()
-        return client
-
-
-class RedisTransport(redis.Transport):
-    Channel = RedisChannel

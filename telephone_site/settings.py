@@ -643,7 +643,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith("redis://"):
     # kombu's Redis transport builds a new client for every message it publishes.
-    CELERY_BROKER_TRANSPORT = "telephone_site.broker:RedisTransport"
+    CELERY_BROKER_TRANSPORT = "telephone_site.redis_broker:RedisTransport"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Captions (and embeddings) and paintings travel on separate queues, so slow image
 # calls never starve captions: production runs `celery worker -Q captions` and
