@@ -2,12 +2,17 @@
 
 Chromium comes from Debian (/usr/bin/chromium); Playwright never downloads a
 browser. Every test leaves a screenshot in artifacts/screenshots/ to look at.
+
+A module whose tests only read builds its world once (`module_server`): committed
+for real and served by a live server thread of its own, as pytest-django's
+`live_server` would flush the database after every test.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,6 +32,23 @@ SCREENSHOTS = Path(
     os.environ.get("TELEPHONE_SCREENSHOTS_DIR") or Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 )
 
+# The page has loaded, htmx has no request in flight nor content settling in, and every
+# picture has arrived (or failed), for two rendering frames running.
+SETTLED = """
+() => {
+  const busy = document.readyState !== "complete"
+    || document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
+    || Array.from(document.images).some((image) => !image.complete);
+  window.__settledFrames = busy ? 0 : (window.__settledFrames || 0) + 1;
+  return window.__settledFrames >= 2;
+}
+"""
+# Lazy pictures are asked for when the browser sees fit, in a frame after the load event
+# or later; a full-page screenshot shows every one, whatever the timing.
+EVERY_PICTURE_NOW = """
+() => document.querySelectorAll("img[loading=lazy]").forEach((image) => { image.loading = "eager"; })
+"""
+
 # Playwright's sync API keeps an event loop on the main thread; the ORM calls the
 # tests make around it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -41,6 +63,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+def wait_until_settled(page) -> None:
+    """Load every picture and wait until the page is done (SETTLED), for a screenshot
+    of the whole page.
+
+    Rather than Playwright's "networkidle", which waits for half a second without any
+    request after every page, whatever the page does (four of the nine seconds of each
+    test of the page matrix), and still caught only the lazy pictures the browser had
+    asked for by then. After the load event a page asks for nothing but pictures and
+    htmx's requests (its `load` triggers, started by then), which SETTLED waits for."""
+    page.evaluate(EVERY_PICTURE_NOW)
+    page.wait_for_function(SETTLED, polling="raf")
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +98,65 @@ def page(chromium, settings, request):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=False)
     context.close()
+
+
+def storages_in(folder: Path) -> dict:
+    """The site's storages, with private files (submissions) kept under `folder`."""
+    from django.conf import settings
+
+    private = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(folder / "private"), "base_url": None},
+    }
+    return {**settings.STORAGES, "private": private}
+
+
+@dataclass(frozen=True)
+class ModuleServer:
+    """A live server thread for one module, and the folder its committed world's files sit in."""
+
+    url: str
+    folder: Path
+
+
+@pytest.fixture(scope="module")
+def module_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A live server for the module, inside `committed_for_the_module`: the module's own
+    fixture builds its world on top of this one, once, and every test reads it.
+
+    Mark the module `django_db` (without it pytest-django sets up no test database, and
+    the world would be built in, and deleted from, the real one) and give it an
+    `xdist_group` (its tests stay in one process, which builds the world once). The
+    world's finishing chains neither refit the atlas later nor draw share cards: the
+    module fixture fits the atlas itself if it wants one, and no page loads a card (they
+    are only named in meta tags)."""
+    from django.db import connection
+    from django.test import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    from tests.support.shared_data import committed_for_the_module
+
+    name = str(connection.settings_dict["NAME"]).rsplit("/", 1)[-1]
+    assert name.startswith("test"), f"refusing to build a world (and delete it) in {name}, not a test database"
+    folder = tmp_path_factory.mktemp("module-server")
+    with (
+        committed_for_the_module(django_db_blocker, folder),
+        override_settings(ROOT_URLCONF="tests.browser.urls", STORAGES=storages_in(folder)),
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: None)
+        patch.setattr("chains.tasks.render_share_cards.delay", lambda chain_id: None)
+        live = LiveServer("localhost")
+        try:
+            yield ModuleServer(url=live.url, folder=folder)
+        finally:
+            live.stop()
+
+
+@pytest.fixture
+def served(module_server, settings):
+    """The module's server, with this test's settings pointed at its world's files
+    (`isolated_media` gave the test folders of its own)."""
+    settings.ROOT_URLCONF = "tests.browser.urls"
+    settings.MEDIA_ROOT, settings.STORAGES = module_server.folder / "media", storages_in(module_server.folder)
+    return module_server

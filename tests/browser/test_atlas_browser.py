@@ -1,5 +1,8 @@
 """The atlas in a real browser: pick a chain by clicking one of its dots and its path
-is drawn; zoom in place; the form draws a chain without any script."""
+is drawn; zoom in place; the form draws a chain without any script.
+
+The tests only read: one atlas is built for the module and served by the module's own
+live server (tests.browser.conftest.module_server)."""
 
 from __future__ import annotations
 
@@ -11,13 +14,14 @@ from chains.models import AtlasPoint
 from chains.services import atlas_recompute
 from tests.analysis.conftest import local_chain
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.xdist_group("browser-atlas")]
 
 
-@pytest.fixture
-def atlas_world(monkeypatch):
-    monkeypatch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: None)
-    chains = [local_chain(seed, length=5) for seed in range(6)]
+@pytest.fixture(scope="module")
+def atlas_world(module_server):
+    """Six short chains and their atlas: enough dots for one to stand alone, and for
+    the map to have somewhere to zoom to."""
+    chains = [local_chain(seed, length=3) for seed in range(6)]
     atlas_recompute()
     return chains
 
@@ -45,9 +49,9 @@ def click_map_point(page, point: AtlasPoint) -> None:
     page.mouse.click(*position)
 
 
-def test_clicking_a_dot_draws_its_chain_across_the_map(page, live_server, atlas_world):
+def test_clicking_a_dot_draws_its_chain_across_the_map(page, served, atlas_world):
     point = loneliest_point()
-    page.goto(live_server.url + "/atlas/")
+    page.goto(served.url + "/atlas/")
     page.wait_for_function("() => document.querySelector('.atlas-controls.is-live')")
     assert page.locator("#atlas-map-selection .atlas-path").count() == 0
     click_map_point(page, point)
@@ -60,8 +64,8 @@ def test_clicking_a_dot_draws_its_chain_across_the_map(page, live_server, atlas_
     assert box and box["width"] > 0 and box["height"] > 0, "the path is drawn, not just present"
 
 
-def test_zoom_buttons_and_wheel_change_the_view_in_place(page, live_server, atlas_world):
-    page.goto(live_server.url + "/atlas/")
+def test_zoom_buttons_and_wheel_change_the_view_in_place(page, served, atlas_world):
+    page.goto(served.url + "/atlas/")
     page.wait_for_function("() => document.querySelector('.atlas-controls.is-live')")
     before = page.get_attribute("svg.atlas-map", "viewBox")
     page.click("[data-atlas-zoom='in']")
@@ -73,13 +77,12 @@ def test_zoom_buttons_and_wheel_change_the_view_in_place(page, live_server, atla
     page.wait_for_function(f"() => document.querySelector('svg.atlas-map').getAttribute('viewBox') !== '{zoomed}'")
 
 
-def test_without_javascript_the_form_draws_a_chain(chromium, live_server, atlas_world, settings):
-    settings.ROOT_URLCONF = "tests.browser.urls"
+def test_without_javascript_the_form_draws_a_chain(chromium, served, atlas_world):
     context = chromium.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
     try:
         chain = atlas_world[2]
-        page.goto(live_server.url + "/atlas/")
+        page.goto(served.url + "/atlas/")
         page.fill("#atlas-chain-input", chain.slug)
         page.click(".atlas-picker button")
         page.wait_for_selector(f".atlas-path[data-chain='{chain.slug}']")

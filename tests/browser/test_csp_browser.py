@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import wait_until_settled
 from tests.production.pages import PASSWORD, build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +50,7 @@ class ViolationLog:
 
 def visit(page, log: ViolationLog, url: str) -> None:
     page.goto(url)
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     assert page.evaluate("typeof window.htmx") == "object" or "/present/" in url, f"htmx missing on {url}"
     log.collect(page)
 
@@ -72,8 +73,11 @@ def log_in(page, base: str, username: str) -> None:
 
 
 @pytest.fixture
-def site(settings):
+def site(settings, monkeypatch):
+    """The pages' data. No page loads a share card (they are only named in meta tags),
+    so finishing chains do not draw theirs."""
     settings.TELEPHONE_PROVIDER = "local"
+    monkeypatch.setattr("chains.tasks.render_share_cards.delay", lambda chain_id: None)
     return build_site()
 
 
@@ -138,7 +142,7 @@ def test_the_violation_listener_catches_an_inline_script(page, live_server):
     page.goto(live_server.url + "/accounts/login/")
     page.evaluate("""() => { const s = document.createElement("script");
                              s.textContent = "window.__ran = true"; document.body.append(s); }""")
-    page.wait_for_timeout(200)
+    page.wait_for_function("() => window.__cspViolations.length > 0")  # the report comes after the refusal
     log.collect(page)
     assert page.evaluate("window.__ran === undefined")
     assert any("script-src" in found for found in log.found), log.found

@@ -96,7 +96,8 @@ def test_a_running_chain_gains_a_step_live(page, live_server):
 
     Chain.objects.filter(pk=chain.pk).update(status=Status.COMPLETED)
     page.wait_for_selector("#chain-status .status-completed", timeout=15_000)
-    page.wait_for_timeout(2500)
+    # The poll that brings the end swaps the poller out too; a poller still there fails here.
+    page.wait_for_selector("#live-poller", state="detached", timeout=5_000)
     assert page.locator("#live-poller").count() == 0, "polling stops once the chain has ended"
 
 

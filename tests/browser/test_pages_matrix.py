@@ -6,19 +6,18 @@ of each is kept (tests.browser.conftest.SCREENSHOTS, git-ignored) for people and
 to look at.
 
 One world of chains is built for the whole module, served by one live server thread
-and visited by one browser; each viewport and theme is a context of its own. The
-world is committed (tests.support.shared_data), so the server thread sees it.
+(tests.browser.conftest.module_server: committed, so the server thread sees it) and
+visited by one browser; each viewport and theme is a context of its own.
 """
 
 from __future__ import annotations
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, wait_until_settled
 from tests.browser.test_csp_browser import ViolationLog
-from tests.support.shared_data import committed_for_the_module
 
 # django_db: without a test that asks for the database, pytest-django sets up no test
 # database, and the module's world would be built in (and flushed from) the real one.
@@ -112,46 +111,16 @@ def build_world():
     return pages, client.cookies["sessionid"].value
 
 
-def _storages(folder):
-    from django.conf import settings
-
-    private = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(folder / "private"), "base_url": None},
-    }
-    return {**settings.STORAGES, "private": private}
-
-
 @pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The world, and one live server thread serving it (media included)."""
-    from django.db import connection
-
-    name = str(connection.settings_dict["NAME"]).rsplit("/", 1)[-1]
-    assert name.startswith("test"), f"refusing to build the world (and flush it) in {name}, not a test database"
-    from pytest_django.live_server_helper import LiveServer
-
-    folder = tmp_path_factory.mktemp("matrix")
-    with (
-        committed_for_the_module(django_db_blocker, folder),
-        override_settings(ROOT_URLCONF="tests.browser.urls", STORAGES=_storages(folder)),
-        pytest.MonkeyPatch.context() as patch,
-    ):
-        patch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: None)
-        pages, session = build_world()
-        server = LiveServer("localhost")
-        try:
-            yield server.url, pages, session, folder
-        finally:
-            server.stop()
+def site(module_server):
+    """The world, built once on the module's live server (tests.browser.conftest)."""
+    return build_world()
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_page_fits_the_screen_under_the_policy_without_errors(chromium, site, settings, width, scheme):
-    base, pages, session, folder = site
-    # Each test gets media folders of its own (tests/conftest.py); this module's world is here.
-    settings.MEDIA_ROOT, settings.STORAGES = folder / "media", _storages(folder)
+def test_every_page_fits_the_screen_under_the_policy_without_errors(chromium, served, site, width, scheme):
+    base, (pages, session) = served.url, site
     context = chromium.new_context(
         viewport={"width": width, "height": 800}, color_scheme=scheme, reduced_motion="reduce"
     )
@@ -175,7 +144,7 @@ def test_every_page_fits_the_screen_under_the_policy_without_errors(chromium, si
         for name, path in pages.items():
             response = page.goto(base + path)
             assert response.status == 200, f"{name}: {response.status}"
-            page.wait_for_load_state("networkidle")
+            wait_until_settled(page)
             fit = page.evaluate(OVERFLOWING)
             if fit["scrollWidth"] > fit["width"] or fit["found"]:
                 problems.append(f"{name} at {width}px {scheme}: scrollWidth {fit['scrollWidth']}, {fit['found']}")
