@@ -12,16 +12,18 @@ import pytest
 
 from chains.models import AtlasPoint
 from chains.services import atlas_recompute
-from tests.analysis.conftest import local_chain
+from tests.analysis.conftest import local_chain, small_pictures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.xdist_group("browser-atlas")]
 
 
 @pytest.fixture(scope="module")
 def atlas_world(module_server):
-    """Six short chains and their atlas: enough dots for one to stand alone, and for
-    the map to have somewhere to zoom to."""
-    chains = [local_chain(seed, length=3) for seed in range(6)]
+    """Six short chains of small pictures and their atlas: enough dots for one to stand
+    alone, and for the map to have somewhere to zoom to (the map shows captions' places,
+    not pictures)."""
+    with small_pictures():
+        chains = [local_chain(seed, length=3) for seed in range(6)]
     atlas_recompute()
     return chains
 

@@ -73,11 +73,10 @@ def log_in(page, base: str, username: str) -> None:
 
 
 @pytest.fixture
-def site(settings, monkeypatch):
+def site(settings, share_card_requests):
     """The pages' data. No page loads a share card (they are only named in meta tags),
-    so finishing chains do not draw theirs."""
+    so finishing chains do not draw theirs (`share_card_requests`)."""
     settings.TELEPHONE_PROVIDER = "local"
-    monkeypatch.setattr("chains.tasks.render_share_cards.delay", lambda chain_id: None)
     return build_site()
 
 
