@@ -37,19 +37,3 @@ def _import_analysis_libraries(**kwargs):
     """
     import sklearn.decomposition  # noqa: F401 - imported for its side effect: loaded once, whole
     import sklearn.manifold  # noqa: F401 - as above
-
-
-@worker_init.connect
-def _warm_offline_captioner(**kwargs):
-    """Paint the offline captioner's prototypes once, before the pool forks.
-
-    Left to the first caption, every pool process painted the same forty pictures
-    (a third of a second of CPU each time, in the first task of each process); painted
-    here, the processes inherit them. Only when the offline backend captions by default.
-    """
-    from chains.providers import configured_backend
-
-    if configured_backend("caption") == "local":
-        from chains.providers.local import warm
-
-        warm()

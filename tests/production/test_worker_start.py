@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -20,22 +19,4 @@ assert "sklearn.manifold" in sys.modules and "sklearn.decomposition" in sys.modu
 
 def test_scikit_learn_is_imported_as_the_worker_starts_never_inside_a_time_limited_task():
     done = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-
-
-WARMED = """
-import django
-django.setup()
-from celery.signals import worker_init
-import telephone_site.celery
-from chains.providers.local.favourites import prototypes
-assert prototypes.cache_info().currsize == 0
-worker_init.send(sender=None)
-assert prototypes.cache_info().currsize == 1, "each pool process would paint the prototypes again"
-"""
-
-
-def test_the_offline_captioner_s_prototypes_are_painted_before_the_pool_forks():
-    env = {**os.environ, "TELEPHONE_CAPTIONER": "local"}
-    done = subprocess.run([sys.executable, "-c", WARMED], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr

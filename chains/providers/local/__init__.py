@@ -56,14 +56,6 @@ def build_role(role: str, config: dict):
     return factories[role]()
 
 
-def warm() -> None:
-    """What every process of the offline captioner computes once (its favourites'
-    prototypes), done ahead of the first caption: a worker calls it before forking."""
-    from .favourites import prototypes
-
-    prototypes()
-
-
 def build(snapshot: dict | None = None) -> ProviderSet:
     """All four offline roles at once, for callers that want the whole set directly."""
     pace = (snapshot or {}).get(PACE_KEY)
@@ -91,5 +83,4 @@ __all__ = [
     "build",
     "build_role",
     "role_config",
-    "warm",
 ]
