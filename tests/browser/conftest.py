@@ -1,7 +1,7 @@
 """Headless Chromium through Playwright, against pytest-django's live server.
 
-Chromium comes from Debian (/usr/bin/chromium); Playwright never downloads a
-browser. Every test leaves a screenshot in artifacts/screenshots/ to look at.
+Chromium comes from Debian; Playwright never downloads a browser. Every test leaves
+a screenshot in artifacts/screenshots/ to look at.
 
 A module whose tests only read builds its world once (`module_server`): committed
 for real and served by a live server thread of its own, as pytest-django's
@@ -17,7 +17,12 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Debian's headless shell (apt-get install chromium-headless-shell; .ci/run installs it)
+# is the build Playwright itself runs headless: the same Blink, rendering the same pages,
+# without the full browser's windows and its own top-chrome pages around each one, at
+# half the CPU per page. The full browser where the shell is missing.
+HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or (HEADLESS_SHELL if Path(HEADLESS_SHELL).exists() else "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -59,7 +64,7 @@ def pytest_collection_modifyitems(config, items):
         return
     if os.environ.get("CI") == "true":
         raise pytest.UsageError(f"Browser tests need Chromium at {CHROMIUM}; .ci/run installs it.")
-    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium-headless-shell)")
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
