@@ -17,7 +17,7 @@ from chains.services import chain_run_inline
 from gallery.models import Star, Submission, SubmissionStatus
 from tests.factories import make_chain, make_member
 
-from .conftest import SCREENSHOTS
+from .conftest import save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,9 +51,8 @@ def link_in_outbox(address: str) -> str:
 
 def shoot(page, name: str, *, full_page: bool = True) -> None:
     """Save a screenshot and fail if the page scrolls sideways (the usual phone bug)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+    save_screenshot(page, name, full_page=full_page)
     assert overflow <= 0, f"{name}: page is {overflow}px wider than the viewport"
 
 

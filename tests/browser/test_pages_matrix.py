@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.browser.conftest import SCREENSHOTS, wait_until_settled
+from tests.browser.conftest import save_screenshot, wait_until_settled
 from tests.browser.test_csp_browser import ViolationLog
 
 # django_db: without a test that asks for the database, pytest-django sets up no test
@@ -139,7 +139,6 @@ def test_every_page_fits_the_screen_under_the_policy_without_errors(chromium, se
         ),
     )
     problems = []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
         for name, path in pages.items():
             response = page.goto(base + path)
@@ -149,7 +148,7 @@ def test_every_page_fits_the_screen_under_the_policy_without_errors(chromium, se
             if fit["scrollWidth"] > fit["width"] or fit["found"]:
                 problems.append(f"{name} at {width}px {scheme}: scrollWidth {fit['scrollWidth']}, {fit['found']}")
             violations.collect(page)
-            page.screenshot(path=str(SCREENSHOTS / f"matrix-{name}-{width}-{scheme}.png"), full_page=True)
+            save_screenshot(page, f"matrix-{name}-{width}-{scheme}")
     finally:
         context.close()
     assert problems == [], "\n".join(problems)
