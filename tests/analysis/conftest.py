@@ -18,7 +18,7 @@ from chains.providers.base import PaintRequest
 from chains.providers.local.attractors import SizedPainter
 from chains.providers.local.lexicon import MOTIF_NOUNS as MOTIF_WORDS
 from chains.providers.local.vocabulary import COLOURS
-from tests.support.shared_data import committed_for_the_module
+from tests.support.shared_data import background_work_held_back, committed_for_the_module
 
 MOTIFS = sorted(MOTIF_WORDS)
 COLOUR_NAMES = [name for name, _ in COLOURS]
@@ -95,14 +95,9 @@ def build_world(count: int, *, length: int = 3) -> list:
 
 @contextmanager
 def built_for_the_module(django_db_blocker, folder):
-    """`committed_for_the_module` (tests.support.shared_data), with what the tests' own
-    fixtures hold back held back here too, as a module fixture is built before them:
-    the delayed atlas recomputes (`recompute_requests`) and the share cards
-    (`share_card_requests`, a quarter of the CPU of building a world when drawn);
-    and small pictures, as in every test here."""
-    with committed_for_the_module(django_db_blocker, folder), small_pictures(), pytest.MonkeyPatch.context() as patch:
-        patch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: None)
-        patch.setattr("chains.tasks.render_share_cards.delay", lambda chain_id: None)
+    """`committed_for_the_module` (tests.support.shared_data), with background work held
+    back (`background_work_held_back`) and small pictures, as in every test here."""
+    with committed_for_the_module(django_db_blocker, folder), small_pictures(), background_work_held_back():
         yield
 
 

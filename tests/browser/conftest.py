@@ -159,7 +159,7 @@ def module_server(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.test import override_settings
     from pytest_django.live_server_helper import LiveServer
 
-    from tests.support.shared_data import committed_for_the_module
+    from tests.support.shared_data import background_work_held_back, committed_for_the_module
 
     name = str(connection.settings_dict["NAME"]).rsplit("/", 1)[-1]
     assert name.startswith("test"), f"refusing to build a world (and delete it) in {name}, not a test database"
@@ -167,10 +167,8 @@ def module_server(django_db_setup, django_db_blocker, tmp_path_factory):
     with (
         committed_for_the_module(django_db_blocker, folder),
         override_settings(ROOT_URLCONF="tests.browser.urls", STORAGES=storages_in(folder)),
-        pytest.MonkeyPatch.context() as patch,
+        background_work_held_back(),
     ):
-        patch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: None)
-        patch.setattr("chains.tasks.render_share_cards.delay", lambda chain_id: None)
         live = LiveServer("localhost")
         try:
             yield ModuleServer(url=live.url, folder=folder)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import pytest
+
 from chains.providers import clear_provider_cache
 
 
@@ -64,3 +66,15 @@ def _delete_rows_since(before: dict) -> None:
     for _ in range(2):
         for model, ids in before.items():
             model._default_manager.exclude(pk__in=ids).delete()
+
+
+@contextmanager
+def background_work_held_back():
+    """What every test's own fixtures hold back (`recompute_requests`, `share_card_requests`),
+    held back for a module-built world too, which is built before those fixtures run: the
+    atlas refits a finishing chain asks for, and its share cards (a quarter of the CPU of
+    building a world when drawn). A world that wants an atlas fits it itself."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: None)
+        patch.setattr("chains.tasks.render_share_cards.delay", lambda chain_id: None)
+        yield
