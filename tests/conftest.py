@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from chains.providers import clear_provider_cache
+from tests.support.shared_data import storages_in
 
 pytest_plugins = ["tests.fakes.fixtures"]  # the `fake_openai` fixture
 
@@ -115,13 +116,7 @@ def isolated_media(request, tmp_path):
 
         settings = request.getfixturevalue("settings")
         settings.MEDIA_ROOT = tmp_path / "media"
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "private": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-            },
-        }
+        settings.STORAGES = storages_in(tmp_path)
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
         settings.TELEPHONE_DEMO_PACE_SECONDS = 0  # demo chains are paced for people, not for tests
         # PBKDF2 is slow on purpose (a second per user under load, and as long for each

@@ -125,17 +125,6 @@ def page(chromium, settings, request):
     context.close()
 
 
-def storages_in(folder: Path) -> dict:
-    """The site's storages, with private files (submissions) kept under `folder`."""
-    from django.conf import settings
-
-    private = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(folder / "private"), "base_url": None},
-    }
-    return {**settings.STORAGES, "private": private}
-
-
 @dataclass(frozen=True)
 class ModuleServer:
     """A live server thread for one module, and the folder its committed world's files sit in."""
@@ -159,7 +148,7 @@ def module_server(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.test import override_settings
     from pytest_django.live_server_helper import LiveServer
 
-    from tests.support.shared_data import background_work_held_back, committed_for_the_module
+    from tests.support.shared_data import background_work_held_back, committed_for_the_module, storages_in
 
     name = str(connection.settings_dict["NAME"]).rsplit("/", 1)[-1]
     assert name.startswith("test"), f"refusing to build a world (and delete it) in {name}, not a test database"
@@ -180,6 +169,8 @@ def module_server(django_db_setup, django_db_blocker, tmp_path_factory):
 def served(module_server, settings):
     """The module's server, with this test's settings pointed at its world's files
     (`isolated_media` gave the test folders of its own)."""
+    from tests.support.shared_data import storages_in
+
     settings.ROOT_URLCONF = "tests.browser.urls"
     settings.MEDIA_ROOT, settings.STORAGES = module_server.folder / "media", storages_in(module_server.folder)
     return module_server

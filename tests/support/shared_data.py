@@ -78,3 +78,15 @@ def background_work_held_back():
         patch.setattr("chains.services.atlas.atlas_enqueue_recompute", lambda **kwargs: None)
         patch.setattr("chains.tasks.render_share_cards.delay", lambda chain_id: None)
         yield
+
+
+def storages_in(folder: Path) -> dict:
+    """The site's storages, with private files (submissions) kept under `folder`: each
+    test's own folder (`isolated_media`), or a module world's."""
+    from django.conf import settings
+
+    private = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(folder / "private"), "base_url": None},
+    }
+    return {**settings.STORAGES, "private": private}
