@@ -14,7 +14,6 @@ many last pictures are plain gradients (bar: none). Exits 1 when a bar is missed
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import time
 from collections import Counter
@@ -22,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from chains.providers.local import build
-from chains.providers.local.attractors import SizedPainter, formation, play_many
+from chains.providers.local import SIZE_KEY, build
+from chains.providers.local.attractors import formation, play_many
 
 
 def main() -> int:
@@ -33,9 +32,7 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=1024)
     parser.add_argument("--detail", default="very")
     args = parser.parse_args()
-    providers = build({})
-    if args.size != 1024:
-        providers = dataclasses.replace(providers, painter=SizedPainter(args.size))
+    providers = build({SIZE_KEY: args.size})
     started = time.perf_counter()
     played = play_many(providers, chains=args.chains, steps=args.steps, detail=args.detail)
     played_at = time.perf_counter()

@@ -15,8 +15,8 @@ from functools import lru_cache
 import pytest
 
 from chains.providers.base import PaintRequest
-from chains.providers.local.attractors import SizedPainter
 from chains.providers.local.lexicon import MOTIF_NOUNS as MOTIF_WORDS
+from chains.providers.local.painter import LocalPainter
 from chains.providers.local.vocabulary import COLOURS
 from tests.support.shared_data import background_work_held_back, committed_for_the_module
 
@@ -25,8 +25,8 @@ COLOUR_NAMES = [name for name, _ in COLOURS]
 
 
 # The side of every picture these chains hold, starts included: the offline painter's
-# own pictures at a quarter of their size (SizedPainter, as tests/providers/test_local_game.py
-# plays its chains). The captioner reads a 96 px thumbnail either way, so the captions,
+# own pictures at a quarter of their size (as tests/providers/test_local_game.py plays its
+# chains). The captioner reads a 96 px thumbnail either way, so the captions,
 # and the drift and atlas made of them, are the same game; painting and storing a
 # 1024 px picture and its thumbnails was half the CPU of running a chain (py-spy).
 PICTURE_SIDE = 256
@@ -41,20 +41,20 @@ def painted_start(seed: int) -> bytes:
         f"a {rng.choice(COLOUR_NAMES)} {rng.choice(MOTIFS)} beside a {rng.choice(COLOUR_NAMES)} "
         f"{rng.choice(MOTIFS)} under a {rng.choice(COLOUR_NAMES)} sky"
     )
-    return SizedPainter(PICTURE_SIDE).paint(PaintRequest(prompt=prompt, seed=seed, step_index=0)).image
+    return LocalPainter(size=PICTURE_SIDE).paint(PaintRequest(prompt=prompt, seed=seed, step_index=0)).image
 
 
 @contextmanager
 def small_pictures():
     """The offline provider paints PICTURE_SIDE pictures: its painter role is built as a
-    SizedPainter (built afresh: `isolated_media` and `committed_for_the_module` clear the
+    LocalPainter of that size (built afresh: `isolated_media` and `committed_for_the_module` clear the
     providers the process keeps)."""
     from chains.providers import local
 
     build_role = local.build_role
 
     def small_painter(role: str, config: dict):
-        return SizedPainter(PICTURE_SIDE) if role == "image" else build_role(role, config)
+        return LocalPainter(size=PICTURE_SIDE) if role == "image" else build_role(role, config)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(local, "build_role", small_painter)

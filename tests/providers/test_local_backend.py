@@ -20,7 +20,7 @@ from sklearn.datasets import load_sample_image
 from chains import modes
 from chains.providers import build_providers
 from chains.providers.base import CaptionRequest, PaintRequest, ProviderError
-from chains.providers.local import build
+from chains.providers.local import SIZE_KEY, build
 from chains.providers.local.composition import plan_picture
 from chains.providers.local.ink import Painting
 from chains.providers.local.lexicon import MOTIF_BY_WORD, MOTIF_NOUNS
@@ -100,6 +100,16 @@ def test_build_returns_local_provider_set_with_flat_snapshot():
     assert built.snapshot["embedding_model"] == "local-hash-embed-v1"
     assert built.snapshot["embedding_dimension"] == 256
     assert built.moderator.moderate(text="anything", image=b"x").flagged is False
+
+
+@pytest.mark.parametrize(
+    ("asked", "side"), [(None, 1024), (256, 256), (64, 64), (32, 1024), (4096, 1024), ("256", 1024), (True, 1024)]
+)
+def test_a_chains_settings_may_ask_the_painter_for_smaller_pictures_and_nothing_else(asked, side):
+    snapshot = {**build_providers("local").snapshot, **({SIZE_KEY: asked} if asked is not None else {})}
+    painted = build_providers("local", snapshot).painter.paint(PaintRequest(prompt="a red lighthouse", seed=3))
+    assert Image.open(io.BytesIO(painted.image)).size == (side, side)
+    assert painted.params == {"size": f"{side}x{side}"}
 
 
 def test_vocabulary_has_a_hundred_colours_and_eighty_drawable_motifs():

@@ -9,7 +9,6 @@ benchmarks in bench/ measure them at full size).
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 import statistics
@@ -19,8 +18,8 @@ import pytest
 
 from chains.metrics.descriptors import image_descriptor
 from chains.providers.base import CaptionRequest
-from chains.providers.local import build
-from chains.providers.local.attractors import SizedPainter, formation, play_many
+from chains.providers.local import SIZE_KEY, build
+from chains.providers.local.attractors import formation, play_many
 from chains.providers.local.painter import paint_image
 from chains.providers.local.samples import DEMO_PHOTOS, demo_photo, is_plain_gradient, play_chain
 
@@ -38,7 +37,7 @@ def providers():
 
 @pytest.fixture(scope="module")
 def small_providers():
-    return dataclasses.replace(build({}), painter=SizedPainter(256))
+    return build({SIZE_KEY: 256})
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from chains.providers.local import SIZE_KEY
+
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = [sys.executable, "-m", "celery", "-A", "telephone_site"]
 
@@ -38,6 +40,11 @@ QUICK_CLAIMS_ENV = {
     "TELEPHONE_TASK_TIME_LIMIT": "6",
     "TELEPHONE_CLAIM_SECONDS": "8",
 }
+
+# What offline chains run by real workers are created with (`make_chain(overrides=...)`):
+# small pictures. These tests count steps, claims, calls and files; painting and
+# re-encoding full-size pictures was most of their workers' CPU (py-spy, the SIGKILL fault).
+SMALL_PICTURES = {SIZE_KEY: 256}
 
 
 # Ends a worker's process as soon as its warm shutdown is over (the module says why).

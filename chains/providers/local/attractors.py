@@ -9,14 +9,11 @@ which step they stay there.
 
 from __future__ import annotations
 
-import io
 import statistics
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..base import PaintResult
-from .painter import MODEL_NAME, LocalPainter, paint_image
 from .samples import DEMO_PHOTOS, demo_photo, is_plain_gradient, play_chain
 
 STAY_SHARE = 0.75
@@ -30,20 +27,6 @@ class Formation:
     plain_last_pictures: int
     labels: np.ndarray  # (chains, steps + 1)
     captions: list[list[str]]
-
-
-class SizedPainter(LocalPainter):
-    """The local painter at another size: the same pictures, cheaper, for tests."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def paint(self, request):
-        image = paint_image(request.prompt or "", request.seed, size=self.size, step_index=request.step_index)
-        buffer = io.BytesIO()
-        image.save(buffer, format="JPEG", quality=90)
-        return PaintResult(image=buffer.getvalue(), model=MODEL_NAME, params={"size": f"{self.size}x{self.size}"})
 
 
 def play_many(providers, *, chains: int = 24, steps: int = 30, photo_side: int = 512, detail: str = "very"):

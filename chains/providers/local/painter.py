@@ -44,16 +44,17 @@ class LocalPainter:
     model = MODEL_NAME
     prompt_limit = None  # it reads every word it knows and ignores the rest
 
-    def __init__(self, pace_seconds: float = 0.0) -> None:
+    def __init__(self, pace_seconds: float = 0.0, size: int = SIZE) -> None:
         self.pace_seconds = pace_seconds
+        self.size = size  # the side in pixels; smaller only when a chain asks (SIZE_KEY)
 
     def paint(self, request: PaintRequest) -> PaintResult:
         if self.pace_seconds > 0:
             time.sleep(self.pace_seconds)  # a demo chain's watchable pace, see PACE_KEY
-        image = paint_image(request.prompt or "", request.seed, step_index=request.step_index)
+        image = paint_image(request.prompt or "", request.seed, size=self.size, step_index=request.step_index)
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=JPEG_QUALITY, subsampling=0)
-        return PaintResult(image=buffer.getvalue(), model=MODEL_NAME, params={"size": f"{SIZE}x{SIZE}"})
+        return PaintResult(image=buffer.getvalue(), model=MODEL_NAME, params={"size": f"{self.size}x{self.size}"})
 
 
 def paint_seed(prompt: str, seed: int) -> int:
