@@ -61,6 +61,7 @@ class Run:
 
     def __init__(self, label: str, env_overrides: dict, args: list[str]):
         env = {**os.environ, "PYTHONHASHSEED": "0"}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as bin/test: bytecode caches for its dozens of processes
         for name, value in env_overrides.items():
             if value is None:
                 env.pop(name, None)
