@@ -46,15 +46,15 @@ def painted_start(seed: int) -> bytes:
 
 @contextmanager
 def small_pictures():
-    """The offline provider paints PICTURE_SIDE pictures: its painter role is built as a
-    LocalPainter of that size (built afresh: `isolated_media` and `committed_for_the_module` clear the
-    providers the process keeps)."""
+    """The offline provider paints PICTURE_SIDE pictures, whatever size a chain asks for: its
+    painter role is built with that size (built afresh: `isolated_media` and
+    `committed_for_the_module` clear the providers the process keeps)."""
     from chains.providers import local
 
     build_role = local.build_role
 
     def small_painter(role: str, config: dict):
-        return LocalPainter(size=PICTURE_SIDE) if role == "image" else build_role(role, config)
+        return build_role(role, {**config, "size": PICTURE_SIDE} if role == "image" else config)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(local, "build_role", small_painter)
