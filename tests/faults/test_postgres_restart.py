@@ -19,9 +19,8 @@ from django.core.management import call_command
 from django.db import OperationalError, connection
 
 from chains.services import chain_start
-from tests.factories import make_chain
 from tests.support.services import PostgresCluster
-from tests.support.worker import QUICK_CLAIMS_ENV, SMALL_PICTURES, WorkerProcess, chain_loop_queues, wait_until
+from tests.support.worker import QUICK_CLAIMS_ENV, WorkerProcess, chain_loop_queues, offline_chains, wait_until
 
 from .support import LOST_SERVICE, Figures, all_ended, check_exact
 
@@ -84,9 +83,7 @@ def tolerant(predicate):
 @pytest.mark.usefixtures("real_broker")
 def test_the_worker_rides_out_a_postgres_restart_and_loses_no_step(own_postgres, tmp_path):
     started = time.monotonic()
-    chains = [
-        make_chain(target_length=LENGTH, provider="local", seed=n, overrides=SMALL_PICTURES) for n in range(CHAINS)
-    ]
+    chains = offline_chains(CHAINS, length=LENGTH)
     ids = [chain.pk for chain in chains]
     # A chain worker as production runs one (share cards wait for a render worker); the
     # phases the restart cut off hold their claims for 8 s (QUICK_CLAIMS_ENV), not 12.

@@ -21,8 +21,7 @@ import time
 import pytest
 
 from chains.services import chain_start
-from tests.factories import make_chain
-from tests.support.worker import QUICK_CLAIMS_ENV, SMALL_PICTURES, WorkerProcess, chain_loop_queues, wait_until
+from tests.support.worker import QUICK_CLAIMS_ENV, WorkerProcess, chain_loop_queues, offline_chains, wait_until
 
 from .support import LOST_WORKER, Figures, all_ended, check_exact, count_completed, ledger_problems
 
@@ -58,9 +57,7 @@ def test_twenty_chains_survive_ten_sigkills_with_no_duplicate_or_missing_step(tm
     seed = int(os.environ.get("FAULT_SEED", "20261125"))
     rng = random.Random(seed)
     started = time.monotonic()
-    chains = [
-        make_chain(target_length=LENGTH, provider="local", seed=n, overrides=SMALL_PICTURES) for n in range(CHAINS)
-    ]
+    chains = offline_chains(CHAINS, length=LENGTH)
     ids = [chain.pk for chain in chains]
     for chain in chains:
         chain_start(chain=chain)

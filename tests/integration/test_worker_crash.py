@@ -11,8 +11,7 @@ import pytest
 
 from chains.models import Chain, Status, Step
 from chains.services import chain_start
-from tests.factories import make_chain
-from tests.support.worker import QUICK_CLAIMS_ENV, SMALL_PICTURES, WorkerProcess, chain_loop_queues, wait_until
+from tests.support.worker import QUICK_CLAIMS_ENV, WorkerProcess, chain_loop_queues, offline_chains, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -32,9 +31,7 @@ def steps_made() -> int:
 
 @pytest.mark.usefixtures("real_broker")
 def test_chains_complete_exactly_after_the_worker_is_killed_mid_chain(tmp_path):
-    chains = [
-        make_chain(target_length=LENGTH, provider="local", seed=n, overrides=SMALL_PICTURES) for n in range(CHAINS)
-    ]
+    chains = offline_chains(CHAINS, length=LENGTH)
     for chain in chains:
         chain_start(chain=chain)
     expected_steps = CHAINS * (LENGTH + 1)

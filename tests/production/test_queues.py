@@ -15,8 +15,7 @@ from django.conf import settings
 from chains.models import Chain, Status
 from chains.services import chain_start
 from telephone_site.celery import app as celery_app
-from tests.factories import make_chain
-from tests.support.worker import SMALL_PICTURES, WorkerProcess, stop_all, wait_until
+from tests.support.worker import WorkerProcess, offline_chains, stop_all, wait_until
 
 TASK_RAN = re.compile(r"Task (chains\.tasks\.\w+)\[[\w-]+\] succeeded")
 
@@ -41,7 +40,7 @@ def test_a_worker_without_queues_consumes_them_all():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("real_broker")
 def test_caption_and_paint_workers_share_the_work_by_queue(tmp_path):
-    chains = [make_chain(target_length=2, provider="local", seed=n, overrides=SMALL_PICTURES) for n in range(2)]
+    chains = offline_chains(2, length=2)
     captions = WorkerProcess(log_path=tmp_path / "captions.log", queues="captions,celery").start()
     paints = WorkerProcess(log_path=tmp_path / "paints.log", queues="paints", beat=False).start()
     try:

@@ -41,14 +41,19 @@ QUICK_CLAIMS_ENV = {
     "TELEPHONE_CLAIM_SECONDS": "8",
 }
 
-# What offline chains run by real workers are created with (`make_chain(overrides=...)`):
-# small pictures. These tests count steps, claims, calls and files; painting and
-# re-encoding full-size pictures was most of their workers' CPU (py-spy, the SIGKILL fault).
-SMALL_PICTURES = {SIZE_KEY: 256}
-
 
 # Ends a worker's process as soon as its warm shutdown is over (the module says why).
 QUICK_EXIT = "tests.support.worker_exit"
+
+
+def offline_chains(count: int, *, length: int) -> list:
+    """`count` chains on the offline provider (seeds 0, 1, ...) for real workers to run, at
+    small pictures: these tests count steps, claims, calls and files, and painting and
+    re-encoding full-size pictures was most of their workers' CPU (py-spy, the SIGKILL fault)."""
+    from tests.factories import make_chain
+
+    small = {SIZE_KEY: 256}
+    return [make_chain(target_length=length, provider="local", seed=n, overrides=small) for n in range(count)]
 
 
 def chain_loop_queues() -> str:
